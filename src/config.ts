@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * Typed, validated configuration. This is the only module that reads `process.env`; everything
+ * else receives a `Config` (tests build one with `loadConfig({...})`).
+ */
+const booleanString = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: or postgres://')
+    .default('sqlite:./data/switchboard.db'),
+  META_GRAPH_URL: z.url().default('https://graph.facebook.com'),
+  SWITCHBOARD_SECRET: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEBHOOK_ALLOW_PRIVATE_URLS: booleanString.default(false),
+  PUBLIC_URL: z.url().optional(),
+  /** Largest webhook body accepted; Meta documents 3 MB per POST (meta-cloud-api.md §1.3). */
+  INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(3 * 1024 * 1024),
+  /** Inactivity after which the next message opens a new conversation (kapso-api.md §7.4). */
+  CONVERSATION_INACTIVITY_HOURS: z.coerce.number().positive().default(24),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly publicUrl: string;
+    readonly bodyLimitBytes: number;
+    readonly ingestBodyLimitBytes: number;
+  };
+  readonly db: { readonly url: string; readonly dataDir: string };
+  readonly meta: { readonly graphUrl: string };
+  readonly secret: string | undefined;
+  readonly log: { readonly level: string };
+  readonly webhooks: { readonly allowPrivateUrls: boolean };
+  readonly conversations: { readonly inactivityMs: number };
+}
+
+export class ConfigError extends Error {}
+
+/** Parses an environment (default: `process.env`) into a frozen Config, naming any bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const publicHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
+  return deepFreeze({
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      publicUrl: (e.PUBLIC_URL ?? `http://${publicHost}:${e.PORT}`).replace(/\/+$/, ''),
+      bodyLimitBytes: 1024 * 1024,
+      ingestBodyLimitBytes: e.INGEST_BODY_LIMIT_BYTES,
+    },
+    db: { url: e.DATABASE_URL, dataDir: dataDirOf(e.DATABASE_URL) },
+    meta: { graphUrl: e.META_GRAPH_URL.replace(/\/+$/, '') },
+    secret: e.SWITCHBOARD_SECRET,
+    log: { level: e.LOG_LEVEL },
+    webhooks: { allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS },
+    conversations: { inactivityMs: e.CONVERSATION_INACTIVITY_HOURS * 3_600_000 },
+  });
+}
+
+/** The folder that holds the embedded database, the generated secret and (later) media. */
+function dataDirOf(url: string): string {
+  if (!url.startsWith('sqlite:')) return './data';
+  const file = url.slice('sqlite:'.length);
+  if (file === ':memory:') return './data';
+  const slash = file.lastIndexOf('/');
+  return slash > 0 ? file.slice(0, slash) : '.';
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const v of Object.values(value)) if (v && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(value);
+}

@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// int8 (COUNT(*), bigint columns) arrives from pg as a string; every bigint we store is an epoch
+// millisecond or a sequence, far below 2^53, so a number is exact and matches SQLite's rows.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/**
+ * Opens the database a URL names: `sqlite:<file>` (WAL, the embedded default) or
+ * `postgres://…`. A `schema` query parameter on a PostgreSQL URL selects (and creates) a schema,
+ * which is how test runs and benchmarks keep to themselves.
+ */
+export function connectDatabase(url: string, opts: { poolSize?: number } = {}): Database {
+  if (url.startsWith('sqlite:')) return connectSqlite(url.slice('sqlite:'.length));
+  return connectPostgres(url, opts.poolSize ?? 10);
+}
+
+function connectSqlite(file: string): Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode is durable against process crashes; only an OS crash can lose the last
+  // transactions. That is the trade-off every embedded WAL deployment makes.
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+function connectPostgres(url: string, poolSize: number): Database {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`invalid schema name in DATABASE_URL: ${schema}`);
+  }
+  const pool = new pg.Pool({ connectionString: parsed.toString(), max: poolSize });
+  if (schema) {
+    // Queued on the new client before any query of ours, so every query sees the schema.
+    pool.on('connect', (client) => {
+      // Two statements: a concurrent CREATE may lose a race and fail, the SET must still run.
+      client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch(() => {});
+      client.query(`SET search_path TO ${schema}`).catch(() => {});
+    });
+  }
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}

@@ -1,0 +1,132 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** A JSON column: TEXT on SQLite, JSONB on PostgreSQL. Written as a JSON string, read with `readJson`. */
+export type JsonColumn = ColumnType<unknown, string, string>;
+
+/**
+ * Table types shared by both dialects. Conventions that keep one set of queries working on
+ * SQLite and PostgreSQL:
+ * - instants are integer epoch milliseconds (`*_at`); Meta's message `timestamp` is epoch seconds;
+ * - JSON columns are TEXT on SQLite and JSONB on PostgreSQL; stores write `JSON.stringify(...)`
+ *   and read through `readJson` (db/json.ts), which accepts either driver's value;
+ * - booleans are integers 0/1.
+ */
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  project_id: string;
+  /** The public, indexed part of the key (`sbk_<prefix>_<secret>`), used for lookup. */
+  prefix: string;
+  /** SHA-256 hex of the whole key; compared in constant time. */
+  hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface PhoneNumbersTable {
+  /** Meta's phone_number_id. Unique across the gateway: a number belongs to one project. */
+  id: string;
+  project_id: string;
+  display_phone_number: string;
+  waba_id: string;
+  access_token_enc: string;
+  app_secret_enc: string;
+  /** SHA-256 hex of the verify token, so the handshake can look it up without decrypting. */
+  verify_token_hash: string;
+  created_at: number;
+}
+
+export interface ContactsTable {
+  id: string;
+  phone_number_id: string;
+  wa_id: string;
+  profile_name: string | null;
+  display_name: string | null;
+  metadata: JsonColumn;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConversationsTable {
+  id: string;
+  phone_number_id: string;
+  contact_id: string;
+  /** Customer's wa_id (digits), served as `phone_number`. */
+  wa_id: string;
+  status: 'active' | 'ended';
+  metadata: JsonColumn;
+  messages_count: number;
+  last_message_id: string | null;
+  last_message_type: string | null;
+  last_message_at: number | null;
+  last_message_text: string | null;
+  last_inbound_at: number | null;
+  last_outbound_at: number | null;
+  last_active_at: number;
+  created_at: number;
+  updated_at: number;
+  ended_at: number | null;
+}
+
+export interface MessagesTable {
+  /** Monotonic insertion sequence: the tie-breaker of every keyset cursor. */
+  seq: Generated<number>;
+  /** Meta's wamid. Unique per phone number. */
+  id: string;
+  phone_number_id: string;
+  conversation_id: string;
+  direction: 'inbound' | 'outbound';
+  type: string;
+  from_id: string | null;
+  to_id: string | null;
+  /** Meta's timestamp, epoch seconds. */
+  timestamp: number;
+  status: string;
+  processing_status: string;
+  origin: string;
+  has_media: number;
+  contact_name: string | null;
+  content: string | null;
+  /** JSON: the Meta message object as received (inbound) or as sent (outbound). */
+  payload: JsonColumn;
+  /** JSON: Kapso-derived per-type data (message_type_data, flow_*, order_text). */
+  kapso_data: JsonColumn;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessageStatusesTable {
+  seq: Generated<number>;
+  phone_number_id: string;
+  message_id: string;
+  status: string;
+  /** Meta's timestamp, epoch seconds. */
+  timestamp: number;
+  /** `status:timestamp:firstErrorCode`: the same status event delivered twice is kept once. */
+  dedupe_key: string;
+  /** JSON: the unmodified Meta status object (kapso-api.md §7.3). */
+  payload: JsonColumn;
+  received_at: number;
+}
+
+export interface DB {
+  projects: ProjectsTable;
+  api_keys: ApiKeysTable;
+  phone_numbers: PhoneNumbersTable;
+  contacts: ContactsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  message_statuses: MessageStatusesTable;
+}
+
+export type MessageRow = Selectable<MessagesTable>;
+export type NewMessage = Insertable<MessagesTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type PhoneNumberRow = Selectable<PhoneNumbersTable>;
+export type StatusRow = Selectable<MessageStatusesTable>;

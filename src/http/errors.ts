@@ -1,0 +1,94 @@
+/**
+ * The one catalogue of errors Switchboard answers itself, rendered in Meta's Graph envelope by
+ * http/error-handler.ts. Each factory fixes the HTTP status, Meta `code`, `type` and message so
+ * that the same failure always looks the same to clients (kapso-api.md §5, meta-cloud-api.md §4).
+ */
+export interface GraphErrorBody {
+  message: string;
+  type: string;
+  code: number;
+  error_subcode?: number;
+  error_data?: { messaging_product: 'whatsapp'; details: string };
+  fbtrace_id?: string;
+}
+
+export class GraphError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: number,
+    readonly type: string,
+    message: string,
+    readonly details?: string,
+    readonly subcode?: number,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'GraphError';
+  }
+
+  /** The `error` object of Meta's envelope; `fbtrace_id` is the request id. */
+  toBody(requestId: string): GraphErrorBody {
+    const body: GraphErrorBody = { message: this.message, type: this.type, code: this.code };
+    if (this.subcode !== undefined) body.error_subcode = this.subcode;
+    if (this.details !== undefined) body.error_data = { messaging_product: 'whatsapp', details: this.details };
+    body.fbtrace_id = requestId;
+    return body;
+  }
+}
+
+export const errors = {
+  /** Meta's code 100 for a bad or missing parameter; `details` names it. */
+  invalidParameter(name: string, details?: string): GraphError {
+    return new GraphError(400, 100, 'OAuthException', `(#100) Invalid parameter`, details ?? `Parameter '${name}' is invalid.`);
+  },
+  /** Unparsable request body. */
+  invalidJson(details = 'The request body is not valid JSON.'): GraphError {
+    return new GraphError(400, 100, 'OAuthException', '(#100) Invalid JSON', details);
+  },
+  /** Missing, malformed, unknown or revoked API key (Meta answers bad tokens with code 190). */
+  unauthenticated(): GraphError {
+    return new GraphError(401, 190, 'OAuthException', 'Invalid or missing API key', 'Send a project API key in the X-API-Key header.');
+  },
+  /** A webhook whose X-Hub-Signature-256 does not verify. */
+  invalidSignature(): GraphError {
+    return new GraphError(401, 190, 'OAuthException', 'Invalid webhook signature', 'X-Hub-Signature-256 does not match the payload for the app secret of the phone number it names.');
+  },
+  /** Verification handshake with an unknown verify token. */
+  verifyTokenMismatch(): GraphError {
+    return new GraphError(403, 10, 'OAuthException', '(#10) Verify token mismatch', 'hub.verify_token does not match any registered phone number.');
+  },
+  /**
+   * Anything the caller may not see: unknown ids and ids of another project answer identically
+   * (Meta's GraphMethodException for a nonexistent object).
+   */
+  notFound(what: string, id: string): GraphError {
+    return new GraphError(
+      404,
+      100,
+      'GraphMethodException',
+      `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      `Unknown ${what}.`,
+      33,
+    );
+  },
+  /** No route matches the method and path. */
+  unknownPath(method: string, path: string): GraphError {
+    return new GraphError(404, 100, 'GraphMethodException', `Unknown path components: ${method} ${path}`, 'No such endpoint.');
+  },
+  payloadTooLarge(limitBytes: number): GraphError {
+    return new GraphError(413, 100, 'OAuthException', '(#100) Request body too large', `The body exceeds ${limitBytes} bytes.`);
+  },
+  unsupportedMediaType(contentType: string | undefined): GraphError {
+    return new GraphError(415, 100, 'OAuthException', '(#100) Unsupported content type', `Content-Type '${contentType ?? ''}' is not accepted here; send application/json.`);
+  },
+  conflict(details: string): GraphError {
+    return new GraphError(409, 100, 'OAuthException', '(#100) Conflict', details);
+  },
+  serviceUnavailable(details: string): GraphError {
+    return new GraphError(503, 2, 'OAuthException', '(#2) Service temporarily unavailable', details);
+  },
+  /** Unexpected failures: details stay in the log, never in the answer. */
+  internal(): GraphError {
+    return new GraphError(500, 1, 'OAuthException', 'An unknown error occurred', 'An unexpected error occurred; the request id identifies it in the gateway log.');
+  },
+};
