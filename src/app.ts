@@ -1,0 +1,55 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import type { Deps } from './deps.ts';
+import { installErrorHandler } from './http/error-handler.ts';
+import { installGraphScope } from './http/graph-scope.ts';
+import { healthRoutes } from './http/health.ts';
+import { GroupCommitter } from './ingest/group-commit.ts';
+import { ingestRoutes } from './ingest/routes.ts';
+import { messageRoutes } from './messages/routes.ts';
+import { TenantLookup } from './tenants/lookup.ts';
+
+/**
+ * Builds the gateway's HTTP app without listening (cli/serve.ts listens; tests use inject).
+ * Every domain registers its routes here and nowhere else.
+ */
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    // One log line per request (onResponse below): the second default line costs throughput.
+    disableRequestLogging: true,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: deps.config.http.bodyLimitBytes,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 72_000,
+    connectionTimeout: 30_000,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 512 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    );
+  });
+
+  const tenants = new TenantLookup(deps);
+  const committer = new GroupCommitter(deps.database.db, {
+    maxBatch: 256,
+    // SQLite has one writer: batches run one after another. PostgreSQL commits several at once.
+    maxConcurrentBatches: deps.database.dialect === 'sqlite' ? 1 : 4,
+  });
+
+  await app.register(async (scope) => healthRoutes(scope, deps));
+  await app.register(async (scope) => ingestRoutes(scope, { ...deps, committer }));
+  await app.register(async (scope) => {
+    installGraphScope(scope, tenants);
+    await messageRoutes(scope, { ...deps, tenants });
+  });
+  return app;
+}

@@ -1,0 +1,24 @@
+import { loadConfig } from '../config.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { closeDeps, createDeps, createLogger, type Deps } from '../deps.ts';
+
+/** Prints a command's result: one JSON object with --json, else a short human summary. */
+export function output(json: boolean, value: unknown, human: string): void {
+  console.log(json ? JSON.stringify(value) : human);
+}
+
+/**
+ * Runs a one-shot command with dependencies built from the environment and the schema up to
+ * date; closes the database afterwards. Commands log only warnings to stderr, so stdout stays
+ * the command's own output.
+ */
+export async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const deps = createDeps(config, { log: createLogger(process.env.LOG_LEVEL ?? 'warn') });
+  try {
+    await migrateToLatest(deps.database.db);
+    return await fn(deps);
+  } finally {
+    await closeDeps(deps);
+  }
+}

@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { ConfigError } from '../config.ts';
+import { TenancyError } from '../tenants/tenancy.ts';
+import { registerKeyCommands } from './keys.ts';
+import { registerMigrateCommand } from './migrate.ts';
+import { registerNumberCommands } from './numbers.ts';
+import { registerProjectCommands } from './projects.ts';
+import { registerServeCommand } from './serve.ts';
+
+/** Parses argv and runs the chosen command; expected failures print one line and exit 1. */
+export async function runCli(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name('switchboard')
+    .description('Self-hosted WhatsApp Business gateway (Meta Cloud API proxy, history, webhooks)');
+  registerServeCommand(program);
+  registerMigrateCommand(program);
+  registerProjectCommands(program);
+  registerKeyCommands(program);
+  registerNumberCommands(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof TenancyError) {
+      console.error(`switchboard: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { listPhoneNumbers } from '../tenants/store.ts';
+import { addPhoneNumber, presentPhoneNumber } from '../tenants/tenancy.ts';
+import { output, withDeps } from './context.ts';
+
+interface AddOptions {
+  project: string;
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+  wabaId: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+  json?: boolean;
+}
+
+/** `switchboard numbers add …`, `switchboard numbers list [--project ID]` */
+export function registerNumberCommands(program: Command): void {
+  const numbers = program.command('numbers').description('manage Meta phone numbers');
+  numbers
+    .command('add')
+    .description('register a Meta phone number (secrets are encrypted at rest)')
+    .requiredOption('--project <id>', 'owning project id')
+    .requiredOption('--phone-number-id <id>', "Meta's phone_number_id")
+    .requiredOption('--display-phone-number <e164>', 'the number as customers see it')
+    .requiredOption('--waba-id <id>', 'WhatsApp Business Account id')
+    .requiredOption('--access-token <token>', 'Meta access token used to send')
+    .requiredOption('--app-secret <secret>', "Meta app secret (verifies X-Hub-Signature-256)")
+    .requiredOption('--verify-token <token>', 'verify token typed into the webhook settings')
+    .option('--json', 'print one JSON object')
+    .action(async (o: AddOptions) => {
+      const phoneNumber = await withDeps((deps) =>
+        addPhoneNumber(deps, {
+          projectId: o.project,
+          phoneNumberId: o.phoneNumberId,
+          displayPhoneNumber: o.displayPhoneNumber,
+          wabaId: o.wabaId,
+          accessToken: o.accessToken,
+          appSecret: o.appSecret,
+          verifyToken: o.verifyToken,
+        }),
+      );
+      output(!!o.json, { phone_number: phoneNumber }, `phone number ${phoneNumber.id} added to project ${phoneNumber.project_id}`);
+    });
+  numbers
+    .command('list')
+    .description('list registered phone numbers')
+    .option('--project <id>', 'only this project')
+    .option('--json', 'print one JSON object')
+    .action(async (o: { project?: string; json?: boolean }) => {
+      const rows = await withDeps((deps) => listPhoneNumbers(deps.database.db, o.project));
+      const phoneNumbers = rows.map(presentPhoneNumber);
+      const lines = phoneNumbers.map((n) => `${n.id}  +${n.display_phone_number}  waba ${n.waba_id}  project ${n.project_id}`);
+      output(!!o.json, { phone_numbers: phoneNumbers }, lines.join('\n') || 'no phone numbers');
+    });
+}

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { closeDeps, createDeps } from '../deps.ts';
+
+/**
+ * `switchboard serve`: migrate, listen, and on SIGTERM/SIGINT stop accepting connections, let
+ * in-flight requests finish (Fastify's close), then close the database.
+ */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve', { isDefault: true })
+    .description('run the HTTP gateway (migrates the database first)')
+    .action(async () => {
+      const config = loadConfig();
+      const deps = createDeps(config);
+      const migrated = await migrateToLatest(deps.database.db);
+      if (migrated.length > 0) deps.log.info({ migrated }, 'database migrated');
+      const app = await buildApp(deps);
+      let closing = false;
+      const shutdown = async (signal: string) => {
+        if (closing) return;
+        closing = true;
+        deps.log.info({ signal }, 'shutting down: draining in-flight requests');
+        const force = setTimeout(() => {
+          deps.log.error('shutdown took longer than 10 s; exiting');
+          process.exit(1);
+        }, 10_000);
+        force.unref();
+        await app.close();
+        await closeDeps(deps);
+        deps.log.info('stopped');
+      };
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      await app.listen({ port: config.http.port, host: config.http.host });
+      deps.log.info({ url: config.http.publicUrl, database: deps.database.dialect }, 'switchboard listening');
+    });
+}

@@ -1,0 +1,60 @@
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { connectDatabase, type Database } from './db/connect.ts';
+import { type Cipher, createCipher, resolveSecret } from './tenants/secrets.ts';
+
+/** The clock every time-dependent rule reads; tests inject a fixed or stepping one. */
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Everything routes, the worker and CLI commands need, built once and passed explicitly. */
+export interface Deps {
+  config: Config;
+  database: Database;
+  log: Logger;
+  clock: Clock;
+  cipher: Cipher;
+}
+
+/** Paths and headers the logger must never print (style.md §17). */
+export const redactPaths = [
+  'req.headers["x-api-key"]',
+  'req.headers.authorization',
+  'req.headers["x-hub-signature-256"]',
+  '*.access_token',
+  '*.app_secret',
+  '*.verify_token',
+  '*.api_key',
+];
+
+/** Creates the process logger: JSON lines on stdout, pretty only on a terminal. */
+export function createLogger(level: string): Logger {
+  const pretty = process.stdout.isTTY && level !== 'silent';
+  return pino({
+    level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true } } } : {}),
+  });
+}
+
+/** Builds the dependencies from a config. */
+export function createDeps(config: Config, overrides: Partial<Pick<Deps, 'log' | 'clock'>> = {}): Deps {
+  const embedded = config.db.url.startsWith('sqlite:');
+  const secret = resolveSecret({ configured: config.secret, dataDir: config.db.dataDir, embedded });
+  return {
+    config,
+    database: connectDatabase(config.db.url),
+    log: overrides.log ?? createLogger(config.log.level),
+    clock: overrides.clock ?? systemClock,
+    cipher: createCipher(secret),
+  };
+}
+
+/** Releases what createDeps opened. */
+export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.database.close();
+}

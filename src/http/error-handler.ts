@@ -1,0 +1,45 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { errors, GraphError } from './errors.ts';
+
+/**
+ * Renders every failure in Meta's Graph envelope, in three branches: our own GraphErrors; the
+ * framework's errors (validation, body size, content type, bad JSON) mapped to catalogue entries;
+ * anything else logged with its stack and answered as a generic 500.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const graph = toGraphError(error);
+    if (graph.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.debug({ code: graph.code, status: graph.statusCode }, graph.message);
+    void reply.code(graph.statusCode).headers(graph.headers).send({ error: graph.toBody(request.id) });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const graph = errors.unknownPath(request.method, request.url.split('?')[0] ?? '');
+    void reply.code(404).send({ error: graph.toBody(request.id) });
+  });
+}
+
+function toGraphError(error: FastifyError): GraphError {
+  if (error instanceof GraphError) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issue = error.validation[0];
+    const where = error.validationContext ?? 'request';
+    const path = issue?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || where;
+    return errors.invalidParameter(path, `${where} ${path}: ${issue?.message ?? 'invalid'}`);
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.payloadTooLarge(Number(/\d+/.exec(error.message)?.[0] ?? 0));
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return errors.unsupportedMediaType(undefined);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return errors.invalidJson();
+  }
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) return errors.invalidJson();
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new GraphError(error.statusCode, 100, 'OAuthException', `(#100) ${error.message}`);
+  }
+  return errors.internal();
+}

@@ -1,0 +1,41 @@
+import type { Deps } from '../deps.ts';
+import { findPhoneNumbersByIds, findPhoneNumbersByWabaIds } from '../tenants/store.ts';
+import { TENANCY_CACHE_TTL_MS } from '../tenants/lookup.ts';
+import { TtlCache } from '../tenants/ttl-cache.ts';
+
+/**
+ * The decrypted app secrets that can verify a webhook, by the phone numbers it names. Cached
+ * briefly: every webhook needs them, and decrypting plus a query per POST is avoidable work.
+ */
+export class AppSecrets {
+  private readonly byNumber = new TtlCache<string | null>(TENANCY_CACHE_TTL_MS);
+
+  constructor(private readonly deps: Pick<Deps, 'database' | 'cipher' | 'clock'>) {}
+
+  /**
+   * The app secret of each named phone number, or null when any of them is not registered here
+   * (a payload we cannot fully verify is not accepted).
+   */
+  async forNumbers(phoneNumberIds: readonly string[]): Promise<string[] | null> {
+    const now = this.deps.clock.now();
+    const missing = phoneNumberIds.filter((id) => this.byNumber.get(id, now) === undefined);
+    if (missing.length > 0) {
+      const rows = await findPhoneNumbersByIds(this.deps.database.db, missing);
+      const found = new Map(rows.map((r) => [r.id, this.deps.cipher.decrypt(r.app_secret_enc)]));
+      for (const id of missing) this.byNumber.set(id, found.get(id) ?? null, now);
+    }
+    const secrets: string[] = [];
+    for (const id of phoneNumberIds) {
+      const secret = this.byNumber.get(id, now);
+      if (!secret) return null;
+      secrets.push(secret);
+    }
+    return [...new Set(secrets)];
+  }
+
+  /** App secrets of the numbers of the given WABAs, for webhooks that name no phone number. */
+  async forWabas(wabaIds: readonly string[]): Promise<string[]> {
+    const rows = await findPhoneNumbersByWabaIds(this.deps.database.db, wabaIds);
+    return [...new Set(rows.map((r) => this.deps.cipher.decrypt(r.app_secret_enc)))];
+  }
+}

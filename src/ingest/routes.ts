@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../deps.ts';
+import { errors } from '../http/errors.ts';
+import { hashApiKey } from '../tenants/keys.ts';
+import { verifyTokenExists } from '../tenants/store.ts';
+import { AppSecrets } from './app-secrets.ts';
+import type { GroupCommitter } from './group-commit.ts';
+import { ingestWebhook } from './ingest.ts';
+import { normalizeWebhook } from './normalize.ts';
+import { assertSignedByMeta } from './verify-webhook.ts';
+
+/** Meta → us: the verification handshake and the signed webhook POST (meta-cloud-api.md §1). */
+export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committer: GroupCommitter }): Promise<void> {
+  const secrets = new AppSecrets(deps);
+
+  // The signature covers the exact bytes, so this scope keeps the body as a Buffer.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.config.http.ingestBodyLimitBytes }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.get('/webhooks/whatsapp', async (request, reply) => {
+    const query = request.query as Record<string, string | undefined>;
+    const token = query['hub.verify_token'];
+    const challenge = query['hub.challenge'];
+    if (query['hub.mode'] !== 'subscribe' || !token || challenge === undefined) {
+      throw errors.invalidParameter('hub.mode', 'Expected hub.mode=subscribe with hub.verify_token and hub.challenge.');
+    }
+    if (!(await verifyTokenExists(deps.database.db, hashApiKey(token)))) throw errors.verifyTokenMismatch();
+    return reply.type('text/plain').send(challenge);
+  });
+
+  app.post('/webhooks/whatsapp', async (request, reply) => {
+    const raw = request.body as Buffer;
+    const parsed = parseJson(raw);
+    await assertSignedByMeta(raw, parsed, request.headers['x-hub-signature-256'] as string | undefined, secrets);
+    const webhook = normalizeWebhook(parsed);
+    const ctx = { now: deps.clock.now(), inactivityMs: deps.config.conversations.inactivityMs };
+    const outcome = await deps.committer.submit((trx) => ingestWebhook(trx, webhook, ctx));
+    request.log.debug({ outcome }, 'webhook stored');
+    return reply.send({ success: true });
+  });
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw errors.invalidJson();
+  }
+}

@@ -1,0 +1,43 @@
+import type { Deps } from '../deps.ts';
+import type { PhoneNumberRow } from '../db/schema.ts';
+import { hashApiKey, keyMatchesHash, prefixOf } from './keys.ts';
+import { findLiveApiKeyByPrefix, findProjectPhoneNumber } from './store.ts';
+import { TtlCache } from './ttl-cache.ts';
+
+/** How long a verified key or an ownership answer is reused before the database is asked again. */
+export const TENANCY_CACHE_TTL_MS = 5_000;
+
+type LookupDeps = Pick<Deps, 'database' | 'clock'>;
+
+/** Resolves API keys and phone-number ownership, with short-lived caches on the hot path. */
+export class TenantLookup {
+  private readonly keys = new TtlCache<string | null>(TENANCY_CACHE_TTL_MS);
+  private readonly numbers = new TtlCache<PhoneNumberRow | null>(TENANCY_CACHE_TTL_MS);
+
+  constructor(private readonly deps: LookupDeps) {}
+
+  /** The project an API key belongs to, or null for a malformed, unknown or revoked key. */
+  async projectOfKey(key: string): Promise<string | null> {
+    const prefix = prefixOf(key);
+    if (!prefix) return null;
+    const now = this.deps.clock.now();
+    const cacheKey = hashApiKey(key);
+    const cached = this.keys.get(cacheKey, now);
+    if (cached !== undefined) return cached;
+    const row = await findLiveApiKeyByPrefix(this.deps.database.db, prefix);
+    const projectId = row && keyMatchesHash(key, row.hash) ? row.project_id : null;
+    this.keys.set(cacheKey, projectId, now);
+    return projectId;
+  }
+
+  /** The phone number if the project owns it; null for unknown and foreign numbers alike. */
+  async phoneNumberOf(projectId: string, phoneNumberId: string): Promise<PhoneNumberRow | null> {
+    const now = this.deps.clock.now();
+    const cacheKey = `${projectId}\u0000${phoneNumberId}`;
+    const cached = this.numbers.get(cacheKey, now);
+    if (cached !== undefined) return cached;
+    const row = (await findProjectPhoneNumber(this.deps.database.db, projectId, phoneNumberId)) ?? null;
+    this.numbers.set(cacheKey, row, now);
+    return row;
+  }
+}

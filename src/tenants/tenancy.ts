@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../deps.ts';
+import type { PhoneNumberRow } from '../db/schema.ts';
+import { generateApiKey, hashApiKey } from './keys.ts';
+import { findProject, insertApiKey, insertPhoneNumber, insertProject, phoneNumberExists, type ProjectRecord } from './store.ts';
+
+type TenancyDeps = Pick<Deps, 'database' | 'clock' | 'cipher'>;
+
+export class TenancyError extends Error {}
+
+/** Creates a project and its first API key; the key is returned once and never stored in clear. */
+export async function createProject(deps: TenancyDeps, name: string): Promise<{ project: ProjectRecord; apiKey: string }> {
+  const project: ProjectRecord = { id: randomUUID(), name, created_at: deps.clock.now() };
+  const { db } = deps.database;
+  const apiKey = await db.transaction().execute(async (trx) => {
+    await insertProject(trx, project);
+    return issueKey(trx, project.id, deps.clock.now());
+  });
+  return { project, apiKey };
+}
+
+/** Issues another API key for an existing project. */
+export async function createApiKey(deps: TenancyDeps, projectId: string): Promise<string> {
+  const { db } = deps.database;
+  if (!(await findProject(db, projectId))) throw new TenancyError(`no project ${projectId}`);
+  return issueKey(db, projectId, deps.clock.now());
+}
+
+async function issueKey(db: TenancyDeps['database']['db'], projectId: string, now: number): Promise<string> {
+  const key = generateApiKey();
+  await insertApiKey(db, { id: randomUUID(), project_id: projectId, prefix: key.prefix, hash: key.hash, created_at: now });
+  return key.key;
+}
+
+export interface NewPhoneNumber {
+  projectId: string;
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+  wabaId: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+}
+
+/** The public view of a phone number: never its secrets. */
+export interface PhoneNumberView {
+  id: string;
+  project_id: string;
+  display_phone_number: string;
+  waba_id: string;
+  created_at: string;
+}
+
+/** Registers a Meta phone number with its secrets encrypted at rest. */
+export async function addPhoneNumber(deps: TenancyDeps, input: NewPhoneNumber): Promise<PhoneNumberView> {
+  const { db } = deps.database;
+  if (!(await findProject(db, input.projectId))) throw new TenancyError(`no project ${input.projectId}`);
+  if (await phoneNumberExists(db, input.phoneNumberId)) {
+    throw new TenancyError(`phone number ${input.phoneNumberId} is already registered`);
+  }
+  const row: PhoneNumberRow = {
+    id: input.phoneNumberId,
+    project_id: input.projectId,
+    display_phone_number: input.displayPhoneNumber.replace(/\D/g, ''),
+    waba_id: input.wabaId,
+    access_token_enc: deps.cipher.encrypt(input.accessToken),
+    app_secret_enc: deps.cipher.encrypt(input.appSecret),
+    verify_token_hash: hashApiKey(input.verifyToken),
+    created_at: deps.clock.now(),
+  };
+  await insertPhoneNumber(db, row);
+  return presentPhoneNumber(row);
+}
+
+/** Renders a stored phone number without its secrets. */
+export function presentPhoneNumber(row: PhoneNumberRow): PhoneNumberView {
+  return {
+    id: row.id,
+    project_id: row.project_id,
+    display_phone_number: row.display_phone_number,
+    waba_id: row.waba_id,
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}
