@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { installGraphScope } from './http/graph-scope.ts';
+import { benchRoutes } from './http/bench-route.ts';
 import { healthRoutes } from './http/health.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
 import { ingestRoutes } from './ingest/routes.ts';
@@ -46,6 +47,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
 
   await app.register(async (scope) => healthRoutes(scope, deps));
+  if (deps.config.benchRoutes) await app.register(benchRoutes);
   await app.register(async (scope) => ingestRoutes(scope, { ...deps, committer }));
   await app.register(async (scope) => {
     installGraphScope(scope, tenants);

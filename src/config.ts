@@ -24,6 +24,8 @@ const envSchema = z.object({
   INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(3 * 1024 * 1024),
   /** Inactivity after which the next message opens a new conversation (kapso-api.md §7.4). */
   CONVERSATION_INACTIVITY_HOURS: z.coerce.number().positive().default(24),
+  /** Serves `GET /_bench/fixed` (a constant ~600-byte JSON body): the baseline of `npm run bench`. */
+  BENCH_ROUTES: booleanString.default(false),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -42,6 +44,7 @@ export interface Config {
   readonly log: { readonly level: string };
   readonly webhooks: { readonly allowPrivateUrls: boolean };
   readonly conversations: { readonly inactivityMs: number };
+  readonly benchRoutes: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -69,6 +72,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     log: { level: e.LOG_LEVEL },
     webhooks: { allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS },
     conversations: { inactivityMs: e.CONVERSATION_INACTIVITY_HOURS * 3_600_000 },
+    benchRoutes: e.BENCH_ROUTES,
   });
 }
 

@@ -1,0 +1,28 @@
+import { inject } from 'vitest';
+
+export type TestDialect = 'sqlite' | 'postgres';
+
+/**
+ * The dialects this run covers: both by default; `TEST_DIALECTS=sqlite` (or `postgres`) narrows
+ * a local run. CI runs both, and an unreachable PostgreSQL fails global setup loudly.
+ */
+export const dialects: TestDialect[] = inject('dialects');
+
+/** A database URL of its own for one test gateway. */
+export function databaseUrlFor(dialect: TestDialect, name: string): string {
+  if (dialect === 'postgres') {
+    const url = new URL(inject('postgresUrl'));
+    url.searchParams.set('schema', inject('postgresSchema'));
+    return url.toString();
+  }
+  return `sqlite:${inject('sqliteDir')}/${name}-${process.pid}-${Math.random().toString(36).slice(2)}.db`;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dialects: TestDialect[];
+    postgresUrl: string;
+    postgresSchema: string;
+    sqliteDir: string;
+  }
+}

@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+import { closeDeps, createDeps, createLogger, type Clock, type Deps } from '../../src/deps.ts';
+import { databaseUrlFor, type TestDialect } from './dialects.ts';
+
+/** A clock tests move by hand. */
+export interface TestClock extends Clock {
+  set(ms: number): void;
+  advance(ms: number): void;
+}
+
+export function createTestClock(start = Date.parse('2026-01-01T12:00:00Z')): TestClock {
+  let t = start;
+  return { now: () => t, set: (ms) => void (t = ms), advance: (ms) => void (t += ms) };
+}
+
+export interface TestGateway {
+  app: FastifyInstance;
+  deps: Deps;
+  clock: TestClock;
+  dialect: TestDialect;
+  close(): Promise<void>;
+}
+
+/**
+ * A gateway on a real database of the given dialect: SQLite in a file of its own, PostgreSQL in
+ * this run's schema. Tests stay independent by creating their own projects and numbers.
+ */
+export async function startGateway(dialect: TestDialect, env: Record<string, string> = {}): Promise<TestGateway> {
+  const config = loadConfig({
+    DATABASE_URL: databaseUrlFor(dialect, 'gw'),
+    SWITCHBOARD_SECRET: 'test-secret-do-not-use',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const clock = createTestClock();
+  const deps = createDeps(config, { clock, log: createLogger('silent') });
+  await migrateToLatest(deps.database.db);
+  const app = await buildApp(deps);
+  await app.ready();
+  return {
+    app,
+    deps,
+    clock,
+    dialect,
+    close: async () => {
+      await app.close();
+      await closeDeps(deps);
+    },
+  };
+}
