@@ -5,15 +5,9 @@ import { upsertContact } from '../contacts/store.ts';
 import { decideConversation } from '../conversations/lifecycle.ts';
 import { endConversation, findLatestConversation, openConversation, recordConversationMessage } from '../conversations/store.ts';
 import type { InboundMessageRecord, NormalizedWebhook, StatusRecord } from '../messages/records.ts';
-import { foldStatuses, nextStatus } from '../messages/statuses.ts';
-import {
-  findMessageStatus,
-  insertMessageIfAbsent,
-  insertStatusIfNew,
-  listStatuses,
-  messageExists,
-  updateMessageStatus,
-} from '../messages/store.ts';
+import { recordMessage } from '../messages/record-message.ts';
+import { nextStatus } from '../messages/statuses.ts';
+import { findMessageStatus, insertStatusIfNew, messageExists, updateMessageStatus } from '../messages/store.ts';
 
 export interface IngestContext {
   /** Epoch milliseconds of this ingest. */
@@ -52,11 +46,12 @@ async function storeInboundMessage(trx: Transaction<DB>, m: InboundMessageRecord
   // Checked first so a duplicate delivery touches neither the contact nor the conversation.
   if (await messageExists(trx, m.phoneNumberId, m.id)) return false;
   const atMs = m.timestamp * 1000;
+  // The contact upsert always writes, so on PostgreSQL it row-locks the contact until commit:
+  // concurrent transactions for one customer queue here, and the conversation lookup below never
+  // races into opening two conversations.
   const contactId = await upsertContact(trx, { phoneNumberId: m.phoneNumberId, waId: m.waId, profileName: m.profileName, now: ctx.now });
   const conversationId = await conversationFor(trx, m, contactId, atMs, ctx);
-  // Statuses may have arrived before their message (Meta does not order POSTs): apply them now.
-  const early = await listStatuses(trx, m.phoneNumberId, m.id);
-  const inserted = await insertMessageIfAbsent(trx, {
+  const inserted = await recordMessage(trx, {
     id: m.id,
     phone_number_id: m.phoneNumberId,
     conversation_id: conversationId,
@@ -65,7 +60,7 @@ async function storeInboundMessage(trx: Transaction<DB>, m: InboundMessageRecord
     from_id: m.waId,
     to_id: m.phoneNumberId,
     timestamp: m.timestamp,
-    status: foldStatuses('received', early.map((s) => s.status)),
+    status: 'received',
     processing_status: 'pending',
     origin: 'cloud_api',
     has_media: m.derived.hasMedia ? 1 : 0,
