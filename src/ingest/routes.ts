@@ -13,8 +13,9 @@ import { assertSignedByMeta } from './verify-webhook.ts';
 export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committer: GroupCommitter }): Promise<void> {
   const secrets = new AppSecrets(deps);
 
-  // The signature covers the exact bytes, so this scope keeps the body as a Buffer.
-  app.removeContentTypeParser('application/json');
+  // The signature covers the exact bytes, so this scope keeps the body as a Buffer, and accepts
+  // JSON only: anything else is answered 415.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.config.http.ingestBodyLimitBytes }, (_req, body, done) =>
     done(null, body),
   );
