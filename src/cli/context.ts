@@ -16,7 +16,7 @@ export async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const deps = createDeps(config, { log: createLogger(process.env.LOG_LEVEL ?? 'warn') });
   try {
-    await migrateToLatest(deps.database.db);
+    await migrateToLatest(deps.database);
     return await fn(deps);
   } finally {
     await closeDeps(deps);

@@ -15,7 +15,7 @@ export function registerServeCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const deps = createDeps(config);
-      const migrated = await migrateToLatest(deps.database.db);
+      const migrated = await migrateToLatest(deps.database);
       if (migrated.length > 0) deps.log.info({ migrated }, 'database migrated');
       const app = await buildApp(deps);
       let closing = false;

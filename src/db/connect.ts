@@ -10,6 +10,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Database {
   readonly db: Kysely<DB>;
   readonly dialect: Dialect;
+  /** The PostgreSQL schema a `?schema=` URL selected (created by migrateToLatest), else null. */
+  readonly schema: string | null;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ function connectSqlite(file: string): Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', schema: null, close: () => db.destroy() };
 }
 
 function connectPostgres(url: string, poolSize: number): Database {
@@ -46,15 +48,12 @@ function connectPostgres(url: string, poolSize: number): Database {
   if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`invalid schema name in DATABASE_URL: ${schema}`);
   }
-  const pool = new pg.Pool({ connectionString: parsed.toString(), max: poolSize });
-  if (schema) {
-    // Queued on the new client before any query of ours, so every query sees the schema.
-    pool.on('connect', (client) => {
-      // Two statements: a concurrent CREATE may lose a race and fail, the SET must still run.
-      client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch(() => {});
-      client.query(`SET search_path TO ${schema}`).catch(() => {});
-    });
-  }
+  // The search path is a startup parameter of every connection, so no query can run outside it.
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: poolSize,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', schema, close: () => db.destroy() };
 }

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import type { Database } from './connect.ts';
 import * as init from './migrations/2026-11-25-001-init.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
@@ -12,7 +13,12 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
  * Brings the schema up to date. Kysely's migrator takes a lock (a row lock on PostgreSQL, the
  * write lock on SQLite), so concurrent starts run each migration once and the loser waits.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const { db } = database;
+  if (database.schema) {
+    // A concurrent CREATE may lose the race; the schema exists either way.
+    await sql`create schema if not exists ${sql.id(database.schema)}`.execute(db).catch(() => undefined);
+  }
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

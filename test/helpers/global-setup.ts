@@ -30,7 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const url = new URL(postgresUrl);
     url.searchParams.set('schema', schema);
     const database = connectDatabase(url.toString(), { poolSize: 1 });
-    await migrateToLatest(database.db);
+    await migrateToLatest(database);
     await database.close();
   }
   const sqliteDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));

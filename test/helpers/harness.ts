@@ -37,7 +37,7 @@ export async function startGateway(dialect: TestDialect, env: Record<string, str
   });
   const clock = createTestClock();
   const deps = createDeps(config, { clock, log: createLogger('silent') });
-  await migrateToLatest(deps.database.db);
+  await migrateToLatest(deps.database);
   const app = await buildApp(deps);
   await app.ready();
   return {
