@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { closeDeps, createDeps } from '../deps.ts';
@@ -17,6 +16,8 @@ export function registerServeCommand(program: Command): void {
       const deps = createDeps(config);
       const migrated = await migrateToLatest(deps.database);
       if (migrated.length > 0) deps.log.info({ migrated }, 'database migrated');
+      // Imported here so one-shot commands do not load the HTTP stack.
+      const { buildApp } = await import('../app.ts');
       const app = await buildApp(deps);
       let closing = false;
       const shutdown = async (signal: string) => {

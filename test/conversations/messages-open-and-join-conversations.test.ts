@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects } from '../helpers/dialects.ts';
+import { getMessage, newTenant, postWebhook } from '../helpers/factories.ts';
+import { startGateway, type TestGateway } from '../helpers/harness.ts';
+import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
+
+const T0 = 1767268800; // 2026-01-01T12:00:00Z
+const HOUR = 3600;
+
+describe.each(dialects)('conversations opened by ingest (%s)', (dialect) => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway(dialect);
+  });
+  afterAll(() => gw.close());
+
+  async function conversationOf(t: { apiKey: string; phoneNumberId: string }, wamid: string): Promise<string> {
+    const res = await getMessage(gw, t.apiKey, t.phoneNumberId, wamid, '?fields=kapso(whatsapp_conversation_id)');
+    return res.json().kapso.whatsapp_conversation_id;
+  }
+
+  const conversations = (phoneNumberId: string) =>
+    gw.deps.database.db.selectFrom('conversations').selectAll().where('phone_number_id', '=', phoneNumberId).orderBy('created_at').execute();
+
+  it('keeps a customer in one conversation while they keep writing', async () => {
+    const t = await newTenant(gw);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.1', 'hi', T0)]), t.appSecret);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.2', 'still there?', T0 + 23 * HOUR)]), t.appSecret);
+    expect(await conversationOf(t, 'wamid.1')).toBe(await conversationOf(t, 'wamid.2'));
+    const [c] = await conversations(t.phoneNumberId);
+    expect(c).toMatchObject({
+      status: 'active',
+      messages_count: 2,
+      last_message_id: 'wamid.2',
+      last_message_text: 'still there?',
+      last_message_type: 'text',
+      last_inbound_at: (T0 + 23 * HOUR) * 1000,
+      last_active_at: (T0 + 23 * HOUR) * 1000,
+    });
+  });
+
+  it('opens a new conversation after 24 hours without activity and ends the old one', async () => {
+    const t = await newTenant(gw);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.1', 'hi', T0)]), t.appSecret);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.2', 'back again', T0 + 25 * HOUR)]), t.appSecret);
+    expect(await conversationOf(t, 'wamid.1')).not.toBe(await conversationOf(t, 'wamid.2'));
+    const [old, current] = await conversations(t.phoneNumberId);
+    expect(old).toMatchObject({ status: 'ended', messages_count: 1 });
+    expect(current).toMatchObject({ status: 'active', messages_count: 1, last_message_id: 'wamid.2' });
+  });
+
+  it('opens a new conversation when the last one was ended', async () => {
+    const t = await newTenant(gw);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.1', 'hi', T0)]), t.appSecret);
+    await gw.deps.database.db.updateTable('conversations').set({ status: 'ended' }).where('phone_number_id', '=', t.phoneNumberId).execute();
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.2', 'one more thing', T0 + 60)]), t.appSecret);
+    expect(await conversationOf(t, 'wamid.1')).not.toBe(await conversationOf(t, 'wamid.2'));
+  });
+
+  it('keeps the newest message as the summary when an older one arrives late', async () => {
+    const t = await newTenant(gw);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.new', 'newer', T0 + 60)]), t.appSecret);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.old', 'older', T0)]), t.appSecret);
+    const [c] = await conversations(t.phoneNumberId);
+    expect(c).toMatchObject({ messages_count: 2, last_message_id: 'wamid.new', last_active_at: (T0 + 60) * 1000 });
+  });
+
+  it('keeps separate conversations for separate customers and refreshes profile names', async () => {
+    const t = await newTenant(gw);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.a', 'from a', T0, '14155550001')], '14155550001', 'Ann'), t.appSecret);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.b', 'from b', T0, '14155550002')], '14155550002', 'Bo'), t.appSecret);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.a2', 'again', T0 + 5, '14155550001')], '14155550001', 'Ann B.'), t.appSecret);
+    expect(await conversations(t.phoneNumberId)).toHaveLength(2);
+    const contact = await gw.deps.database.db.selectFrom('contacts').selectAll().where('phone_number_id', '=', t.phoneNumberId).where('wa_id', '=', '14155550001').executeTakeFirstOrThrow();
+    expect(contact.profile_name).toBe('Ann B.');
+  });
+});

@@ -1,0 +1,68 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `switchboard <args>` as a user would, with only the given environment on top of PATH. */
+export function runCli(args: string[], env: Record<string, string>, cwd?: string): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    cwd,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs a CLI command that must succeed with --json, returning its one JSON object. */
+export function runCliJson<T = Record<string, unknown>>(args: string[], env: Record<string, string>, cwd?: string): T {
+  const r = runCli([...args, '--json'], env, cwd);
+  if (r.status !== 0) throw new Error(`switchboard ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  if (lines.length !== 1) throw new Error(`expected one JSON line, got: ${r.stdout}`);
+  return JSON.parse(lines[0] ?? '') as T;
+}
+
+/** A TCP port free at the time of asking. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Starts `switchboard serve` and resolves once /healthz answers. */
+export async function startServe(env: Record<string, string>, cwd?: string) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += String(d)));
+  child.stderr.on('data', (d) => (output += String(d)));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) throw new Error(`serve exited early: ${output}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return { child, port, base, exited, output: () => output };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`serve did not become healthy: ${output}`);
+}
