@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signPayload } from '../../src/ingest/signature.ts';
@@ -7,7 +8,7 @@ import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
 
 describe.each(dialects)('switchboard serve (%s)', (dialect) => {
   const env = { DATABASE_URL: databaseUrlFor(dialect, 'serve'), SWITCHBOARD_SECRET: 'serve-test-secret' };
-  const running: Array<{ child: { kill(s: string): boolean; exitCode: number | null } }> = [];
+  const running: Array<{ child: ChildProcess }> = [];
   afterEach(() => {
     for (const r of running.splice(0)) if (r.child.exitCode === null) r.child.kill('SIGKILL');
   });
