@@ -16,6 +16,8 @@ const envSchema = z.object({
     .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: or postgres://')
     .default('sqlite:./data/switchboard.db'),
   META_GRAPH_URL: z.url().default('https://graph.facebook.com'),
+  /** How long a Graph call may take before the client gets 504. */
+  META_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   SWITCHBOARD_SECRET: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEBHOOK_ALLOW_PRIVATE_URLS: booleanString.default(false),
@@ -39,7 +41,7 @@ export interface Config {
     readonly ingestBodyLimitBytes: number;
   };
   readonly db: { readonly url: string; readonly dataDir: string };
-  readonly meta: { readonly graphUrl: string };
+  readonly meta: { readonly graphUrl: string; readonly timeoutMs: number };
   readonly secret: string | undefined;
   readonly log: { readonly level: string };
   readonly webhooks: { readonly allowPrivateUrls: boolean };
@@ -67,7 +69,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ingestBodyLimitBytes: e.INGEST_BODY_LIMIT_BYTES,
     },
     db: { url: e.DATABASE_URL, dataDir: dataDirOf(e.DATABASE_URL) },
-    meta: { graphUrl: e.META_GRAPH_URL.replace(/\/+$/, '') },
+    meta: { graphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''), timeoutMs: e.META_TIMEOUT_MS },
     secret: e.SWITCHBOARD_SECRET,
     log: { level: e.LOG_LEVEL },
     webhooks: { allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS },

@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { connectDatabase, type Database } from './db/connect.ts';
+import { GraphClient } from './proxy/graph-client.ts';
 import { type Cipher, createCipher, resolveSecret } from './tenants/secrets.ts';
 
 /** The clock every time-dependent rule reads; tests inject a fixed or stepping one. */
@@ -18,6 +19,7 @@ export interface Deps {
   log: Logger;
   clock: Clock;
   cipher: Cipher;
+  graph: GraphClient;
 }
 
 /** Paths and headers the logger must never print (style.md §17). */
@@ -51,10 +53,12 @@ export function createDeps(config: Config, overrides: Partial<Pick<Deps, 'log' |
     log: overrides.log ?? createLogger(config.log.level),
     clock: overrides.clock ?? systemClock,
     cipher: createCipher(secret),
+    graph: new GraphClient({ timeoutMs: config.meta.timeoutMs, connectTimeoutMs: 5_000 }),
   };
 }
 
 /** Releases what createDeps opened. */
 export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.graph.close();
   await deps.database.close();
 }

@@ -6,13 +6,14 @@ type Db = Kysely<DB> | Transaction<DB>;
 
 /**
  * Creates the contact of (number, wa_id) or refreshes its WhatsApp profile name; returns its id.
- * A missing profile name (system messages carry none) never erases a known one.
+ * A missing profile name (system messages and sends carry none) never erases a known one.
+ * Returns the contact's id and its current profile name.
  */
 export async function upsertContact(
   db: Db,
   input: { phoneNumberId: string; waId: string; profileName: string | null; now: number },
-): Promise<string> {
-  const row = await db
+): Promise<{ id: string; profile_name: string | null }> {
+  return db
     .insertInto('contacts')
     .values({
       id: randomUUID(),
@@ -30,7 +31,6 @@ export async function upsertContact(
         updated_at: eb.ref('excluded.updated_at'),
       })),
     )
-    .returning('id')
+    .returning(['id', 'profile_name'])
     .executeTakeFirstOrThrow();
-  return row.id;
 }

@@ -39,6 +39,10 @@ export interface PhoneNumbersTable {
   /** SHA-256 hex of the verify token, so the handshake can look it up without decrypting. */
   verify_token_hash: string;
   created_at: number;
+  /** Graph API origin for this number; null means META_GRAPH_URL (the sandbox uses the simulator). */
+  graph_url: string | null;
+  /** 1 for the sandbox number created on first start. */
+  is_sandbox: number;
 }
 
 export interface ContactsTable {
@@ -114,6 +118,17 @@ export interface MessageStatusesTable {
   received_at: number;
 }
 
+export interface IdempotencyKeysTable {
+  project_id: string;
+  key: string;
+  /** SHA-256 of method, path and body: the same key with another request is refused. */
+  request_hash: string;
+  /** Null while the first request is in flight. */
+  status_code: number | null;
+  response_body: string | null;
+  created_at: number;
+}
+
 export interface DB {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -122,6 +137,7 @@ export interface DB {
   conversations: ConversationsTable;
   messages: MessagesTable;
   message_statuses: MessageStatusesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type MessageRow = Selectable<MessagesTable>;

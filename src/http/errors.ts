@@ -87,6 +87,14 @@ export const errors = {
   serviceUnavailable(details: string): GraphError {
     return new GraphError(503, 2, 'OAuthException', '(#2) Service temporarily unavailable', details);
   },
+  /** Meta (or the simulator) did not answer within the timeout. */
+  upstreamTimeout(): GraphError {
+    return new GraphError(504, 2, 'OAuthException', '(#2) Graph API timeout', 'The Graph API did not answer in time; the request may or may not have been processed.');
+  },
+  /** Meta (or the simulator) could not be reached at all. */
+  upstreamUnavailable(): GraphError {
+    return new GraphError(502, 2, 'OAuthException', '(#2) Graph API unreachable', 'The gateway could not connect to the Graph API.');
+  },
   /** Unexpected failures: details stay in the log, never in the answer. */
   internal(): GraphError {
     return new GraphError(500, 1, 'OAuthException', 'An unknown error occurred', 'An unexpected error occurred; the request id identifies it in the gateway log.');

@@ -40,6 +40,9 @@ export interface NewPhoneNumber {
   accessToken: string;
   appSecret: string;
   verifyToken: string;
+  /** Graph origin for this number when it is not META_GRAPH_URL (the sandbox's simulator). */
+  graphUrl?: string;
+  isSandbox?: boolean;
 }
 
 /** The public view of a phone number: never its secrets. */
@@ -67,6 +70,8 @@ export async function addPhoneNumber(deps: TenancyDeps, input: NewPhoneNumber): 
     app_secret_enc: deps.cipher.encrypt(input.appSecret),
     verify_token_hash: hashApiKey(input.verifyToken),
     created_at: deps.clock.now(),
+    graph_url: input.graphUrl ?? null,
+    is_sandbox: input.isSandbox ? 1 : 0,
   };
   await insertPhoneNumber(db, row);
   return presentPhoneNumber(row);

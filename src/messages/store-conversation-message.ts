@@ -1,0 +1,99 @@
+import type { Transaction } from 'kysely';
+import { upsertContact } from '../contacts/store.ts';
+import { decideConversation } from '../conversations/lifecycle.ts';
+import { endConversation, findLatestConversation, openConversation, recordConversationMessage } from '../conversations/store.ts';
+import { writeJson } from '../db/json.ts';
+import type { DB } from '../db/schema.ts';
+import type { DerivedMessageFields } from './records.ts';
+import { recordMessage } from './record-message.ts';
+import { messageExists } from './store.ts';
+
+/** A message either way, with the customer it belongs to. */
+export interface ConversationMessage {
+  phoneNumberId: string;
+  /** The customer's wa_id. */
+  waId: string;
+  /** The customer's WhatsApp profile name when this message carries it (inbound). */
+  profileName: string | null;
+  id: string;
+  type: string;
+  direction: 'inbound' | 'outbound';
+  /** Epoch seconds (Meta's timestamp; the send time for outbound). */
+  timestamp: number;
+  /** Initial status: `received` inbound, `pending` outbound. */
+  status: string;
+  processingStatus: string;
+  /** The Meta message object: as received, or the send body as sent. */
+  payload: Record<string, unknown>;
+  derived: DerivedMessageFields;
+}
+
+export interface StoreContext {
+  now: number;
+  inactivityMs: number;
+}
+
+/**
+ * Stores a message once per (number, wamid) with everything that hangs off it, inside the
+ * caller's transaction: the contact (created, or its profile name refreshed), the conversation
+ * (joined, or opened when the last one ended or went quiet), the message (with any status that
+ * beat it here applied) and the conversation's counters and summary. Returns the conversation id,
+ * or null when the message was already stored (a retry or duplicate changes nothing).
+ */
+export async function storeConversationMessage(trx: Transaction<DB>, m: ConversationMessage, ctx: StoreContext): Promise<string | null> {
+  // Checked first so a duplicate delivery touches neither the contact nor the conversation.
+  if (await messageExists(trx, m.phoneNumberId, m.id)) return null;
+  const atMs = m.timestamp * 1000;
+  // The contact upsert always writes, so on PostgreSQL it row-locks the contact until commit:
+  // concurrent transactions for one customer queue here, and the conversation lookup below never
+  // races into opening two conversations.
+  const contact = await upsertContact(trx, { phoneNumberId: m.phoneNumberId, waId: m.waId, profileName: m.profileName, now: ctx.now });
+  const conversationId = await conversationFor(trx, m, contact.id, atMs, ctx);
+  const inserted = await recordMessage(trx, {
+    id: m.id,
+    phone_number_id: m.phoneNumberId,
+    conversation_id: conversationId,
+    direction: m.direction,
+    type: m.type,
+    from_id: m.direction === 'inbound' ? m.waId : m.phoneNumberId,
+    to_id: m.direction === 'inbound' ? m.phoneNumberId : m.waId,
+    timestamp: m.timestamp,
+    status: m.status,
+    processing_status: m.processingStatus,
+    origin: 'cloud_api',
+    has_media: m.derived.hasMedia ? 1 : 0,
+    contact_name: contact.profile_name,
+    content: m.derived.content,
+    payload: writeJson(m.payload),
+    kapso_data: writeJson(kapsoDataOf(m.derived)),
+    created_at: ctx.now,
+    updated_at: ctx.now,
+  });
+  if (!inserted) return null;
+  await recordConversationMessage(trx, conversationId, {
+    id: m.id,
+    type: m.type,
+    direction: m.direction,
+    at: atMs,
+    previewText: m.derived.previewText,
+    now: ctx.now,
+  });
+  return conversationId;
+}
+
+/** Finds the conversation a message joins, opening a new one (and ending the stale one) if needed. */
+async function conversationFor(trx: Transaction<DB>, m: ConversationMessage, contactId: string, atMs: number, ctx: StoreContext): Promise<string> {
+  const latest = await findLatestConversation(trx, m.phoneNumberId, m.waId);
+  if (latest && decideConversation(latest, atMs, ctx.inactivityMs) === 'join') return latest.id;
+  if (latest?.status === 'active') await endConversation(trx, latest.id, ctx.now);
+  return openConversation(trx, { phoneNumberId: m.phoneNumberId, contactId, waId: m.waId, activeAt: atMs, now: ctx.now });
+}
+
+function kapsoDataOf(d: DerivedMessageFields): Record<string, unknown> {
+  const data: Record<string, unknown> = { message_type_data: d.messageTypeData };
+  if (d.flowResponse !== undefined) data.flow_response = d.flowResponse;
+  if (d.flowToken !== undefined) data.flow_token = d.flowToken;
+  if (d.flowName !== undefined) data.flow_name = d.flowName;
+  if (d.orderText !== undefined) data.order_text = d.orderText;
+  return data;
+}
