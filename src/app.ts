@@ -9,6 +9,7 @@ import { healthRoutes } from './http/health.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
+import { proxyRoutes } from './proxy/routes.ts';
 import { TenantLookup } from './tenants/lookup.ts';
 
 /**
@@ -52,6 +53,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(async (scope) => {
     installGraphScope(scope, tenants);
     await messageRoutes(scope, { ...deps, tenants });
+    await proxyRoutes(scope, { ...deps, tenants });
   });
   return app;
 }

@@ -1,0 +1,40 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Deps } from '../deps.ts';
+import { requirePhoneNumber } from '../http/graph-scope.ts';
+import type { TenantLookup } from '../tenants/lookup.ts';
+import { type ProxyAnswer, withIdempotency } from './idempotency.ts';
+import { isMarkRead, markReadBodySchema, sendBodySchema } from './schemas.ts';
+import { markRead, sendMessage } from './send.ts';
+
+const sendSchema = {
+  params: z.object({ version: z.string(), phoneNumberId: z.string().min(1).max(64) }),
+  body: z.union([markReadBodySchema, sendBodySchema]),
+  headers: z.object({ 'idempotency-key': z.string().optional() }).loose(),
+};
+
+/** Client → Meta: sends (and mark-as-read) through the gateway (kapso-api.md §6.1.1–6.1.2). */
+export async function proxyRoutes(app: FastifyInstance, deps: Deps & { tenants: TenantLookup }): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post('/:version/:phoneNumberId/messages', { schema: sendSchema }, async (request, reply) => {
+    const { version, phoneNumberId } = request.params;
+    const number = await requirePhoneNumber(request, deps.tenants, phoneNumberId);
+    const body = request.body;
+    const answer = await withIdempotency(
+      deps,
+      { projectId: request.projectId, key: request.headers['idempotency-key'], request: `${phoneNumberId}\n${JSON.stringify(body)}` },
+      () => (isMarkRead(body) ? markRead(deps, number, version, body) : sendMessage(deps, number, version, body)),
+    );
+    return sendAnswer(reply, answer);
+  });
+}
+
+/** Replies with Meta's answer as it came: status, content type and bytes. */
+function sendAnswer(reply: FastifyReply, answer: ProxyAnswer) {
+  return reply
+    .code(answer.statusCode)
+    .type(answer.contentType ?? 'application/json')
+    .send(answer.body);
+}

@@ -1,0 +1,83 @@
+import type { Deps } from '../deps.ts';
+import type { PhoneNumberRow } from '../db/schema.ts';
+import { deriveMessageFields } from '../messages/derive.ts';
+import { nextStatus } from '../messages/statuses.ts';
+import { storeConversationMessage } from '../messages/store-conversation-message.ts';
+import { findMessageStatus, updateMessageStatus } from '../messages/store.ts';
+import type { ProxyAnswer } from './idempotency.ts';
+import { type MarkReadBody, type SendBody, sendResponseSchema } from './schemas.ts';
+
+type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config'>;
+
+/** The Graph origin a number talks to: its own (the sandbox's simulator) or META_GRAPH_URL. */
+export function graphOriginOf(deps: Pick<Deps, 'config'>, number: PhoneNumberRow): string {
+  return number.graph_url ?? deps.config.meta.graphUrl;
+}
+
+/** Forwards a JSON body to `/{version}/{phone_number_id}/messages` with the number's token. */
+async function forward(deps: SendDeps, number: PhoneNumberRow, version: string, body: unknown): Promise<ProxyAnswer> {
+  return deps.graph.call(graphOriginOf(deps, number), {
+    method: 'POST',
+    path: `/${version}/${encodeURIComponent(number.id)}/messages`,
+    token: deps.cipher.decrypt(number.access_token_enc),
+    body: JSON.stringify(body),
+    contentType: 'application/json',
+  });
+}
+
+/**
+ * Sends a message through Meta and, once Meta accepted it, stores it as an outbound message
+ * (status `pending`, the body as sent, the wamid Meta returned) in the customer's conversation, so
+ * it can be read back at once; Meta's status webhooks then advance it. Meta's answer, success or
+ * error, is returned unchanged.
+ */
+export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, version: string, body: SendBody): Promise<ProxyAnswer> {
+  const answer = await forward(deps, number, version, body);
+  if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
+  const accepted = sendResponseSchema.safeParse(safeJson(answer.body));
+  const wamid = accepted.success ? accepted.data.messages[0]?.id : undefined;
+  if (!accepted.success || !wamid) return answer;
+  const type = body.type ?? 'text';
+  const { messaging_product: _product, recipient_type: _recipient, ...payload } = { ...body, type } as Record<string, unknown>;
+  const now = deps.clock.now();
+  await deps.database.db.transaction().execute((trx) =>
+    storeConversationMessage(
+      trx,
+      {
+        phoneNumberId: number.id,
+        waId: accepted.data.contacts?.[0]?.wa_id || body.to.replace(/\D/g, ''),
+        profileName: null,
+        id: wamid,
+        type,
+        direction: 'outbound',
+        timestamp: Math.floor(now / 1000),
+        status: 'pending',
+        processingStatus: 'completed',
+        payload,
+        derived: deriveMessageFields(payload),
+      },
+      { now, inactivityMs: deps.config.conversations.inactivityMs },
+    ),
+  );
+  return answer;
+}
+
+/** Marks a customer's message read at Meta and, when Meta agrees, in our store too. */
+export async function markRead(deps: SendDeps, number: PhoneNumberRow, version: string, body: MarkReadBody): Promise<ProxyAnswer> {
+  const answer = await forward(deps, number, version, body);
+  if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
+  const { db } = deps.database;
+  const current = await findMessageStatus(db, number.id, body.message_id);
+  if (current !== undefined && nextStatus(current, 'read') !== current) {
+    await updateMessageStatus(db, number.id, body.message_id, nextStatus(current, 'read'), deps.clock.now());
+  }
+  return answer;
+}
+
+function safeJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
