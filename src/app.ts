@@ -9,6 +9,7 @@ import { healthRoutes } from './http/health.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
+import { passThroughRoutes } from './proxy/pass-through-routes.ts';
 import { proxyRoutes } from './proxy/routes.ts';
 import { TenantLookup } from './tenants/lookup.ts';
 
@@ -54,6 +55,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     installGraphScope(scope, tenants);
     await messageRoutes(scope, { ...deps, tenants });
     await proxyRoutes(scope, { ...deps, tenants });
+    await passThroughRoutes(scope, { ...deps, tenants });
   });
   return app;
 }

@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { errors } from '../http/errors.ts';
+import type { ProxyAnswer } from './answer.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './store.ts';
-
-/** What the proxy answers: Meta's answer as it came (or our replay of it). */
-export interface ProxyAnswer {
-  statusCode: number;
-  contentType: string | undefined;
-  body: Buffer;
-}
 
 const KEY_LIFETIME_MS = 24 * 3_600_000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;

@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { requirePhoneNumber } from '../http/graph-scope.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
-import { type ProxyAnswer, withIdempotency } from './idempotency.ts';
+import { replyWithAnswer } from './answer.ts';
+import { withIdempotency } from './idempotency.ts';
 import { isMarkRead, markReadBodySchema, sendBodySchema } from './schemas.ts';
 import { markRead, sendMessage } from './send.ts';
 
@@ -27,14 +28,6 @@ export async function proxyRoutes(app: FastifyInstance, deps: Deps & { tenants: 
       { projectId: request.projectId, key: request.headers['idempotency-key'], request: `${phoneNumberId}\n${JSON.stringify(body)}` },
       () => (isMarkRead(body) ? markRead(deps, number, version, body) : sendMessage(deps, number, version, body)),
     );
-    return sendAnswer(reply, answer);
+    return replyWithAnswer(reply, answer);
   });
-}
-
-/** Replies with Meta's answer as it came: status, content type and bytes. */
-function sendAnswer(reply: FastifyReply, answer: ProxyAnswer) {
-  return reply
-    .code(answer.statusCode)
-    .type(answer.contentType ?? 'application/json')
-    .send(answer.body);
 }

@@ -4,7 +4,7 @@ import { deriveMessageFields } from '../messages/derive.ts';
 import { nextStatus } from '../messages/statuses.ts';
 import { storeConversationMessage } from '../messages/store-conversation-message.ts';
 import { findMessageStatus, updateMessageStatus } from '../messages/store.ts';
-import type { ProxyAnswer } from './idempotency.ts';
+import type { ProxyAnswer } from './answer.ts';
 import { type MarkReadBody, type SendBody, sendResponseSchema } from './schemas.ts';
 
 type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config'>;

@@ -102,3 +102,15 @@ export async function verifyTokenExists(db: Db, tokenHash: string): Promise<bool
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** One of the project's numbers in the given WABA (templates are addressed by WABA id). */
+export async function findProjectNumberByWaba(db: Db, projectId: string, wabaId: string): Promise<PhoneNumberRow | undefined> {
+  return db
+    .selectFrom('phone_numbers')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('waba_id', '=', wabaId)
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
+}

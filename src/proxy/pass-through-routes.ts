@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../deps.ts';
+import { errors } from '../http/errors.ts';
+import { requirePhoneNumber } from '../http/graph-scope.ts';
+import type { TenantLookup } from '../tenants/lookup.ts';
+import { findProjectNumberByWaba } from '../tenants/store.ts';
+import { replyWithAnswer } from './answer.ts';
+import { passThrough } from './pass-through.ts';
+
+/** Meta's largest media (documents, 100 MB) plus multipart overhead. */
+const MEDIA_BODY_LIMIT_BYTES = 101 * 1024 * 1024;
+
+type Params = { version: string; id: string; templateId?: string; action?: string };
+
+/**
+ * Media, templates, phone-number settings and business profile: forwarded to Meta as they are,
+ * after checking that the number or WABA in the path belongs to the caller's project.
+ */
+export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { tenants: TenantLookup }): Promise<void> {
+  // Uploads are multipart: forward the exact bytes with their boundary.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: MEDIA_BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
+
+  const number = (request: Parameters<typeof requirePhoneNumber>[0], id: string) => requirePhoneNumber(request, deps.tenants, id);
+
+  app.post<{ Params: Params }>('/:version/:id/media', { bodyLimit: MEDIA_BODY_LIMIT_BYTES }, async (request, reply) => {
+    const { version, id } = request.params;
+    return replyWithAnswer(reply, await passThrough(deps, await number(request, id), request, `/${version}/${id}/media`));
+  });
+
+  // `/{id}` is a media id when `phone_number_id` says whose it is (Kapso §1.3), else a phone number.
+  const byId = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+    const { version, id } = request.params;
+    const owner = (request.query as Record<string, string | undefined>).phone_number_id;
+    const n = await number(request, owner ?? id);
+    return replyWithAnswer(reply, await passThrough(deps, n, request, `/${version}/${id}`));
+  };
+  app.get<{ Params: Params }>('/:version/:id', byId);
+  app.delete<{ Params: Params }>('/:version/:id', async (request, reply) => {
+    if (!(request.query as Record<string, unknown>).phone_number_id) {
+      throw errors.invalidParameter('phone_number_id', 'phone_number_id is required to delete media through the gateway.');
+    }
+    return byId(request, reply);
+  });
+
+  for (const action of ['settings', 'whatsapp_business_profile', 'register', 'deregister', 'request_code', 'verify_code']) {
+    const handler = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+      const { version, id } = request.params;
+      return replyWithAnswer(reply, await passThrough(deps, await number(request, id), request, `/${version}/${id}/${action}`));
+    };
+    if (action === 'settings' || action === 'whatsapp_business_profile') app.get<{ Params: Params }>(`/:version/:id/${action}`, handler);
+    app.post<{ Params: Params }>(`/:version/:id/${action}`, handler);
+  }
+
+  const template = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+    const { version, id, templateId } = request.params;
+    const n = await findProjectNumberByWaba(deps.database.db, request.projectId, id);
+    if (!n) throw errors.notFound('WhatsApp Business Account', id);
+    const path = `/${version}/${id}/message_templates${templateId ? `/${templateId}` : ''}`;
+    return replyWithAnswer(reply, await passThrough(deps, n, request, path));
+  };
+  app.get<{ Params: Params }>('/:version/:id/message_templates', template);
+  app.post<{ Params: Params }>('/:version/:id/message_templates', template);
+  app.delete<{ Params: Params }>('/:version/:id/message_templates', template);
+  app.get<{ Params: Params }>('/:version/:id/message_templates/:templateId', template);
+}

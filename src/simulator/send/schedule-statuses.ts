@@ -1,0 +1,61 @@
+import type { SimContext } from '../context.ts';
+import type { WebhookError } from '../error-codes.ts';
+import type { RecipientBehaviour, SimMessage, SimNumber } from '../state.ts';
+import { buildStatusItem, graphMajorVersion, pricingFor } from './status-item.ts';
+import { planStatuses } from './status-plan.ts';
+
+/** Why and when an accepted message fails. */
+export interface Failure {
+  error: WebhookError;
+  after: RecipientBehaviour['failAfter'];
+}
+
+/** The facts of one accepted send that its status webhooks carry. */
+export interface StatusFacts {
+  version: string;
+  inWindow: boolean;
+  templateCategory?: string;
+  bizOpaque?: string;
+  failure?: Failure;
+}
+
+const dayS = 24 * 60 * 60;
+
+/**
+ * Schedules the status webhooks of an accepted message (§1.7, §7.14) and advances the
+ * message's recorded status as each one falls due. Timestamps are the injected clock at the
+ * send plus each status's delay, so a fixed clock gives exact, repeatable values.
+ */
+export function scheduleStatuses(ctx: SimContext, number: SimNumber, message: SimMessage, facts: StatusFacts): void {
+  const payload = message.payload[message.type] as Record<string, unknown>;
+  const plan = planStatuses({
+    isReaction: message.type === 'reaction',
+    isVoice: message.type === 'audio' && payload.voice === true,
+    delays: ctx.options.statusDelaysMs,
+    recipient: ctx.state.recipient(message.waId),
+    ...(facts.failure ? { failure: { after: facts.failure.after } } : {}),
+    collapseDeliveredIntoRead: ctx.options.collapseDeliveredIntoRead,
+  });
+  const pricing = pricingFor(facts.templateCategory, facts.inWindow);
+  // `conversation` only exists on webhooks of Graph v23.0 and older (§1.7).
+  const conversationId = graphMajorVersion(facts.version) <= 23 ? ctx.ids.conversationId() : undefined;
+  for (const step of plan) {
+    const timestampSec = Math.floor((message.createdAtMs + step.atMs) / 1000);
+    const status = buildStatusItem({
+      wamid: message.id,
+      status: step.status,
+      timestampSec,
+      recipientId: message.waId,
+      ...(facts.bizOpaque !== undefined ? { bizOpaque: facts.bizOpaque } : {}),
+      ...(step.billed ? { pricing } : {}),
+      ...(step.billed && conversationId
+        ? { conversation: { id: conversationId, originType: pricing.category, ...(step.status === 'sent' ? { expirationSec: timestampSec + dayS } : {}) } }
+        : {}),
+      ...(step.status === 'failed' && facts.failure ? { errors: [facts.failure.error] } : {}),
+    });
+    ctx.dispatcher.enqueue({ kind: 'status', number, status }, step.atMs, () => {
+      message.status = step.status;
+      message.statuses.push({ status: step.status, timestamp: String(timestampSec) });
+    });
+  }
+}

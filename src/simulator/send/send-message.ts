@@ -1,0 +1,112 @@
+import type { SimContext } from '../context.ts';
+import { webhookError } from '../error-codes.ts';
+import { simErrors } from '../graph-errors.ts';
+import { normalizeRecipient, phoneDigits } from '../phone.ts';
+import type { SimMessage, SimNumber, SimTemplate } from '../state.ts';
+import { checkTemplateSend } from '../templates/template-check.ts';
+import { mediaSchemas } from '../validate/content-schemas.ts';
+import { parseSendRequest, type SendRequest } from '../validate/send-request.ts';
+import type { TemplateSend } from '../validate/template-schemas.ts';
+import { isWindowOpen, takeSendQuota } from './limits.ts';
+import { markRead } from './mark-read.ts';
+import { scheduleStatuses, type Failure } from './schedule-statuses.ts';
+
+type MessageRequest = Extract<SendRequest, { kind: 'message' }>;
+
+/** Meta's answer to an accepted send (meta-cloud-api.md §2.2). */
+export interface SendResponse {
+  messaging_product: 'whatsapp';
+  contacts: { input: string; wa_id: string }[];
+  messages: { id: string; message_status?: 'accepted' }[];
+}
+
+/** `POST /{version}/{phone_number_id}/messages`: a send, or mark-as-read / typing (§2.4). */
+export function handleMessagesCall(ctx: SimContext, number: SimNumber, version: string, body: unknown): SendResponse | { success: true } {
+  const request = parseSendRequest(body);
+  if (request.kind === 'read') return markRead(ctx, number, request.messageId, request.typing);
+  return sendMessage(ctx, number, version, request);
+}
+
+/**
+ * Applies Meta's send rules in the order a business meets them: recipient, template, media
+ * ids, the 24-hour window (when it answers synchronously), throughput and pair rate; then
+ * accepts with a fresh wamid and schedules the status webhooks.
+ */
+function sendMessage(ctx: SimContext, number: SimNumber, version: string, request: MessageRequest): SendResponse {
+  const waId = resolveRecipient(number, request);
+  const template = request.type === 'template' ? checkedTemplate(ctx, number, request.content as TemplateSend) : undefined;
+  checkMediaId(ctx, request);
+  const inWindow = request.recipientType === 'group' || isWindowOpen(ctx, number.phoneNumberId, waId);
+  // Templates are the only messages allowed outside the customer service window (§5.5).
+  const outsideWindow = ctx.options.enforceWindow && !template && !inWindow;
+  if (outsideWindow && ctx.options.windowFailure === 'response') throw simErrors.meta(131047);
+  takeSendQuota(ctx, number.phoneNumberId, waId);
+
+  const message: SimMessage = {
+    id: ctx.ids.wamid(waId, 'outbound'),
+    direction: 'outbound',
+    phoneNumberId: number.phoneNumberId,
+    waId,
+    type: request.type,
+    payload: { messaging_product: 'whatsapp', to: request.to, type: request.type, [request.type]: request.content },
+    status: 'accepted',
+    statuses: [],
+    createdAtMs: ctx.now(),
+  };
+  ctx.state.addMessage(message);
+  scheduleStatuses(ctx, number, message, {
+    version,
+    inWindow,
+    ...(template ? { templateCategory: template.category } : {}),
+    ...(request.bizOpaque !== undefined ? { bizOpaque: request.bizOpaque } : {}),
+    ...failureOf(ctx, number, waId, request, outsideWindow),
+  });
+  return {
+    messaging_product: 'whatsapp',
+    contacts: [{ input: request.to, wa_id: waId }],
+    messages: [template ? { id: message.id, message_status: 'accepted' } : { id: message.id }],
+  };
+}
+
+function resolveRecipient(number: SimNumber, request: MessageRequest): string {
+  if (request.recipientType === 'group') return request.to;
+  const waId = normalizeRecipient(request.to, number.displayPhoneNumber);
+  if (!waId) throw simErrors.invalidParameter(`Param to '${request.to}' is not a valid phone number.`);
+  if (waId === phoneDigits(number.displayPhoneNumber)) throw simErrors.meta(131021);
+  return waId;
+}
+
+function checkedTemplate(ctx: SimContext, number: SimNumber, send: TemplateSend): SimTemplate {
+  const template = ctx.state.templatesOf(number.wabaId).find((t) => t.name === send.name && t.language === send.language.code);
+  checkTemplateSend(template, send);
+  return template as SimTemplate;
+}
+
+/** A media `id` must name media uploaded here and not deleted or expired (§7.5: 131009). */
+function checkMediaId(ctx: SimContext, request: MessageRequest): void {
+  if (!(request.type in mediaSchemas)) return;
+  const id = (request.content as { id?: string }).id;
+  if (id === undefined) return;
+  const media = ctx.state.media.get(id);
+  if (!media || media.expiresAtMs <= ctx.now()) {
+    throw simErrors.meta(131009, `Param ${request.type}['id'] is not a valid WhatsApp Business Account media attachment ID.`);
+  }
+}
+
+/**
+ * Why an accepted message will fail, if it will: outside the window (§7.8, the default
+ * asynchronous form), a reaction to an unknown message (§2.3: 131009 by webhook), or a
+ * customer scripted to fail.
+ */
+function failureOf(ctx: SimContext, number: SimNumber, waId: string, request: MessageRequest, outsideWindow: boolean): { failure?: Failure } {
+  if (outsideWindow) return { failure: { error: webhookError(131047), after: 'accepted' } };
+  if (request.type === 'reaction') {
+    const target = ctx.state.messagesById.get((request.content as { message_id: string }).message_id);
+    if (!target || target.phoneNumberId !== number.phoneNumberId || target.waId !== waId) {
+      return { failure: { error: webhookError(131009, 'Message could not be reacted to: unknown, too old, or not in this chat.'), after: 'accepted' } };
+    }
+  }
+  const recipient = ctx.state.recipient(waId);
+  if (recipient.failWith === undefined) return {};
+  return { failure: { error: webhookError(recipient.failWith), after: recipient.failAfter } };
+}

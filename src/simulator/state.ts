@@ -1,0 +1,138 @@
+import type { TokenBucket } from './token-bucket.ts';
+
+/** A business phone number as Meta knows it: its WABA, token and app secret (§0, §1.2). */
+export interface SimNumber {
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+  wabaId: string;
+  accessToken: string;
+  appSecret: string;
+  verifiedName: string;
+  /** Where this number's webhooks go; falls back to the simulator's `webhookUrl`. */
+  webhookUrl?: string;
+}
+
+/** Scripted behaviour of one customer (control API `POST /_simulator/recipients/{wa_id}`). */
+export interface RecipientBehaviour {
+  /** Meta error code every send to this customer fails with (status `failed`). */
+  failWith?: number;
+  /** The last status before `failed`: none, `sent`, or `delivered` (multi-device, §1.7). */
+  failAfter: 'accepted' | 'sent' | 'delivered';
+  /** False: messages are delivered but never read. */
+  read: boolean;
+}
+
+/** One status event as it was emitted. */
+export interface StatusEvent {
+  status: string;
+  timestamp: string;
+}
+
+/** A message that went through the simulator, either way. */
+export interface SimMessage {
+  id: string;
+  direction: 'outbound' | 'inbound';
+  phoneNumberId: string;
+  /** The customer's wa_id (or group id). */
+  waId: string;
+  type: string;
+  /** Outbound: the request body as received. Inbound: the `messages[]` item sent. */
+  payload: Record<string, unknown>;
+  /** Outbound: the latest emitted status (`accepted` until the first webhook). */
+  status: string;
+  statuses: StatusEvent[];
+  createdAtMs: number;
+  /** Inbound: marked as read by the business (§2.4), with a typing indicator or not. */
+  markedRead?: boolean;
+  typingIndicator?: boolean;
+}
+
+/** Uploaded or customer-sent media (§3). */
+export interface SimMedia {
+  id: string;
+  phoneNumberId: string;
+  mimeType: string;
+  data: Buffer;
+  sha256Hex: string;
+  filename?: string;
+  createdAtMs: number;
+  /** 30 days for uploads, 7 days for media received in webhooks (§3). */
+  expiresAtMs: number;
+}
+
+/** A message template in its stored, read-side (uppercase) shape (§6.2). */
+export interface SimTemplate {
+  id: string;
+  wabaId: string;
+  name: string;
+  language: string;
+  category: string;
+  parameterFormat: 'NAMED' | 'POSITIONAL';
+  components: Record<string, unknown>[];
+  status: string;
+  createdAtMs: number;
+}
+
+/** One POST of one webhook payload, with every attempt made for it. */
+export interface DeliveryRecord {
+  id: string;
+  url: string;
+  phoneNumberIds: string[];
+  itemCount: number;
+  duplicate: boolean;
+  payload: unknown;
+  outcome: 'pending' | 'delivered' | 'failed';
+  attempts: { attempt: number; at: string; statusCode: number | null; error?: string; durationMs: number }[];
+}
+
+/** Everything the simulator remembers, in memory; `clear()` forgets it all. */
+export class SimulatorState {
+  readonly numbers = new Map<string, SimNumber>();
+  readonly templates = new Map<string, SimTemplate>();
+  readonly media = new Map<string, SimMedia>();
+  /** Download URL token → media id and the moment the URL stops working (§3: 5 minutes). */
+  readonly mediaUrls = new Map<string, { mediaId: string; expiresAtMs: number }>();
+  readonly messages: SimMessage[] = [];
+  readonly messagesById = new Map<string, SimMessage>();
+  /** `${phone_number_id}:${wa_id}` → time of the customer's last message (§5.5). */
+  readonly lastInboundAt = new Map<string, number>();
+  readonly recipients = new Map<string, RecipientBehaviour>();
+  readonly throughput = new Map<string, TokenBucket>();
+  readonly pairs = new Map<string, TokenBucket>();
+  readonly deliveries: DeliveryRecord[] = [];
+
+  /** The numbers a bearer token may act for. */
+  numbersForToken(token: string): SimNumber[] {
+    return [...this.numbers.values()].filter((n) => n.accessToken === token);
+  }
+
+  /** Records a message and indexes it by wamid. */
+  addMessage(message: SimMessage): void {
+    this.messages.push(message);
+    this.messagesById.set(message.id, message);
+  }
+
+  /** The templates of one WABA in creation order. */
+  templatesOf(wabaId: string): SimTemplate[] {
+    return [...this.templates.values()].filter((t) => t.wabaId === wabaId);
+  }
+
+  /** The scripted behaviour of a customer, or the default: delivered and read. */
+  recipient(waId: string): RecipientBehaviour {
+    return this.recipients.get(waId) ?? { failAfter: 'accepted', read: true };
+  }
+
+  /** Forgets everything (control API `POST /_simulator/reset`). */
+  clear(): void {
+    for (const map of [this.numbers, this.templates, this.media, this.mediaUrls, this.messagesById, this.lastInboundAt, this.recipients, this.throughput, this.pairs]) {
+      map.clear();
+    }
+    this.messages.length = 0;
+    this.deliveries.length = 0;
+  }
+}
+
+/** The key of a (business number, customer) pair: the 24-hour window and the pair rate. */
+export function pairKey(phoneNumberId: string, waId: string): string {
+  return `${phoneNumberId}:${waId}`;
+}

@@ -1,0 +1,81 @@
+import type { WebhookError } from '../error-codes.ts';
+import type { SimNumber } from '../state.ts';
+
+/** One update the simulator reports: a message, a status, a system error or a template event. */
+export type WebhookItem =
+  | { kind: 'message'; number: SimNumber; contact?: WebhookContact; message: Record<string, unknown> }
+  | { kind: 'status'; number: SimNumber; status: Record<string, unknown> }
+  | { kind: 'errors'; number: SimNumber; errors: WebhookError[] }
+  | { kind: 'template'; wabaId: string; timeSec: number; value: Record<string, unknown> };
+
+/** A `value.contacts[]` entry: the sender's profile (§1.4). */
+export interface WebhookContact {
+  profile: { name: string };
+  wa_id: string;
+}
+
+interface Change {
+  field: string;
+  value: Record<string, unknown>;
+}
+interface Entry {
+  id: string;
+  time?: number;
+  changes: Change[];
+}
+
+/**
+ * Builds Meta's envelope (§1.4) around one or more updates: one entry per WABA, and per phone
+ * number one change for messages (with their `contacts[]`), one for statuses and one for
+ * errors, since a `value` carries one of those (§1.4). Template events get entries of their own
+ * with the numeric `entry[].time` (§6.6). Item order is kept inside every array.
+ */
+export function buildPayload(items: readonly WebhookItem[]): { object: 'whatsapp_business_account'; entry: Entry[] } {
+  const entries = new Map<string, Entry>();
+  const changes = new Map<string, Change>();
+  const entryFor = (key: string, id: string, time?: number): Entry => {
+    let entry = entries.get(key);
+    if (!entry) {
+      entry = { id, ...(time !== undefined ? { time } : {}), changes: [] };
+      entries.set(key, entry);
+    }
+    return entry;
+  };
+  for (const item of items) {
+    if (item.kind === 'template') {
+      entryFor(`template:${item.wabaId}`, item.wabaId, item.timeSec).changes.push({ field: 'message_template_status_update', value: item.value });
+      continue;
+    }
+    const entry = entryFor(`messages:${item.number.wabaId}`, item.number.wabaId);
+    const changeKey = `${item.number.phoneNumberId}:${item.kind}`;
+    let change = changes.get(changeKey);
+    if (!change) {
+      change = { field: 'messages', value: { messaging_product: 'whatsapp', metadata: metadataOf(item.number) } };
+      changes.set(changeKey, change);
+      entry.changes.push(change);
+    }
+    addToValue(change.value, item);
+  }
+  return { object: 'whatsapp_business_account', entry: [...entries.values()] };
+}
+
+function metadataOf(number: SimNumber): Record<string, string> {
+  return { display_phone_number: number.displayPhoneNumber, phone_number_id: number.phoneNumberId };
+}
+
+function addToValue(value: Record<string, unknown>, item: Exclude<WebhookItem, { kind: 'template' }>): void {
+  const push = (key: string, element: unknown): void => void ((value[key] ??= []) as unknown[]).push(element);
+  if (item.kind === 'status') return push('statuses', item.status);
+  if (item.kind === 'errors') return item.errors.forEach((e) => push('errors', e));
+  // `system` messages come without contacts (§1.6); otherwise one contact per sender.
+  if (item.contact) {
+    const contacts = (value.contacts ??= []) as WebhookContact[];
+    if (!contacts.some((c) => c.wa_id === item.contact?.wa_id)) contacts.push(item.contact);
+  }
+  push('messages', item.message);
+}
+
+/** The phone number ids an item concerns (for the delivery log). */
+export function itemNumberId(item: WebhookItem): string | undefined {
+  return item.kind === 'template' ? undefined : item.number.phoneNumberId;
+}
