@@ -129,6 +129,15 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+export interface SandboxTable {
+  project_id: string;
+  phone_number_id: string;
+  /** The sandbox project's API key, encrypted, so each start can print it again. */
+  api_key_enc: string;
+  customer_wa_id: string;
+  created_at: number;
+}
+
 export interface DB {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -138,6 +147,7 @@ export interface DB {
   messages: MessagesTable;
   message_statuses: MessageStatusesTable;
   idempotency_keys: IdempotencyKeysTable;
+  sandbox: SandboxTable;
 }
 
 export type MessageRow = Selectable<MessagesTable>;

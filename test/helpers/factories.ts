@@ -17,6 +17,8 @@ export interface TestNumber {
   wabaId: string;
   appSecret: string;
   verifyToken: string;
+  accessToken: string;
+  displayPhoneNumber: string;
 }
 
 /** A fresh project with its API key. */
@@ -26,21 +28,24 @@ export async function newProject(gw: TestGateway, name = 'test'): Promise<TestPr
 }
 
 /** Registers a fresh, unique phone number for a project. */
-export async function newPhoneNumber(gw: TestGateway, projectId: string): Promise<TestNumber> {
+export async function newPhoneNumber(gw: TestGateway, projectId: string, opts: { graphUrl?: string } = {}): Promise<TestNumber> {
   const n: TestNumber = {
     phoneNumberId: `${randomInt(100_000, 999_999)}${randomInt(100_000_000, 999_999_999)}`,
     wabaId: `${randomInt(100_000, 999_999)}${randomInt(100_000_000, 999_999_999)}`,
     appSecret: `secret-${randomUUID()}`,
     verifyToken: `verify-${randomUUID()}`,
+    accessToken: `token-${randomUUID()}`,
+    displayPhoneNumber: `1555${randomInt(1_000_000, 9_999_999)}`,
   };
   await addPhoneNumber(gw.deps, {
     projectId,
     phoneNumberId: n.phoneNumberId,
-    displayPhoneNumber: '+1 555-010-2030',
+    displayPhoneNumber: n.displayPhoneNumber,
     wabaId: n.wabaId,
-    accessToken: `token-${randomUUID()}`,
+    accessToken: n.accessToken,
     appSecret: n.appSecret,
     verifyToken: n.verifyToken,
+    ...(opts.graphUrl ? { graphUrl: opts.graphUrl } : {}),
   });
   return n;
 }

@@ -1,0 +1,63 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Deps } from '../deps.ts';
+import { findProject, findProjectPhoneNumber } from '../tenants/store.ts';
+import { addPhoneNumber, createProject } from '../tenants/tenancy.ts';
+import { findSandbox, hasRealPhoneNumbers, insertSandbox } from './store.ts';
+
+/** What a newcomer needs to use the sandbox (design.md: `switchboard sandbox --json`). */
+export interface SandboxDetails {
+  project: { id: string; name: string };
+  api_key: string;
+  phone_number: { id: string; display_phone_number: string; waba_id: string };
+  customer_wa_id: string;
+}
+
+/** The simulated customer who has written to the sandbox number. */
+export const SANDBOX_CUSTOMER = { waId: '15550009876', name: 'Sandbox Customer' };
+
+type SandboxDeps = Pick<Deps, 'database' | 'clock' | 'cipher'>;
+
+/**
+ * The sandbox's details, creating it first when there is none and no real number is configured
+ * (with real numbers, no sandbox is created and this returns null).
+ */
+export async function ensureSandbox(deps: SandboxDeps, opts: { create: boolean }): Promise<SandboxDetails | null> {
+  const { db } = deps.database;
+  const existing = await findSandbox(db);
+  if (existing) return detailsOf(deps, existing);
+  if (!opts.create || (await hasRealPhoneNumbers(db))) return null;
+
+  const { project, apiKey } = await createProject(deps, 'sandbox');
+  const phoneNumberId = `1${randomInt(10_000_000, 99_999_999)}${randomInt(100_000, 999_999)}`;
+  await addPhoneNumber(deps, {
+    projectId: project.id,
+    phoneNumberId,
+    displayPhoneNumber: `+1555${randomInt(1_000_000, 9_999_999)}`,
+    wabaId: `2${randomInt(10_000_000, 99_999_999)}${randomInt(100_000, 999_999)}`,
+    accessToken: `sandbox-${randomBytes(16).toString('base64url')}`,
+    appSecret: randomBytes(24).toString('base64url'),
+    verifyToken: randomBytes(12).toString('base64url'),
+    isSandbox: true,
+  });
+  await insertSandbox(db, {
+    project_id: project.id,
+    phone_number_id: phoneNumberId,
+    api_key_enc: deps.cipher.encrypt(apiKey),
+    customer_wa_id: SANDBOX_CUSTOMER.waId,
+    created_at: deps.clock.now(),
+  });
+  return ensureSandbox(deps, { create: false });
+}
+
+async function detailsOf(deps: SandboxDeps, row: { project_id: string; phone_number_id: string; api_key_enc: string; customer_wa_id: string }): Promise<SandboxDetails> {
+  const { db } = deps.database;
+  const project = await findProject(db, row.project_id);
+  const number = await findProjectPhoneNumber(db, row.project_id, row.phone_number_id);
+  if (!project || !number) throw new Error('the sandbox record points at a missing project or number');
+  return {
+    project: { id: project.id, name: project.name },
+    api_key: deps.cipher.decrypt(row.api_key_enc),
+    phone_number: { id: number.id, display_phone_number: number.display_phone_number, waba_id: number.waba_id },
+    customer_wa_id: row.customer_wa_id,
+  };
+}
