@@ -26,6 +26,8 @@ const envSchema = z.object({
   INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(3 * 1024 * 1024),
   /** Inactivity after which the next message opens a new conversation (kapso-api.md §7.4). */
   CONVERSATION_INACTIVITY_HOURS: z.coerce.number().positive().default(24),
+  /** On the embedded default, create and run the sandbox (number + simulated Meta) when no real number exists. */
+  SANDBOX: booleanString.default(true),
   /** Serves `GET /_bench/fixed` (a constant ~600-byte JSON body): the baseline of `npm run bench`. */
   BENCH_ROUTES: booleanString.default(false),
 });
@@ -47,6 +49,7 @@ export interface Config {
   readonly webhooks: { readonly allowPrivateUrls: boolean };
   readonly conversations: { readonly inactivityMs: number };
   readonly benchRoutes: boolean;
+  readonly sandbox: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -75,6 +78,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhooks: { allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS },
     conversations: { inactivityMs: e.CONVERSATION_INACTIVITY_HOURS * 3_600_000 },
     benchRoutes: e.BENCH_ROUTES,
+    sandbox: e.SANDBOX,
   });
 }
 

@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config.ts';
+import { registerSimulatorCommand } from '../simulator/cli.ts';
 import { TenancyError } from '../tenants/tenancy.ts';
 import { registerKeyCommands } from './keys.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerNumberCommands } from './numbers.ts';
 import { registerProjectCommands } from './projects.ts';
+import { registerSandboxCommand } from './sandbox.ts';
 import { registerServeCommand } from './serve.ts';
 
 /** Parses argv and runs the chosen command; expected failures print one line and exit 1. */
@@ -17,6 +19,8 @@ export async function runCli(argv: string[]): Promise<void> {
   registerProjectCommands(program);
   registerKeyCommands(program);
   registerNumberCommands(program);
+  registerSandboxCommand(program);
+  registerSimulatorCommand(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {

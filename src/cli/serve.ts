@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { closeDeps, createDeps } from '../deps.ts';
+import { closeDeps, createDeps, type Deps } from '../deps.ts';
+import { sandboxBanner } from '../sandbox/banner.ts';
+import { ensureSandbox } from '../sandbox/ensure-sandbox.ts';
+import { runSandbox, type RunningSandbox } from '../sandbox/run-sandbox.ts';
 
 /**
  * `switchboard serve`: migrate, listen, and on SIGTERM/SIGINT stop accepting connections, let
@@ -37,5 +40,21 @@ export function registerServeCommand(program: Command): void {
       process.once('SIGINT', () => void shutdown('SIGINT'));
       await app.listen({ port: config.http.port, host: config.http.host });
       deps.log.info({ url: config.http.publicUrl, database: deps.database.dialect }, 'switchboard listening');
+      const sandbox = await startSandboxIfEmbedded(deps);
+      if (sandbox) app.addHook('onClose', () => sandbox.close());
     });
+}
+
+/**
+ * On the embedded default (SQLite) with no real number configured, a first start creates the
+ * sandbox and every start runs its simulated Meta and prints how to use it (design.md).
+ */
+async function startSandboxIfEmbedded(deps: Deps): Promise<RunningSandbox | null> {
+  if (deps.database.dialect !== 'sqlite' || !deps.config.sandbox) return null;
+  const details = await ensureSandbox(deps, { create: true });
+  if (!details) return null;
+  const gatewayUrl = `http://127.0.0.1:${deps.config.http.port}`;
+  const running = await runSandbox(deps, details, gatewayUrl);
+  console.log(sandboxBanner(details, deps.config.http.publicUrl, running.simulatorUrl));
+  return running;
 }

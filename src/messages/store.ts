@@ -83,3 +83,17 @@ export async function listStatuses(db: Db, phoneNumberId: string, messageId: str
     .orderBy('seq')
     .execute();
 }
+
+/** Epoch seconds of a customer's latest inbound message on a number, if any. */
+export async function latestInboundTimestamp(db: Db, phoneNumberId: string, waId: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .select('timestamp')
+    .where('phone_number_id', '=', phoneNumberId)
+    .where('direction', '=', 'inbound')
+    .where('from_id', '=', waId)
+    .orderBy('timestamp', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.timestamp;
+}

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { InboundMessageInput } from './inbound/inbound-message.ts';
+import type { SimMessage } from './state.ts';
 
 /** A business number to register (control API `POST /_simulator/numbers`). */
 export interface NumberInput {
@@ -53,6 +55,12 @@ export interface SimulatorOptions {
   /** Template review after create/edit (§7.18). Default: APPROVED after 0 ms. */
   templateReview?: { delayMs?: number; outcome?: 'APPROVED' | 'REJECTED' };
   bodyLimitBytes?: number;
+  /**
+   * A simulated customer's answer to each accepted outbound message (a bot test partner, the
+   * sandbox's echo): return an inbound `message` to have the customer send it once the message
+   * has been read (or delivered, for customers who never read), or null for no answer.
+   */
+  autoReply?: (message: SimMessage) => InboundMessageInput | null | undefined;
 }
 
 export interface StatusDelays {
@@ -65,7 +73,7 @@ export interface StatusDelays {
 export interface FaultOptions {
   /** Probability that a payload is POSTed a second time (also after a 200). */
   duplicateRate?: number;
-  /** Send updates that are due together in a random order. */
+  /** Send the statuses of each message in a random (seeded) order, e.g. `read` first. */
   shuffle?: boolean;
   /** A random extra delay in [0, extraDelayMs] before each update. */
   extraDelayMs?: number;
@@ -74,10 +82,11 @@ export interface FaultOptions {
 }
 
 /** Options with every default applied. */
-export type ResolvedOptions = Required<Omit<SimulatorOptions, 'webhookUrl' | 'publicUrl' | 'seed' | 'logger' | 'pairRateLimit' | 'statusDelaysMs' | 'faults' | 'retry' | 'templateReview'>> & {
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'webhookUrl' | 'publicUrl' | 'seed' | 'logger' | 'autoReply' | 'pairRateLimit' | 'statusDelaysMs' | 'faults' | 'retry' | 'templateReview'>> & {
   webhookUrl?: string;
   publicUrl?: string;
   seed?: number;
+  autoReply?: SimulatorOptions['autoReply'];
   statusDelaysMs: StatusDelays;
   pairRateLimit: false | { perMinute: number; burst: number };
   faults: Required<FaultOptions>;
@@ -92,6 +101,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     ...(options.webhookUrl !== undefined ? { webhookUrl: options.webhookUrl } : {}),
     ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl.replace(/\/+$/, '') } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.autoReply ? { autoReply: options.autoReply } : {}),
     clock: options.clock ?? { now: () => Date.now() },
     numbers: options.numbers ?? [],
     statusDelaysMs: { sent: 50, delivered: 150, read: 300, ...options.statusDelaysMs },

@@ -96,6 +96,8 @@ export class SimulatorState {
   readonly messagesById = new Map<string, SimMessage>();
   /** `${phone_number_id}:${wa_id}` → time of the customer's last message (§5.5). */
   readonly lastInboundAt = new Map<string, number>();
+  /** `${phone_number_id}:${wa_id}` → the customer's profile name as last injected. */
+  readonly profileNames = new Map<string, string>();
   readonly recipients = new Map<string, RecipientBehaviour>();
   readonly throughput = new Map<string, TokenBucket>();
   readonly pairs = new Map<string, TokenBucket>();
@@ -124,7 +126,7 @@ export class SimulatorState {
 
   /** Forgets everything (control API `POST /_simulator/reset`). */
   clear(): void {
-    for (const map of [this.numbers, this.templates, this.media, this.mediaUrls, this.messagesById, this.lastInboundAt, this.recipients, this.throughput, this.pairs]) {
+    for (const map of [this.numbers, this.templates, this.media, this.mediaUrls, this.messagesById, this.lastInboundAt, this.profileNames, this.recipients, this.throughput, this.pairs]) {
       map.clear();
     }
     this.messages.length = 0;

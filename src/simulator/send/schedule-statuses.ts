@@ -27,7 +27,7 @@ const dayS = 24 * 60 * 60;
  * send plus each status's delay, so a fixed clock gives exact, repeatable values.
  */
 export function scheduleStatuses(ctx: SimContext, number: SimNumber, message: SimMessage, facts: StatusFacts): void {
-  const payload = message.payload[message.type] as Record<string, unknown>;
+  const payload = (message.payload[message.type] ?? {}) as Record<string, unknown>;
   const plan = planStatuses({
     isReaction: message.type === 'reaction',
     isVoice: message.type === 'audio' && payload.voice === true,
@@ -39,7 +39,7 @@ export function scheduleStatuses(ctx: SimContext, number: SimNumber, message: Si
   const pricing = pricingFor(facts.templateCategory, facts.inWindow);
   // `conversation` only exists on webhooks of Graph v23.0 and older (§1.7).
   const conversationId = graphMajorVersion(facts.version) <= 23 ? ctx.ids.conversationId() : undefined;
-  for (const step of plan) {
+  const updates = plan.map((step) => {
     const timestampSec = Math.floor((message.createdAtMs + step.atMs) / 1000);
     const status = buildStatusItem({
       wamid: message.id,
@@ -53,9 +53,11 @@ export function scheduleStatuses(ctx: SimContext, number: SimNumber, message: Si
         : {}),
       ...(step.status === 'failed' && facts.failure ? { errors: [facts.failure.error] } : {}),
     });
-    ctx.dispatcher.enqueue({ kind: 'status', number, status }, step.atMs, () => {
+    const onDue = () => {
       message.status = step.status;
       message.statuses.push({ status: step.status, timestamp: String(timestampSec) });
-    });
-  }
+    };
+    return { item: { kind: 'status' as const, number, status }, delayMs: step.atMs, onDue };
+  });
+  ctx.dispatcher.enqueueGroup(updates);
 }

@@ -7,6 +7,7 @@ import { checkTemplateSend } from '../templates/template-check.ts';
 import { mediaSchemas } from '../validate/content-schemas.ts';
 import { parseSendRequest, type SendRequest } from '../validate/send-request.ts';
 import type { TemplateSend } from '../validate/template-schemas.ts';
+import { scheduleAutoReply } from './auto-reply.ts';
 import { isWindowOpen, takeSendQuota } from './limits.ts';
 import { markRead } from './mark-read.ts';
 import { scheduleStatuses, type Failure } from './schedule-statuses.ts';
@@ -24,7 +25,7 @@ export interface SendResponse {
 export function handleMessagesCall(ctx: SimContext, number: SimNumber, version: string, body: unknown): SendResponse | { success: true } {
   const request = parseSendRequest(body);
   if (request.kind === 'read') return markRead(ctx, number, request.messageId, request.typing);
-  return sendMessage(ctx, number, version, request);
+  return sendMessage(ctx, number, version, request, body as Record<string, unknown>);
 }
 
 /**
@@ -32,7 +33,7 @@ export function handleMessagesCall(ctx: SimContext, number: SimNumber, version: 
  * ids, the 24-hour window (when it answers synchronously), throughput and pair rate; then
  * accepts with a fresh wamid and schedules the status webhooks.
  */
-function sendMessage(ctx: SimContext, number: SimNumber, version: string, request: MessageRequest): SendResponse {
+function sendMessage(ctx: SimContext, number: SimNumber, version: string, request: MessageRequest, body: Record<string, unknown>): SendResponse {
   const waId = resolveRecipient(number, request);
   const template = request.type === 'template' ? checkedTemplate(ctx, number, request.content as TemplateSend) : undefined;
   checkMediaId(ctx, request);
@@ -48,19 +49,21 @@ function sendMessage(ctx: SimContext, number: SimNumber, version: string, reques
     phoneNumberId: number.phoneNumberId,
     waId,
     type: request.type,
-    payload: { messaging_product: 'whatsapp', to: request.to, type: request.type, [request.type]: request.content },
+    payload: body,
     status: 'accepted',
     statuses: [],
     createdAtMs: ctx.now(),
   };
   ctx.state.addMessage(message);
+  const failure = failureOf(ctx, number, waId, request, outsideWindow);
   scheduleStatuses(ctx, number, message, {
     version,
     inWindow,
     ...(template ? { templateCategory: template.category } : {}),
     ...(request.bizOpaque !== undefined ? { bizOpaque: request.bizOpaque } : {}),
-    ...failureOf(ctx, number, waId, request, outsideWindow),
+    ...failure,
   });
+  scheduleAutoReply(ctx, message, failure.failure !== undefined);
   return {
     messaging_product: 'whatsapp',
     contacts: [{ input: request.to, wa_id: waId }],

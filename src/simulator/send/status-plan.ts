@@ -33,12 +33,14 @@ export function planStatuses(input: StatusPlanInput): PlannedStatus[] {
   const failed = (atMs: number): PlannedStatus => ({ status: 'failed', atMs, billed: false });
   if (failure?.after === 'accepted') return [failed(delays.sent)];
   const plan: PlannedStatus[] = [{ status: 'sent', atMs: delays.sent, billed: true }];
-  if (failure?.after === 'sent') return [...plan, failed(Math.max(delays.sent, delays.delivered))];
+  // Each step is at least as late as the one before it, whatever the configured delays.
+  const deliveredAt = Math.max(delays.sent, delays.delivered);
+  const readAt = Math.max(deliveredAt, delays.read);
+  if (failure?.after === 'sent') return [...plan, failed(deliveredAt)];
   if (input.isReaction) return plan;
-  const readAt = Math.max(delays.delivered, delays.read);
   const willRead = !failure && input.recipient.read;
-  const skipDelivered = willRead && input.collapseDeliveredIntoRead && readAt === delays.delivered;
-  if (!skipDelivered) plan.push({ status: 'delivered', atMs: Math.max(delays.sent, delays.delivered), billed: true });
+  const skipDelivered = willRead && input.collapseDeliveredIntoRead && readAt === deliveredAt;
+  if (!skipDelivered) plan.push({ status: 'delivered', atMs: deliveredAt, billed: true });
   if (failure) return [...plan, failed(readAt)];
   if (!willRead) return plan;
   plan.push({ status: 'read', atMs: readAt, billed: skipDelivered });

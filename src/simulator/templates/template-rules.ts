@@ -5,7 +5,7 @@ import { parseParam } from '../validate/zod-details.ts';
  * Template creation rules (meta-cloud-api.md §6.1, §2.5) and the read-side normalisation of
  * §6.2: requests may use any case, stored templates use uppercase enums.
  */
-const upper = (values: readonly [string, ...string[]]) => z.string().transform((s) => s.toUpperCase()).pipe(z.enum(values));
+const upper = <const T extends readonly [string, ...string[]]>(values: T) => z.string().transform((s) => s.toUpperCase()).pipe(z.enum(values));
 
 const button = z.looseObject({ type: upper(['QUICK_REPLY', 'URL', 'PHONE_NUMBER', 'COPY_CODE', 'OTP', 'FLOW', 'CATALOG', 'MPM', 'VOICE_CALL']), text: z.string().min(1).max(25).optional() });
 

@@ -17,6 +17,8 @@ export function formatParam(root: string, path: readonly PropertyKey[]): string 
  */
 export function describeIssue(root: string, issue: z.core.$ZodIssue): string {
   const param = formatParam(root, issue.path);
+  // Our own refinements and regexes carry Meta-style wording with a `{param}` placeholder.
+  if (issue.message.includes('{param}')) return issue.message.replace('{param}', param);
   switch (issue.code) {
     case 'invalid_type':
       return issue.input === undefined ? `The parameter ${param} is required.` : `Param ${param} must be a ${expectedName(issue.expected)}.`;
@@ -31,13 +33,14 @@ export function describeIssue(root: string, issue: z.core.$ZodIssue): string {
     case 'unrecognized_keys':
       return `Unexpected key "${issue.keys[0] ?? ''}" on param "${param}".`;
     case 'invalid_value':
+      if (issue.input === undefined) return `The parameter ${param} is required.`;
       return `Param ${param} must be one of {${issue.values.map(String).join(', ')}} - got "${String(issue.input)}".`;
     case 'invalid_union':
       return describeUnion(param, issue);
     case 'invalid_format':
       return `Param ${param} is not a valid ${issue.format === 'regex' ? 'value' : issue.format}.`;
     default:
-      return issue.message.includes('{param}') ? issue.message.replace('{param}', param) : `Param ${param} is invalid: ${issue.message}`;
+      return `Param ${param} is invalid: ${issue.message}`;
   }
 }
 

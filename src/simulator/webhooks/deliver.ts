@@ -1,4 +1,5 @@
 import { type Dispatcher, request } from 'undici';
+import { signPayload } from '../../ingest/signature.ts';
 
 /** What one webhook POST came to. */
 export interface PostOutcome {
@@ -36,4 +37,15 @@ export async function postWebhook(
     const code = (err as { code?: string }).code;
     return { statusCode: null, error: code ?? (err instanceof Error ? err.message : String(err)), durationMs: elapsed() };
   }
+}
+
+/**
+ * Headers of a webhook POST: JSON, Meta's user agent and `X-Hub-Signature-256` over the exact
+ * body (§1.2) — or, as a fault (§7.13), signed with a wrong secret or not signed at all.
+ */
+export function webhookHeaders(body: string, secret: string, signature: 'valid' | 'invalid' | 'missing'): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'facebookexternalua' };
+  if (signature === 'valid') headers['x-hub-signature-256'] = signPayload(body, secret);
+  if (signature === 'invalid') headers['x-hub-signature-256'] = signPayload(body, `${secret}-wrong`);
+  return headers;
 }

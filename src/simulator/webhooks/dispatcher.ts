@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { signPayload } from '../../ingest/signature.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { Random } from '../random.ts';
-import type { DeliveryRecord, SimNumber, SimulatorState } from '../state.ts';
+import type { DeliveryRecord, SimulatorState } from '../state.ts';
 import { retryDelayMs } from './backoff.ts';
-import { postWebhook } from './deliver.ts';
+import { postWebhook, webhookHeaders } from './deliver.ts';
 import { toMetaJson } from './meta-json.ts';
 import { buildPayload, itemNumberId, type WebhookItem } from './payload.ts';
 import type { Scheduler } from './scheduler.ts';
+import { type Target, webhookTarget } from './target.ts';
 
 /** What the dispatcher works with. */
 export interface DispatcherDeps {
@@ -20,9 +20,12 @@ export interface DispatcherDeps {
   log?: Logger;
 }
 
-interface Target {
-  url: string;
-  secret: string;
+const maxLoggedDeliveries = 10_000;
+
+/** A due update, with its duplicate dice already cast (in call order, so seeded runs repeat). */
+interface Ready {
+  item: WebhookItem;
+  duplicate: boolean;
 }
 interface Job {
   record: DeliveryRecord;
@@ -34,14 +37,14 @@ interface Job {
 
 /**
  * Webhooks out of the simulator (meta-cloud-api.md §7.12–§7.16): updates become due after their
- * delay, are optionally shuffled and batched per target, serialised like Meta, signed with the
+ * delay (optionally shuffled or delayed further), are batched per target when asked, serialised like Meta, signed with the
  * number's app secret and POSTed; anything but 200 is retried with backoff up to a bounded
  * number of attempts. Every POST and attempt lands in `state.deliveries`.
  */
 export class WebhookDispatcher {
-  private ready: WebhookItem[] = [];
+  private ready: Ready[] = [];
   private drainScheduled = false;
-  private readonly batches = new Map<string, WebhookItem[]>();
+  private readonly batches = new Map<string, Ready[]>();
   private queue: Job[] = [];
   private active = 0;
   private generation = 0;
@@ -51,17 +54,30 @@ export class WebhookDispatcher {
 
   /** Reports `item` after `delayMs` (plus any injected delay); `onDue` runs when it is due. */
   enqueue(item: WebhookItem, delayMs: number, onDue?: () => void): void {
-    const { extraDelayMs } = this.deps.options.faults;
+    const { extraDelayMs, duplicateRate } = this.deps.options.faults;
     const extra = extraDelayMs > 0 ? this.deps.faults.int(extraDelayMs + 1) : 0;
+    // Meta delivers at least once: a duplicate arrives whatever the first answer was (§1.3).
+    const duplicate = duplicateRate > 0 && this.deps.faults.next() < duplicateRate;
     this.deps.scheduler.later(delayMs + extra, () => {
       onDue?.();
-      this.ready.push(item);
+      this.ready.push({ item, duplicate });
       if (this.drainScheduled) return;
       this.drainScheduled = true;
-      // Drained after every timer due in this turn has fired, so that simultaneous updates can
-      // be shuffled or batched together.
+      // Drained after every timer due in this turn has fired, so that simultaneous updates
+      // can share a batch.
       this.deps.scheduler.soon(() => this.drain());
     });
+  }
+
+  /**
+   * Reports related updates (the statuses of one send) at their delays. With the `shuffle`
+   * fault they go out in a seeded random order instead — `read` before `sent`, say — while
+   * keeping their own timestamps: out-of-order delivery, not out-of-order events (§1.3).
+   */
+  enqueueGroup(updates: { item: WebhookItem; delayMs: number; onDue?: () => void }[]): void {
+    const order = this.deps.options.faults.shuffle && updates.length > 1 ? this.deps.faults.shuffle(updates) : updates;
+    const delays = updates.map((u) => u.delayMs);
+    order.forEach((update, i) => this.enqueue(update.item, delays[i] ?? update.delayMs, update.onDue));
   }
 
   /** Drops everything not yet POSTed; POSTs in flight finish but are not retried. */
@@ -77,22 +93,22 @@ export class WebhookDispatcher {
 
   private drain(): void {
     this.drainScheduled = false;
-    const { faults, batchWindowMs } = this.deps.options;
-    const items = faults.shuffle ? this.deps.faults.shuffle(this.ready) : this.ready;
+    const { batchWindowMs } = this.deps.options;
+    const items = this.ready;
     this.ready = [];
-    for (const item of items) {
-      const target = this.targetOf(item);
-      if (!target) this.recordUndeliverable(item);
-      else if (batchWindowMs <= 0) this.send(target, [item]);
-      else this.addToBatch(target, item);
+    for (const ready of items) {
+      const target = webhookTarget(this.deps.state, this.deps.options.webhookUrl, ready.item);
+      if (!target) this.recordUndeliverable(ready.item);
+      else if (batchWindowMs <= 0) this.send(target, [ready]);
+      else this.addToBatch(target, ready);
     }
   }
 
-  private addToBatch(target: Target, item: WebhookItem): void {
+  private addToBatch(target: Target, item: Ready): void {
     const key = `${target.url}\n${target.secret}`;
     let batch = this.batches.get(key);
     if (!batch) {
-      const created: WebhookItem[] = [];
+      const created: Ready[] = [];
       batch = created;
       this.batches.set(key, created);
       this.deps.scheduler.later(this.deps.options.batchWindowMs, () => {
@@ -108,12 +124,11 @@ export class WebhookDispatcher {
     }
   }
 
-  private send(target: Target, items: WebhookItem[]): void {
+  private send(target: Target, ready: Ready[]): void {
+    const items = ready.map((r) => r.item);
     const payload = buildPayload(items);
     const body = toMetaJson(payload);
-    const { duplicateRate } = this.deps.options.faults;
-    // Meta delivers at least once: a duplicate arrives whatever the first answer was (§1.3).
-    const copies = duplicateRate > 0 && this.deps.faults.next() < duplicateRate ? 2 : 1;
+    const copies = ready.some((r) => r.duplicate) ? 2 : 1;
     for (let copy = 0; copy < copies; copy++) {
       const record = this.newRecord(target.url, items, payload, copy > 0);
       this.push({ record, body, target, attempt: 1, generation: this.generation });
@@ -139,10 +154,12 @@ export class WebhookDispatcher {
   }
 
   private async attempt(job: Job): Promise<void> {
-    const { options, state, log } = this.deps;
-    const outcome = await postWebhook(this.deps.agent, job.target.url, job.body, this.headersFor(job), options.webhookTimeoutMs);
+    const { options, log } = this.deps;
+    const headers = webhookHeaders(job.body, job.target.secret, options.faults.signature);
+    const outcome = await postWebhook(this.deps.agent, job.target.url, job.body, headers, options.webhookTimeoutMs);
     job.record.attempts.push({ attempt: job.attempt, at: new Date(options.clock.now()).toISOString(), ...outcome });
-    if (job.generation !== this.generation || !state.deliveries.includes(job.record)) return;
+    // A reset or close while the POST was in flight: no retry, no outcome.
+    if (job.generation !== this.generation) return;
     if (outcome.statusCode === 200) {
       job.record.outcome = 'delivered';
     } else if (job.attempt < options.retry.maxAttempts) {
@@ -155,27 +172,6 @@ export class WebhookDispatcher {
     }
   }
 
-  private headersFor(job: Job): Record<string, string> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'facebookexternalua' };
-    const mode = this.deps.options.faults.signature;
-    if (mode === 'valid') headers['x-hub-signature-256'] = signPayload(job.body, job.target.secret);
-    if (mode === 'invalid') headers['x-hub-signature-256'] = signPayload(job.body, `${job.target.secret}-wrong`);
-    return headers;
-  }
-
-  /** The number's own URL, else the simulator's; template events use a number of the WABA. */
-  private targetOf(item: WebhookItem): Target | undefined {
-    const number = this.numberOf(item);
-    const url = number?.webhookUrl ?? this.deps.options.webhookUrl;
-    return number && url ? { url, secret: number.appSecret } : undefined;
-  }
-
-  private numberOf(item: WebhookItem): SimNumber | undefined {
-    const numbers = this.deps.state.numbers;
-    if (item.kind !== 'template') return numbers.get(item.number.phoneNumberId) ?? item.number;
-    return [...numbers.values()].find((n) => n.wabaId === item.wabaId);
-  }
-
   private recordUndeliverable(item: WebhookItem): void {
     const record = this.newRecord('', [item], buildPayload([item]), false);
     record.outcome = 'failed';
@@ -185,7 +181,10 @@ export class WebhookDispatcher {
   private newRecord(url: string, items: WebhookItem[], payload: unknown, duplicate: boolean): DeliveryRecord {
     const ids = [...new Set(items.map(itemNumberId).filter((id): id is string => id !== undefined))];
     const record: DeliveryRecord = { id: `dlv_${++this.deliveryCount}`, url, phoneNumberIds: ids, itemCount: items.length, duplicate, payload, outcome: 'pending', attempts: [] };
-    this.deps.state.deliveries.push(record);
+    const log = this.deps.state.deliveries;
+    log.push(record);
+    // The log is for inspection, not an archive: a long-running simulator keeps the latest.
+    if (log.length > maxLoggedDeliveries) log.splice(0, log.length - maxLoggedDeliveries);
     return record;
   }
 }

@@ -1,0 +1,81 @@
+import type { Deps } from '../deps.ts';
+import { latestInboundTimestamp } from '../messages/store.ts';
+import { buildSimulator, type Simulator } from '../simulator/index.ts';
+import { pairKey } from '../simulator/state.ts';
+import { findProjectPhoneNumber } from '../tenants/store.ts';
+import { SANDBOX_CUSTOMER, type SandboxDetails } from './ensure-sandbox.ts';
+import { setGraphUrl } from './store.ts';
+
+/** The customer writes again before Meta's 24-hour window would close (meta-cloud-api.md §5.5). */
+const REWRITE_AFTER_MS = 20 * 3_600_000;
+const CHECK_EVERY_MS = 15 * 60_000;
+
+export interface RunningSandbox {
+  simulator: Simulator;
+  simulatorUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs the sandbox's Meta: an in-process simulator on a loopback port, holding the sandbox number,
+ * sending its webhooks to this gateway, with the number's Graph origin pointed at it. The simulated
+ * customer has written first (so free-form sends succeed), writes again before the window would
+ * close, and echoes every message sent to it.
+ */
+export async function runSandbox(deps: Deps, sandbox: SandboxDetails, gatewayUrl: string): Promise<RunningSandbox> {
+  const { db } = deps.database;
+  const number = await findProjectPhoneNumber(db, sandbox.project.id, sandbox.phone_number.id);
+  if (!number) throw new Error('sandbox number missing');
+  const simulator = await buildSimulator({
+    webhookUrl: `${gatewayUrl}/webhooks/whatsapp`,
+    logger: deps.log.child({ component: 'simulator' }),
+    pairRateLimit: false,
+    numbers: [
+      {
+        phone_number_id: number.id,
+        display_phone_number: number.display_phone_number,
+        waba_id: number.waba_id,
+        access_token: deps.cipher.decrypt(number.access_token_enc),
+        app_secret: deps.cipher.decrypt(number.app_secret_enc),
+        verified_name: 'Switchboard Sandbox',
+      },
+    ],
+    autoReply: (message) =>
+      message.phoneNumberId === number.id && message.waId === sandbox.customer_wa_id ? echoOf(message.type, message.payload) : null,
+  });
+  const simulatorUrl = await simulator.app.listen({ port: 0, host: '127.0.0.1' });
+  await setGraphUrl(db, number.id, simulatorUrl);
+
+  const keepWindowOpen = async () => {
+    const lastSeconds = await latestInboundTimestamp(db, number.id, sandbox.customer_wa_id);
+    const lastMs = lastSeconds === undefined ? undefined : lastSeconds * 1000;
+    if (lastMs !== undefined && deps.clock.now() - lastMs < REWRITE_AFTER_MS) {
+      // The simulator starts with no memory: tell it when the customer last wrote.
+      simulator.state.lastInboundAt.set(pairKey(number.id, sandbox.customer_wa_id), lastMs);
+      return;
+    }
+    simulator.injectInbound({
+      phone_number_id: number.id,
+      from: sandbox.customer_wa_id,
+      profile_name: SANDBOX_CUSTOMER.name,
+      message: { type: 'text', text: { body: 'Hi! I am the sandbox customer. Send me anything and I will echo it back.' } },
+    });
+  };
+  await keepWindowOpen();
+  const timer = setInterval(() => void keepWindowOpen().catch((err) => deps.log.warn({ err }, 'sandbox customer could not write')), CHECK_EVERY_MS);
+  timer.unref();
+  return {
+    simulator,
+    simulatorUrl,
+    close: async () => {
+      clearInterval(timer);
+      await simulator.close();
+    },
+  };
+}
+
+/** The sandbox customer's answer: text is echoed, anything else acknowledged by its type. */
+function echoOf(type: string, payload: Record<string, unknown>) {
+  const body = type === 'text' ? `You said: ${(payload.text as { body?: string } | undefined)?.body ?? ''}` : `Got your ${type} message, thanks!`;
+  return { type: 'text' as const, text: { body } };
+}

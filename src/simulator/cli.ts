@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import pino from 'pino';
+import { buildSimulator } from './index.ts';
+
+interface SimulatorCliOptions {
+  port: string;
+  host: string;
+  webhookUrl?: string;
+  seed?: string;
+  publicUrl?: string;
+  logLevel: string;
+}
+
+/**
+ * `switchboard simulator`: runs the local Meta Graph API on its own port and logs what it does
+ * (docs/simulator.md). Numbers are registered through the control API once it listens.
+ */
+export function registerSimulatorCommand(program: Command): void {
+  program
+    .command('simulator')
+    .description("run the local Meta WhatsApp Cloud API simulator (Graph routes + /_simulator control API)")
+    .option('--port <port>', 'port to listen on', '4000')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--webhook-url <url>', 'default webhook target (e.g. http://127.0.0.1:3000/webhooks/whatsapp)')
+    .option('--seed <n>', 'seed ids and fault injection for repeatable runs')
+    .option('--public-url <url>', 'origin used in media download URLs (default: the request origin)')
+    .option('--log-level <level>', 'pino log level', 'info')
+    .action(async (opts: SimulatorCliOptions) => {
+      const log = pino({ level: opts.logLevel, redact: { paths: ['req.headers.authorization', '*.access_token', '*.app_secret'], censor: '[redacted]' } });
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${opts.port}`);
+      const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+      if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${opts.seed}`);
+      const simulator = await buildSimulator({
+        logger: log,
+        ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+      });
+      let closing = false;
+      const shutdown = async (signal: string) => {
+        if (closing) return;
+        closing = true;
+        log.info({ signal }, 'simulator shutting down');
+        await simulator.close();
+      };
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      const address = await simulator.app.listen({ port, host: opts.host });
+      log.info({ url: address, webhookUrl: opts.webhookUrl ?? null, seed: seed ?? null }, 'simulator listening');
+    });
+}

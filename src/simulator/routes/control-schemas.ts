@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Request schemas of the control API (`/_simulator/*`, docs/simulator.md). */
+
+export const numberBody = z.object({
+  phone_number_id: z.string().min(1).max(64),
+  display_phone_number: z.string().min(5).max(32),
+  waba_id: z.string().min(1).max(64),
+  access_token: z.string().min(1),
+  app_secret: z.string().min(1),
+  webhook_url: z.url().optional(),
+  verified_name: z.string().min(1).optional(),
+});
+
+export const inboundBody = z.object({
+  phone_number_id: z.string().min(1),
+  from: z.string().min(1).max(256),
+  profile_name: z.string().optional(),
+  message: z.looseObject({ type: z.string().min(1), context: z.looseObject({}).optional() }),
+});
+
+export const recipientParams = z.object({ wa_id: z.string().min(1).max(64) });
+export const recipientBody = z.object({
+  fail_with: z.number().int().nullable().optional(),
+  fail_after: z.enum(['accepted', 'sent', 'delivered']).optional(),
+  read: z.boolean().optional(),
+});
+
+export const listQuery = z.object({
+  phone_number_id: z.string().optional(),
+  direction: z.enum(['inbound', 'outbound']).optional(),
+});
+
+export const templateStatusParams = z.object({ template_id: z.string().min(1) });
+export const templateStatusBody = z.object({
+  status: z.enum(['APPROVED', 'REJECTED', 'PAUSED', 'DISABLED', 'PENDING', 'IN_APPEAL', 'REINSTATED', 'FLAGGED', 'LIMIT_EXCEEDED', 'ARCHIVED']),
+  reason: z.string().nullable().optional(),
+});
+
+export const systemErrorBody = z.object({
+  phone_number_id: z.string().min(1),
+  code: z.number().int(),
+  details: z.string().optional(),
+});
