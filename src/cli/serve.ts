@@ -23,6 +23,7 @@ export function registerServeCommand(program: Command): void {
       const { buildApp } = await import('../app.ts');
       const app = await buildApp(deps);
       let closing = false;
+      let sandbox: RunningSandbox | null = null;
       const shutdown = async (signal: string) => {
         if (closing) return;
         closing = true;
@@ -33,6 +34,7 @@ export function registerServeCommand(program: Command): void {
         }, 10_000);
         force.unref();
         await app.close();
+        await sandbox?.close();
         await closeDeps(deps);
         deps.log.info('stopped');
       };
@@ -40,8 +42,7 @@ export function registerServeCommand(program: Command): void {
       process.once('SIGINT', () => void shutdown('SIGINT'));
       await app.listen({ port: config.http.port, host: config.http.host });
       deps.log.info({ url: config.http.publicUrl, database: deps.database.dialect }, 'switchboard listening');
-      const sandbox = await startSandboxIfEmbedded(deps);
-      if (sandbox) app.addHook('onClose', () => sandbox.close());
+      sandbox = await startSandboxIfEmbedded(deps);
     });
 }
 

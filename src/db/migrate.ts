@@ -21,7 +21,10 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
     // A concurrent CREATE may lose the race; the schema exists either way.
     await sql`create schema if not exists ${sql.id(database.schema)}`.execute(db).catch(() => undefined);
   }
-  const migrator = new Migrator({ db, provider });
+  // Name the schema of Kysely's own bookkeeping tables: unnamed, its existence check looks at
+  // every schema and is fooled by another schema's tables (other deployments, test runs).
+  const migrationTableSchema = database.schema ?? (database.dialect === 'postgres' ? 'public' : undefined);
+  const migrator = new Migrator({ db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

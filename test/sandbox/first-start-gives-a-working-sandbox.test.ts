@@ -1,0 +1,74 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliJson, startServe } from '../helpers/cli.ts';
+
+/** The newcomer's path: `npm start` on an empty folder, then the two printed curl lines. */
+describe('the sandbox on first start (sqlite, the embedded default)', () => {
+  const running: Array<{ child: { kill(signal: NodeJS.Signals): boolean; exitCode: number | null } }> = [];
+  afterEach(() => {
+    for (const r of running.splice(0)) if (r.child.exitCode === null) r.child.kill('SIGKILL');
+  });
+
+  it('prints a key, a number and two curl lines that send a text and read it back', async () => {
+    expect(spawnSync('curl', ['--version']).status, 'curl is needed to run the printed lines').toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'sb-sandbox-'));
+    const s = await startServe({}, dir);
+    running.push(s);
+    await waitFor(() => s.output().includes('Read it back by id:'));
+    const lines = s.output().split('\n');
+    const sendLine = lines[lines.findIndex((l) => l.startsWith('Send a text:')) + 1]?.trim() ?? '';
+    const readLine = lines[lines.findIndex((l) => l.startsWith('Read it back by id:')) + 1]?.trim() ?? '';
+    expect(sendLine).toContain('WAMID=');
+
+    const printed = execFileSync('bash', ['-c', `${sendLine} >/dev/null && ${readLine}`], { encoding: 'utf8' });
+    const message = JSON.parse(printed);
+    expect(message).toMatchObject({ type: 'text', text: { body: 'Hello from Switchboard' }, kapso: { direction: 'outbound' } });
+
+    // The details are the ones `switchboard sandbox --json` gives scripts.
+    const details = runCliJson<{ api_key: string; phone_number: { id: string }; customer_wa_id: string }>(['sandbox'], {}, dir);
+    expect(sendLine).toContain(details.api_key);
+    expect(sendLine).toContain(details.phone_number.id);
+
+    // The simulated customer wrote first and echoes what it receives.
+    await waitFor(async () => {
+      const res = await fetch(`${s.base}/v24.0/${details.phone_number.id}/messages/${encodeURIComponent(message.id)}?fields=kapso(status)`, { headers: { 'x-api-key': details.api_key } });
+      return (await res.json()).kapso.status === 'read';
+    });
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+
+    // A restart keeps the data and prints the same details again.
+    const again = await startServe({}, dir);
+    running.push(again);
+    await waitFor(() => again.output().includes('Read it back by id:'));
+    expect(again.output()).toContain(details.api_key);
+    const res = await fetch(`${again.base}/v24.0/${details.phone_number.id}/messages/${encodeURIComponent(message.id)}`, { headers: { 'x-api-key': details.api_key } });
+    expect(res.status).toBe(200);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  });
+
+  it('creates no sandbox when a real number is configured', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-real-'));
+    const { project } = runCliJson<{ project: { id: string } }>(['projects', 'create', '--name', 'real'], {}, dir);
+    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', '112233445566778', '--display-phone-number', '+15550102030', '--waba-id', '1', '--access-token', 't', '--app-secret', 's', '--verify-token', 'v'], {}, dir);
+    const s = await startServe({}, dir);
+    running.push(s);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(s.output()).not.toContain('sandbox ready');
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  });
+});
+
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not met in time');
+}
