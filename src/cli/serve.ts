@@ -2,9 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { closeDeps, createDeps, type Deps } from '../deps.ts';
-import { sandboxBanner } from '../sandbox/banner.ts';
-import { ensureSandbox } from '../sandbox/ensure-sandbox.ts';
-import { runSandbox, type RunningSandbox } from '../sandbox/run-sandbox.ts';
+import type { RunningSandbox } from '../sandbox/run-sandbox.ts';
 
 /**
  * `switchboard serve`: migrate, listen, and on SIGTERM/SIGINT stop accepting connections, let
@@ -52,8 +50,11 @@ export function registerServeCommand(program: Command): void {
  */
 async function startSandboxIfEmbedded(deps: Deps): Promise<RunningSandbox | null> {
   if (deps.database.dialect !== 'sqlite' || !deps.config.sandbox) return null;
+  const { ensureSandbox } = await import('../sandbox/ensure-sandbox.ts');
   const details = await ensureSandbox(deps, { create: true });
   if (!details) return null;
+  const { runSandbox } = await import('../sandbox/run-sandbox.ts');
+  const { sandboxBanner } = await import('../sandbox/banner.ts');
   const gatewayUrl = `http://127.0.0.1:${deps.config.http.port}`;
   const running = await runSandbox(deps, details, gatewayUrl);
   console.log(sandboxBanner(details, deps.config.http.publicUrl, running.simulatorUrl));

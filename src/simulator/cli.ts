@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import { buildSimulator } from './index.ts';
 
 interface SimulatorCliOptions {
   port: string;
@@ -31,6 +30,8 @@ export function registerSimulatorCommand(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${opts.port}`);
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${opts.seed}`);
+      // Imported when the command runs, so other commands start without the simulator loaded.
+      const { buildSimulator } = await import('./index.ts');
       const simulator = await buildSimulator({
         logger: log,
         ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),

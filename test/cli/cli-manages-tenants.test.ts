@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
 
-describe.each(dialects)('switchboard CLI (%s)', (dialect) => {
+describe.each(dialects)('switchboard CLI (%s)', { timeout: 90_000 }, (dialect) => {
   const env = { DATABASE_URL: databaseUrlFor(dialect, 'cli'), SWITCHBOARD_SECRET: 'cli-test-secret', LOG_LEVEL: 'warn' };
 
   it('creates a project, keys and a number, each printing one JSON object', () => {
@@ -50,7 +50,7 @@ describe.each(dialects)('switchboard CLI (%s)', (dialect) => {
   });
 });
 
-describe('switchboard CLI configuration', () => {
+describe('switchboard CLI configuration', { timeout: 90_000 }, () => {
   it('names the bad variable when the environment is invalid', () => {
     const r = runCli(['migrate'], { DATABASE_URL: 'mysql://nope' });
     expect(r.status).toBe(1);

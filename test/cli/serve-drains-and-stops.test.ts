@@ -6,7 +6,7 @@ import { runCliJson, startServe } from '../helpers/cli.ts';
 import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
 import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
 
-describe.each(dialects)('switchboard serve (%s)', (dialect) => {
+describe.each(dialects)('switchboard serve (%s)', { timeout: 90_000 }, (dialect) => {
   const env = { DATABASE_URL: databaseUrlFor(dialect, 'serve'), SWITCHBOARD_SECRET: 'serve-test-secret' };
   const running: Array<{ child: ChildProcess }> = [];
   afterEach(() => {

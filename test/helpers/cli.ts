@@ -54,7 +54,7 @@ export async function startServe(env: Record<string, string>, cwd?: string) {
   child.stderr.on('data', (d) => (output += String(d)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`serve exited early: ${output}`);
     try {
       if ((await fetch(`${base}/healthz`)).ok) return { child, port, base, exited, output: () => output };

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCliJson, startServe } from '../helpers/cli.ts';
 
 /** The newcomer's path: `npm start` on an empty folder, then the two printed curl lines. */
-describe('the sandbox on first start (sqlite, the embedded default)', () => {
+describe('the sandbox on first start (sqlite, the embedded default)', { timeout: 90_000 }, () => {
   const running: Array<{ child: { kill(signal: NodeJS.Signals): boolean; exitCode: number | null } }> = [];
   afterEach(() => {
     for (const r of running.splice(0)) if (r.child.exitCode === null) r.child.kill('SIGKILL');
@@ -64,7 +64,7 @@ describe('the sandbox on first start (sqlite, the embedded default)', () => {
   });
 });
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
