@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectIndistinguishable } from '../helpers/common-route-tests.ts';
+import { dialects } from '../helpers/dialects.ts';
+import { type GatewayAndSimulator, startGatewayWithSimulator } from '../helpers/with-simulator.ts';
+
+describe.each(dialects)('pass-through routes and tenancy (%s)', (dialect) => {
+  let env: GatewayAndSimulator;
+  beforeAll(async () => {
+    env = await startGatewayWithSimulator(dialect);
+  });
+  afterAll(() => env.close());
+
+  const get = (url: string, apiKey: string) => env.gw.app.inject({ method: 'GET', url, headers: { 'x-api-key': apiKey } });
+
+  it("lists the project's own templates and refuses another project's WABA like an unknown one", async () => {
+    const owner = await env.newTenant();
+    const stranger = await env.newTenant();
+    const own = await get(`/v24.0/${owner.wabaId}/message_templates?limit=100`, owner.apiKey);
+    expect(own.statusCode).toBe(200);
+    expect(own.json().data.map((x: { name: string }) => x.name)).toContain('hello_world');
+    const foreign = await get(`/v24.0/${owner.wabaId}/message_templates`, stranger.apiKey);
+    const missing = await get('/v24.0/100000000000077/message_templates', stranger.apiKey);
+    expectIndistinguishable(foreign, missing, { foreign: owner.wabaId, missing: '100000000000077' });
+  });
+
+  it("reads media metadata through the owner's number and refuses it through another project's", async () => {
+    const owner = await env.newTenant();
+    const stranger = await env.newTenant();
+    const form = new FormData();
+    form.append('messaging_product', 'whatsapp');
+    form.append('type', 'image/png');
+    form.append('file', new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], { type: 'image/png' }), 'x.png');
+    const upload = await fetch(`${env.gatewayUrl}/v24.0/${owner.phoneNumberId}/media`, { method: 'POST', headers: { 'x-api-key': owner.apiKey }, body: form });
+    expect(upload.status).toBe(200);
+    const { id } = (await upload.json()) as { id: string };
+    const meta = await get(`/v24.0/${id}?phone_number_id=${owner.phoneNumberId}`, owner.apiKey);
+    expect(meta.statusCode).toBe(200);
+    expect(meta.json()).toMatchObject({ id, mime_type: 'image/png' });
+    const foreign = await get(`/v24.0/${id}?phone_number_id=${owner.phoneNumberId}`, stranger.apiKey);
+    const missing = await get(`/v24.0/${id}?phone_number_id=100000000000078`, stranger.apiKey);
+    expectIndistinguishable(foreign, missing, { foreign: owner.phoneNumberId, missing: '100000000000078' });
+  });
+
+  it('refuses a media delete without phone_number_id', async () => {
+    const owner = await env.newTenant();
+    const res = await env.gw.app.inject({ method: 'DELETE', url: '/v24.0/123456', headers: { 'x-api-key': owner.apiKey } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.error_data.details).toContain('phone_number_id');
+  });
+});
