@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
 
@@ -37,8 +37,30 @@ function connectSqlite(file: string): Database {
   // transactions. That is the trade-off every embedded WAL deployment makes.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', schema: null, close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query it runs; compiling the same SQL again costs more than running it.
+ * Our queries are a small, fixed set of shapes (values travel as parameters), so each compiled
+ * statement is kept and reused. The cache is bounded all the same, for `in (…)` lists of varying
+ * length.
+ */
+function withStatementCache(sqlite: SQLite.Database, maxStatements = 500): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= maxStatements) statements.clear();
+        statement = sqlite.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function connectPostgres(url: string, poolSize: number): Database {

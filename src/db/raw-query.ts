@@ -1,0 +1,21 @@
+import { CompiledQuery, type Kysely, PostgresAdapter, type Transaction } from 'kysely';
+import type { DB } from './schema.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/**
+ * A hot-path query written once as SQL with `?` placeholders and run on either dialect without
+ * Kysely's build-and-compile step, which costs more than the query itself on the ingest and
+ * GET-by-id paths. The text must use only syntax both dialects share; PostgreSQL gets `$n`
+ * placeholders. Everything else goes through the query builder.
+ */
+export function rawQuery<Row>(text: string): (db: Db, parameters: readonly unknown[]) => Promise<Row[]> {
+  const sqlite = text;
+  let n = 0;
+  const postgres = text.replace(/\?/g, () => `$${++n}`);
+  return async (db, parameters) => {
+    const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    const result = await db.executeQuery<Row>(CompiledQuery.raw(isPostgres ? postgres : sqlite, [...parameters]));
+    return result.rows;
+  };
+}
