@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
-import { hashApiKey, keyMatchesHash, prefixOf } from './keys.ts';
+import { keyMatchesHash, prefixOf } from './keys.ts';
 import { findLiveApiKeyByPrefix, findProjectPhoneNumber } from './store.ts';
 import { TtlCache } from './ttl-cache.ts';
 
@@ -21,7 +21,9 @@ export class TenantLookup {
     const prefix = prefixOf(key);
     if (!prefix) return null;
     const now = this.deps.clock.now();
-    const cacheKey = hashApiKey(key);
+    // Keyed by the presented key itself: it is in this process's memory for the request anyway,
+    // and hashing it on every request would cost more than the lookup it saves.
+    const cacheKey = key;
     const cached = this.keys.get(cacheKey, now);
     if (cached !== undefined) return cached;
     const row = await findLiveApiKeyByPrefix(this.deps.database.db, prefix);
