@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 
 type Work<T> = (trx: Transaction<DB>) => Promise<T>;
@@ -58,13 +58,13 @@ export class GroupCommitter {
       try {
         for (const [i, item] of batch.entries()) {
           const name = `p${i}`;
-          await sql`savepoint ${sql.raw(name)}`.execute(trx);
+          await trx.executeQuery(CompiledQuery.raw(`savepoint ${name}`));
           try {
             const value = await item.work(trx);
-            await sql`release savepoint ${sql.raw(name)}`.execute(trx);
+            await trx.executeQuery(CompiledQuery.raw(`release savepoint ${name}`));
             settled.push(() => item.resolve(value));
           } catch (err) {
-            await sql`rollback to savepoint ${sql.raw(name)}`.execute(trx);
+            await trx.executeQuery(CompiledQuery.raw(`rollback to savepoint ${name}`));
             settled.push(() => item.reject(err));
           }
         }

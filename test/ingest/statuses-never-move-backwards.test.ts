@@ -4,7 +4,7 @@ import { recordMessage } from '../../src/messages/record-message.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { getMessage, newTenant, postWebhook } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
-import { messagesWebhook, statusesWebhook, statusItem, textMessage } from '../helpers/webhooks.ts';
+import { statusesWebhook, statusItem } from '../helpers/webhooks.ts';
 
 const FAILED_ERRORS = [
   {
@@ -134,13 +134,5 @@ describe.each(dialects)('delivery statuses (%s)', (dialect) => {
     const k = await statusOf(t, 'wamid.OUT7');
     expect(k.status).toBe('read');
     expect(k.statuses?.map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
-  });
-
-  it('moves an inbound message to read when a read status precedes it', async () => {
-    const t = await newTenant(gw);
-    await send(t, 'wamid.IN1', 'read', 1767268900);
-    const inbound = messagesWebhook(t.phoneNumberId, [textMessage('wamid.IN1', 'hi')]);
-    expect((await postWebhook(gw, inbound, t.appSecret)).statusCode).toBe(200);
-    expect((await statusOf(t, 'wamid.IN1')).status).toBe('read');
   });
 });
