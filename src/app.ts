@@ -9,6 +9,9 @@ import { healthRoutes } from './http/health.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
+import { contactRoutes } from './contacts/routes.ts';
+import { conversationRoutes } from './conversations/routes.ts';
+import { platformRoutes } from './platform/routes.ts';
 import { passThroughRoutes } from './proxy/pass-through-routes.ts';
 import { proxyRoutes } from './proxy/routes.ts';
 import { TenantLookup } from './tenants/lookup.ts';
@@ -54,8 +57,12 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(async (scope) => {
     installGraphScope(scope, tenants);
     await messageRoutes(scope, { ...deps, tenants });
+    await conversationRoutes(scope, { ...deps, tenants });
+    await contactRoutes(scope, { ...deps, tenants });
     await proxyRoutes(scope, { ...deps, tenants });
     await passThroughRoutes(scope, { ...deps, tenants });
   });
+  // Platform API (kapso-api.md §6.9): not under /{version}, so its own authenticated scope.
+  await app.register(async (scope) => platformRoutes(scope, { ...deps, tenants }));
   return app;
 }

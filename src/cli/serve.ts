@@ -2,11 +2,15 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { closeDeps, createDeps, type Deps } from '../deps.ts';
+import { type LifecycleSweep, startLifecycleSweep } from '../conversations/sweep.ts';
 import type { RunningSandbox } from '../sandbox/run-sandbox.ts';
 
+const SWEEP_INTERVAL_MS = 60_000;
+
 /**
- * `switchboard serve`: migrate, listen, and on SIGTERM/SIGINT stop accepting connections, let
- * in-flight requests finish (Fastify's close), then close the database.
+ * `switchboard serve`: migrate, listen, run the conversation lifecycle sweep (and the sandbox on
+ * the embedded default); on SIGTERM/SIGINT stop accepting connections, let in-flight requests
+ * finish (Fastify's close), stop the sweep and the sandbox, then close the database.
  */
 export function registerServeCommand(program: Command): void {
   program
@@ -22,6 +26,8 @@ export function registerServeCommand(program: Command): void {
       const app = await buildApp(deps);
       let closing = false;
       let sandbox: RunningSandbox | null = null;
+      let sweep: LifecycleSweep | null = null;
+      let startup: Promise<unknown> = Promise.resolve();
       const shutdown = async (signal: string) => {
         if (closing) return;
         closing = true;
@@ -31,16 +37,24 @@ export function registerServeCommand(program: Command): void {
           process.exit(1);
         }, 10_000);
         force.unref();
+        // A signal during start-up waits for it: closing the database under it would crash.
+        await startup.catch(() => undefined);
         await app.close();
+        await sweep?.stop();
         await sandbox?.close();
         await closeDeps(deps);
         deps.log.info('stopped');
       };
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
       process.once('SIGINT', () => void shutdown('SIGINT'));
-      await app.listen({ port: config.http.port, host: config.http.host });
-      deps.log.info({ url: config.http.publicUrl, database: deps.database.dialect }, 'switchboard listening');
-      sandbox = await startSandboxIfEmbedded(deps);
+      startup = (async () => {
+        await app.listen({ port: config.http.port, host: config.http.host });
+        deps.log.info({ url: config.http.publicUrl, database: deps.database.dialect }, 'switchboard listening');
+        // Conversations quiet for CONVERSATION_INACTIVITY_HOURS are ended (kapso-api.md §7.4).
+        sweep = startLifecycleSweep(deps, SWEEP_INTERVAL_MS);
+        sandbox = await startSandboxIfEmbedded(deps);
+      })();
+      await startup;
     });
 }
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { ContactRow, DB } from '../db/schema.ts';
+import type { KeysetWindow } from '../messages/list-page.ts';
+import { rawQuery } from '../db/raw-query.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -13,24 +15,91 @@ export async function upsertContact(
   db: Db,
   input: { phoneNumberId: string; waId: string; profileName: string | null; now: number },
 ): Promise<{ id: string; profile_name: string | null }> {
+  const rows = await upsertContactRow(db, [randomUUID(), input.phoneNumberId, input.waId, input.profileName, input.now, input.now]);
+  const row = rows[0];
+  if (!row) throw new Error('contact upsert returned no row');
+  return row;
+}
+// The ingest hot path: precompiled SQL (db/raw-query.ts).
+const upsertContactRow = rawQuery<{ id: string; profile_name: string | null }>(
+  `insert into contacts (id, phone_number_id, wa_id, profile_name, display_name, metadata, created_at, updated_at)
+   values (?, ?, ?, ?, null, '{}', ?, ?)
+   on conflict (phone_number_id, wa_id) do update
+     set profile_name = coalesce(excluded.profile_name, contacts.profile_name), updated_at = excluded.updated_at
+   returning id, profile_name`,
+);
+
+/** The filters of `GET /{phone_number_id}/contacts` (kapso-api.md §6.3.1), combined with AND. */
+export interface ContactFilter {
+  waId?: string | undefined;
+  customerId?: string | undefined;
+  hasCustomer?: boolean | undefined;
+}
+
+/** A contact's place in its list: creation time, then id. */
+export type ContactKey = readonly [createdAt: number, id: string];
+
+function contactsOfProject(db: Db, projectId: string) {
   return db
-    .insertInto('contacts')
-    .values({
-      id: randomUUID(),
-      phone_number_id: input.phoneNumberId,
-      wa_id: input.waId,
-      profile_name: input.profileName,
-      display_name: null,
-      metadata: '{}',
-      created_at: input.now,
-      updated_at: input.now,
-    })
-    .onConflict((oc) =>
-      oc.columns(['phone_number_id', 'wa_id']).doUpdateSet((eb) => ({
-        profile_name: eb.fn.coalesce(eb.ref('excluded.profile_name'), eb.ref('contacts.profile_name')),
-        updated_at: eb.ref('excluded.updated_at'),
-      })),
-    )
-    .returning(['id', 'profile_name'])
-    .executeTakeFirstOrThrow();
+    .selectFrom('contacts')
+    .innerJoin('phone_numbers', 'phone_numbers.id', 'contacts.phone_number_id')
+    .selectAll('contacts')
+    .where('phone_numbers.project_id', '=', projectId);
+}
+
+/**
+ * One keyset window of a number's contacts, newest first: a range scan of (phone_number_id,
+ * created_at, id), the index migration 003 adds; created_at never changes, so pages are stable.
+ */
+export function listContactsQuery(db: Db, projectId: string, phoneNumberId: string, filter: ContactFilter, window: KeysetWindow<ContactKey>) {
+  let q = contactsOfProject(db, projectId).where('contacts.phone_number_id', '=', phoneNumberId);
+  if (filter.waId !== undefined) q = q.where('contacts.wa_id', '=', filter.waId);
+  if (filter.customerId !== undefined) q = q.where('contacts.customer_id', '=', filter.customerId);
+  if (filter.hasCustomer !== undefined) q = q.where('contacts.customer_id', filter.hasCustomer ? 'is not' : 'is', null);
+  const { start } = window;
+  if (start.kind !== 'first') {
+    const [createdAt, id] = start.key;
+    q = q.where((eb) => eb(eb.refTuple('contacts.created_at', 'contacts.id'), start.kind === 'before' ? '>' : '<', eb.tuple(createdAt, id)));
+  }
+  const order = start.kind === 'before' ? 'asc' : 'desc';
+  return q.orderBy('contacts.created_at', order).orderBy('contacts.id', order).limit(window.limit);
+}
+
+/** Runs listContactsQuery. */
+export async function listContacts(db: Db, projectId: string, phoneNumberId: string, filter: ContactFilter, window: KeysetWindow<ContactKey>): Promise<ContactRow[]> {
+  return listContactsQuery(db, projectId, phoneNumberId, filter, window).execute();
+}
+
+/** A contact of one of the project's numbers; another project's is as absent as none. */
+export async function findContact(db: Db, projectId: string, phoneNumberId: string, waId: string): Promise<ContactRow | undefined> {
+  return contactsOfProject(db, projectId)
+    .where('contacts.phone_number_id', '=', phoneNumberId)
+    .where('contacts.wa_id', '=', waId)
+    .executeTakeFirst();
+}
+
+/**
+ * Reads a contact for a read-modify-write inside `trx`. The statement is a write that changes
+ * nothing, so it takes the row lock on PostgreSQL (and the write lock on SQLite) until commit:
+ * two PATCHes merging metadata into one contact run one after the other and neither loses keys.
+ */
+export async function lockContact(trx: Transaction<DB>, projectId: string, phoneNumberId: string, waId: string): Promise<ContactRow | undefined> {
+  const owned = trx.selectFrom('phone_numbers').select('id').where('project_id', '=', projectId);
+  return trx
+    .updateTable('contacts')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('phone_number_id', '=', phoneNumberId)
+    .where('wa_id', '=', waId)
+    .where('phone_number_id', 'in', owned)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Writes the business-editable fields of a contact. */
+export async function updateContactFields(
+  db: Db,
+  id: string,
+  changes: { profile_name?: string; display_name?: string | null; metadata?: string; updated_at: number },
+): Promise<void> {
+  await db.updateTable('contacts').set(changes).where('id', '=', id).execute();
 }

@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ConversationRow, DB } from '../db/schema.ts';
+import type { KeysetWindow } from '../messages/list-page.ts';
+import { rawQuery } from '../db/raw-query.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
 /** The customer's most recently active conversation on a number, if any. */
 export async function findLatestConversation(db: Db, phoneNumberId: string, waId: string) {
-  return db
-    .selectFrom('conversations')
-    .select(['id', 'status', 'last_active_at'])
-    .where('phone_number_id', '=', phoneNumberId)
-    .where('wa_id', '=', waId)
-    .orderBy('last_active_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  return (await selectLatestConversation(db, [phoneNumberId, waId]))[0];
 }
+// The ingest hot path: precompiled SQL (db/raw-query.ts).
+const selectLatestConversation = rawQuery<{ id: string; status: 'active' | 'ended'; last_active_at: number }>(
+  'select id, status, last_active_at from conversations where phone_number_id = ? and wa_id = ? order by last_active_at desc limit 1',
+);
 
 /** Opens a new, empty, active conversation; returns its id. */
 export async function openConversation(
@@ -70,20 +69,158 @@ export interface ConversationMessageSummary {
  * older message overwrite a newer summary (the row lock re-evaluates the CASEs on the latest row).
  */
 export async function recordConversationMessage(db: Db, conversationId: string, m: ConversationMessageSummary): Promise<void> {
-  const newer = sql<boolean>`(last_message_at is null or last_message_at <= ${m.at})`;
-  const lastAt = m.direction === 'inbound' ? 'last_inbound_at' : 'last_outbound_at';
+  const update = m.direction === 'inbound' ? updateSummaryInbound : updateSummaryOutbound;
+  await update(db, [m.at, m.id, m.at, m.type, m.at, m.previewText, m.at, m.at, m.at, m.at, m.at, m.at, m.now, conversationId]);
+}
+/** The summary update for one direction; `?`s in order: see recordConversationMessage. */
+function summaryUpdate(lastAt: 'last_inbound_at' | 'last_outbound_at') {
+  const newer = '(last_message_at is null or last_message_at <= ?)';
+  return rawQuery(
+    `update conversations set
+       messages_count = messages_count + 1,
+       last_message_id = case when ${newer} then ? else last_message_id end,
+       last_message_type = case when ${newer} then ? else last_message_type end,
+       last_message_text = case when ${newer} then ? else last_message_text end,
+       last_message_at = case when ${newer} then ? else last_message_at end,
+       ${lastAt} = case when ${lastAt} is null or ${lastAt} < ? then ? else ${lastAt} end,
+       last_active_at = case when last_active_at < ? then ? else last_active_at end,
+       updated_at = ?
+     where id = ?`,
+  );
+}
+const updateSummaryInbound = summaryUpdate('last_inbound_at');
+const updateSummaryOutbound = summaryUpdate('last_outbound_at');
+
+/** A conversation as the history API reads it: the row plus its contact's name. */
+export type ConversationView = ConversationRow & { contact_name: string | null };
+
+/** The filters of `GET /{phone_number_id}/conversations` (kapso-api.md §6.2.1), combined with AND. */
+export interface ConversationFilter {
+  status?: 'active' | 'ended' | undefined;
+  /** Epoch milliseconds, inclusive bounds on last_active_at. */
+  activeSinceMs?: number | undefined;
+  activeUntilMs?: number | undefined;
+  /** The customer's wa_id (digits). */
+  waId?: string | undefined;
+}
+
+/** A conversation's place in its list: last activity, then id. */
+export type ConversationKey = readonly [lastActiveAt: number, id: string];
+
+/**
+ * Conversations with their contact's name (for `kapso.contact_name`), scoped to a project. The
+ * name is a correlated subquery rather than a join: it is evaluated only for the rows a page
+ * returns (one primary-key probe each), so no planner can choose to hash the whole contacts table.
+ */
+function conversationsOfProject(db: Db, projectId: string) {
+  return db
+    .selectFrom('conversations')
+    .innerJoin('phone_numbers', 'phone_numbers.id', 'conversations.phone_number_id')
+    .selectAll('conversations')
+    .select((eb) =>
+      eb
+        .selectFrom('contacts')
+        // The name the business gave the contact wins over the WhatsApp profile name.
+        .select((c) => c.fn.coalesce('contacts.display_name', 'contacts.profile_name').as('name'))
+        .whereRef('contacts.id', '=', 'conversations.contact_id')
+        .as('contact_name'),
+    )
+    .where('phone_numbers.project_id', '=', projectId);
+}
+
+/**
+ * One keyset window of a number's conversations, most recently active first: a range scan of
+ * (phone_number_id, last_active_at, id), so every page costs the same; the contact is one
+ * primary-key probe per row returned.
+ */
+export function listConversationsQuery(
+  db: Db,
+  projectId: string,
+  phoneNumberId: string,
+  filter: ConversationFilter,
+  window: KeysetWindow<ConversationKey>,
+) {
+  let q = conversationsOfProject(db, projectId).where('conversations.phone_number_id', '=', phoneNumberId);
+  if (filter.status !== undefined) q = q.where('conversations.status', '=', filter.status);
+  if (filter.activeSinceMs !== undefined) q = q.where('conversations.last_active_at', '>=', filter.activeSinceMs);
+  if (filter.activeUntilMs !== undefined) q = q.where('conversations.last_active_at', '<=', filter.activeUntilMs);
+  if (filter.waId !== undefined) q = q.where('conversations.wa_id', '=', filter.waId);
+  const { start } = window;
+  if (start.kind !== 'first') {
+    const [lastActiveAt, id] = start.key;
+    q = q.where((eb) => eb(eb.refTuple('conversations.last_active_at', 'conversations.id'), start.kind === 'before' ? '>' : '<', eb.tuple(lastActiveAt, id)));
+  }
+  const order = start.kind === 'before' ? 'asc' : 'desc';
+  return q.orderBy('conversations.last_active_at', order).orderBy('conversations.id', order).limit(window.limit);
+}
+
+/** Runs listConversationsQuery. */
+export async function listConversations(
+  db: Db,
+  projectId: string,
+  phoneNumberId: string,
+  filter: ConversationFilter,
+  window: KeysetWindow<ConversationKey>,
+): Promise<ConversationView[]> {
+  return listConversationsQuery(db, projectId, phoneNumberId, filter, window).execute();
+}
+
+/**
+ * A conversation of the caller's project (and of one number, when the path names one); another
+ * project's conversation is as absent as one that never existed.
+ */
+export async function findConversation(db: Db, projectId: string, id: string, phoneNumberId?: string): Promise<ConversationView | undefined> {
+  let q = conversationsOfProject(db, projectId).where('conversations.id', '=', id);
+  if (phoneNumberId !== undefined) q = q.where('conversations.phone_number_id', '=', phoneNumberId);
+  return q.executeTakeFirst();
+}
+
+/**
+ * Ends or reopens a conversation of the project; a no-op when it already has that status.
+ * Reopening counts as activity (last_active_at moves up to now): otherwise the sweep would end a
+ * conversation quiet for over 24 hours again at once, and the customer's next message would open
+ * a new one anyway (kapso-api.md §7.4).
+ */
+export async function setConversationStatus(db: Db, projectId: string, id: string, status: 'active' | 'ended', now: number): Promise<void> {
+  const owned = db.selectFrom('phone_numbers').select('id').where('project_id', '=', projectId);
+  const changes =
+    status === 'ended'
+      ? { status, ended_at: now, updated_at: now }
+      : { status, ended_at: null, updated_at: now, last_active_at: sql<number>`case when last_active_at < ${now} then ${now} else last_active_at end` };
   await db
     .updateTable('conversations')
-    .set({
-      messages_count: sql`messages_count + 1`,
-      last_message_id: sql`case when ${newer} then ${m.id} else last_message_id end`,
-      last_message_type: sql`case when ${newer} then ${m.type} else last_message_type end`,
-      last_message_text: sql`case when ${newer} then ${m.previewText} else last_message_text end`,
-      last_message_at: sql`case when ${newer} then ${m.at} else last_message_at end`,
-      [lastAt]: sql`case when ${sql.ref(lastAt)} is null or ${sql.ref(lastAt)} < ${m.at} then ${m.at} else ${sql.ref(lastAt)} end`,
-      last_active_at: sql`case when last_active_at < ${m.at} then ${m.at} else last_active_at end`,
-      updated_at: m.now,
-    })
-    .where('id', '=', conversationId)
+    .set(changes)
+    .where('id', '=', id)
+    .where('status', '!=', status)
+    .where('phone_number_id', 'in', owned)
     .execute();
+}
+
+/**
+ * Ends up to `limit` active conversations whose last activity is before `cutoffMs`, returning
+ * the ids this call ended. The outer conditions are re-checked on the row actually updated (row
+ * locks on PostgreSQL, the single writer on SQLite), so when several processes sweep at once each
+ * conversation is ended by exactly one of them, and one that received a message meanwhile is
+ * left active. Naming every number (`phone_number_id in …`) turns the search into one range scan
+ * per number of the partial index of active conversations (migration 003), on both dialects;
+ * `status` is a literal so that the planners can match that index's predicate.
+ */
+export async function endConversationsInactiveSince(db: Db, cutoffMs: number, now: number, limit: number): Promise<string[]> {
+  const active = sql.lit<'active'>('active');
+  const quiet = db
+    .selectFrom('conversations')
+    .select('id')
+    .where('status', '=', active)
+    .where('phone_number_id', 'in', db.selectFrom('phone_numbers').select('id'))
+    .where('last_active_at', '<', cutoffMs)
+    .limit(limit);
+  const ended = await db
+    .updateTable('conversations')
+    .set({ status: 'ended', ended_at: now, updated_at: now })
+    .where('id', 'in', quiet)
+    .where('status', '=', active)
+    .where('last_active_at', '<', cutoffMs)
+    .returning('id')
+    .execute();
+  return ended.map((row) => row.id);
 }

@@ -54,6 +54,8 @@ export interface ContactsTable {
   metadata: JsonColumn;
   created_at: number;
   updated_at: number;
+  /** The Kapso customer (tenant grouping) the contact is linked to; added by migration 003. */
+  customer_id: string | null;
 }
 
 export interface ConversationsTable {

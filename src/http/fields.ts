@@ -41,12 +41,24 @@ const DEFAULT_SET: ReadonlySet<string> = new Set(DEFAULT_MESSAGE_KAPSO_FIELDS);
 // §2.2: history and transcripts are heavy, so only `kapso(all)` or an explicit name brings them.
 const ALL_SET: ReadonlySet<string> = new Set([...DEFAULT_MESSAGE_KAPSO_FIELDS, 'statuses', 'transcript']);
 
+/** The Kapso keys one kind of record offers: what `default` and `all` stand for. */
+export interface KapsoVocabulary {
+  defaults: ReadonlySet<string>;
+  all: ReadonlySet<string>;
+}
+
+/** Messages' vocabulary (§2.2), the default of every function here. */
+export const MESSAGE_KAPSO_VOCABULARY: KapsoVocabulary = Object.freeze({ defaults: DEFAULT_SET, all: ALL_SET });
+
 const MAX_LENGTH = 2_000;
 const KAPSO_NAME = /^[a-z_]+$/;
 const CLOSERS: Readonly<Record<string, string>> = { ')': '(', '}': '{' };
 
-/** Parses `fields` (already URL-decoded); throws Meta's invalid-parameter error when malformed. */
-export function parseFields(raw: string | undefined): FieldSelection {
+/**
+ * Parses `fields` (already URL-decoded); throws Meta's invalid-parameter error when malformed.
+ * `vocabulary` says what `default` and `all` expand to inside a name list (conversations differ).
+ */
+export function parseFields(raw: string | undefined, vocabulary: KapsoVocabulary = MESSAGE_KAPSO_VOCABULARY): FieldSelection {
   if (raw !== undefined && raw.length > MAX_LENGTH) throw malformed(`it is longer than ${MAX_LENGTH} characters`);
   // §2.4: no selector at all behaves like kapso(default).
   if (raw === undefined || raw.trim() === '') return { kapso: { kind: 'default' }, metaFields: null };
@@ -61,20 +73,20 @@ export function parseFields(raw: string | undefined): FieldSelection {
     }
     // Two selectors could only be merged by guessing which one the client meant.
     if (kapso !== undefined) throw malformed('kapso(...) is given more than once');
-    kapso = parseKapsoItem(item.slice('kapso'.length).trim());
+    kapso = parseKapsoItem(item.slice('kapso'.length).trim(), vocabulary);
   }
   return { kapso: kapso ?? { kind: 'default' }, metaFields: metaFields.size > 0 ? metaFields : null };
 }
 
 /** Whether a Kapso key is selected; unknown names simply never match (§2.1 lenient parsing). */
-export function wantsKapsoField(selection: KapsoSelection, name: string): boolean {
+export function wantsKapsoField(selection: KapsoSelection, name: string, vocabulary: KapsoVocabulary = MESSAGE_KAPSO_VOCABULARY): boolean {
   switch (selection.kind) {
     case 'none':
       return false;
     case 'default':
-      return DEFAULT_SET.has(name);
+      return vocabulary.defaults.has(name);
     case 'all':
-      return ALL_SET.has(name);
+      return vocabulary.all.has(name);
     case 'names':
       return selection.names.has(name);
   }
@@ -117,12 +129,12 @@ function topLevelName(item: string): string {
 }
 
 /** Parses what follows the word `kapso`: `(…)`, or nothing at all. */
-function parseKapsoItem(rest: string): KapsoSelection {
+function parseKapsoItem(rest: string, vocabulary: KapsoVocabulary): KapsoSelection {
   // A bare `kapso` reads as Graph's "this field with its default subfields".
   if (rest === '') return { kind: 'default' };
   if (!rest.startsWith('(')) throw malformed('kapso must be written kapso(...)');
   if (findClose(rest) !== rest.length - 1) throw malformed('kapso(...) is followed by unexpected text');
-  return parseKapsoSelector(rest.slice(1, -1).trim());
+  return parseKapsoSelector(rest.slice(1, -1).trim(), vocabulary);
 }
 
 /** Index of the `)` closing `rest[0]`; a nested `(` is rejected because names never contain one. */
@@ -133,7 +145,7 @@ function findClose(rest: string): number {
   return close;
 }
 
-function parseKapsoSelector(selector: string): KapsoSelection {
+function parseKapsoSelector(selector: string, vocabulary: KapsoVocabulary): KapsoSelection {
   if (selector === '') return { kind: 'none' };
   if (selector === 'default' || selector === '*') return { kind: 'default' };
   if (selector === 'all') return { kind: 'all' };
@@ -144,7 +156,7 @@ function parseKapsoSelector(selector: string): KapsoSelection {
       throw malformed(name === '' ? 'kapso(...) contains an empty name' : `kapso name '${name}' is not [a-z_]+`);
     }
     // The keywords inside a list widen it rather than being names nothing could match.
-    const expansion = name === 'default' ? DEFAULT_SET : name === 'all' ? ALL_SET : [name];
+    const expansion = name === 'default' ? vocabulary.defaults : name === 'all' ? vocabulary.all : [name];
     for (const each of expansion) names.add(each);
   }
   return { kind: 'names', names };

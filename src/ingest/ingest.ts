@@ -1,10 +1,11 @@
 import type { Transaction } from 'kysely';
 import { writeJson } from '../db/json.ts';
+import { lockMessageKey } from '../db/message-lock.ts';
 import type { DB } from '../db/schema.ts';
 import type { NormalizedWebhook, StatusRecord } from '../messages/records.ts';
-import { nextStatus } from '../messages/statuses.ts';
+import { advanceMessageStatus } from '../messages/advance-status.ts';
 import { storeConversationMessage, type StoreContext } from '../messages/store-conversation-message.ts';
-import { findMessageStatus, insertStatusIfNew, updateMessageStatus } from '../messages/store.ts';
+import { insertStatusIfNew } from '../messages/store.ts';
 
 export type IngestContext = StoreContext;
 
@@ -40,6 +41,7 @@ export async function ingestWebhook(trx: Transaction<DB>, webhook: NormalizedWeb
 
 /** Keeps a status event in the history once and applies it to its message when stored. */
 async function recordStatus(trx: Transaction<DB>, s: StatusRecord, ctx: IngestContext): Promise<boolean> {
+  await lockMessageKey(trx, s.phoneNumberId, s.messageId);
   const isNew = await insertStatusIfNew(trx, {
     phone_number_id: s.phoneNumberId,
     message_id: s.messageId,
@@ -50,9 +52,7 @@ async function recordStatus(trx: Transaction<DB>, s: StatusRecord, ctx: IngestCo
     received_at: ctx.now,
   });
   if (!isNew) return false;
-  const current = await findMessageStatus(trx, s.phoneNumberId, s.messageId);
-  if (current === undefined) return true; // kept; applied when the message is stored
-  const next = nextStatus(current, s.status);
-  if (next !== current) await updateMessageStatus(trx, s.phoneNumberId, s.messageId, next, ctx.now);
+  // A status whose message is not stored yet stays in the history; recordMessage applies it.
+  await advanceMessageStatus(trx, s.phoneNumberId, s.messageId, s.status, ctx.now);
   return true;
 }

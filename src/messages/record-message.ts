@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { lockMessageKey } from '../db/message-lock.ts';
 import type { DB, NewMessage } from '../db/schema.ts';
 import { foldStatuses } from './statuses.ts';
 import { insertMessageIfAbsent, listStatuses } from './store.ts';
@@ -12,6 +13,7 @@ export async function recordMessage(trx: Kysely<DB> | Transaction<DB>, row: NewM
   // Meta sends statuses only for the messages a business sends (meta-cloud-api.md §1.7): an
   // inbound message can have none waiting, so ingest skips the lookup on its hot path.
   if (row.direction === 'inbound') return insertMessageIfAbsent(trx, row);
+  await lockMessageKey(trx, row.phone_number_id, row.id);
   const early = await listStatuses(trx, row.phone_number_id, row.id);
   const status = early.length === 0 ? row.status : foldStatuses(row.status, early.map((s) => s.status));
   return insertMessageIfAbsent(trx, { ...row, status });

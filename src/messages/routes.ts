@@ -1,13 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { StatusRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { cursorBinding, readPageStart } from '../http/cursor.ts';
 import { errors } from '../http/errors.ts';
 import { parseFields, wantsKapsoField } from '../http/fields.ts';
 import { requirePhoneNumber } from '../http/graph-scope.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
+import { historyCursorCodec } from './history-cursors.ts';
+import { assemblePage, buildPaging, pageUrl } from './list-page.ts';
 import { presentMessage } from './present.ts';
-import { findMessage, listStatuses } from './store.ts';
+import { listMessagesSchema } from './schemas.ts';
+import { findMessage, listMessages, listStatuses, listStatusesOfMessages, type MessageKey } from './store.ts';
 
 const getMessageSchema = {
   params: z.object({
@@ -18,10 +23,13 @@ const getMessageSchema = {
   querystring: z.object({ fields: z.string().optional() }).loose(),
 };
 
-/** Stored messages, read back in Kapso's shape (kapso-api.md §6.1.4). */
+const MESSAGE_KEY = ['int', 'int'] as const;
+
+/** Stored messages, read back in Kapso's shape (kapso-api.md §6.1.3, §6.1.4). */
 export async function messageRoutes(app: FastifyInstance, deps: Deps & { tenants: TenantLookup }): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
+  const cursors = historyCursorCodec(deps.config);
 
   r.get('/:version/:phoneNumberId/messages/:messageId', { schema: getMessageSchema }, async (request) => {
     const { phoneNumberId, messageId } = request.params;
@@ -33,4 +41,41 @@ export async function messageRoutes(app: FastifyInstance, deps: Deps & { tenants
     const statuses = wantsKapsoField(selection.kapso, 'statuses') ? await listStatuses(db, phoneNumberId, messageId) : [];
     return presentMessage(row, statuses, selection);
   });
+
+  r.get('/:version/:phoneNumberId/messages', { schema: listMessagesSchema }, async (request) => {
+    const { phoneNumberId } = request.params;
+    const q = request.query;
+    const selection = parseFields(q.fields);
+    await requirePhoneNumber(request, deps.tenants, phoneNumberId);
+    const binding = cursorBinding('messages', request.projectId, phoneNumberId);
+    const start = readPageStart<MessageKey>(cursors, binding, MESSAGE_KEY, q);
+    const filter = { direction: q.direction, status: q.status, conversationId: q.conversation_id, ...secondsRange(q.since, q.until) };
+    const rows = await listMessages(db, request.projectId, phoneNumberId, filter, { start, limit: q.limit + 1 });
+    const page = assemblePage(rows, q.limit, start);
+    // One query for the whole page, and only when `kapso.statuses` was asked for.
+    const wantsStatuses = wantsKapsoField(selection.kapso, 'statuses');
+    const statuses = groupByMessage(wantsStatuses ? await listStatusesOfMessages(db, phoneNumberId, page.rows.map((m) => m.id)) : []);
+    return {
+      data: page.rows.map((m) => presentMessage(m, statuses.get(m.id) ?? [], selection)),
+      paging: buildPaging(
+        page,
+        (m) => cursors.encode(binding, [m.timestamp, m.seq]),
+        (param, cursor) => pageUrl(deps.config.http.publicUrl, request.url, param, cursor),
+      ),
+    };
+  });
+}
+
+function groupByMessage(statuses: readonly StatusRow[]): Map<string, StatusRow[]> {
+  const byMessage = new Map<string, StatusRow[]>();
+  for (const status of statuses) byMessage.set(status.message_id, [...(byMessage.get(status.message_id) ?? []), status]);
+  return byMessage;
+}
+
+/** `since`/`until` (epoch ms) as inclusive bounds on Meta's timestamp, which is in whole seconds. */
+function secondsRange(sinceMs: number | undefined, untilMs: number | undefined) {
+  return {
+    sinceSec: sinceMs === undefined ? undefined : Math.ceil(sinceMs / 1000),
+    untilSec: untilMs === undefined ? undefined : Math.floor(untilMs / 1000),
+  };
 }

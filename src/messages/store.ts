@@ -1,88 +1,86 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, MessageRow, NewMessage, StatusRow } from '../db/schema.ts';
+import type { KeysetWindow } from './list-page.ts';
+import { rawQuery } from '../db/raw-query.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
 /** Whether a message with this wamid is already stored for the number. */
 export async function messageExists(db: Db, phoneNumberId: string, id: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('messages')
-    .select('seq')
-    .where('phone_number_id', '=', phoneNumberId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await selectMessageSeq(db, [phoneNumberId, id])).length > 0;
 }
+const selectMessageSeq = rawQuery<{ seq: number }>('select seq from messages where phone_number_id = ? and id = ?');
 
 /** Inserts a message once per (number, wamid); returns false when it was already there. */
 export async function insertMessageIfAbsent(db: Db, row: NewMessage): Promise<boolean> {
-  const inserted = await db
-    .insertInto('messages')
-    .values(row)
-    .onConflict((oc) => oc.columns(['phone_number_id', 'id']).doNothing())
-    .returning('seq')
-    .executeTakeFirst();
-  return inserted !== undefined;
+  const inserted = await insertMessageRow(db, [
+    row.id, row.phone_number_id, row.conversation_id, row.direction, row.type, row.from_id ?? null, row.to_id ?? null,
+    row.timestamp, row.status, row.processing_status, row.origin, row.has_media, row.contact_name ?? null,
+    row.content ?? null, row.payload, row.kapso_data, row.created_at, row.updated_at,
+  ]);
+  return inserted.length > 0;
 }
+// The ingest hot path: precompiled SQL (db/raw-query.ts), one row per wamid and number.
+const insertMessageRow = rawQuery<{ seq: number }>(
+  `insert into messages (id, phone_number_id, conversation_id, direction, type, from_id, to_id, timestamp, status,
+     processing_status, origin, has_media, contact_name, content, payload, kapso_data, created_at, updated_at)
+   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+   on conflict (phone_number_id, id) do nothing
+   returning seq`,
+);
 
 /**
  * A stored message, scoped to the caller's project: a wamid of another project's number is as
  * absent as one never stored.
  */
 export async function findMessage(db: Db, projectId: string, phoneNumberId: string, id: string): Promise<MessageRow | undefined> {
-  return db
-    .selectFrom('messages')
-    .innerJoin('phone_numbers', 'phone_numbers.id', 'messages.phone_number_id')
-    .selectAll('messages')
-    .where('phone_numbers.project_id', '=', projectId)
-    .where('messages.phone_number_id', '=', phoneNumberId)
-    .where('messages.id', '=', id)
-    .executeTakeFirst();
+  return (await selectProjectMessage(db, [projectId, phoneNumberId, id]))[0];
 }
+// The GET-by-id hot path: precompiled SQL (db/raw-query.ts).
+const selectProjectMessage = rawQuery<MessageRow>(
+  `select messages.* from messages
+   inner join phone_numbers on phone_numbers.id = messages.phone_number_id
+   where phone_numbers.project_id = ? and messages.phone_number_id = ? and messages.id = ?`,
+);
 
 /** The delivery status currently applied to a message, if the message is stored. */
 export async function findMessageStatus(db: Db, phoneNumberId: string, id: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('messages')
-    .select('status')
-    .where('phone_number_id', '=', phoneNumberId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return row?.status;
+  return (await selectMessageStatus(db, [phoneNumberId, id]))[0]?.status;
 }
+const selectMessageStatus = rawQuery<{ status: string }>('select status from messages where phone_number_id = ? and id = ?');
 
-/** Sets a message's applied status. */
-export async function updateMessageStatus(db: Db, phoneNumberId: string, id: string, status: string, now: number): Promise<void> {
-  await db
-    .updateTable('messages')
-    .set({ status, updated_at: now })
-    .where('phone_number_id', '=', phoneNumberId)
-    .where('id', '=', id)
-    .execute();
+/**
+ * Moves a message's status from `from` to `to`; false when another transaction changed it first
+ * (the caller reads again and decides again).
+ */
+export async function updateMessageStatus(db: Db, phoneNumberId: string, id: string, from: string, to: string, now: number): Promise<boolean> {
+  const changed = await updateStatusRow(db, [to, now, phoneNumberId, id, from]);
+  return changed.length > 0;
 }
+// Compare-and-set: applied only if the status is still the one the caller decided from.
+const updateStatusRow = rawQuery<{ seq: number }>(
+  'update messages set status = ?, updated_at = ? where phone_number_id = ? and id = ? and status = ? returning seq',
+);
 
 /** Records a Meta status event in the history once; returns false for a duplicate delivery. */
 export async function insertStatusIfNew(db: Db, row: Omit<StatusRow, 'seq' | 'payload'> & { payload: string }): Promise<boolean> {
-  const inserted = await db
-    .insertInto('message_statuses')
-    .values(row)
-    .onConflict((oc) => oc.columns(['phone_number_id', 'message_id', 'dedupe_key']).doNothing())
-    .returning('seq')
-    .executeTakeFirst();
-  return inserted !== undefined;
+  const inserted = await insertStatusRow(db, [row.phone_number_id, row.message_id, row.status, row.timestamp, row.dedupe_key, row.payload, row.received_at]);
+  return inserted.length > 0;
 }
+const insertStatusRow = rawQuery<{ seq: number }>(
+  `insert into message_statuses (phone_number_id, message_id, status, timestamp, dedupe_key, payload, received_at)
+   values (?, ?, ?, ?, ?, ?, ?)
+   on conflict (phone_number_id, message_id, dedupe_key) do nothing
+   returning seq`,
+);
 
 /** A message's status history, oldest first (by Meta's timestamp, then arrival). */
 export async function listStatuses(db: Db, phoneNumberId: string, messageId: string): Promise<StatusRow[]> {
-  return db
-    .selectFrom('message_statuses')
-    .selectAll()
-    .where('phone_number_id', '=', phoneNumberId)
-    .where('message_id', '=', messageId)
-    .orderBy('timestamp')
-    .orderBy('seq')
-    .execute();
+  return selectStatuses(db, [phoneNumberId, messageId]);
 }
+const selectStatuses = rawQuery<StatusRow>(
+  'select * from message_statuses where phone_number_id = ? and message_id = ? order by timestamp, seq',
+);
 
 /** Epoch seconds of a customer's latest inbound message on a number, if any. */
 export async function latestInboundTimestamp(db: Db, phoneNumberId: string, waId: string): Promise<number | undefined> {
@@ -96,4 +94,62 @@ export async function latestInboundTimestamp(db: Db, phoneNumberId: string, waId
     .limit(1)
     .executeTakeFirst();
   return row?.timestamp;
+}
+
+/** The filters of `GET /{phone_number_id}/messages` (kapso-api.md §6.1.3); all optional, combined with AND. */
+export interface MessageFilter {
+  direction?: 'inbound' | 'outbound' | undefined;
+  status?: string | undefined;
+  /** Epoch seconds, inclusive bounds on Meta's timestamp. */
+  sinceSec?: number | undefined;
+  untilSec?: number | undefined;
+  conversationId?: string | undefined;
+}
+
+/** A message's place in its list: Meta's timestamp, then the insertion sequence. */
+export type MessageKey = readonly [timestamp: number, seq: number];
+
+/**
+ * One keyset window of a number's messages, newest first (ascending from a `before` cursor). Every
+ * variant is a range scan of (phone_number_id, timestamp, seq), or of (conversation_id, timestamp,
+ * seq) when a conversation is named, so page 1 and page 10,000 cost the same. The join to
+ * phone_numbers is a single primary-key probe that scopes the rows to the caller's project.
+ */
+export function listMessagesQuery(db: Db, projectId: string, phoneNumberId: string, filter: MessageFilter, window: KeysetWindow<MessageKey>) {
+  let q = db
+    .selectFrom('messages')
+    .innerJoin('phone_numbers', 'phone_numbers.id', 'messages.phone_number_id')
+    .selectAll('messages')
+    .where('phone_numbers.project_id', '=', projectId)
+    .where('messages.phone_number_id', '=', phoneNumberId);
+  if (filter.conversationId !== undefined) q = q.where('messages.conversation_id', '=', filter.conversationId);
+  if (filter.direction !== undefined) q = q.where('messages.direction', '=', filter.direction);
+  if (filter.status !== undefined) q = q.where('messages.status', '=', filter.status);
+  if (filter.sinceSec !== undefined) q = q.where('messages.timestamp', '>=', filter.sinceSec);
+  if (filter.untilSec !== undefined) q = q.where('messages.timestamp', '<=', filter.untilSec);
+  const { start } = window;
+  if (start.kind !== 'first') {
+    const [timestamp, seq] = start.key;
+    q = q.where((eb) => eb(eb.refTuple('messages.timestamp', 'messages.seq'), start.kind === 'before' ? '>' : '<', eb.tuple(timestamp, seq)));
+  }
+  const order = start.kind === 'before' ? 'asc' : 'desc';
+  return q.orderBy('messages.timestamp', order).orderBy('messages.seq', order).limit(window.limit);
+}
+
+/** Runs listMessagesQuery. */
+export async function listMessages(db: Db, projectId: string, phoneNumberId: string, filter: MessageFilter, window: KeysetWindow<MessageKey>): Promise<MessageRow[]> {
+  return listMessagesQuery(db, projectId, phoneNumberId, filter, window).execute();
+}
+
+/** The status histories of several messages of one number in one query (a page asking for `kapso.statuses`). */
+export async function listStatusesOfMessages(db: Db, phoneNumberId: string, messageIds: readonly string[]): Promise<StatusRow[]> {
+  if (messageIds.length === 0) return [];
+  return db
+    .selectFrom('message_statuses')
+    .selectAll()
+    .where('phone_number_id', '=', phoneNumberId)
+    .where('message_id', 'in', messageIds)
+    .orderBy('timestamp')
+    .orderBy('seq')
+    .execute();
 }

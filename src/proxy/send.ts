@@ -1,9 +1,8 @@
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { deriveMessageFields } from '../messages/derive.ts';
-import { nextStatus } from '../messages/statuses.ts';
+import { advanceMessageStatus } from '../messages/advance-status.ts';
 import { storeConversationMessage } from '../messages/store-conversation-message.ts';
-import { findMessageStatus, updateMessageStatus } from '../messages/store.ts';
 import type { ProxyAnswer } from './answer.ts';
 import { type MarkReadBody, type SendBody, sendResponseSchema } from './schemas.ts';
 
@@ -66,11 +65,7 @@ export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, versio
 export async function markRead(deps: SendDeps, number: PhoneNumberRow, version: string, body: MarkReadBody): Promise<ProxyAnswer> {
   const answer = await forward(deps, number, version, body);
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
-  const { db } = deps.database;
-  const current = await findMessageStatus(db, number.id, body.message_id);
-  if (current !== undefined && nextStatus(current, 'read') !== current) {
-    await updateMessageStatus(db, number.id, body.message_id, nextStatus(current, 'read'), deps.clock.now());
-  }
+  await advanceMessageStatus(deps.database.db, number.id, body.message_id, 'read', deps.clock.now());
   return answer;
 }
 

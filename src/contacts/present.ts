@@ -1,0 +1,20 @@
+import { readJson } from '../db/json.ts';
+import type { ContactRow } from '../db/schema.ts';
+import { formatInstant } from '../messages/instants.ts';
+
+/**
+ * Renders a stored contact as Kapso's contact object (kapso-api.md §6.3). `fields` is accepted
+ * and ignored on contacts: no contact extension keys are documented (§2.6).
+ */
+export function presentContact(row: ContactRow): Record<string, unknown> {
+  return {
+    id: row.id,
+    wa_id: row.wa_id,
+    profile_name: row.profile_name,
+    display_name: row.display_name,
+    customer_id: row.customer_id,
+    metadata: readJson(row.metadata) ?? {},
+    created_at: formatInstant(row.created_at),
+    updated_at: formatInstant(row.updated_at),
+  };
+}

@@ -1,0 +1,41 @@
+import type { PhoneNumberRow } from '../db/schema.ts';
+import { formatInstant } from '../messages/instants.ts';
+import { whatsappConfigId } from './config-id.ts';
+
+/**
+ * A number as the Platform API's PhoneNumber object (kapso-api.md §6.9). The inbox auto-selects
+ * numbers with `status: "CONNECTED"` and `inbound_processing_enabled` not false, which every
+ * registered number is here. What we do not know about a number (Meta's verified name, quality
+ * rating, limits) is null rather than invented; never a secret.
+ */
+export function presentPlatformPhoneNumber(row: PhoneNumberRow): Record<string, unknown> {
+  const display = `+${row.display_phone_number}`;
+  const name = row.is_sandbox ? 'Switchboard sandbox' : display;
+  const createdAt = formatInstant(row.created_at);
+  return {
+    id: row.id,
+    internal_id: whatsappConfigId(row.id),
+    phone_number_id: row.id,
+    name,
+    business_account_id: row.waba_id,
+    is_coexistence: false,
+    inbound_processing_enabled: true,
+    calls_enabled: false,
+    webhook_verified_at: null,
+    created_at: createdAt,
+    updated_at: createdAt,
+    customer_id: null,
+    display_name: name,
+    display_phone_number: display,
+    display_phone_number_normalized: row.display_phone_number,
+    verified_name: null,
+    quality_rating: null,
+    code_verification_status: null,
+    name_status: null,
+    status: 'CONNECTED',
+    throughput_tier: null,
+    whatsapp_business_manager_messaging_limit: null,
+    is_official_business_account: false,
+    is_pin_enabled: false,
+  };
+}
