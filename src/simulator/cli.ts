@@ -8,6 +8,20 @@ interface SimulatorCliOptions {
   seed?: string;
   publicUrl?: string;
   logLevel: string;
+  maxMps?: string;
+  pairRate: boolean;
+  window: boolean;
+  batchWindowMs?: string;
+  batchMaxItems?: string;
+  deliveryConcurrency?: string;
+}
+
+/** A non-negative integer option, or undefined when not given. */
+function intOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${value}`);
+  return n;
 }
 
 /**
@@ -24,6 +38,12 @@ export function registerSimulatorCommand(program: Command): void {
     .option('--seed <n>', 'seed ids and fault injection for repeatable runs')
     .option('--public-url <url>', 'origin used in media download URLs (default: the request origin)')
     .option('--log-level <level>', 'pino log level', 'info')
+    .option('--max-mps <n>', 'per-number throughput before 130429 (default 80)')
+    .option('--no-pair-rate', 'disable the pair rate limit (131056)')
+    .option('--no-window', 'do not enforce the 24-hour customer service window (131047)')
+    .option('--batch-window-ms <ms>', 'how long webhook updates wait to share a POST (default 0)')
+    .option('--batch-max-items <n>', 'most updates in one webhook POST (default 100)')
+    .option('--delivery-concurrency <n>', 'webhook POSTs in flight at once (default 1)')
     .action(async (opts: SimulatorCliOptions) => {
       const log = pino({ level: opts.logLevel, redact: { paths: ['req.headers.authorization', '*.access_token', '*.app_secret'], censor: '[redacted]' } });
       const port = Number(opts.port);
@@ -37,6 +57,12 @@ export function registerSimulatorCommand(program: Command): void {
         ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
         ...(seed !== undefined ? { seed } : {}),
         ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+        ...(opts.maxMps !== undefined ? { maxMessagesPerSecond: intOption('max-mps', opts.maxMps) } : {}),
+        ...(opts.pairRate ? {} : { pairRateLimit: false as const }),
+        ...(opts.window ? {} : { enforceWindow: false }),
+        ...(opts.batchWindowMs !== undefined ? { batchWindowMs: intOption('batch-window-ms', opts.batchWindowMs) } : {}),
+        ...(opts.batchMaxItems !== undefined ? { batchMaxItems: intOption('batch-max-items', opts.batchMaxItems) } : {}),
+        ...(opts.deliveryConcurrency !== undefined ? { deliveryConcurrency: intOption('delivery-concurrency', opts.deliveryConcurrency) } : {}),
       });
       let closing = false;
       const shutdown = async (signal: string) => {
