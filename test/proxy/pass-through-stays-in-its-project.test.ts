@@ -48,3 +48,44 @@ describe.each(dialects)('pass-through routes and tenancy (%s)', (dialect) => {
     expect(res.json().error.error_data.details).toContain('phone_number_id');
   });
 });
+
+describe.each(dialects)('phone number, business profile and settings through the gateway (%s)', (dialect) => {
+  let env: GatewayAndSimulator;
+  beforeAll(async () => {
+    env = await startGatewayWithSimulator(dialect);
+  });
+  afterAll(() => env.close());
+
+  const call = (method: 'GET' | 'POST', url: string, apiKey: string, payload?: object) =>
+    env.gw.app.inject({ method, url, headers: { 'x-api-key': apiKey }, ...(payload ? { payload } : {}) });
+
+  it("reads the number's fields, and writes and reads back its business profile and settings", async () => {
+    const t = await env.newTenant();
+    const number = await call('GET', `/v24.0/${t.phoneNumberId}`, t.apiKey);
+    expect(number.statusCode).toBe(200);
+    expect(number.json()).toMatchObject({ id: t.phoneNumberId });
+
+    const update = await call('POST', `/v24.0/${t.phoneNumberId}/whatsapp_business_profile`, t.apiKey, { messaging_product: 'whatsapp', about: 'Plants, delivered 🌱' });
+    expect(update.json()).toEqual({ success: true });
+    const profile = await call('GET', `/v24.0/${t.phoneNumberId}/whatsapp_business_profile`, t.apiKey);
+    expect(profile.json().data[0].about).toBe('Plants, delivered 🌱');
+
+    expect((await call('POST', `/v24.0/${t.phoneNumberId}/settings`, t.apiKey, { calling: { status: 'ENABLED' } })).json()).toEqual({ success: true });
+    expect((await call('GET', `/v24.0/${t.phoneNumberId}/settings`, t.apiKey)).json().calling).toEqual({ status: 'ENABLED' });
+  });
+
+  it("passes Meta's refusal of an unknown profile field through", async () => {
+    const t = await env.newTenant();
+    const res = await call('POST', `/v24.0/${t.phoneNumberId}/whatsapp_business_profile`, t.apiKey, { messaging_product: 'whatsapp', colour: 'green' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe(100);
+  });
+
+  it("refuses another project's number like an unknown one", async () => {
+    const owner = await env.newTenant();
+    const stranger = await env.newTenant();
+    const foreign = await call('GET', `/v24.0/${owner.phoneNumberId}/whatsapp_business_profile`, stranger.apiKey);
+    const missing = await call('GET', '/v24.0/100000000000079/whatsapp_business_profile', stranger.apiKey);
+    expectIndistinguishable(foreign, missing, { foreign: owner.phoneNumberId, missing: '100000000000079' });
+  });
+});
