@@ -2,6 +2,10 @@ import { parseArgs } from 'node:util';
 
 export type BenchDialect = 'sqlite' | 'postgres';
 
+/** The load runs, in the order they run: (a) fixed JSON, (b) GET by id, (c)/(d) ingest. */
+export const RUN_NAMES = ['fixed', 'get', 'ingest1', 'ingest50'] as const;
+export type RunName = (typeof RUN_NAMES)[number];
+
 export interface BenchOptions {
   dialects: BenchDialect[];
   /** Messages generated into the store before any load run. */
@@ -14,13 +18,15 @@ export interface BenchOptions {
   connections: number;
   /** Base URL of the PostgreSQL database; a fresh `bench_<random>` schema is created in it. */
   postgresUrl: string;
+  /** Which load runs to do (all by default; fewer when profiling one of them). */
+  runs: RunName[];
   /** Start the server under `node --cpu-prof` and write its profiles to this folder. */
   cpuProfileDir: string | null;
 }
 
 const USAGE = `usage: npm run bench -- [--dialect sqlite|postgres|both] [--messages N] [--duration S]
                          [--warmup S] [--connections C] [--customers N] [--postgres-url URL]
-                         [--cpu-prof DIR]`;
+                         [--runs fixed,get,ingest1,ingest50] [--cpu-prof DIR]`;
 
 /** Parses the bench's command line (`npm run bench -- …`). */
 export function parseOptions(argv: string[]): BenchOptions {
@@ -34,6 +40,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       warmup: { type: 'string', default: '3' },
       connections: { type: 'string', default: '50' },
       'postgres-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
+      runs: { type: 'string', default: RUN_NAMES.join(',') },
       'cpu-prof': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -52,6 +59,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     warmupSeconds: nonNegativeInt('warmup', values.warmup),
     connections: positiveInt('connections', values.connections),
     postgresUrl: values['postgres-url'],
+    runs: runsOf(values.runs),
     cpuProfileDir: values['cpu-prof'] ?? null,
   };
 }
@@ -60,6 +68,13 @@ function dialectsOf(value: string): BenchDialect[] {
   if (value === 'both') return ['sqlite', 'postgres'];
   if (value === 'sqlite' || value === 'postgres') return [value];
   throw new Error(`--dialect must be sqlite, postgres or both, not ${value}\n${USAGE}`);
+}
+
+function runsOf(value: string): RunName[] {
+  const names = value.split(',').map((s) => s.trim());
+  const unknown = names.filter((n) => !(RUN_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new Error(`--runs takes ${RUN_NAMES.join(', ')}; unknown: ${unknown.join(', ')}\n${USAGE}`);
+  return RUN_NAMES.filter((n) => names.includes(n));
 }
 
 function positiveInt(name: string, value: string): number {

@@ -1,0 +1,170 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = 'bin/switchboard.js';
+
+/** The environment every gateway process of one bench database shares. */
+export interface GatewayEnv {
+  DATABASE_URL: string;
+  SWITCHBOARD_SECRET: string;
+}
+
+/** Runs one `switchboard` CLI command to completion and returns its stdout. */
+export async function runCli(args: string[], env: GatewayEnv): Promise<string> {
+  const { stdout } = await execFileAsync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    maxBuffer: 1 << 20,
+  });
+  return stdout;
+}
+
+export interface ServerProcess {
+  readonly pid: number;
+  readonly baseUrl: string;
+  /** Resident set size now, from /proc/<pid>/status (VmRSS), in MB. */
+  rssMb(): number;
+  /** Its anonymous part (RssAnon: heap, stacks, SQLite's page cache), without mapped files (SQLite's mmap). */
+  rssAnonMb(): number;
+  /** CPU seconds (user + system) the server has used so far, from /proc/<pid>/stat. */
+  cpuSeconds(): number;
+  /** SIGTERM, then wait for a graceful exit (SIGKILL after 20 s); resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `switchboard serve` as a child process with the production logger (LOG_LEVEL=info, JSON
+ * lines) writing to /dev/null, the benchmark routes on, and waits until /healthz answers.
+ */
+export async function startServer(env: GatewayEnv, opts: { cpuProfileDir: string | null; label: string }): Promise<ServerProcess> {
+  const port = await freePort();
+  const devNull = openSync('/dev/null', 'w');
+  const profile = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`, `--cpu-prof-name=${opts.label}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, CLI, 'serve'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', BENCH_ROUTES: 'true' },
+    stdio: ['ignore', devNull, 'pipe'],
+  });
+  closeSync(devNull);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitHealthy(baseUrl, exited);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`server did not become healthy: ${(err as Error).message}\n${stderr}`);
+  }
+  const pid = child.pid as number;
+  // Reading /proc of a process that died fails with ENOENT: say why the server is gone instead.
+  const whileAlive = <T>(read: () => T): T => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      // `serve` exits 0 only after SIGTERM/SIGINT: another process signalled it (a broad pkill, say).
+      const why = child.exitCode === 0 ? 'exited 0: it was sent SIGTERM or SIGINT from outside the bench' : `exited (${child.exitCode ?? child.signalCode})`;
+      throw new Error(`the server ${why} during the bench\n${stderr}`);
+    }
+    return read();
+  };
+  return {
+    pid,
+    baseUrl,
+    rssMb: () => whileAlive(() => statusMbOf(pid, 'VmRSS')),
+    rssAnonMb: () => whileAlive(() => statusMbOf(pid, 'RssAnon')),
+    cpuSeconds: () => whileAlive(() => cpuSecondsOf(pid)),
+    stop: () => stopChild(child, exited),
+  };
+}
+
+async function waitHealthy(baseUrl: string, exited: Promise<number | null>): Promise<void> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (gone) throw new Error('the server process exited');
+    try {
+      const res = await fetch(`${baseUrl}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error('timed out after 60 s');
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
+
+function statusMbOf(pid: number, field: 'VmRSS' | 'RssAnon'): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+// Linux reports utime and stime in clock ticks; USER_HZ is 100 on every mainstream kernel.
+const TICKS_PER_SECOND = 100;
+
+function cpuSecondsOf(pid: number | string): number {
+  return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).cpuSeconds;
+}
+
+function parseStat(stat: string): { command: string; cpuSeconds: number } {
+  // The command name is parenthesised and may contain spaces; utime and stime come 12 and 13 fields after it.
+  const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { command, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND };
+}
+
+/** CPU seconds used so far by the local PostgreSQL server's processes (its backends included). */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = parseStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+      if (stat.command === 'postgres') total += stat.cpuSeconds;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
+}
+
+/**
+ * Jiffies of the whole machine, from /proc/stat: spent in processes (user, nice, system), in
+ * interrupts (irq, softirq: loopback TCP is processed there and charged to no process), and in all.
+ */
+export function machineCpuTicks(): { processes: number; interrupts: number; busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = user + nice + system + idle + iowait + irq + softirq + steal;
+  return { processes: user + nice + system, interrupts: irq + softirq, busy: total - idle - iowait, total };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,79 @@
+import type { DialectReport } from './dialect-bench.ts';
+import type { RunResult } from './load.ts';
+import { RUN_NAMES } from './options.ts';
+import { meets, TARGETS } from './targets.ts';
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** Markdown tables: the measured runs of each dialect, then every target with its verdict. */
+export function formatReport(reports: DialectReport[], settings: { connections: number; durationSeconds: number; warmupSeconds: number }): string {
+  const lines: string[] = [];
+  lines.push(
+    `Load: autocannon ${settings.connections} connections, pipelining 1, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run; server LOG_LEVEL=info to /dev/null. CPU columns are % of one core (2 cores = 200%) over the measured run: the server process, this load-generating process, PostgreSQL's processes, the kernel's interrupt handling (loopback TCP for both ends), and every other process. The bench waits for an idle machine before each run and repeats a run (up to 3 tries, keeping the least disturbed) when other processes used more than 25% of a core during it.`,
+    '',
+  );
+  for (const r of reports) lines.push(...dialectSection(r), '');
+  lines.push(...targetSection(reports));
+  return lines.join('\n');
+}
+
+function dialectSection(r: DialectReport): string[] {
+  const lines = [
+    `### ${r.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}: ${int(r.messages)} stored messages over ${int(r.customers)} conversations`,
+    '',
+    `Generated in ${r.generation.insertSeconds.toFixed(1)} s (+ ${r.generation.settleSeconds.toFixed(1)} s ${r.dialect === 'sqlite' ? 'WAL checkpoint' : 'VACUUM ANALYZE'}). ` +
+      `Response bodies: GET by id ${r.bodyBytes.get} B, fixed JSON ${r.bodyBytes.fixed} B. Server RSS after start ${int(r.rssAtStartMb)} MB; exit code after SIGTERM ${r.serverExitCode}.`,
+    '',
+    '| run | req/s | msg/s | p50 ms | p99 ms | non-2xx | errors | server CPU | autocannon CPU | PostgreSQL CPU | softirq CPU | other CPU | tries | RSS after (anon) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const name of RUN_NAMES) {
+    const run = r.runs[name];
+    if (run) lines.push(runRow(run));
+  }
+  if (r.failure) lines.push('', `**The load runs stopped early:** ${r.failure.split('\n')[0]}`);
+  const checks = RUN_NAMES.map((n) => r.runs[n]).filter((run): run is RunResult => !!run?.check);
+  if (checks.length > 0) lines.push('', ...checks.map((run) => `- ${run.label} check: ${run.check}`));
+  return lines;
+}
+
+function runRow(run: RunResult): string {
+  return [
+    run.label,
+    int(run.requestsPerSecond),
+    run.messagesPerSecond === null ? '' : int(run.messagesPerSecond),
+    run.latencyP50Ms,
+    run.latencyP99Ms,
+    run.non2xx,
+    run.errors,
+    `${Math.round(run.serverCpuPercent)}%`,
+    `${Math.round(run.loadCpuPercent)}%`,
+    `${Math.round(run.postgresCpuPercent)}%`,
+    `${Math.round(run.interruptCpuPercent)}%`,
+    `${Math.round(run.foreignCpuPercent)}%`,
+    run.attempts,
+    `${int(run.rssMb)} MB (${int(run.rssAnonMb)})`,
+  ].reduce<string>((row, cell) => `${row} ${cell} |`, '|');
+}
+
+function targetSection(reports: DialectReport[]): string[] {
+  const lines = ['### Targets', '', '| dialect | target | measured | met |', '|---|---|---:|---|'];
+  for (const target of TARGETS) {
+    const report = reports.find((r) => r.dialect === target.dialect);
+    if (!report) continue;
+    const value = target.measure(report);
+    const bound = `${target.kind === 'min' ? '≥' : '≤'} ${target.unit === '×' ? target.bound.toFixed(2) : int(target.bound)} ${target.unit}`;
+    const measured = value === null ? 'not run' : target.unit === '×' ? value.toFixed(2) : int(value);
+    const run = report.runs[target.run];
+    const verdict = value === null ? '–' : meets(target, value, run) ? 'yes' : '**no**';
+    const voided = run && run.errors > 0 ? ` (${run.errors} timeouts/errors)` : '';
+    lines.push(`| ${target.dialect} | ${target.what} ${bound} | ${measured}${voided} | ${verdict} |`);
+  }
+  for (const report of reports) {
+    for (const name of ['ingest1', 'ingest50'] as const) {
+      const run = report.runs[name];
+      if (run) lines.push(`| ${report.dialect} | ${run.label}: acknowledged only once stored; no non-2xx, errors or timeouts | ${run.checkPassed ? 'ok' : 'failed'} | ${run.checkPassed ? 'yes' : '**no**'} |`);
+    }
+  }
+  return lines;
+}
