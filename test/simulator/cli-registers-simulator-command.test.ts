@@ -8,7 +8,21 @@ describe('switchboard simulator command', () => {
     registerSimulatorCommand(program);
     const command = program.commands.find((c) => c.name() === 'simulator');
     expect(command).toBeDefined();
-    expect(command?.options.map((o) => o.long)).toEqual(['--port', '--host', '--webhook-url', '--seed', '--public-url', '--log-level']);
-    expect(command?.opts()).toMatchObject({ port: '4000', host: '127.0.0.1', logLevel: 'info' });
+    expect(command?.options.map((o) => o.long)).toEqual([
+      '--port',
+      '--host',
+      '--webhook-url',
+      '--seed',
+      '--public-url',
+      '--log-level',
+      '--max-mps',
+      '--no-pair-rate',
+      '--no-window',
+      '--batch-window-ms',
+      '--batch-max-items',
+      '--delivery-concurrency',
+    ]);
+    // Meta's limits are on unless a flag lifts them.
+    expect(command?.opts()).toMatchObject({ port: '4000', host: '127.0.0.1', logLevel: 'info', pairRate: true, window: true });
   });
 });
