@@ -19,7 +19,7 @@ describe.each(dialects)('switchboard serve (%s)', { timeout: 90_000 }, (dialect)
     expect(await (await fetch(`${s.base}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${s.base}/readyz`)).json()).toEqual({ status: 'ready', database: dialect });
     s.child.kill('SIGTERM');
-    expect(await s.exited).toBe(0);
+    expect(await s.exited, s.output()).toBe(0);
   });
 
   it('finishes a webhook already in flight when SIGTERM arrives, then exits cleanly', async () => {
@@ -45,7 +45,7 @@ describe.each(dialects)('switchboard serve (%s)', { timeout: 90_000 }, (dialect)
     socket.write(body.slice(20));
     await closed;
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
-    expect(await s.exited).toBe(0);
+    expect(await s.exited, s.output()).toBe(0);
 
     // What was acknowledged is stored: a fresh process serves it.
     const again = await startServe(env);
