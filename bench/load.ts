@@ -73,7 +73,7 @@ export async function measure(
   messagesPerRequest: number | null,
   afterWarmup: () => Promise<void> = async () => {},
 ): Promise<RunResult> {
-  const busyBeforePercent = await waitForQuietMachine(120_000);
+  const busyBeforePercent = await waitForQuietMachine(60_000);
   if (settings.warmupSeconds > 0) {
     await autocannon({ url: server.baseUrl, connections: settings.connections, duration: settings.warmupSeconds, requests: requests.warmup() });
   }

@@ -9,7 +9,7 @@ const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 export function formatReport(reports: DialectReport[], settings: { connections: number; durationSeconds: number; warmupSeconds: number }): string {
   const lines: string[] = [];
   lines.push(
-    `Load: autocannon ${settings.connections} connections, pipelining 1, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run; server LOG_LEVEL=info to /dev/null. CPU columns are % of one core (2 cores = 200%) over the measured run: the server process, this load-generating process, PostgreSQL's processes, the kernel's interrupt handling (loopback TCP for both ends), and every other process. The bench waits for an idle machine before each run and repeats a run (up to 3 tries, keeping the least disturbed) when other processes used more than 25% of a core during it.`,
+    `Load: autocannon ${settings.connections} connections, pipelining 1, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run; server LOG_LEVEL=info to /dev/null. CPU columns are % of one core (2 cores = 200%) over the measured run: the server process, this load-generating process, PostgreSQL's processes, the kernel's interrupt handling (loopback TCP for both ends), and every other process. The bench waits (up to 1 min) for an idle machine before each run and repeats a run (up to 3 tries, keeping the least disturbed) when other processes used more than 25% of a core during it.`,
     '',
   );
   for (const r of reports) lines.push(...dialectSection(r), '');
