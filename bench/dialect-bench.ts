@@ -65,7 +65,12 @@ async function runLoads(
   options: BenchOptions,
   runs: DialectReport['runs'],
 ): Promise<void> {
-  const settings: LoadSettings = { connections: options.connections, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds };
+  const settings: LoadSettings = {
+    connections: options.connections,
+    durationSeconds: options.durationSeconds,
+    warmupSeconds: options.warmupSeconds,
+    usesPostgres: db.dialect === 'postgres',
+  };
   const read: ReadTarget = { phoneNumberId: tenant.number.phoneNumberId, apiKey: tenant.apiKey, wamids: dataset.wamids };
   const dialect = db.dialect;
   for (const name of options.runs) {

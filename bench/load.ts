@@ -1,5 +1,5 @@
 import autocannon, { type Request, type Result } from 'autocannon';
-import { machineCpuTicks, postgresCpuSeconds, type ServerProcess } from './processes.ts';
+import { machineCpuTicks, postgresCpuBetween, postgresCpuByPid, type ServerProcess } from './processes.ts';
 import { waitForQuietMachine } from './quiet.ts';
 
 /** One measured load run against the server, as the report shows it. */
@@ -38,6 +38,8 @@ export interface LoadSettings {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** Whether the server under test uses PostgreSQL; if not, PostgreSQL's CPU counts as another process's. */
+  usesPostgres: boolean;
 }
 
 /** Another process using more than this share of a core during a run makes it run again. */
@@ -89,7 +91,8 @@ export async function measure(
   const percentOfCore = (seconds: number) => (100 * seconds) / result.duration;
   const server_ = percentOfCore(after.server - before.server);
   const load = percentOfCore(after.load - before.load);
-  const postgres = percentOfCore(after.postgres - before.postgres);
+  const postgresUsed = percentOfCore(postgresCpuBetween(before.postgres, after.postgres));
+  const postgres = settings.usesPostgres ? postgresUsed : 0;
   // /proc/stat counts jiffies over both cores: x/total × 200 is a share in % of one core.
   const ticks = Math.max(1, after.machine.total - before.machine.total);
   const processes = (200 * (after.machine.processes - before.machine.processes)) / ticks;
@@ -115,7 +118,7 @@ function sampleCpu(server: ServerProcess) {
   return {
     server: server.cpuSeconds(),
     load: (load.user + load.system) / 1e6,
-    postgres: postgresCpuSeconds(),
+    postgres: postgresCpuByPid(),
     machine: machineCpuTicks(),
   };
 }

@@ -128,18 +128,28 @@ function parseStat(stat: string): { command: string; cpuSeconds: number } {
   return { command, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND };
 }
 
-/** CPU seconds used so far by the local PostgreSQL server's processes (its backends included). */
-export function postgresCpuSeconds(): number {
-  let total = 0;
+/** CPU seconds used so far by each process of the local PostgreSQL server (backends included), by pid. */
+export function postgresCpuByPid(): Map<string, number> {
+  const byPid = new Map<string, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = parseStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
-      if (stat.command === 'postgres') total += stat.cpuSeconds;
+      if (stat.command === 'postgres') byPid.set(entry, stat.cpuSeconds);
     } catch {
       // the process ended while we looked
     }
   }
+  return byPid;
+}
+
+/**
+ * CPU seconds PostgreSQL used between two snapshots: processes alive at both ends, plus those that
+ * started in between (a process that ended in between is lost, never counted negative).
+ */
+export function postgresCpuBetween(before: Map<string, number>, after: Map<string, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += Math.max(0, seconds - (before.get(pid) ?? 0));
   return total;
 }
 
