@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { connectDatabase, type Database } from './db/connect.ts';
+import { type CursorCodec, createCursorCodec, deriveCursorKey } from './http/cursor.ts';
 import { GraphClient } from './proxy/graph-client.ts';
 import { type Cipher, createCipher, resolveSecret } from './tenants/secrets.ts';
 
@@ -20,6 +21,8 @@ export interface Deps {
   clock: Clock;
   cipher: Cipher;
   graph: GraphClient;
+  /** Signs and checks the history lists' cursors; keyed from the same secret as the cipher. */
+  cursors: CursorCodec;
 }
 
 /** Paths and headers the logger must never print (style.md §17). */
@@ -53,6 +56,8 @@ export function createDeps(config: Config, overrides: Partial<Pick<Deps, 'log' |
     log: overrides.log ?? createLogger(config.log.level),
     clock: overrides.clock ?? systemClock,
     cipher: createCipher(secret),
+    // Every process sharing a database shares the secret, so a cursor verifies on any of them.
+    cursors: createCursorCodec(deriveCursorKey(secret)),
     graph: new GraphClient({ timeoutMs: config.meta.timeoutMs, connectTimeoutMs: 5_000 }),
   };
 }

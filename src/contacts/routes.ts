@@ -5,7 +5,6 @@ import { cursorBinding, readPageStart } from '../http/cursor.ts';
 import { errors } from '../http/errors.ts';
 import { parseFields } from '../http/fields.ts';
 import { requirePhoneNumber } from '../http/graph-scope.ts';
-import { historyCursorCodec } from '../messages/history-cursors.ts';
 import { assemblePage, buildPaging, pageUrl } from '../messages/list-page.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
 import { presentContact } from './present.ts';
@@ -19,7 +18,7 @@ const CONTACT_KEY = ['int', 'string'] as const;
 export async function contactRoutes(app: FastifyInstance, deps: Deps & { tenants: TenantLookup }): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
-  const cursors = historyCursorCodec(deps.config);
+  const { cursors } = deps;
 
   r.get('/:version/:phoneNumberId/contacts', { schema: listContactsSchema }, async (request) => {
     const { phoneNumberId } = request.params;

@@ -8,7 +8,6 @@ import { errors } from '../http/errors.ts';
 import { parseFields, wantsKapsoField } from '../http/fields.ts';
 import { requirePhoneNumber } from '../http/graph-scope.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
-import { historyCursorCodec } from './history-cursors.ts';
 import { assemblePage, buildPaging, pageUrl } from './list-page.ts';
 import { presentMessage } from './present.ts';
 import { listMessagesSchema } from './schemas.ts';
@@ -29,7 +28,7 @@ const MESSAGE_KEY = ['int', 'int'] as const;
 export async function messageRoutes(app: FastifyInstance, deps: Deps & { tenants: TenantLookup }): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
-  const cursors = historyCursorCodec(deps.config);
+  const { cursors } = deps;
 
   r.get('/:version/:phoneNumberId/messages/:messageId', { schema: getMessageSchema }, async (request) => {
     const { phoneNumberId, messageId } = request.params;
