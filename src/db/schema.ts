@@ -140,6 +140,111 @@ export interface SandboxTable {
   created_at: number;
 }
 
+/** A webhook subscription (kapso-api.md §8.1, §8.7): number-scoped or project-scoped. */
+export interface WebhooksTable {
+  id: string;
+  project_id: string;
+  /** Set for a phone-number webhook (message and conversation events); null for a project webhook. */
+  phone_number_id: string | null;
+  url: string;
+  kind: 'kapso' | 'meta';
+  /** JSON string[]: the §8.2 event names subscribed to. */
+  events: JsonColumn;
+  active: number;
+  /** The signing secret, encrypted at rest (it is shown in API responses, so not a hash). */
+  secret_enc: string;
+  /** JSON object: extra headers added to every delivery. */
+  headers: JsonColumn;
+  payload_version: string;
+  buffer_enabled: number;
+  buffer_window_seconds: number;
+  max_buffer_size: number;
+  /** JSON string[]: the events buffered (only `whatsapp.message.received` is bufferable). */
+  buffer_events: JsonColumn;
+  inactivity_minutes: number;
+  /** Failed attempts in a row; reaching the threshold pauses the subscription. */
+  consecutive_failures: Generated<number>;
+  /** Set when paused for failing continuously; cleared on resume. */
+  paused_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The transactional outbox: one row per subscribable change, written with the change. */
+export interface EventsTable {
+  seq: Generated<number>;
+  /** UUID; sent as `X-Idempotency-Key`, stable across retries. */
+  id: string;
+  /** Null for number events: the number's project is looked up at fan-out, off the hot path. */
+  project_id: string | null;
+  phone_number_id: string | null;
+  /** §8.2 name, or `meta.raw` for a Meta payload forwarded to `meta`-kind subscriptions. */
+  type: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  /** JSON: what the payload is rendered from (ids, the status of the event, flags). */
+  data: JsonColumn;
+  created_at: number;
+  /** Set when the event has been fanned out into deliveries. */
+  dispatched_at: number | null;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One event to one subscription: the unit that is attempted, retried and logged. */
+export interface DeliveriesTable {
+  seq: Generated<number>;
+  id: string;
+  event_id: string;
+  webhook_id: string;
+  project_id: string;
+  phone_number_id: string | null;
+  conversation_id: string | null;
+  event_type: string;
+  /** JSON: the body rendered at fan-out; every attempt sends the same bytes. */
+  payload: JsonColumn;
+  status: DeliveryStatus;
+  /** 1 when it waits for earlier deliveries of its conversation (§8.5 ordering). */
+  ordered: number;
+  /** 1 when it is sent in a batch with the other buffered messages of its conversation (§8.5). */
+  buffered: number;
+  attempt_count: number;
+  next_attempt_at: number;
+  /** After this instant a failed attempt marks the delivery failed instead of retrying. */
+  deadline_at: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  response_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  last_attempt_at: number | null;
+  delivered_at: number | null;
+  failed_at: number | null;
+}
+
+export interface DeliveryAttemptsTable {
+  seq: Generated<number>;
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  response_status: number | null;
+  /** `http_status`, `timeout`, `connection`, `blocked_address`… (classified by undici's error code). */
+  error_class: string | null;
+  error_message: string | null;
+  /** The first bytes of the receiver's answer. */
+  response_excerpt: string | null;
+  /** Deliveries sent together in this request (buffered batches). */
+  batch_size: number;
+}
+
+export interface WebhookInactivityNoticesTable {
+  webhook_id: string;
+  conversation_id: string;
+  /** The conversation's last_active_at when its inactivity was announced. */
+  last_active_at: number;
+}
+
 export interface DB {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -150,6 +255,11 @@ export interface DB {
   message_statuses: MessageStatusesTable;
   idempotency_keys: IdempotencyKeysTable;
   sandbox: SandboxTable;
+  webhooks: WebhooksTable;
+  events: EventsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  webhook_inactivity_notices: WebhookInactivityNoticesTable;
 }
 
 export type MessageRow = Selectable<MessagesTable>;
@@ -158,3 +268,9 @@ export type ConversationRow = Selectable<ConversationsTable>;
 export type ContactRow = Selectable<ContactsTable>;
 export type PhoneNumberRow = Selectable<PhoneNumbersTable>;
 export type StatusRow = Selectable<MessageStatusesTable>;
+export type WebhookRow = Selectable<WebhooksTable>;
+export type NewWebhook = Insertable<WebhooksTable>;
+export type EventRow = Selectable<EventsTable>;
+export type NewEvent = Insertable<EventsTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;
+export type DeliveryAttemptRow = Selectable<DeliveryAttemptsTable>;

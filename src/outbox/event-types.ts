@@ -1,0 +1,55 @@
+/**
+ * The events a subscription can name (kapso-api.md §8.1, §8.2). Number events are delivered only
+ * to phone-number webhooks; project events only to project webhooks.
+ */
+export const NUMBER_EVENTS = [
+  'whatsapp.message.received',
+  'whatsapp.message.sent',
+  'whatsapp.message.delivered',
+  'whatsapp.message.read',
+  'whatsapp.message.failed',
+  'whatsapp.conversation.created',
+  'whatsapp.conversation.ended',
+  'whatsapp.conversation.inactive',
+] as const;
+
+/**
+ * Project lifecycle events. Switchboard fires the phone-number ones when a number is added or
+ * removed through the CLI; it runs no workflows, so the workflow events are accepted in a
+ * subscription (Kapso's clients send them) but never fire.
+ */
+export const PROJECT_EVENTS = [
+  'whatsapp.phone_number.created',
+  'whatsapp.phone_number.deleted',
+  'workflow.execution.handoff',
+  'workflow.execution.failed',
+] as const;
+
+export type NumberEvent = (typeof NUMBER_EVENTS)[number];
+export type ProjectEvent = (typeof PROJECT_EVENTS)[number];
+export type WebhookEvent = NumberEvent | ProjectEvent;
+
+/** The outbox type of a raw Meta payload, forwarded to `meta`-kind subscriptions as received. */
+export const META_RAW_EVENT = 'meta.raw';
+
+/** Only customer messages can be buffered into batches (§8.5). */
+export const BUFFERABLE_EVENTS = ['whatsapp.message.received'] as const;
+
+/** Events held back until earlier ones of their conversation are delivered (§8.5 ordering). */
+export const ORDERED_EVENTS: ReadonlySet<string> = new Set(['whatsapp.message.received', 'whatsapp.message.sent']);
+
+/** The message event a delivery status fires, if any. */
+export function messageEventForStatus(status: string): NumberEvent | null {
+  switch (status) {
+    case 'sent':
+      return 'whatsapp.message.sent';
+    case 'delivered':
+      return 'whatsapp.message.delivered';
+    case 'read':
+      return 'whatsapp.message.read';
+    case 'failed':
+      return 'whatsapp.message.failed';
+    default:
+      return null;
+  }
+}
