@@ -8,6 +8,8 @@ import { benchRoutes } from './http/bench-route.ts';
 import { healthRoutes } from './http/health.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
 import { ingestRoutes } from './ingest/routes.ts';
+import { mediaRoutes } from './media/routes.ts';
+import { deliveryLogRoutes } from './outbox/log-routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
@@ -15,6 +17,7 @@ import { platformRoutes } from './platform/routes.ts';
 import { passThroughRoutes } from './proxy/pass-through-routes.ts';
 import { proxyRoutes } from './proxy/routes.ts';
 import { TenantLookup } from './tenants/lookup.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 
 /**
  * Builds the gateway's HTTP app without listening (cli/serve.ts listens; tests use inject).
@@ -54,6 +57,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(async (scope) => healthRoutes(scope, deps));
   if (deps.config.benchRoutes) await app.register(benchRoutes);
   await app.register(async (scope) => ingestRoutes(scope, { ...deps, committer }));
+  await app.register(async (scope) => mediaRoutes(scope, deps));
   await app.register(async (scope) => {
     installGraphScope(scope, tenants);
     await messageRoutes(scope, { ...deps, tenants });
@@ -64,5 +68,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
   // Platform API (kapso-api.md §6.9): not under /{version}, so its own authenticated scope.
   await app.register(async (scope) => platformRoutes(scope, { ...deps, tenants }));
+  await app.register(async (scope) => webhookRoutes(scope, { ...deps, tenants }));
+  await app.register(async (scope) => deliveryLogRoutes(scope, { ...deps, tenants }));
   return app;
 }

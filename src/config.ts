@@ -21,7 +21,29 @@ const envSchema = z.object({
   SWITCHBOARD_SECRET: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEBHOOK_ALLOW_PRIVATE_URLS: booleanString.default(false),
+  /** A delivery attempt that has not been answered in this time failed (Kapso: 10 s, §8.5). */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Retries after the first attempt, in seconds; beyond the list, exponential backoff with jitter (§8.5). */
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'comma-separated seconds, e.g. 10,40,90')
+    .default('10,40,90'),
+  /** A delivery still failing this long after its event is marked failed. */
+  WEBHOOK_DEADLINE_HOURS: z.coerce.number().positive().default(24),
+  /** A subscription whose deliveries have failed without a success for this long is paused. */
+  WEBHOOK_PAUSE_AFTER_HOURS: z.coerce.number().positive().default(6),
+  /** `auto`: `serve` runs the delivery worker on SQLite, `switchboard worker` does it on PostgreSQL. */
+  EMBEDDED_WORKER: z.enum(['auto', 'true', 'false']).default('auto'),
   PUBLIC_URL: z.url().optional(),
+  /** Where media files are kept: `file:<folder>` (default `file:<data folder>/media`) or `s3://bucket/prefix`. */
+  MEDIA_STORE: z
+    .string()
+    .regex(/^(file:.+|s3:\/\/[^/]+(\/.*)?)$/, 'must be file:<folder> or s3://bucket[/prefix]')
+    .optional(),
+  /** An S3-compatible endpoint (MinIO, R2…); path-style addressing is used when set. */
+  MEDIA_S3_ENDPOINT: z.url().optional(),
+  /** How long a signed `/media/{id}` URL works. */
+  MEDIA_URL_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
   /** Largest webhook body accepted; Meta documents 3 MB per POST (meta-cloud-api.md §1.3). */
   INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(3 * 1024 * 1024),
   /** Inactivity after which the next message opens a new conversation (kapso-api.md §7.4). */
@@ -46,8 +68,20 @@ export interface Config {
   readonly meta: { readonly graphUrl: string; readonly timeoutMs: number };
   readonly secret: string | undefined;
   readonly log: { readonly level: string };
-  readonly webhooks: { readonly allowPrivateUrls: boolean };
+  readonly webhooks: {
+    readonly allowPrivateUrls: boolean;
+    readonly timeoutMs: number;
+    readonly retryScheduleMs: readonly number[];
+    readonly deadlineMs: number;
+    readonly pauseAfterMs: number;
+    readonly embeddedWorker: 'auto' | 'true' | 'false';
+  };
   readonly conversations: { readonly inactivityMs: number };
+  readonly media: {
+    readonly store: string;
+    readonly s3Endpoint: string | undefined;
+    readonly urlTtlSeconds: number;
+  };
   readonly benchRoutes: boolean;
   readonly sandbox: boolean;
 }
@@ -75,14 +109,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     meta: { graphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''), timeoutMs: e.META_TIMEOUT_MS },
     secret: e.SWITCHBOARD_SECRET,
     log: { level: e.LOG_LEVEL },
-    webhooks: { allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS },
+    webhooks: {
+      allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s) * 1000),
+      deadlineMs: e.WEBHOOK_DEADLINE_HOURS * 3_600_000,
+      pauseAfterMs: e.WEBHOOK_PAUSE_AFTER_HOURS * 3_600_000,
+      embeddedWorker: e.EMBEDDED_WORKER,
+    },
     conversations: { inactivityMs: e.CONVERSATION_INACTIVITY_HOURS * 3_600_000 },
+    media: {
+      store: e.MEDIA_STORE ?? `file:${dataDirOf(e.DATABASE_URL)}/media`,
+      s3Endpoint: e.MEDIA_S3_ENDPOINT,
+      urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
+    },
     benchRoutes: e.BENCH_ROUTES,
     sandbox: e.SANDBOX,
   });
 }
 
-/** The folder that holds the embedded database, the generated secret and (later) media. */
+/** The folder that holds the embedded database, the generated secret and (by default) media. */
 function dataDirOf(url: string): string {
   if (!url.startsWith('sqlite:')) return './data';
   const file = url.slice('sqlite:'.length);

@@ -2,6 +2,10 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { connectDatabase, type Database } from './db/connect.ts';
 import { type CursorCodec, createCursorCodec, deriveCursorKey } from './http/cursor.ts';
+import type { BlobStore } from './media/blob-store.ts';
+import { openBlobStore } from './media/open-blob-store.ts';
+import { createMediaUrlSigner, deriveMediaUrlKey, type MediaUrlSigner } from './media/signed-url.ts';
+import { OutboxBell } from './outbox/bell.ts';
 import { GraphClient } from './proxy/graph-client.ts';
 import { type Cipher, createCipher, resolveSecret } from './tenants/secrets.ts';
 
@@ -23,6 +27,12 @@ export interface Deps {
   graph: GraphClient;
   /** Signs and checks the history lists' cursors; keyed from the same secret as the cipher. */
   cursors: CursorCodec;
+  /** Signs and checks `/media/{id}` URLs; keyed from the same secret, with its own label. */
+  mediaUrls: MediaUrlSigner;
+  /** Where media files are kept (MEDIA_STORE). */
+  blobs: BlobStore;
+  /** Rung after commits that write outbox events, to wake this process's delivery worker. */
+  outboxBell: OutboxBell;
 }
 
 /** Paths and headers the logger must never print (style.md §17). */
@@ -47,7 +57,7 @@ export function createLogger(level: string): Logger {
 }
 
 /** Builds the dependencies from a config. */
-export function createDeps(config: Config, overrides: Partial<Pick<Deps, 'log' | 'clock'>> = {}): Deps {
+export function createDeps(config: Config, overrides: Partial<Pick<Deps, 'log' | 'clock' | 'blobs'>> = {}): Deps {
   const embedded = config.db.url.startsWith('sqlite:');
   const secret = resolveSecret({ configured: config.secret, dataDir: config.db.dataDir, embedded });
   return {
@@ -58,12 +68,16 @@ export function createDeps(config: Config, overrides: Partial<Pick<Deps, 'log' |
     cipher: createCipher(secret),
     // Every process sharing a database shares the secret, so a cursor verifies on any of them.
     cursors: createCursorCodec(deriveCursorKey(secret)),
+    mediaUrls: createMediaUrlSigner({ key: deriveMediaUrlKey(secret), publicUrl: config.http.publicUrl, ttlSeconds: config.media.urlTtlSeconds }),
+    blobs: overrides.blobs ?? openBlobStore(config.media),
     graph: new GraphClient({ timeoutMs: config.meta.timeoutMs, connectTimeoutMs: 5_000 }),
+    outboxBell: new OutboxBell(),
   };
 }
 
 /** Releases what createDeps opened. */
 export async function closeDeps(deps: Deps): Promise<void> {
   await deps.graph.close();
+  await deps.blobs.close();
   await deps.database.close();
 }

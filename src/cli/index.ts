@@ -8,6 +8,8 @@ import { registerNumberCommands } from './numbers.ts';
 import { registerProjectCommands } from './projects.ts';
 import { registerSandboxCommand } from './sandbox.ts';
 import { registerServeCommand } from './serve.ts';
+import { registerWebhookCommands } from './webhooks.ts';
+import { registerWorkerCommand } from './worker.ts';
 
 /** Parses argv and runs the chosen command; expected failures print one line and exit 1. */
 export async function runCli(argv: string[]): Promise<void> {
@@ -15,10 +17,12 @@ export async function runCli(argv: string[]): Promise<void> {
     .name('switchboard')
     .description('Self-hosted WhatsApp Business gateway (Meta Cloud API proxy, history, webhooks)');
   registerServeCommand(program);
+  registerWorkerCommand(program);
   registerMigrateCommand(program);
   registerProjectCommands(program);
   registerKeyCommands(program);
   registerNumberCommands(program);
+  registerWebhookCommands(program);
   registerSandboxCommand(program);
   registerSimulatorCommand(program);
   try {

@@ -4,13 +4,16 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { closeDeps, createDeps, type Deps } from '../deps.ts';
 import { type LifecycleSweep, startLifecycleSweep } from '../conversations/sweep.ts';
 import type { RunningSandbox } from '../sandbox/run-sandbox.ts';
+import { servesEmbeddedWorker, startWorker } from '../outbox/embedded.ts';
+import type { OutboxWorker } from '../outbox/worker.ts';
 
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * `switchboard serve`: migrate, listen, run the conversation lifecycle sweep (and the sandbox on
- * the embedded default); on SIGTERM/SIGINT stop accepting connections, let in-flight requests
- * finish (Fastify's close), stop the sweep and the sandbox, then close the database.
+ * `switchboard serve`: migrate, listen, run the conversation lifecycle sweep (and, on the embedded
+ * default, the webhook delivery worker and the sandbox); on SIGTERM/SIGINT stop accepting
+ * connections, let in-flight requests and deliveries finish, stop the sweep and the sandbox, then
+ * close the database.
  */
 export function registerServeCommand(program: Command): void {
   program
@@ -27,6 +30,7 @@ export function registerServeCommand(program: Command): void {
       let closing = false;
       let sandbox: RunningSandbox | null = null;
       let sweep: LifecycleSweep | null = null;
+      let worker: OutboxWorker | null = null;
       let startup: Promise<unknown> = Promise.resolve();
       const shutdown = async (signal: string) => {
         if (closing) return;
@@ -40,6 +44,8 @@ export function registerServeCommand(program: Command): void {
         // A signal during start-up waits for it: closing the database under it would crash.
         await startup.catch(() => undefined);
         await app.close();
+        // Deliveries in flight get what is left of the 10 s; their leases cover the rest.
+        await worker?.stop(5_000);
         await sweep?.stop();
         await sandbox?.close();
         await closeDeps(deps);
@@ -52,6 +58,7 @@ export function registerServeCommand(program: Command): void {
         deps.log.info({ url: config.http.publicUrl, database: deps.database.dialect }, 'switchboard listening');
         // Conversations quiet for CONVERSATION_INACTIVITY_HOURS are ended (kapso-api.md §7.4).
         sweep = startLifecycleSweep(deps, SWEEP_INTERVAL_MS);
+        if (servesEmbeddedWorker(deps)) worker = startWorker(deps);
         sandbox = await startSandboxIfEmbedded(deps);
       })();
       await startup;

@@ -10,7 +10,8 @@ import type { TenantLookup } from '../tenants/lookup.ts';
 import { CONVERSATION_KAPSO_VOCABULARY } from './fields.ts';
 import { presentConversation } from './present.ts';
 import { getConversationSchema, getNumberConversationSchema, listConversationsSchema, updateConversationSchema } from './schemas.ts';
-import { type ConversationKey, findConversation, listConversations, setConversationStatus } from './store.ts';
+import { type ConversationKey, findConversation, listConversations } from './store.ts';
+import { updateConversationStatus } from './update-status.ts';
 
 const CONVERSATION_KEY = ['int', 'string'] as const;
 
@@ -59,9 +60,10 @@ export async function conversationRoutes(app: FastifyInstance, deps: Deps & { te
 
   r.patch('/:version/conversations/:conversationId', { schema: updateConversationSchema }, async (request) => {
     const { conversationId } = request.params;
-    if (!(await findConversation(db, request.projectId, conversationId))) throw errors.notFound('conversation', conversationId);
+    const conversation = await findConversation(db, request.projectId, conversationId);
+    if (!conversation) throw errors.notFound('conversation', conversationId);
     // Idempotent: ending an ended conversation (or reopening an active one) changes nothing.
-    await setConversationStatus(db, request.projectId, conversationId, request.body.status, deps.clock.now());
+    await updateConversationStatus(db, request.projectId, conversation, request.body.status, deps.clock.now());
     return { success: true as const };
   });
 }

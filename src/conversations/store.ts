@@ -179,21 +179,22 @@ export async function findConversation(db: Db, projectId: string, id: string, ph
  * Ends or reopens a conversation of the project; a no-op when it already has that status.
  * Reopening counts as activity (last_active_at moves up to now): otherwise the sweep would end a
  * conversation quiet for over 24 hours again at once, and the customer's next message would open
- * a new one anyway (kapso-api.md §7.4).
+ * a new one anyway (kapso-api.md §7.4). Returns whether the status changed.
  */
-export async function setConversationStatus(db: Db, projectId: string, id: string, status: 'active' | 'ended', now: number): Promise<void> {
+export async function setConversationStatus(db: Db, projectId: string, id: string, status: 'active' | 'ended', now: number): Promise<boolean> {
   const owned = db.selectFrom('phone_numbers').select('id').where('project_id', '=', projectId);
   const changes =
     status === 'ended'
       ? { status, ended_at: now, updated_at: now }
       : { status, ended_at: null, updated_at: now, last_active_at: sql<number>`case when last_active_at < ${now} then ${now} else last_active_at end` };
-  await db
+  const result = await db
     .updateTable('conversations')
     .set(changes)
     .where('id', '=', id)
     .where('status', '!=', status)
     .where('phone_number_id', 'in', owned)
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /**
@@ -205,7 +206,7 @@ export async function setConversationStatus(db: Db, projectId: string, id: strin
  * per number of the partial index of active conversations (migration 003), on both dialects;
  * `status` is a literal so that the planners can match that index's predicate.
  */
-export async function endConversationsInactiveSince(db: Db, cutoffMs: number, now: number, limit: number): Promise<string[]> {
+export async function endConversationsInactiveSince(db: Db, cutoffMs: number, now: number, limit: number): Promise<Array<{ id: string; phoneNumberId: string }>> {
   const active = sql.lit<'active'>('active');
   const quiet = db
     .selectFrom('conversations')
@@ -220,7 +221,7 @@ export async function endConversationsInactiveSince(db: Db, cutoffMs: number, no
     .where('id', 'in', quiet)
     .where('status', '=', active)
     .where('last_active_at', '<', cutoffMs)
-    .returning('id')
+    .returning(['id', 'phone_number_id'])
     .execute();
-  return ended.map((row) => row.id);
+  return ended.map((row) => ({ id: row.id, phoneNumberId: row.phone_number_id }));
 }

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts';
+import { appendEvent } from '../outbox/events.ts';
 import { endConversationsInactiveSince } from './store.ts';
 
 type SweepDeps = Pick<Deps, 'database' | 'config' | 'log' | 'clock'>;
@@ -9,13 +10,20 @@ const BATCH = 500;
 /**
  * Ends every active conversation with no message either way for `config.conversations.inactivityMs`
  * (24 h by default, kapso-api.md §7.4) as of `now`, and returns the ids this call ended. Safe to
- * run from several processes at once: each conversation is ended by exactly one of them.
+ * run from several processes at once: each conversation is ended by exactly one of them, and its
+ * `whatsapp.conversation.ended` event is written in the same transaction (exactly one event).
  */
 export async function endInactiveConversations(deps: Pick<SweepDeps, 'database' | 'config'>, now: number): Promise<string[]> {
   const cutoffMs = now - deps.config.conversations.inactivityMs;
   const ended: string[] = [];
   for (;;) {
-    const batch = await endConversationsInactiveSince(deps.database.db, cutoffMs, now, BATCH);
+    const batch = await deps.database.db.transaction().execute(async (trx) => {
+      const ids = await endConversationsInactiveSince(trx, cutoffMs, now, BATCH);
+      for (const row of ids) {
+        await appendEvent(trx, { type: 'whatsapp.conversation.ended', phoneNumberId: row.phoneNumberId, conversationId: row.id }, now);
+      }
+      return ids.map((row) => row.id);
+    });
     ended.push(...batch);
     if (batch.length < BATCH) return ended;
   }

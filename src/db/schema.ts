@@ -164,6 +164,8 @@ export interface WebhooksTable {
   inactivity_minutes: number;
   /** Failed attempts in a row; reaching the threshold pauses the subscription. */
   consecutive_failures: Generated<number>;
+  /** When the current run of failed attempts began; null after a success. */
+  failing_since: number | null;
   /** Set when paused for failing continuously; cleared on resume. */
   paused_at: number | null;
   created_at: number;
@@ -201,8 +203,8 @@ export interface DeliveriesTable {
   phone_number_id: string | null;
   conversation_id: string | null;
   event_type: string;
-  /** JSON: the body rendered at fan-out; every attempt sends the same bytes. */
-  payload: JsonColumn;
+  /** The exact body rendered at fan-out: every attempt sends (and signs) the same bytes. */
+  body: string;
   status: DeliveryStatus;
   /** 1 when it waits for earlier deliveries of its conversation (§8.5 ordering). */
   ordered: number;
@@ -245,6 +247,39 @@ export interface WebhookInactivityNoticesTable {
   last_active_at: number;
 }
 
+export type MediaState = 'pending' | 'stored' | 'failed';
+
+/** A media file of a message (or an upload), kept in the blob store (migration 005). */
+export interface MediaTable {
+  /** Our UUID: the `{id}` of `/media/{id}` URLs. */
+  id: string;
+  project_id: string;
+  phone_number_id: string;
+  /** The wamid of the message carrying it; null for uploads. */
+  message_id: string | null;
+  meta_media_id: string | null;
+  direction: 'inbound' | 'outbound';
+  state: MediaState;
+  failure_reason: string | null;
+  /** As Meta announced it. */
+  mime_type: string | null;
+  /** As served, after checking the bytes (application/octet-stream when they disagree). */
+  content_type: string | null;
+  filename: string | null;
+  byte_size: number | null;
+  /** Hex SHA-256 of the stored bytes. */
+  sha256: string | null;
+  /** Content-addressed key in the blob store. */
+  storage_key: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+  stored_at: number | null;
+}
+
 export interface DB {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -260,6 +295,7 @@ export interface DB {
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
   webhook_inactivity_notices: WebhookInactivityNoticesTable;
+  media: MediaTable;
 }
 
 export type MessageRow = Selectable<MessagesTable>;
@@ -274,3 +310,4 @@ export type EventRow = Selectable<EventsTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type DeliveryAttemptRow = Selectable<DeliveryAttemptsTable>;
+export type MediaRow = Selectable<MediaTable>;

@@ -95,6 +95,18 @@ export const errors = {
   upstreamUnavailable(): GraphError {
     return new GraphError(502, 2, 'OAuthException', '(#2) Graph API unreachable', 'The gateway could not connect to the Graph API.');
   },
+  /** A `/media/{id}` URL whose signature does not verify: altered, or not issued by this gateway. */
+  mediaUrlInvalid(): GraphError {
+    return new GraphError(403, 10, 'OAuthException', '(#10) Invalid media URL', 'The media URL was altered or was not issued by this gateway.');
+  },
+  /** A signed `/media/{id}` URL past its expiry. */
+  mediaUrlExpired(): GraphError {
+    return new GraphError(403, 10, 'OAuthException', '(#10) Media URL expired', 'Media URLs expire; read the message again for a fresh one.');
+  },
+  /** A `Range` with no byte inside the file (RFC 9110 §15.5.17: 416 names the size). */
+  rangeNotSatisfiable(byteSize: number): GraphError {
+    return new GraphError(416, 100, 'OAuthException', '(#100) Range not satisfiable', `The file has ${byteSize} bytes.`, undefined, { 'content-range': `bytes */${byteSize}` });
+  },
   /** Unexpected failures: details stay in the log, never in the answer. */
   internal(): GraphError {
     return new GraphError(500, 1, 'OAuthException', 'An unknown error occurred', 'An unexpected error occurred; the request id identifies it in the gateway log.');

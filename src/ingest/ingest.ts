@@ -6,6 +6,8 @@ import type { NormalizedWebhook, StatusRecord } from '../messages/records.ts';
 import { advanceMessageStatus } from '../messages/advance-status.ts';
 import { storeConversationMessage, type StoreContext } from '../messages/store-conversation-message.ts';
 import { insertStatusIfNew } from '../messages/store.ts';
+import { messageEventForStatus } from '../outbox/event-types.ts';
+import { appendEvent } from '../outbox/events.ts';
 
 export type IngestContext = StoreContext;
 
@@ -39,7 +41,10 @@ export async function ingestWebhook(trx: Transaction<DB>, webhook: NormalizedWeb
   return outcome;
 }
 
-/** Keeps a status event in the history once and applies it to its message when stored. */
+/**
+ * Keeps a status event in the history once and applies it to its message when stored; a status
+ * that moves the message on fires its event (`whatsapp.message.delivered`…) in this transaction.
+ */
 async function recordStatus(trx: Transaction<DB>, s: StatusRecord, ctx: IngestContext): Promise<boolean> {
   await lockMessageKey(trx, s.phoneNumberId, s.messageId);
   const isNew = await insertStatusIfNew(trx, {
@@ -53,6 +58,10 @@ async function recordStatus(trx: Transaction<DB>, s: StatusRecord, ctx: IngestCo
   });
   if (!isNew) return false;
   // A status whose message is not stored yet stays in the history; recordMessage applies it.
-  await advanceMessageStatus(trx, s.phoneNumberId, s.messageId, s.status, ctx.now);
+  const outcome = await advanceMessageStatus(trx, s.phoneNumberId, s.messageId, s.status, ctx.now);
+  const type = outcome.kind === 'advanced' ? messageEventForStatus(outcome.to) : null;
+  if (type && outcome.kind === 'advanced') {
+    await appendEvent(trx, { type, phoneNumberId: s.phoneNumberId, messageId: s.messageId, data: { status: outcome.to, status_timestamp: s.timestamp } }, ctx.now);
+  }
   return true;
 }

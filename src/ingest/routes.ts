@@ -6,12 +6,14 @@ import { verifyTokenExists } from '../tenants/store.ts';
 import { AppSecrets } from './app-secrets.ts';
 import type { GroupCommitter } from './group-commit.ts';
 import { ingestWebhook } from './ingest.ts';
-import { normalizeWebhook } from './normalize.ts';
+import { normalizeWebhook, phoneNumberIdsOf } from './normalize.ts';
+import { appendMetaForwards, MetaForwarding } from '../outbox/meta-forward.ts';
 import { assertSignedByMeta } from './verify-webhook.ts';
 
 /** Meta → us: the verification handshake and the signed webhook POST (meta-cloud-api.md §1). */
 export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committer: GroupCommitter }): Promise<void> {
   const secrets = new AppSecrets(deps);
+  const forwarding = new MetaForwarding(deps);
 
   // The signature covers the exact bytes, so this scope keeps the body as a Buffer, and accepts
   // JSON only: anything else is answered 415.
@@ -37,7 +39,13 @@ export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committe
     await assertSignedByMeta(raw, parsed, request.headers['x-hub-signature-256'] as string | undefined, secrets);
     const webhook = normalizeWebhook(parsed);
     const ctx = { now: deps.clock.now(), inactivityMs: deps.config.conversations.inactivityMs };
-    const outcome = await deps.committer.submit((trx) => ingestWebhook(trx, webhook, ctx));
+    const forwards = await forwarding.bodiesFor(raw.toString('utf8'), parsed, phoneNumberIdsOf(parsed));
+    const outcome = await deps.committer.submit(async (trx) => {
+      const stored = await ingestWebhook(trx, webhook, ctx);
+      await appendMetaForwards(trx, forwards, ctx.now);
+      return stored;
+    });
+    deps.outboxBell.ring();
     request.log.debug({ outcome }, 'webhook stored');
     return reply.send({ success: true });
   });

@@ -4,8 +4,10 @@ import { decideConversation } from '../conversations/lifecycle.ts';
 import { endConversation, findLatestConversation, openConversation, recordConversationMessage } from '../conversations/store.ts';
 import { writeJson } from '../db/json.ts';
 import type { DB } from '../db/schema.ts';
+import { messageEventForStatus } from '../outbox/event-types.ts';
+import { appendEvent } from '../outbox/events.ts';
 import type { DerivedMessageFields } from './records.ts';
-import { recordMessage } from './record-message.ts';
+import { type RecordedMessage, recordMessage } from './record-message.ts';
 import { messageExists } from './store.ts';
 
 /** A message either way, with the customer it belongs to. */
@@ -37,8 +39,10 @@ export interface StoreContext {
  * Stores a message once per (number, wamid) with everything that hangs off it, inside the
  * caller's transaction: the contact (created, or its profile name refreshed), the conversation
  * (joined, or opened when the last one ended or went quiet), the message (with any status that
- * beat it here applied) and the conversation's counters and summary. Returns the conversation id,
- * or null when the message was already stored (a retry or duplicate changes nothing).
+ * beat it here applied) and the conversation's counters and summary, and the outbox events these
+ * changes cause (kapso-api.md §8.2): conversation ended and created, message received, and the
+ * sent/delivered/read/failed steps of early statuses. Returns the conversation id, or null when
+ * the message was already stored (a retry or duplicate changes nothing).
  */
 export async function storeConversationMessage(trx: Transaction<DB>, m: ConversationMessage, ctx: StoreContext): Promise<string | null> {
   // Checked first so a duplicate delivery touches neither the contact nor the conversation.
@@ -48,8 +52,9 @@ export async function storeConversationMessage(trx: Transaction<DB>, m: Conversa
   // concurrent transactions for one customer queue here, and the conversation lookup below never
   // races into opening two conversations.
   const contact = await upsertContact(trx, { phoneNumberId: m.phoneNumberId, waId: m.waId, profileName: m.profileName, now: ctx.now });
-  const conversationId = await conversationFor(trx, m, contact.id, atMs, ctx);
-  const inserted = await recordMessage(trx, {
+  const conversation = await conversationFor(trx, m, contact.id, atMs, ctx);
+  const conversationId = conversation.id;
+  const recorded = await recordMessage(trx, {
     id: m.id,
     phone_number_id: m.phoneNumberId,
     conversation_id: conversationId,
@@ -69,7 +74,7 @@ export async function storeConversationMessage(trx: Transaction<DB>, m: Conversa
     created_at: ctx.now,
     updated_at: ctx.now,
   });
-  if (!inserted) return null;
+  if (!recorded.inserted) return null;
   await recordConversationMessage(trx, conversationId, {
     id: m.id,
     type: m.type,
@@ -78,15 +83,43 @@ export async function storeConversationMessage(trx: Transaction<DB>, m: Conversa
     previewText: m.derived.previewText,
     now: ctx.now,
   });
+  await appendMessageEvents(trx, m, conversation, recorded.advancedThrough, ctx.now);
   return conversationId;
 }
 
+interface ConversationChoice {
+  id: string;
+  opened: boolean;
+  /** The active conversation this message superseded (ended because it went quiet). */
+  endedId: string | null;
+}
+
 /** Finds the conversation a message joins, opening a new one (and ending the stale one) if needed. */
-async function conversationFor(trx: Transaction<DB>, m: ConversationMessage, contactId: string, atMs: number, ctx: StoreContext): Promise<string> {
+async function conversationFor(trx: Transaction<DB>, m: ConversationMessage, contactId: string, atMs: number, ctx: StoreContext): Promise<ConversationChoice> {
   const latest = await findLatestConversation(trx, m.phoneNumberId, m.waId);
-  if (latest && decideConversation(latest, atMs, ctx.inactivityMs) === 'join') return latest.id;
-  if (latest?.status === 'active') await endConversation(trx, latest.id, ctx.now);
-  return openConversation(trx, { phoneNumberId: m.phoneNumberId, contactId, waId: m.waId, activeAt: atMs, now: ctx.now });
+  if (latest && decideConversation(latest, atMs, ctx.inactivityMs) === 'join') return { id: latest.id, opened: false, endedId: null };
+  const endedId = latest?.status === 'active' ? latest.id : null;
+  if (endedId) await endConversation(trx, endedId, ctx.now);
+  const id = await openConversation(trx, { phoneNumberId: m.phoneNumberId, contactId, waId: m.waId, activeAt: atMs, now: ctx.now });
+  return { id, opened: true, endedId };
+}
+
+/**
+ * The outbox events of a newly stored message, in the order they happened. Outbound messages
+ * fire no event when stored (the send is acknowledged to the client directly); they fire
+ * `whatsapp.message.sent` and the rest as Meta's statuses move them (§8.2).
+ */
+async function appendMessageEvents(trx: Transaction<DB>, m: ConversationMessage, c: ConversationChoice, advancedThrough: RecordedMessage['advancedThrough'], now: number): Promise<void> {
+  const base = { phoneNumberId: m.phoneNumberId, conversationId: c.id };
+  if (c.endedId) await appendEvent(trx, { type: 'whatsapp.conversation.ended', phoneNumberId: m.phoneNumberId, conversationId: c.endedId }, now);
+  if (c.opened) await appendEvent(trx, { ...base, type: 'whatsapp.conversation.created' }, now);
+  if (m.direction === 'inbound') {
+    await appendEvent(trx, { ...base, type: 'whatsapp.message.received', messageId: m.id, data: { is_new_conversation: c.opened } }, now);
+  }
+  for (const step of advancedThrough) {
+    const type = messageEventForStatus(step.status);
+    if (type) await appendEvent(trx, { ...base, type, messageId: m.id, data: { status: step.status, status_timestamp: step.timestamp } }, now);
+  }
 }
 
 function kapsoDataOf(d: DerivedMessageFields): Record<string, unknown> {

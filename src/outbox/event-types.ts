@@ -35,8 +35,13 @@ export const META_RAW_EVENT = 'meta.raw';
 /** Only customer messages can be buffered into batches (§8.5). */
 export const BUFFERABLE_EVENTS = ['whatsapp.message.received'] as const;
 
-/** Events held back until earlier ones of their conversation are delivered (§8.5 ordering). */
-export const ORDERED_EVENTS: ReadonlySet<string> = new Set(['whatsapp.message.received', 'whatsapp.message.sent']);
+/**
+ * Events held back until earlier ones of their conversation are delivered (§8.5 orders
+ * `message.received` and `message.sent`). Switchboard orders every event of a conversation, so a
+ * receiver never sees `read` before `delivered` or a message before its `conversation.created`;
+ * the 30 s cap keeps one failing delivery from holding the rest back for long.
+ */
+export const ORDERED_EVENTS: ReadonlySet<string> = new Set(NUMBER_EVENTS);
 
 /** The message event a delivery status fires, if any. */
 export function messageEventForStatus(status: string): NumberEvent | null {

@@ -6,7 +6,7 @@ import { storeConversationMessage } from '../messages/store-conversation-message
 import type { ProxyAnswer } from './answer.ts';
 import { type MarkReadBody, type SendBody, sendResponseSchema } from './schemas.ts';
 
-type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config'>;
+type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell'>;
 
 /** The Graph origin a number talks to: its own (the sandbox's simulator) or META_GRAPH_URL. */
 export function graphOriginOf(deps: Pick<Deps, 'config'>, number: PhoneNumberRow): string {
@@ -58,6 +58,7 @@ export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, versio
       { now, inactivityMs: deps.config.conversations.inactivityMs },
     ),
   );
+  deps.outboxBell.ring();
   return answer;
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
+import { appendEvent } from '../outbox/events.ts';
 import { generateApiKey, hashApiKey } from './keys.ts';
 import { findProject, insertApiKey, insertPhoneNumber, insertProject, phoneNumberExists, type ProjectRecord } from './store.ts';
 
@@ -73,7 +74,11 @@ export async function addPhoneNumber(deps: TenancyDeps, input: NewPhoneNumber): 
     graph_url: input.graphUrl ?? null,
     is_sandbox: input.isSandbox ? 1 : 0,
   };
-  await insertPhoneNumber(db, row);
+  // Project webhooks hear of it (kapso-api.md §8.2 `whatsapp.phone_number.created`).
+  await db.transaction().execute(async (trx) => {
+    await insertPhoneNumber(trx, row);
+    await appendEvent(trx, { type: 'whatsapp.phone_number.created', phoneNumberId: row.id, projectId: row.project_id }, row.created_at);
+  });
   return presentPhoneNumber(row);
 }
 

@@ -18,6 +18,19 @@ export function databaseUrlFor(dialect: TestDialect, name: string): string {
   return `sqlite:${inject('sqliteDir')}/${name}-${process.pid}-${Math.random().toString(36).slice(2)}.db`;
 }
 
+/**
+ * A database no other test gateway shares: on PostgreSQL a schema of its own under this run's
+ * (dropped with it), on SQLite a file of its own. For tests that run delivery workers, which
+ * claim work across every project of their database by design.
+ */
+export function isolatedDatabaseUrlFor(dialect: TestDialect, name: string): string {
+  if (dialect === 'sqlite') return databaseUrlFor(dialect, name);
+  const url = new URL(inject('postgresUrl'));
+  const suffix = `${name.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 12)}_${Math.random().toString(36).slice(2, 10)}`;
+  url.searchParams.set('schema', `${inject('postgresSchema')}_${suffix}`);
+  return url.toString();
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     dialects: TestDialect[];

@@ -45,7 +45,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (dialects.includes('postgres')) {
       const client = new pg.Client({ connectionString: postgresUrl });
       await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      // This run's schema and the isolated ones made under its name (isolatedDatabaseUrlFor).
+      const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname = $1 OR nspname LIKE $2', [schema, `${schema}\\_%`]);
+      for (const { nspname } of rows) await client.query(`DROP SCHEMA IF EXISTS ${nspname} CASCADE`);
       await client.end();
     }
   };

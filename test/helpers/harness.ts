@@ -3,7 +3,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { closeDeps, createDeps, createLogger, type Clock, type Deps } from '../../src/deps.ts';
-import { databaseUrlFor, type TestDialect } from './dialects.ts';
+import { databaseUrlFor, isolatedDatabaseUrlFor, type TestDialect } from './dialects.ts';
 
 /** A clock tests move by hand. */
 export interface TestClock extends Clock {
@@ -26,11 +26,13 @@ export interface TestGateway {
 
 /**
  * A gateway on a real database of the given dialect: SQLite in a file of its own, PostgreSQL in
- * this run's schema. Tests stay independent by creating their own projects and numbers.
+ * this run's schema. Tests stay independent by creating their own projects and numbers. Tests that
+ * run delivery workers ask for `isolated`: a worker claims the deliveries of every project in its
+ * database, so on a shared schema it would deliver other tests' events on its own clock.
  */
-export async function startGateway(dialect: TestDialect, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startGateway(dialect: TestDialect, env: Record<string, string> = {}, opts: { isolated?: boolean } = {}): Promise<TestGateway> {
   const config = loadConfig({
-    DATABASE_URL: databaseUrlFor(dialect, 'gw'),
+    DATABASE_URL: opts.isolated ? isolatedDatabaseUrlFor(dialect, 'gw') : databaseUrlFor(dialect, 'gw'),
     SWITCHBOARD_SECRET: 'test-secret-do-not-use',
     LOG_LEVEL: 'silent',
     ...env,

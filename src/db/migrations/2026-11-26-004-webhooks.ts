@@ -37,12 +37,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('buffer_events', json, (c) => c.notNull())
     .addColumn('inactivity_minutes', 'integer', (c) => c.notNull())
     .addColumn('consecutive_failures', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('failing_since', big)
     .addColumn('paused_at', big)
     .addColumn('created_at', big, (c) => c.notNull())
     .addColumn('updated_at', big, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('webhooks_project_created').on('webhooks').columns(['project_id', 'created_at', 'id']).execute();
   await db.schema.createIndex('webhooks_number').on('webhooks').columns(['phone_number_id']).execute();
+  // §8.1: at most one raw-forwarding (`meta`) webhook per phone number.
+  await db.schema
+    .createIndex('webhooks_one_meta_per_number')
+    .on('webhooks')
+    .columns(['phone_number_id'])
+    .unique()
+    .where(sql.ref('kind'), '=', sql.lit('meta'))
+    .execute();
 
   await serial('seq')(db.schema.createTable('events'))
     .addColumn('id', 'text', (c: any) => c.notNull().unique())
@@ -70,7 +79,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('phone_number_id', 'text')
     .addColumn('conversation_id', 'text')
     .addColumn('event_type', 'text', (c: any) => c.notNull())
-    .addColumn('payload', json, (c: any) => c.notNull())
+    .addColumn('body', 'text', (c: any) => c.notNull())
     .addColumn('status', 'text', (c: any) => c.notNull())
     .addColumn('ordered', 'integer', (c: any) => c.notNull())
     .addColumn('buffered', 'integer', (c: any) => c.notNull())

@@ -3,6 +3,7 @@ import type { SimContext } from '../context.ts';
 import { simErrors } from '../graph-errors.ts';
 import type { SimMedia, SimNumber } from '../state.ts';
 import type { MultipartPart } from './multipart.ts';
+import { announcedMetadata, failIfScripted } from './media-faults.ts';
 import { mediaRuleFor, supportedMimeTypes } from './media-rules.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -68,21 +69,24 @@ export function issueDownloadUrl(ctx: SimContext, media: SimMedia, origin: strin
   return `${origin}/whatsapp_business/attachments/?mid=${media.id}&ext=${Math.floor(expiresAtMs / 1000)}&hash=${token}`;
 }
 
-/** `GET /{media_id}` (§3): `file_size` as a string, `sha256` as hex. */
+/** `GET /{media_id}` (§3): `file_size` as a string, `sha256` as hex; scripted faults applied. */
 export function mediaMetadata(ctx: SimContext, media: SimMedia, origin: string): Record<string, string> {
-  return {
+  failIfScripted(media, 'metadata');
+  return announcedMetadata(media, {
     messaging_product: 'whatsapp',
     url: issueDownloadUrl(ctx, media, origin),
     mime_type: media.mimeType,
     sha256: media.sha256Hex,
     file_size: String(media.data.length),
     id: media.id,
-  };
+  });
 }
 
 /** The media a download URL token points at, while the URL and the media are both alive. */
 export function mediaForDownload(ctx: SimContext, token: string | undefined): SimMedia | undefined {
   const issued = token ? ctx.state.mediaUrls.get(token) : undefined;
   if (!issued || issued.expiresAtMs <= ctx.now()) return undefined;
-  return findMedia(ctx, issued.mediaId);
+  const media = findMedia(ctx, issued.mediaId);
+  if (media) failIfScripted(media, 'download');
+  return media;
 }

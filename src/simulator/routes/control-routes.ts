@@ -5,6 +5,8 @@ import { originOf, type SimContext } from '../context.ts';
 import { webhookError } from '../error-codes.ts';
 import { simErrors } from '../graph-errors.ts';
 import { injectInbound } from '../inbound/inject-inbound.ts';
+import { findMedia } from '../media/media-service.ts';
+import { mediaFaultsBody, mediaFaultsParams, setMediaFaults } from '../media/media-faults.ts';
 import type { SimMessage } from '../state.ts';
 import { setTemplateStatus } from '../templates/template-service.ts';
 import * as schemas from './control-schemas.ts';
@@ -53,6 +55,13 @@ export async function controlRoutes(app: FastifyInstance, ctx: SimContext, flush
     if (!number) throw simErrors.unknownObject('POST', request.body.phone_number_id);
     ctx.dispatcher.enqueue({ kind: 'errors', number, errors: [webhookError(request.body.code, request.body.details)] }, 0);
     return { success: true };
+  });
+
+  // Media that lies or fails, for download tests (media/media-faults.ts).
+  r.post('/_simulator/media/:media_id/faults', { schema: { params: mediaFaultsParams, body: mediaFaultsBody } }, async (request) => {
+    const media = findMedia(ctx, request.params.media_id);
+    if (!media) throw simErrors.unknownObject('POST', request.params.media_id);
+    return setMediaFaults(media, request.body);
   });
 
   r.post('/_simulator/flush', async () => {

@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { appendEvent } from '../outbox/events.ts';
+import { setConversationStatus } from './store.ts';
+
+/**
+ * Ends or reopens a conversation of the project (PATCH, kapso-api.md §6.2.3). Ending one fires
+ * `whatsapp.conversation.ended` in the same transaction; ending an ended one changes nothing and
+ * fires nothing. Reopening has no event in Kapso's catalogue (§8.2).
+ */
+export async function updateConversationStatus(
+  db: Kysely<DB>,
+  projectId: string,
+  conversation: { id: string; phone_number_id: string },
+  status: 'active' | 'ended',
+  now: number,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const changed = await setConversationStatus(trx, projectId, conversation.id, status, now);
+    if (changed && status === 'ended') {
+      await appendEvent(trx, { type: 'whatsapp.conversation.ended', phoneNumberId: conversation.phone_number_id, conversationId: conversation.id }, now);
+    }
+  });
+}

@@ -1,0 +1,17 @@
+import { type Kysely, PostgresAdapter, type SelectQueryBuilder, type Transaction } from 'kysely';
+import type { DB } from './schema.ts';
+
+/**
+ * What differs between the dialects for claiming work (style.md rule 9), named in one place.
+ * PostgreSQL: several workers claim side by side, each skipping the rows another has locked
+ * (`for update skip locked`). SQLite has one writer: a claim inside a write transaction is
+ * already exclusive, and the clause does not exist there.
+ */
+export function claimsSkipLocked(db: Kysely<DB> | Transaction<DB>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** Adds `for update skip locked` where the dialect has it. */
+export function forClaim<S, TB extends keyof S, O>(db: Kysely<DB> | Transaction<DB>, qb: SelectQueryBuilder<S, TB, O>): SelectQueryBuilder<S, TB, O> {
+  return claimsSkipLocked(db) ? qb.forUpdate().skipLocked() : qb;
+}

@@ -1,0 +1,124 @@
+import { pipeline } from 'node:stream';
+import { type Dispatcher, request } from 'undici';
+import type { Deps } from '../deps.ts';
+import type { PhoneNumberRow } from '../db/schema.ts';
+import { BlobIntegrityError, type BlobStore } from './blob-store.ts';
+import { SNIFF_BYTES, sniffContentType } from './content-type.ts';
+import { classifyDownloadStatus, classifyNetworkError, type MediaFailure, permanent } from './failures.ts';
+import { maxBytesFor } from './limits.ts';
+import { fetchMetaMediaInfo, type MetaMediaInfo } from './meta-media.ts';
+import { MediaSizeError, SizeLimitStream } from './size-limit.ts';
+
+/** A downloaded and stored file: what markMediaStored records. */
+export interface MediaDownloaded {
+  ok: true;
+  key: string;
+  /** Hex SHA-256 of the stored bytes (Meta's, when Meta gave one). */
+  sha256: string;
+  byteSize: number;
+  /** What it is served as, after checking the bytes against `mimeType`. */
+  contentType: string;
+  /** As Meta announced it. */
+  mimeType: string;
+}
+
+export type MediaDownloadResult = MediaDownloaded | Omit<MediaFailure, 'refetch'>;
+
+export interface DownloadOptions {
+  /** The Graph version of the metadata call. */
+  graphVersion?: string;
+  /** Overrides the per-type limit of limits.ts (tests). */
+  maxBytes?: number;
+  /** Defaults to undici's global dispatcher. */
+  dispatcher?: Dispatcher;
+}
+
+const GRAPH_VERSION = 'v24.0';
+
+/**
+ * Fetches a media file from Meta into the blob store (meta-cloud-api.md §3): `GET /{media-id}`
+ * with the number's token gives the URL, type, size and SHA-256; the file is then streamed from
+ * the URL through the size bounds into the store, which checks the SHA-256 before the file gets
+ * its key. An expired URL or bytes that do not match are fetched once more with a fresh URL.
+ * Returns a failure that says whether a later attempt can help; throws only what it cannot
+ * classify (a bug, or the blob store failing), which a worker should treat as transient.
+ */
+export async function downloadMetaMedia(
+  deps: Pick<Deps, 'config' | 'graph' | 'cipher'>,
+  number: PhoneNumberRow,
+  metaMediaId: string,
+  store: BlobStore,
+  opts: DownloadOptions = {},
+): Promise<MediaDownloadResult> {
+  const token = deps.cipher.decrypt(number.access_token_enc);
+  let failure: MediaFailure | undefined;
+  for (let fetches = 0; fetches < 2; fetches++) {
+    const metadata = await fetchMetaMediaInfo(deps, number, token, metaMediaId, opts.graphVersion ?? GRAPH_VERSION);
+    if (!metadata.ok) return withoutRefetch(metadata);
+    const { info } = metadata;
+    const maxBytes = opts.maxBytes ?? maxBytesFor(info.mimeType);
+    if (info.byteSize > maxBytes) return permanent(`announced ${info.byteSize} bytes, over the ${maxBytes}-byte limit for ${info.mimeType}`);
+    const outcome = await fetchIntoStore(info, { token, maxBytes, timeoutMs: deps.config.meta.timeoutMs }, store, opts.dispatcher);
+    if (outcome.ok || !outcome.refetch) return outcome.ok ? outcome : withoutRefetch(outcome);
+    failure = outcome;
+  }
+  return withoutRefetch(failure as MediaFailure);
+}
+
+/** Streams the file at `info.url` into the store; never holds more than the sniffing sample. */
+async function fetchIntoStore(
+  info: MetaMediaInfo,
+  limits: { token: string; maxBytes: number; timeoutMs: number },
+  store: BlobStore,
+  dispatcher?: Dispatcher,
+): Promise<MediaDownloaded | MediaFailure> {
+  let response: Dispatcher.ResponseData;
+  try {
+    // bodyTimeout bounds the silence between chunks, not the whole transfer of a large file.
+    response = await request(info.url, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${limits.token}` },
+      headersTimeout: limits.timeoutMs,
+      bodyTimeout: limits.timeoutMs,
+      ...(dispatcher ? { dispatcher } : {}),
+    });
+  } catch (err) {
+    const failure = classifyNetworkError(err);
+    if (failure) return failure;
+    throw err;
+  }
+  if (response.statusCode < 200 || response.statusCode >= 300) {
+    await response.body.dump();
+    return classifyDownloadStatus(response.statusCode);
+  }
+  const bounds = new SizeLimitStream(limits.maxBytes, info.byteSize, SNIFF_BYTES);
+  // A body that breaks the bounds is destroyed here, which closes the connection: the rest of
+  // an oversize file is never read.
+  pipeline(response.body, bounds, () => undefined);
+  try {
+    const blob = await store.put(bounds, info.sha256 !== undefined ? { sha256: info.sha256 } : {});
+    const contentType = await sniffContentType(bounds.head, info.mimeType);
+    return { ok: true, key: blob.key, sha256: blob.sha256, byteSize: blob.byteSize, contentType, mimeType: info.mimeType };
+  } catch (err) {
+    return classifyStoreFailure(err);
+  } finally {
+    response.body.destroy();
+  }
+}
+
+/** Why streaming into the store failed: integrity (refetch once, then give up), network, or unknown (thrown). */
+function classifyStoreFailure(err: unknown): MediaFailure {
+  if (err instanceof BlobIntegrityError) return { ...permanent(`SHA-256 mismatch: Meta announced ${err.expected}, the bytes hash to ${err.actual}`), refetch: true };
+  if (err instanceof MediaSizeError) {
+    if (err.code === 'MEDIA_TOO_LARGE') return permanent(`download cut off past the ${err.limitBytes}-byte limit`);
+    return { ...permanent(`download size is not the ${err.limitBytes} bytes announced`), refetch: true };
+  }
+  const network = classifyNetworkError(err);
+  if (network) return network;
+  throw err;
+}
+
+function withoutRefetch(failure: MediaFailure): Omit<MediaFailure, 'refetch'> {
+  const { refetch: _refetch, ...rest } = failure;
+  return rest;
+}

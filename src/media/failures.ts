@@ -1,0 +1,72 @@
+/**
+ * Why a media download failed, and whether trying again later can help. Classified by HTTP
+ * status, Meta error `code` and undici/Node error `code`s, never by message text (style.md §12).
+ * Pure.
+ */
+export interface MediaFailure {
+  ok: false;
+  /** True when a later attempt may succeed (5xx, network, timeouts, an expired URL, a rejected token). */
+  transient: boolean;
+  reason: string;
+  /** Worth fetching a fresh URL and trying once more right away (an expired URL, bytes that do not match). */
+  refetch?: boolean;
+  /** The error behind it, for the log. */
+  cause?: unknown;
+}
+
+export const transient = (reason: string, cause?: unknown): MediaFailure => ({ ok: false, transient: true, reason, ...(cause ? { cause } : {}) });
+export const permanent = (reason: string, cause?: unknown): MediaFailure => ({ ok: false, transient: false, reason, ...(cause ? { cause } : {}) });
+
+/** Meta codes that mean "not now": unknown/service errors and rate limits (meta-cloud-api.md §4.2). */
+const RETRYABLE_META_CODES = new Set([1, 2, 4, 17, 32, 613, 80007, 130429]);
+/** Meta refuses media over its size limit (inbound: 100 MB). */
+const TOO_LARGE_META_CODE = 131052;
+/** An invalid or expired access token: the operator can fix it while the media id still lives (7 days). */
+const TOKEN_META_CODE = 190;
+
+/** A failed `GET /{media_id}`: what Meta's status and error code say about trying again. */
+export function classifyMetadataFailure(status: number, code: number | undefined): MediaFailure {
+  const what = `GET /{media-id} answered ${status}${code !== undefined ? ` (code ${code})` : ''}`;
+  if (code === TOO_LARGE_META_CODE) return permanent(`media too large at Meta: ${what}`);
+  if (status === 401 || code === TOKEN_META_CODE) return transient(`access token rejected: ${what}`);
+  if (status === 429 || status >= 500 || (code !== undefined && RETRYABLE_META_CODES.has(code))) return transient(what);
+  // 400 code 100 subcode 33 (unknown id), 404, 403: the media is gone or never was ours.
+  return permanent(`media unavailable: ${what}`);
+}
+
+/**
+ * A failed GET of the download URL. Meta answers 404 once the URL's 5 minutes are over
+ * (meta-cloud-api.md §3: "refetch the URL"), so 403/404/410 ask for a fresh URL; when a fresh
+ * one fails too, a later attempt may still succeed.
+ */
+export function classifyDownloadStatus(status: number): MediaFailure {
+  const what = `download answered ${status}`;
+  if (status === 403 || status === 404 || status === 410) return { ...transient(`download URL expired or refused: ${what}`), refetch: true };
+  if (status === 401) return transient(`access token rejected: ${what}`);
+  if (status === 429 || status >= 500) return transient(what);
+  return permanent(what);
+}
+
+/** Error codes of undici and Node that mean the network or the peer failed, not the request. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+]);
+
+/** A transient failure for a network error, or undefined for anything else. */
+export function classifyNetworkError(err: unknown): MediaFailure | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && NETWORK_CODES.has(code) ? transient(`network error ${code}`, err) : undefined;
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, MediaRow } from '../db/schema.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** A media file to fetch: queued by ingest (inbound) or the send path (outbound). */
+export interface MediaJob {
+  projectId: string;
+  phoneNumberId: string;
+  /** The wamid of the message; null for an upload. */
+  messageId: string | null;
+  metaMediaId: string | null;
+  direction: 'inbound' | 'outbound';
+  /** As Meta announced it (the webhook's `mime_type`). */
+  mimeType: string | null;
+  filename: string | null;
+}
+
+/** What serving a file needs: a stored row, every blob column present. */
+export interface ServableMedia {
+  id: string;
+  projectId: string;
+  contentType: string;
+  filename: string | null;
+  byteSize: number;
+  sha256: string;
+  storageKey: string;
+}
+
+/** What the blob store and the sniffer said about a downloaded file. */
+export interface StoredMedia {
+  storageKey: string;
+  sha256: string;
+  byteSize: number;
+  contentType: string;
+}
+
+/**
+ * Queues a media file, due at once. Returns its new id, or undefined when the message already
+ * has one (a duplicate webhook): (phone_number_id, message_id) is unique.
+ */
+export async function insertMediaJob(db: Db, job: MediaJob, now: number): Promise<string | undefined> {
+  const id = randomUUID();
+  const inserted = await db
+    .insertInto('media')
+    .values({
+      id,
+      project_id: job.projectId,
+      phone_number_id: job.phoneNumberId,
+      message_id: job.messageId,
+      meta_media_id: job.metaMediaId,
+      direction: job.direction,
+      state: 'pending',
+      failure_reason: null,
+      mime_type: job.mimeType,
+      content_type: null,
+      filename: job.filename,
+      byte_size: null,
+      sha256: null,
+      storage_key: null,
+      next_attempt_at: now,
+      locked_by: null,
+      locked_until: null,
+      created_at: now,
+      updated_at: now,
+      stored_at: null,
+    })
+    .onConflict((oc) => oc.columns(['phone_number_id', 'message_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted?.id;
+}
+
+/** A stored media file by our id, for `GET /media/{id}`; pending, failed and unknown ids are absent. */
+export async function findMediaForServing(db: Db, id: string): Promise<ServableMedia | undefined> {
+  const row = await db
+    .selectFrom('media')
+    .select(['id', 'project_id', 'content_type', 'filename', 'byte_size', 'sha256', 'storage_key'])
+    .where('id', '=', id)
+    .where('state', '=', 'stored')
+    .executeTakeFirst();
+  if (!row || row.content_type === null || row.byte_size === null || row.sha256 === null || row.storage_key === null) return undefined;
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    contentType: row.content_type,
+    filename: row.filename,
+    byteSize: row.byte_size,
+    sha256: row.sha256,
+    storageKey: row.storage_key,
+  };
+}
+
+/** The media row of a message, whatever its state (what the message presenters read). */
+export async function findMediaByMessage(db: Db, phoneNumberId: string, messageId: string): Promise<MediaRow | undefined> {
+  return db.selectFrom('media').selectAll().where('phone_number_id', '=', phoneNumberId).where('message_id', '=', messageId).executeTakeFirst();
+}
+
+/** Records a finished download: the row becomes servable and leaves the work queue. */
+export async function markMediaStored(db: Db, id: string, stored: StoredMedia, now: number): Promise<void> {
+  await db
+    .updateTable('media')
+    .set({
+      state: 'stored',
+      storage_key: stored.storageKey,
+      sha256: stored.sha256,
+      byte_size: stored.byteSize,
+      content_type: stored.contentType,
+      failure_reason: null,
+      locked_by: null,
+      locked_until: null,
+      updated_at: now,
+      stored_at: now,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Gives up on a file for good (gone at Meta, too large, corrupt), keeping why. */
+export async function markMediaFailed(db: Db, id: string, reason: string, now: number): Promise<void> {
+  await db
+    .updateTable('media')
+    .set({ state: 'failed', failure_reason: reason, locked_by: null, locked_until: null, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Puts a file back in the queue after a transient failure, due at `nextAttemptAt`. */
+export async function scheduleMediaRetry(db: Db, id: string, reason: string, nextAttemptAt: number, now: number): Promise<void> {
+  await db
+    .updateTable('media')
+    .set({ state: 'pending', failure_reason: reason, next_attempt_at: nextAttemptAt, locked_by: null, locked_until: null, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}

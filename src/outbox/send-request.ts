@@ -1,0 +1,25 @@
+import type { Deps } from '../deps.ts';
+import type { DeliveryRow, WebhookRow } from '../db/schema.ts';
+import { composeRequest } from './compose-request.ts';
+import type { AttemptResult, WebhookSender } from './deliver.ts';
+
+/** One request's outcome, waiting to be recorded. */
+export interface RequestOutcome {
+  webhook: WebhookRow;
+  items: readonly DeliveryRow[];
+  result: AttemptResult;
+  /** When the answer (or the failure) came back. */
+  at: number;
+}
+
+/** Signs and sends one request (a delivery, or a buffered batch of them); never throws. */
+export async function sendRequest(
+  deps: Pick<Deps, 'clock' | 'cipher'>,
+  sender: WebhookSender,
+  webhook: WebhookRow,
+  items: readonly DeliveryRow[],
+): Promise<RequestOutcome> {
+  const request = composeRequest(items, webhook, deps.cipher.decrypt(webhook.secret_enc));
+  const result = await sender.post(webhook.url, request.body, request.headers, () => deps.clock.now());
+  return { webhook, items, result, at: deps.clock.now() };
+}

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Deps } from '../deps.ts';
+import type { DeliveryRow, WebhookRow } from '../db/schema.ts';
+import { WebhookSender } from './deliver.ts';
+import { claimBufferedSiblings, claimDueDeliveries, findWebhooksByIds } from './delivery-store.ts';
+import { fanOutEvents } from './fan-out.ts';
+import { announceInactiveConversations } from './inactivity.ts';
+import { AttemptRecorder } from './attempt-recorder.ts';
+import { sendRequest } from './send-request.ts';
+
+export type WorkerDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'cipher' | 'log'>;
+
+export interface OutboxWorkerOptions {
+  /** Requests in flight at once. */
+  concurrency?: number;
+  /** How long an idle worker sleeps before looking again (a wake() cuts it short). */
+  idlePollMs?: number;
+  /** How often conversations gone quiet are looked for (`whatsapp.conversation.inactive`). */
+  inactivityEveryMs?: number;
+}
+
+/**
+ * The delivery worker (design.md "Webhooks out", style.md rule 12): fans new outbox events out
+ * into deliveries, claims due deliveries under a lease, sends them (buffered ones in batches),
+ * and records every attempt. Any number of workers can run against one PostgreSQL database; a
+ * worker that dies leaves leases that expire and are claimed again by the others. On stop it
+ * claims nothing more and lets requests in flight finish, up to a deadline.
+ */
+export class OutboxWorker {
+  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly sender: WebhookSender;
+  private readonly recorder: AttemptRecorder;
+  private readonly log: Logger;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly concurrency: number;
+  private readonly idlePollMs: number;
+  private readonly inactivityEveryMs: number;
+  private readonly leaseMs: number;
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+  private wakeUp: (() => void) | null = null;
+  private nextInactivityAt = 0;
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    opts: OutboxWorkerOptions = {},
+  ) {
+    const { webhooks } = deps.config;
+    this.sender = new WebhookSender({ timeoutMs: webhooks.timeoutMs, allowPrivate: webhooks.allowPrivateUrls });
+    this.log = deps.log.child({ worker: this.workerId });
+    this.recorder = new AttemptRecorder(deps, this.log, this.workerId);
+    this.concurrency = opts.concurrency ?? 32;
+    this.idlePollMs = opts.idlePollMs ?? 50;
+    this.inactivityEveryMs = opts.inactivityEveryMs ?? 30_000;
+    // Longer than any attempt can take, so a live worker never loses a lease it is using.
+    this.leaseMs = webhooks.timeoutMs + 5_000;
+  }
+
+  /** Starts the loop in the background. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Cuts an idle sleep short: new events were committed in this process. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Stops claiming, waits for requests in flight up to `drainMs`, and closes the HTTP pool. */
+  async stop(drainMs = 10_000): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    const drained = Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise((resolve) => {
+      timer = setTimeout(resolve, drainMs);
+    });
+    await Promise.race([drained, deadline]);
+    clearTimeout(timer);
+    if (this.inFlight.size > 0) this.log.warn({ inFlight: this.inFlight.size }, 'stopped with deliveries in flight; their leases will expire');
+    await this.sender.close();
+  }
+
+  /**
+   * Does everything due now and waits for it: fans out every event, sends every due delivery.
+   * For tests and one-shot runs (the injected clock decides what is due). Returns requests sent.
+   */
+  async runOnce(): Promise<number> {
+    let sent = 0;
+    await this.announceInactivity(true);
+    while ((await fanOutEvents(this.deps)) > 0);
+    for (;;) {
+      const launched = await this.claimAndLaunch();
+      if (launched === 0) break;
+      sent += launched;
+      await Promise.allSettled([...this.inFlight]);
+    }
+    return sent;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.announceInactivity(false);
+        const events = await fanOutEvents(this.deps);
+        // Claims are made for half the pool at a time: one claim per finished request would cost a
+        // claim transaction per delivery.
+        const launched = this.inFlight.size <= this.concurrency / 2 ? await this.claimAndLaunch() : 0;
+        if (events === 0 && launched === 0) await this.sleep(this.idlePollMs);
+      } catch (err) {
+        this.log.error({ err }, 'outbox worker cycle failed');
+        await this.sleep(1_000);
+      }
+    }
+  }
+
+  /** Claims what there is room for and starts sending it; returns the requests started. */
+  private async claimAndLaunch(): Promise<number> {
+    const room = this.concurrency - this.inFlight.size;
+    if (room <= 0) return 0;
+    const claim = { workerId: this.workerId, now: this.deps.clock.now(), leaseMs: this.leaseMs, limit: room };
+    const { db } = this.deps.database;
+    const claimed = await db.transaction().execute((trx) => claimDueDeliveries(trx, claim));
+    if (claimed.length === 0) return 0;
+    const webhooks = new Map((await findWebhooksByIds(db, [...new Set(claimed.map((d) => d.webhook_id))])).map((w) => [w.id, w]));
+    const requests = await this.groupIntoRequests(claimed, webhooks, claim);
+    for (const { webhook, items } of requests) this.launch(webhook, items);
+    return requests.length;
+  }
+
+  /**
+   * One request per delivery, except first attempts of buffered messages: those of one
+   * conversation and subscription go together, topped up with the others still buffered (§8.5).
+   */
+  private async groupIntoRequests(claimed: DeliveryRow[], webhooks: Map<string, WebhookRow>, claim: { workerId: string; now: number; leaseMs: number }) {
+    const requests: Array<{ webhook: WebhookRow; items: DeliveryRow[] }> = [];
+    const batches = new Map<string, DeliveryRow[]>();
+    for (const d of claimed) {
+      const webhook = webhooks.get(d.webhook_id);
+      if (!webhook) continue;
+      if (Number(d.buffered) === 1 && d.attempt_count === 0 && d.conversation_id !== null) {
+        const key = `${d.webhook_id}\n${d.conversation_id}`;
+        batches.set(key, [...(batches.get(key) ?? []), d]);
+      } else requests.push({ webhook, items: [d] });
+    }
+    for (const items of batches.values()) {
+      const webhook = webhooks.get((items[0] as DeliveryRow).webhook_id) as WebhookRow;
+      const room = webhook.max_buffer_size - items.length;
+      const { db } = this.deps.database;
+      const more = room > 0 ? await db.transaction().execute((trx) => claimBufferedSiblings(trx, items[0] as DeliveryRow, { ...claim, limit: room })) : [];
+      const all = [...items, ...more].sort((a, b) => a.seq - b.seq);
+      for (let i = 0; i < all.length; i += webhook.max_buffer_size) requests.push({ webhook, items: all.slice(i, i + webhook.max_buffer_size) });
+    }
+    return requests;
+  }
+
+  private launch(webhook: WebhookRow, items: DeliveryRow[]): void {
+    const task = sendRequest(this.deps, this.sender, webhook, items)
+      .then(async (outcome) => {
+        const fields = { webhookId: webhook.id, deliveryIds: items.map((d) => d.id), attempt: (items[0]?.attempt_count ?? 0) + 1, status: outcome.result.responseStatus, ms: outcome.result.durationMs };
+        if (outcome.result.ok) this.log.debug(fields, 'webhook delivered');
+        else this.log.warn({ ...fields, errorClass: outcome.result.errorClass, error: outcome.result.errorMessage }, 'webhook delivery failed');
+        await this.recorder.record(outcome);
+      })
+      .catch((err) => this.log.error({ err, webhookId: webhook.id }, 'recording a delivery attempt failed; the lease will expire and it is retried'))
+      .finally(() => {
+        this.inFlight.delete(task);
+        this.wake();
+      });
+    this.inFlight.add(task);
+  }
+
+  private async announceInactivity(force: boolean): Promise<void> {
+    const now = this.deps.clock.now();
+    if (!force && now < this.nextInactivityAt) return;
+    this.nextInactivityAt = now + this.inactivityEveryMs;
+    const announced = await announceInactiveConversations(this.deps, now);
+    if (announced > 0) this.log.info({ announced }, 'announced inactive conversations');
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = null;
+        done();
+      };
+    });
+  }
+}

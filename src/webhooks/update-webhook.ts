@@ -1,0 +1,40 @@
+import { errors } from '../http/errors.ts';
+import { type SettingsColumns, settingsColumns, settingsOfRow } from './columns.ts';
+import type { WebhookDeps } from './create-webhook.ts';
+import { presentWebhook } from './present.ts';
+import type { WebhookObject, WebhookUpdateInput } from './schemas.ts';
+import { settingsForUpdate } from './settings.ts';
+import { updateWebhook, type WebhookPatch } from './store.ts';
+import { findTargetWebhook, type WebhookTarget } from './target.ts';
+
+/**
+ * Applies a partial update to the addressed webhook; null when there is none. The merged settings
+ * are checked as a whole, but only the columns that change are written, so two updates of
+ * different fields running at once both take effect. `active: true` is always written: it is how
+ * a paused webhook is resumed (store.updateWebhook clears the pause).
+ */
+export async function changeWebhook(deps: WebhookDeps, target: WebhookTarget, input: WebhookUpdateInput): Promise<WebhookObject | null> {
+  const { db } = deps.database;
+  const row = await findTargetWebhook(db, target);
+  if (!row) return null;
+  // Clients echo the object back; the scope it names must be the one it has.
+  if (input.phone_number_id !== undefined && input.phone_number_id !== row.phone_number_id) {
+    throw errors.invalidParameter('phone_number_id', 'A webhook cannot move to another scope; create another webhook instead.');
+  }
+  const policy = { allowPrivate: deps.config.webhooks.allowPrivateUrls };
+  const settings = settingsForUpdate(settingsOfRow(row), input, { phoneNumberId: row.phone_number_id }, policy);
+  const patch: WebhookPatch = changedColumns(settingsColumns(settingsOfRow(row)), settingsColumns(settings));
+  if (input.active === true) patch.active = 1;
+  if (input.secret_key !== undefined) patch.secret_enc = deps.cipher.encrypt(input.secret_key);
+  const updated = await updateWebhook(db, target.projectId, target.id, patch, deps.clock.now());
+  if (!updated) return null; // deleted in the meantime
+  return presentWebhook(updated, input.secret_key ?? deps.cipher.decrypt(updated.secret_enc));
+}
+
+function changedColumns(before: SettingsColumns, after: SettingsColumns): Partial<SettingsColumns> {
+  const changed: Record<string, unknown> = {};
+  for (const key of Object.keys(after) as Array<keyof SettingsColumns>) {
+    if (after[key] !== before[key]) changed[key] = after[key];
+  }
+  return changed as Partial<SettingsColumns>;
+}
