@@ -56,13 +56,16 @@ export function createLogger(level: string): Logger {
   });
 }
 
-/** Builds the dependencies from a config. */
-export function createDeps(config: Config, overrides: Partial<Pick<Deps, 'log' | 'clock' | 'blobs'>> = {}): Deps {
+/**
+ * Builds the dependencies from a config. `relaxedCommits` is for delivery-worker processes only
+ * (see connectDatabase).
+ */
+export function createDeps(config: Config, overrides: Partial<Pick<Deps, 'log' | 'clock' | 'blobs'>> & { relaxedCommits?: boolean } = {}): Deps {
   const embedded = config.db.url.startsWith('sqlite:');
   const secret = resolveSecret({ configured: config.secret, dataDir: config.db.dataDir, embedded });
   return {
     config,
-    database: connectDatabase(config.db.url),
+    database: connectDatabase(config.db.url, { relaxedCommits: overrides.relaxedCommits ?? false }),
     log: overrides.log ?? createLogger(config.log.level),
     clock: overrides.clock ?? systemClock,
     cipher: createCipher(secret),

@@ -165,6 +165,12 @@ export async function listConversations(
   return listConversationsQuery(db, projectId, phoneNumberId, filter, window).execute();
 }
 
+/** Several conversations of one project by id, with their contact's name, in one query (the outbox renders batches). */
+export async function findConversationsByIds(db: Db, projectId: string, ids: readonly string[]): Promise<ConversationView[]> {
+  if (ids.length === 0) return [];
+  return conversationsOfProject(db, projectId).where('conversations.id', 'in', ids).execute();
+}
+
 /**
  * A conversation of the caller's project (and of one number, when the path names one); another
  * project's conversation is as absent as one that never existed.

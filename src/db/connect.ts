@@ -24,9 +24,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
  * `postgres://…`. A `schema` query parameter on a PostgreSQL URL selects (and creates) a schema,
  * which is how test runs and benchmarks keep to themselves.
  */
-export function connectDatabase(url: string, opts: { poolSize?: number } = {}): Database {
+export function connectDatabase(url: string, opts: { poolSize?: number; relaxedCommits?: boolean } = {}): Database {
   if (url.startsWith('sqlite:')) return connectSqlite(url.slice('sqlite:'.length));
-  return connectPostgres(url, opts.poolSize ?? 10);
+  return connectPostgres(url, opts.poolSize ?? 10, opts.relaxedCommits ?? false);
 }
 
 function connectSqlite(file: string): Database {
@@ -66,7 +66,13 @@ function withStatementCache(sqlite: SQLite.Database, maxStatements = 500): Sqlit
   };
 }
 
-function connectPostgres(url: string, poolSize: number): Database {
+/**
+ * `relaxedCommits`: commits do not wait for the WAL flush (synchronous_commit=off). Only for
+ * processes whose writes are safe to lose in a PostgreSQL crash: a delivery worker's claims and
+ * records (at worst a webhook is delivered again, with the same idempotency key). Never for the
+ * API, whose commits Meta and clients are told about.
+ */
+function connectPostgres(url: string, poolSize: number, relaxedCommits: boolean): Database {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
@@ -74,10 +80,11 @@ function connectPostgres(url: string, poolSize: number): Database {
     throw new Error(`invalid schema name in DATABASE_URL: ${schema}`);
   }
   // The search path is a startup parameter of every connection, so no query can run outside it.
+  const options = [schema ? `-c search_path=${schema}` : '', relaxedCommits ? '-c synchronous_commit=off' : ''].filter(Boolean).join(' ');
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: poolSize,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    ...(options ? { options } : {}),
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', schema, close: () => db.destroy() };

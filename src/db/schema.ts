@@ -203,8 +203,6 @@ export interface DeliveriesTable {
   phone_number_id: string | null;
   conversation_id: string | null;
   event_type: string;
-  /** The exact body rendered at fan-out: every attempt sends (and signs) the same bytes. */
-  body: string;
   status: DeliveryStatus;
   /** 1 when it waits for earlier deliveries of its conversation (§8.5 ordering). */
   ordered: number;
@@ -222,6 +220,12 @@ export interface DeliveriesTable {
   last_attempt_at: number | null;
   delivered_at: number | null;
   failed_at: number | null;
+}
+
+/** An event's body, rendered once at fan-out: every attempt of every delivery sends (and signs) these bytes. */
+export interface EventBodiesTable {
+  event_id: string;
+  body: string;
 }
 
 export interface DeliveryAttemptsTable {
@@ -293,6 +297,7 @@ export interface DB {
   webhooks: WebhooksTable;
   events: EventsTable;
   deliveries: DeliveriesTable;
+  event_bodies: EventBodiesTable;
   delivery_attempts: DeliveryAttemptsTable;
   webhook_inactivity_notices: WebhookInactivityNoticesTable;
   media: MediaTable;
@@ -309,5 +314,7 @@ export type NewWebhook = Insertable<WebhooksTable>;
 export type EventRow = Selectable<EventsTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
+/** A claimed delivery with the body it sends. */
+export type DeliveryWithBody = DeliveryRow & { body: string };
 export type DeliveryAttemptRow = Selectable<DeliveryAttemptsTable>;
 export type MediaRow = Selectable<MediaTable>;

@@ -141,6 +141,12 @@ export async function listMessages(db: Db, projectId: string, phoneNumberId: str
   return listMessagesQuery(db, projectId, phoneNumberId, filter, window).execute();
 }
 
+/** Several messages of one number by wamid, in one query (the outbox renders batches). */
+export async function findMessagesOfNumber(db: Db, phoneNumberId: string, ids: readonly string[]): Promise<MessageRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('messages').selectAll().where('phone_number_id', '=', phoneNumberId).where('id', 'in', ids).execute();
+}
+
 /** The status histories of several messages of one number in one query (a page asking for `kapso.statuses`). */
 export async function listStatusesOfMessages(db: Db, phoneNumberId: string, messageIds: readonly string[]): Promise<StatusRow[]> {
   if (messageIds.length === 0) return [];

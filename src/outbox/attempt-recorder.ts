@@ -1,7 +1,15 @@
 import type { Logger } from 'pino';
 import type { Deps } from '../deps.ts';
 import { nextAttemptAt } from './backoff.ts';
-import { insertAttempts, markAttemptFailed, markDelivered, recordWebhookFailure, recordWebhookSuccess } from './delivery-store.ts';
+import {
+  type ConversationLane,
+  insertAttempts,
+  markAttemptFailed,
+  markDelivered,
+  recordWebhookFailure,
+  recordWebhookSuccess,
+  releaseNextInConversations,
+} from './delivery-store.ts';
 import type { RequestOutcome } from './send-request.ts';
 
 /** A subscription is paused only after this many failed attempts, whatever the time elapsed. */
@@ -80,20 +88,31 @@ async function recordOutcomes(trx: Parameters<typeof insertAttempts>[0], outcome
       })),
     ),
   );
-  const succeeded = new Set<string>();
-  const paused: string[] = [];
-  for (const { webhook, items, result, at } of outcomes) {
-    if (result.ok) {
-      await markDelivered(trx, items.map((d) => d.id), workerId, at, result.responseStatus ?? 200);
-      if (!succeeded.has(webhook.id)) await recordWebhookSuccess(trx, webhook.id);
-      succeeded.add(webhook.id);
-      continue;
-    }
-    for (const d of items) {
-      const retryAt = nextAttemptAt(d.attempt_count + 1, at, d.deadline_at, webhooks.retryScheduleMs, Math.random());
-      await markAttemptFailed(trx, d.id, workerId, { at, retryAt, responseStatus: result.responseStatus, error: `${result.errorClass}: ${result.errorMessage}` });
-    }
-    if (await recordWebhookFailure(trx, webhook.id, at, webhooks.pauseAfterMs, MIN_FAILURES_BEFORE_PAUSE)) paused.push(webhook.id);
+  // Successes in one statement per answer status (200, 204…), stamped with the batch's latest
+  // answer: the exact instant of each attempt is in the attempts just written.
+  const delivered = new Map<number, { ids: string[]; at: number; status: number }>();
+  for (const { items, result, at } of outcomes.filter((o) => o.result.ok)) {
+    const status = result.responseStatus ?? 200;
+    const group = delivered.get(status) ?? { ids: [], at, status };
+    group.ids.push(...items.map((d) => d.id));
+    group.at = Math.max(group.at, at);
+    delivered.set(status, group);
   }
+  for (const group of delivered.values()) await markDelivered(trx, group.ids, workerId, group.at, group.status);
+  // A subscription that had no failures when its deliveries were claimed needs no reset.
+  const recovering = outcomes.filter((o) => o.result.ok && (o.webhook.consecutive_failures > 0 || o.webhook.failing_since !== null));
+  for (const webhookId of new Set(recovering.map((o) => o.webhook.id))) await recordWebhookSuccess(trx, webhookId);
+  const paused: string[] = [];
+  // Lanes whose delivery is finished (delivered, or failed for good): their next one may go.
+  const finished: ConversationLane[] = [];
+  for (const { webhook, items, result, at } of outcomes) {
+    for (const d of items) {
+      const retryAt = result.ok ? null : nextAttemptAt(d.attempt_count + 1, at, d.deadline_at, webhooks.retryScheduleMs, Math.random());
+      if (!result.ok) await markAttemptFailed(trx, d.id, workerId, { at, retryAt, responseStatus: result.responseStatus, error: `${result.errorClass}: ${result.errorMessage}` });
+      if ((result.ok || retryAt === null) && Number(d.ordered) === 1 && d.conversation_id) finished.push({ webhookId: d.webhook_id, conversationId: d.conversation_id });
+    }
+    if (!result.ok && (await recordWebhookFailure(trx, webhook.id, at, webhooks.pauseAfterMs, MIN_FAILURES_BEFORE_PAUSE))) paused.push(webhook.id);
+  }
+  await releaseNextInConversations(trx, finished, Math.max(...outcomes.map((o) => o.at)));
   return paused;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DeliveryRow, WebhookRow } from '../db/schema.ts';
+import type { DeliveryWithBody, WebhookRow } from '../db/schema.ts';
 import { readJson } from '../db/json.ts';
 import { deliveryHeaders } from './request-headers.ts';
 import { sha256Hex, signBody } from './signing.ts';
@@ -16,7 +16,7 @@ export interface ComposedRequest {
  * bodies are spliced in as stored, never re-serialised, so their bytes stay what was rendered.
  * Pure.
  */
-export function composeRequest(items: readonly DeliveryRow[], webhook: WebhookRow, secret: string): ComposedRequest {
+export function composeRequest(items: readonly DeliveryWithBody[], webhook: WebhookRow, secret: string): ComposedRequest {
   const first = items[0];
   if (!first) throw new Error('composeRequest needs at least one delivery');
   const custom = readJson<Record<string, string>>(webhook.headers) ?? {};
@@ -38,9 +38,9 @@ export function composeRequest(items: readonly DeliveryRow[], webhook: WebhookRo
 }
 
 /** §8.5's batch body, in the documented key order. */
-function batchBody(items: readonly DeliveryRow[], webhook: WebhookRow): string {
-  const first = items[0] as DeliveryRow;
-  const last = items[items.length - 1] as DeliveryRow;
+function batchBody(items: readonly DeliveryWithBody[], webhook: WebhookRow): string {
+  const first = items[0] as DeliveryWithBody;
+  const last = items[items.length - 1] as DeliveryWithBody;
   const info = {
     size: items.length,
     window_ms: webhook.buffer_window_seconds * 1000,

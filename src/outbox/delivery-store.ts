@@ -1,11 +1,21 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import { forClaim } from '../db/dialect.ts';
-import type { DB, DeliveryRow } from '../db/schema.ts';
+import type { DB, DeliveryRow, DeliveryWithBody } from '../db/schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** How long after an earlier delivery of the conversation was created a later one stops waiting (§8.5). */
+/**
+ * How long a delivery waits for the earlier ones of its conversation before it is sent anyway
+ * (§8.5 ordering). A delivery held for ordering is simply due this long after it was created;
+ * finishing the one before it brings it forward to "now" (releaseNextInConversations).
+ */
 export const ORDERING_WAIT_MS = 30_000;
+
+/**
+ * Due instant of the deliveries of a paused or inactive subscription: never, until it is resumed
+ * (releaseDeliveriesOfWebhook). Kept out of the due range so no claim ever walks over them.
+ */
+export const HELD_FOR_SUBSCRIPTION = 8_640_000_000_000_000;
 
 export interface ClaimOptions {
   workerId: string;
@@ -15,11 +25,15 @@ export interface ClaimOptions {
 }
 
 /**
- * Claims up to `limit` due deliveries under a lease (style.md rule 12, graphile's getJobs): pending,
- * due, not leased or with an expired lease (a dead worker's), of a subscription that is active
- * and not paused, and, for ordered events, with no earlier pending delivery of the same
- * conversation younger than 30 s (§8.5). PostgreSQL workers skip each other's locked rows;
- * the conditions are checked again on the row updated, so no delivery is claimed twice.
+ * Claims up to `limit` due deliveries under a lease (style.md rule 12, graphile's getJobs): one
+ * range scan of the due index, oldest first. Claiming moves `next_attempt_at` to the end of the
+ * lease, so leased rows leave the due range, and a dead worker's rows come back into it by
+ * themselves when their lease runs out. Ordering and pausing are settled when deliveries are
+ * made and finished (they are not due while they wait), so the claim has no other condition: a
+ * join here would let the planners leave the due index (PostgreSQL did, under churn). A delivery
+ * whose subscription was paused or deactivated meanwhile is put back on hold by the worker
+ * (holdClaimedDeliveries). PostgreSQL workers skip each other's locked rows; the due condition is
+ * checked again on the row updated, so no delivery is claimed twice.
  */
 export function claimDueDeliveriesQuery(db: Db, o: ClaimOptions) {
   const due = db
@@ -27,45 +41,154 @@ export function claimDueDeliveriesQuery(db: Db, o: ClaimOptions) {
     .select('d.seq')
     .where('d.status', '=', sql.lit('pending'))
     .where('d.next_attempt_at', '<=', o.now)
-    .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<', o.now)]))
-    // A correlated EXISTS, not `in (…)`: with `in`, SQLite's planner drives the scan from the
-    // webhook index and sorts every pending delivery on each claim; this way both planners walk
-    // the due index in order and stop at the limit.
-    .where(({ exists, selectFrom }) =>
-      exists(selectFrom('webhooks as w').select('w.id').whereRef('w.id', '=', 'd.webhook_id').where('w.active', '=', 1).where('w.paused_at', 'is', null)),
-    )
-    .where((eb) =>
-      eb.or([
-        eb('d.ordered', '=', 0),
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('deliveries as e')
-              .select('e.seq')
-              .where('e.status', '=', sql.lit('pending'))
-              .whereRef('e.webhook_id', '=', 'd.webhook_id')
-              .whereRef('e.conversation_id', '=', 'd.conversation_id')
-              .whereRef('e.seq', '<', 'd.seq')
-              .where('e.ordered', '=', 1)
-              .where('e.created_at', '>', o.now - ORDERING_WAIT_MS),
-          ),
-        ),
-      ]),
-    )
     .orderBy('d.next_attempt_at')
     .orderBy('d.seq')
     .limit(o.limit);
   return db
     .updateTable('deliveries')
-    .set({ locked_by: o.workerId, locked_until: o.now + o.leaseMs })
+    .set({ locked_by: o.workerId, locked_until: o.now + o.leaseMs, next_attempt_at: o.now + o.leaseMs })
     .where('seq', 'in', forClaim(db, due))
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', o.now)]))
+    .where('status', '=', sql.lit('pending'))
+    .where('next_attempt_at', '<=', o.now)
     .returningAll();
 }
 
 /** Runs claimDueDeliveriesQuery. */
 export async function claimDueDeliveries(db: Db, o: ClaimOptions): Promise<DeliveryRow[]> {
   return claimDueDeliveriesQuery(db, o).execute();
+}
+
+/** The claimed deliveries with the bodies they send (one query for all of them). */
+export async function attachBodies(db: Db, deliveries: readonly DeliveryRow[]): Promise<DeliveryWithBody[]> {
+  if (deliveries.length === 0) return [];
+  const rows = await db
+    .selectFrom('event_bodies')
+    .select(['event_id', 'body'])
+    .where('event_id', 'in', [...new Set(deliveries.map((d) => d.event_id))])
+    .execute();
+  const bodies = new Map(rows.map((r) => [r.event_id, r.body]));
+  return deliveries.flatMap((d) => {
+    const body = bodies.get(d.event_id);
+    return body === undefined ? [] : [{ ...d, body }];
+  });
+}
+
+/** A (subscription, conversation) pair whose deliveries are kept in order. */
+export interface ConversationLane {
+  webhookId: string;
+  conversationId: string;
+}
+
+/** The lanes, among those given, that already have an ordered delivery waiting. */
+export async function findBusyLanes(db: Db, lanes: readonly ConversationLane[]): Promise<Set<string>> {
+  if (lanes.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['webhook_id', 'conversation_id'])
+    .distinct()
+    .where('status', '=', sql.lit('pending'))
+    .where('ordered', '=', 1)
+    .where('webhook_id', 'in', [...new Set(lanes.map((l) => l.webhookId))])
+    .where('conversation_id', 'in', [...new Set(lanes.map((l) => l.conversationId))])
+    .execute();
+  return new Set(rows.map((r) => laneKey(r.webhook_id, r.conversation_id as string)));
+}
+
+export const laneKey = (webhookId: string, conversationId: string) => `${webhookId}\n${conversationId}`;
+
+/**
+ * Brings each lane's next waiting delivery forward to `now`: the one before it was delivered (or
+ * gave up), so it need not wait out its 30 s (§8.5). Two statements for any number of lanes: the
+ * first waiting delivery of every candidate lane, then the update of those whose lane finished.
+ */
+export async function releaseNextInConversations(db: Db, lanes: readonly ConversationLane[], now: number): Promise<void> {
+  if (lanes.length === 0) return;
+  const finished = new Set(lanes.map((l) => laneKey(l.webhookId, l.conversationId)));
+  const heads = await db
+    .selectFrom('deliveries')
+    .select(['webhook_id', 'conversation_id', (eb) => eb.fn.min('seq').as('seq')])
+    .where('status', '=', sql.lit('pending'))
+    .where('ordered', '=', 1)
+    .where('webhook_id', 'in', [...new Set(lanes.map((l) => l.webhookId))])
+    .where('conversation_id', 'in', [...new Set(lanes.map((l) => l.conversationId))])
+    .groupBy(['webhook_id', 'conversation_id'])
+    .execute();
+  const next = heads.filter((h) => finished.has(laneKey(h.webhook_id, h.conversation_id as string))).map((h) => Number(h.seq));
+  if (next.length === 0) return;
+  await db
+    .updateTable('deliveries')
+    .set({ next_attempt_at: now })
+    .where('seq', 'in', next)
+    .where('attempt_count', '=', 0)
+    .where('locked_by', 'is', null)
+    .where('next_attempt_at', '>', now)
+    .where('next_attempt_at', '<', HELD_FOR_SUBSCRIPTION)
+    .execute();
+}
+
+/**
+ * Releases the given held deliveries whose lane no longer has an earlier one waiting. Fan-out
+ * runs it after committing: on PostgreSQL the delivery before a newly held one may have finished
+ * (and looked for a successor to release) while the fan-out transaction was still uncommitted.
+ */
+export async function releaseUnblocked(db: Db, ids: readonly string[], now: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('deliveries as d')
+    .set({ next_attempt_at: now })
+    .where('d.id', 'in', ids)
+    .where('d.status', '=', sql.lit('pending'))
+    .where('d.attempt_count', '=', 0)
+    .where('d.locked_by', 'is', null)
+    .where('d.next_attempt_at', '>', now)
+    .where('d.next_attempt_at', '<', HELD_FOR_SUBSCRIPTION)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('deliveries as e')
+            .select('e.seq')
+            .where('e.status', '=', sql.lit('pending'))
+            .where('e.ordered', '=', 1)
+            .whereRef('e.webhook_id', '=', 'd.webhook_id')
+            .whereRef('e.conversation_id', '=', 'd.conversation_id')
+            .whereRef('e.seq', '<', 'd.seq'),
+        ),
+      ),
+    )
+    .execute();
+}
+
+/** Keeps a paused or deactivated subscription's deliveries out of every claim until it is resumed. */
+export async function holdDeliveriesOfWebhook(db: Db, webhookId: string): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set({ next_attempt_at: HELD_FOR_SUBSCRIPTION })
+    .where('webhook_id', '=', webhookId)
+    .where('status', '=', sql.lit('pending'))
+    .where('locked_by', 'is', null)
+    .execute();
+}
+
+/** Puts claimed deliveries of a subscription that is paused or inactive back on hold, unleased. */
+export async function holdClaimedDeliveries(db: Db, ids: readonly string[], workerId: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('deliveries')
+    .set({ next_attempt_at: HELD_FOR_SUBSCRIPTION, locked_by: null, locked_until: null })
+    .where('id', 'in', ids)
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
+/** A resumed subscription's held deliveries are due at once. */
+export async function releaseDeliveriesOfWebhook(db: Db, webhookId: string, now: number): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set({ next_attempt_at: now })
+    .where('webhook_id', '=', webhookId)
+    .where('status', '=', sql.lit('pending'))
+    .where('next_attempt_at', '=', HELD_FOR_SUBSCRIPTION)
+    .execute();
 }
 
 /**
@@ -84,12 +207,12 @@ export async function claimBufferedSiblings(db: Db, anchor: DeliveryRow, o: Clai
     .where('buffered', '=', 1)
     .where('attempt_count', '=', 0)
     .where('seq', '!=', anchor.seq)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', o.now)]))
+    .where((eb) => eb.or([eb('locked_by', 'is', null), eb('locked_until', '<', o.now)]))
     .orderBy('seq')
     .limit(o.limit);
   return db
     .updateTable('deliveries')
-    .set({ locked_by: o.workerId, locked_until: o.now + o.leaseMs })
+    .set({ locked_by: o.workerId, locked_until: o.now + o.leaseMs, next_attempt_at: o.now + o.leaseMs })
     .where('seq', 'in', forClaim(db, waiting))
     .returningAll()
     .execute();
@@ -208,7 +331,9 @@ export async function recordWebhookFailure(db: Db, webhookId: string, at: number
   if (!row || row.paused_at !== null || row.failing_since === null) return false;
   if (at - row.failing_since < pauseAfterMs || row.consecutive_failures < minFailures) return false;
   const paused = await db.updateTable('webhooks').set({ paused_at: at }).where('id', '=', webhookId).where('paused_at', 'is', null).executeTakeFirst();
-  return Number(paused.numUpdatedRows) > 0;
+  if (Number(paused.numUpdatedRows) === 0) return false;
+  await holdDeliveriesOfWebhook(db, webhookId);
+  return true;
 }
 
 /** The subscriptions of claimed deliveries (whatever their state: a claim already filtered). */

@@ -44,7 +44,6 @@ export interface NewDelivery {
   phone_number_id: string | null;
   conversation_id: string | null;
   event_type: string;
-  body: string;
   ordered: number;
   buffered: number;
   next_attempt_at: number;
@@ -61,6 +60,17 @@ export async function insertDeliveries(db: Db, rows: readonly NewDelivery[]): Pr
       .insertInto('deliveries')
       .values(chunk)
       .onConflict((oc) => oc.columns(['event_id', 'webhook_id']).doNothing())
+      .execute();
+  }
+}
+
+/** Stores each event's rendered body once (shared by all its deliveries); a body already stored stays. */
+export async function insertEventBodies(db: Db, rows: ReadonlyArray<{ event_id: string; body: string }>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) {
+    await db
+      .insertInto('event_bodies')
+      .values(rows.slice(i, i + 200))
+      .onConflict((oc) => oc.column('event_id').doNothing())
       .execute();
   }
 }

@@ -7,11 +7,13 @@ import {
   findProjectsOfNumbers,
   flushFullBuffers,
   insertDeliveries,
+  insertEventBodies,
   markEventsDispatched,
   type NewDelivery,
 } from './event-store.ts';
+import { findBusyLanes, HELD_FOR_SUBSCRIPTION, laneKey, ORDERING_WAIT_MS, releaseUnblocked } from './delivery-store.ts';
 import { isBuffered, isOrdered, matchSubscriptions } from './match-subscriptions.ts';
-import { renderEvent, type RenderedEvent } from './render-event.ts';
+import { type EventToRender, renderEvents, type RenderedEvent } from './render-event.ts';
 
 type FanOutDeps = Pick<Deps, 'database' | 'clock' | 'config'>;
 
@@ -21,34 +23,62 @@ type FanOutDeps = Pick<Deps, 'database' | 'clock' | 'config'>;
  * or neither (a crash in between leaves the event to fan out again). Returns how many events it
  * took; 0 means the outbox is empty.
  */
-export async function fanOutEvents(deps: FanOutDeps, limit = 200): Promise<number> {
+export async function fanOutEvents(deps: FanOutDeps, limit = 500): Promise<number> {
   const now = deps.clock.now();
-  return deps.database.db.transaction().execute(async (trx) => {
+  const { taken, held } = await deps.database.db.transaction().execute(async (trx) => {
     const events = await claimUndispatchedEvents(trx, limit);
-    if (events.length === 0) return 0;
+    if (events.length === 0) return { taken: 0, held: [] };
     const numbers = [...new Set(events.map((e) => e.phone_number_id).filter((id): id is string => id !== null))];
     const projectOfNumber = await findProjectsOfNumbers(trx, numbers);
     const projectOf = (e: EventRow) => e.project_id ?? (e.phone_number_id ? projectOfNumber.get(e.phone_number_id) : undefined);
     const projects = [...new Set(events.map(projectOf).filter((id): id is string => id !== undefined))];
     const webhooks = await findActiveWebhooksOfProjects(trx, projects);
-    const deliveries: NewDelivery[] = [];
+    const wanted: Array<EventToRender & { targets: WebhookRow[] }> = [];
     for (const event of events) {
       const projectId = projectOf(event);
       const targets = projectId ? matchSubscriptions(event, projectId, webhooks) : [];
       // Most events have no subscriber: they are marked dispatched without being rendered.
-      if (!projectId || targets.length === 0) continue;
-      const rendered = await renderEvent(trx, event, projectId);
-      if (!rendered) continue;
-      for (const webhook of targets) deliveries.push(deliveryOf(event, webhook, rendered, projectId, now, deps));
+      if (projectId && targets.length > 0) wanted.push({ event, projectId, targets });
     }
+    const rendered = await renderEvents(trx, wanted);
+    const deliveries: NewDelivery[] = [];
+    const bodies: Array<{ event_id: string; body: string }> = [];
+    for (const { event, projectId, targets } of wanted) {
+      const body = rendered.get(event.id);
+      if (!body) continue;
+      bodies.push({ event_id: event.id, body: body.body });
+      for (const webhook of targets) deliveries.push(deliveryOf(event, webhook, body, projectId, now, deps));
+    }
+    await insertEventBodies(trx, bodies);
+    await holdBehindEarlierDeliveries(trx, deliveries, webhooks, now);
     await insertDeliveries(trx, deliveries);
     for (const d of deliveries.filter((x) => x.buffered === 1 && x.conversation_id !== null)) {
       const webhook = webhooks.find((w) => w.id === d.webhook_id);
       if (webhook) await flushFullBuffers(trx, webhook.id, d.conversation_id as string, webhook.max_buffer_size, now);
     }
     await markEventsDispatched(trx, events.map((e) => e.seq), now);
-    return events.length;
+    return { taken: events.length, held: deliveries.filter((d) => d.ordered === 1 && d.next_attempt_at > now).map((d) => d.id) };
   });
+  // Now that they are committed, release held deliveries whose predecessor finished meanwhile.
+  await releaseUnblocked(deps.database.db, held, now);
+  return taken;
+}
+
+/**
+ * §8.5 ordering, settled once here: a delivery whose conversation already has one waiting for the
+ * same subscription (stored, or earlier in this batch) is due only in 30 s, unless the one before
+ * it finishes first and brings it forward. A paused subscription's deliveries wait for its resume.
+ */
+async function holdBehindEarlierDeliveries(trx: Parameters<typeof findBusyLanes>[0], deliveries: NewDelivery[], webhooks: readonly WebhookRow[], now: number): Promise<void> {
+  const ordered = deliveries.filter((d) => d.ordered === 1 && d.conversation_id !== null);
+  const busy = await findBusyLanes(trx, ordered.map((d) => ({ webhookId: d.webhook_id, conversationId: d.conversation_id as string })));
+  for (const d of ordered) {
+    const lane = laneKey(d.webhook_id, d.conversation_id as string);
+    if (busy.has(lane)) d.next_attempt_at = Math.max(d.next_attempt_at, now + ORDERING_WAIT_MS);
+    busy.add(lane);
+  }
+  const paused = new Set(webhooks.filter((w) => w.paused_at !== null).map((w) => w.id));
+  for (const d of deliveries) if (paused.has(d.webhook_id)) d.next_attempt_at = HELD_FOR_SUBSCRIPTION;
 }
 
 function deliveryOf(event: EventRow, webhook: WebhookRow, rendered: RenderedEvent, projectId: string, now: number, deps: FanOutDeps): NewDelivery {
@@ -61,8 +91,8 @@ function deliveryOf(event: EventRow, webhook: WebhookRow, rendered: RenderedEven
     phone_number_id: event.phone_number_id,
     conversation_id: rendered.conversationId,
     event_type: event.type,
-    body: rendered.body,
-    ordered: isOrdered(event, rendered.conversationId) ? 1 : 0,
+    // Buffered messages go out together per conversation anyway.
+    ordered: !buffered && isOrdered(event, rendered.conversationId) ? 1 : 0,
     buffered: buffered ? 1 : 0,
     // A buffered message waits for its window to close (§8.5), counted from the event.
     next_attempt_at: buffered ? Math.max(now, event.created_at + webhook.buffer_window_seconds * 1000) : now,

@@ -10,7 +10,7 @@ import type { TenantLookup } from '../tenants/lookup.ts';
 import { findTargetWebhook, type WebhookTarget } from '../webhooks/target.ts';
 import { deliveryLogFilter } from './log-filter.ts';
 import { getDeliverySchema, listDeliveriesSchema, redeliverManySchema, redeliverOneSchema, testWebhookSchema } from './log-schemas.ts';
-import { type DeliveryKey, findDelivery, listAttempts, listDeliveries } from './log-store.ts';
+import { type DeliveryKey, findDelivery, findDeliveryBody, listAttempts, listDeliveries } from './log-store.ts';
 import { presentDelivery, presentDeliveryDetail } from './present-delivery.ts';
 import { redeliverDelivery, redeliverRange } from './redeliver.ts';
 import { queueTestEvent } from './test-event.ts';
@@ -54,7 +54,7 @@ export async function deliveryLogRoutes(app: FastifyInstance, deps: Deps & { ten
     const id = request.params.delivery_id;
     const row = await findDelivery(db, request.projectId, id);
     if (!row) throw errors.notFound('webhook delivery', id);
-    return { data: presentDeliveryDetail(row, await listAttempts(db, request.projectId, id)) };
+    return { data: presentDeliveryDetail(row, await listAttempts(db, request.projectId, id), await findDeliveryBody(db, row.event_id)) };
   });
 
   r.post(`${DELIVERIES}/redeliver`, { schema: redeliverManySchema }, async (request) => {

@@ -45,7 +45,7 @@ export const attemptItem = z.object({
   batch_size: z.number().int(),
 });
 
-export const deliveryDetail = deliveryItem.extend({ attempts: z.array(attemptItem), body: z.string() });
+export const deliveryDetail = deliveryItem.extend({ attempts: z.array(attemptItem), body: z.string().nullable() });
 
 export type DeliveryItem = z.infer<typeof deliveryItem>;
 export type AttemptItem = z.infer<typeof attemptItem>;

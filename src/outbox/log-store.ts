@@ -74,6 +74,12 @@ export async function findDelivery(db: Db, projectId: string, id: string): Promi
   return deliveriesOfProject(db, projectId).where('deliveries.id', '=', id).executeTakeFirst();
 }
 
+/** The body a delivery sends (its event's, rendered at fan-out), if still stored. */
+export async function findDeliveryBody(db: Db, eventId: string): Promise<string | null> {
+  const row = await db.selectFrom('event_bodies').select('body').where('event_id', '=', eventId).executeTakeFirst();
+  return row?.body ?? null;
+}
+
 /** The attempts of the project's delivery, first to last. */
 export async function listAttempts(db: Db, projectId: string, deliveryId: string): Promise<DeliveryAttemptRow[]> {
   return db

@@ -33,8 +33,8 @@ export function presentDelivery(row: DeliveryLogRow): DeliveryItem {
  * The item with every attempt and the body. The body is the delivery's own JSON, the bytes sent
  * and signed for a single delivery; a buffered one travelled inside a batch body (§8.5) around it.
  */
-export function presentDeliveryDetail(row: DeliveryLogRow, attempts: readonly DeliveryAttemptRow[]): DeliveryDetail {
-  return { ...presentDelivery(row), attempts: attempts.map(presentAttempt), body: row.body };
+export function presentDeliveryDetail(row: DeliveryLogRow, attempts: readonly DeliveryAttemptRow[], body: string | null): DeliveryDetail {
+  return { ...presentDelivery(row), attempts: attempts.map(presentAttempt), body };
 }
 
 function presentAttempt(a: DeliveryAttemptRow): AttemptItem {

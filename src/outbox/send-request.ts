@@ -1,12 +1,12 @@
 import type { Deps } from '../deps.ts';
-import type { DeliveryRow, WebhookRow } from '../db/schema.ts';
+import type { DeliveryWithBody, WebhookRow } from '../db/schema.ts';
 import { composeRequest } from './compose-request.ts';
 import type { AttemptResult, WebhookSender } from './deliver.ts';
 
 /** One request's outcome, waiting to be recorded. */
 export interface RequestOutcome {
   webhook: WebhookRow;
-  items: readonly DeliveryRow[];
+  items: readonly DeliveryWithBody[];
   result: AttemptResult;
   /** When the answer (or the failure) came back. */
   at: number;
@@ -17,7 +17,7 @@ export async function sendRequest(
   deps: Pick<Deps, 'clock' | 'cipher'>,
   sender: WebhookSender,
   webhook: WebhookRow,
-  items: readonly DeliveryRow[],
+  items: readonly DeliveryWithBody[],
 ): Promise<RequestOutcome> {
   const request = composeRequest(items, webhook, deps.cipher.decrypt(webhook.secret_enc));
   const result = await sender.post(webhook.url, request.body, request.headers, () => deps.clock.now());

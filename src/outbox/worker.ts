@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Deps } from '../deps.ts';
-import type { DeliveryRow, WebhookRow } from '../db/schema.ts';
+import type { DeliveryRow, DeliveryWithBody, WebhookRow } from '../db/schema.ts';
 import { WebhookSender } from './deliver.ts';
-import { claimBufferedSiblings, claimDueDeliveries, findWebhooksByIds } from './delivery-store.ts';
+import { attachBodies, claimBufferedSiblings, claimDueDeliveries, findWebhooksByIds, holdClaimedDeliveries } from './delivery-store.ts';
 import { fanOutEvents } from './fan-out.ts';
 import { announceInactiveConversations } from './inactivity.ts';
 import { AttemptRecorder } from './attempt-recorder.ts';
@@ -125,11 +125,22 @@ export class OutboxWorker {
     if (room <= 0) return 0;
     const claim = { workerId: this.workerId, now: this.deps.clock.now(), leaseMs: this.leaseMs, limit: room };
     const { db } = this.deps.database;
-    const claimed = await db.transaction().execute((trx) => claimDueDeliveries(trx, claim));
+    // One statement, atomic by itself: no transaction around it (two round trips fewer per claim).
+    const claimed = await claimDueDeliveries(db, claim);
     if (claimed.length === 0) return 0;
     const webhooks = new Map((await findWebhooksByIds(db, [...new Set(claimed.map((d) => d.webhook_id))])).map((w) => [w.id, w]));
-    const requests = await this.groupIntoRequests(claimed, webhooks, claim);
-    for (const { webhook, items } of requests) this.launch(webhook, items);
+    // Paused or deactivated since the delivery was made: back on hold until it is resumed.
+    const live = (d: DeliveryRow) => {
+      const w = webhooks.get(d.webhook_id);
+      return w !== undefined && Number(w.active) === 1 && w.paused_at === null;
+    };
+    await holdClaimedDeliveries(db, claimed.filter((d) => !live(d)).map((d) => d.id), this.workerId);
+    const requests = await this.groupIntoRequests(claimed.filter(live), webhooks, claim);
+    const withBodies = new Map((await attachBodies(db, requests.flatMap((r) => r.items))).map((d) => [d.id, d]));
+    for (const { webhook, items } of requests) {
+      const ready = items.flatMap((d) => withBodies.get(d.id) ?? []);
+      if (ready.length > 0) this.launch(webhook, ready);
+    }
     return requests.length;
   }
 
@@ -152,14 +163,14 @@ export class OutboxWorker {
       const webhook = webhooks.get((items[0] as DeliveryRow).webhook_id) as WebhookRow;
       const room = webhook.max_buffer_size - items.length;
       const { db } = this.deps.database;
-      const more = room > 0 ? await db.transaction().execute((trx) => claimBufferedSiblings(trx, items[0] as DeliveryRow, { ...claim, limit: room })) : [];
+      const more = room > 0 ? await claimBufferedSiblings(db, items[0] as DeliveryRow, { ...claim, limit: room }) : [];
       const all = [...items, ...more].sort((a, b) => a.seq - b.seq);
       for (let i = 0; i < all.length; i += webhook.max_buffer_size) requests.push({ webhook, items: all.slice(i, i + webhook.max_buffer_size) });
     }
     return requests;
   }
 
-  private launch(webhook: WebhookRow, items: DeliveryRow[]): void {
+  private launch(webhook: WebhookRow, items: DeliveryWithBody[]): void {
     const task = sendRequest(this.deps, this.sender, webhook, items)
       .then(async (outcome) => {
         const fields = { webhookId: webhook.id, deliveryIds: items.map((d) => d.id), attempt: (items[0]?.attempt_count ?? 0) + 1, status: outcome.result.responseStatus, ms: outcome.result.durationMs };

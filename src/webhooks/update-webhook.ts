@@ -4,6 +4,7 @@ import type { WebhookDeps } from './create-webhook.ts';
 import { presentWebhook } from './present.ts';
 import type { WebhookObject, WebhookUpdateInput } from './schemas.ts';
 import { settingsForUpdate } from './settings.ts';
+import { holdDeliveriesOfWebhook, releaseDeliveriesOfWebhook } from '../outbox/delivery-store.ts';
 import { updateWebhook, type WebhookPatch } from './store.ts';
 import { findTargetWebhook, type WebhookTarget } from './target.ts';
 
@@ -26,7 +27,14 @@ export async function changeWebhook(deps: WebhookDeps, target: WebhookTarget, in
   const patch: WebhookPatch = changedColumns(settingsColumns(settingsOfRow(row)), settingsColumns(settings));
   if (input.active === true) patch.active = 1;
   if (input.secret_key !== undefined) patch.secret_enc = deps.cipher.encrypt(input.secret_key);
-  const updated = await updateWebhook(db, target.projectId, target.id, patch, deps.clock.now());
+  const now = deps.clock.now();
+  const updated = await db.transaction().execute(async (trx) => {
+    const changed = await updateWebhook(trx, target.projectId, target.id, patch, now);
+    // Deliveries wait while a subscription is inactive or paused, and go once it is active again.
+    if (changed && input.active === true) await releaseDeliveriesOfWebhook(trx, changed.id, now);
+    if (changed && input.active === false) await holdDeliveriesOfWebhook(trx, changed.id);
+    return changed;
+  });
   if (!updated) return null; // deleted in the meantime
   return presentWebhook(updated, input.secret_key ?? deps.cipher.decrypt(updated.secret_enc));
 }

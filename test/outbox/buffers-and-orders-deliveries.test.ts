@@ -86,6 +86,14 @@ describe.each(dialects)('buffered batches and per-conversation order (%s)', (dia
     expect(new Set(keys).size).toBe(2);
   });
 
+  it('sends a conversation’s next event as soon as the one before it is delivered', async () => {
+    await subscribe(gw, { projectId: t.projectId, phoneNumberId: t.phoneNumberId, url: receiver.url, events: ['whatsapp.message.received'] });
+    for (const id of ['wamid.N1', 'wamid.N2', 'wamid.N3']) await customerWrites(id);
+    // No time passes: each delivery is released by the previous one's success, not by the 30 s.
+    await newWorker(gw).runOnce();
+    expect(receiver.requests.map((r) => r.json.message.id)).toEqual(['wamid.N1', 'wamid.N2', 'wamid.N3']);
+  });
+
   it('holds a conversation’s later events until the earlier one is delivered, for at most 30 s', async () => {
     await subscribe(gw, { projectId: t.projectId, phoneNumberId: t.phoneNumberId, url: receiver.url, events: ['whatsapp.message.received'] });
     let calls = 0;

@@ -36,19 +36,19 @@ export async function insertDelivery(
   },
 ): Promise<string> {
   const id = randomUUID();
+  const eventId = randomUUID();
   const createdAt = d.createdAt ?? gw.clock.now();
   const status = d.status ?? 'delivered';
   await gw.deps.database.db
     .insertInto('deliveries')
     .values({
       id,
-      event_id: randomUUID(),
+      event_id: eventId,
       webhook_id: d.webhookId,
       project_id: d.projectId,
       phone_number_id: d.phoneNumberId ?? null,
       conversation_id: null,
       event_type: d.eventType ?? 'whatsapp.message.received',
-      body: '{"test":true}',
       status,
       ordered: 0,
       buffered: 0,
@@ -65,5 +65,6 @@ export async function insertDelivery(
       failed_at: status === 'failed' ? createdAt : null,
     })
     .execute();
+  await gw.deps.database.db.insertInto('event_bodies').values({ event_id: eventId, body: '{"test":true}' }).execute();
   return id;
 }

@@ -5,6 +5,7 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 // - `events` rows are written in the same transaction as the change that causes them; a worker
 //   fans each one out to the subscriptions it matches (`dispatched_at` set once done), so ingest
 //   pays one insert per event and never reads subscriptions.
+// - `event_bodies` hold each event's rendered body once, whatever the number of subscriptions.
 // - `deliveries` are claimed under a lease (`locked_by`, `locked_until`); an expired lease is
 //   claimable again, which is how a dead worker's deliveries are recovered.
 // - `webhook_inactivity_notices` remembers, per subscription and conversation, the quiet period
@@ -79,7 +80,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('phone_number_id', 'text')
     .addColumn('conversation_id', 'text')
     .addColumn('event_type', 'text', (c: any) => c.notNull())
-    .addColumn('body', 'text', (c: any) => c.notNull())
     .addColumn('status', 'text', (c: any) => c.notNull())
     .addColumn('ordered', 'integer', (c: any) => c.notNull())
     .addColumn('buffered', 'integer', (c: any) => c.notNull())
@@ -110,6 +110,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('deliveries_project_created').on('deliveries').columns(['project_id', 'created_at', 'seq']).execute();
 
+  // The rendered body of an event, written once at fan-out and shared by its deliveries: the
+  // delivery rows, updated on every claim and attempt, stay small.
+  await db.schema
+    .createTable('event_bodies')
+    .addColumn('event_id', 'text', (c) => c.primaryKey())
+    .addColumn('body', 'text', (c) => c.notNull())
+    .execute();
+
   await serial('seq')(db.schema.createTable('delivery_attempts'))
     .addColumn('delivery_id', 'text', (c: any) => c.notNull())
     .addColumn('attempt', 'integer', (c: any) => c.notNull())
@@ -133,7 +141,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['webhook_inactivity_notices', 'delivery_attempts', 'deliveries', 'events', 'webhooks']) {
+  for (const t of ['webhook_inactivity_notices', 'delivery_attempts', 'event_bodies', 'deliveries', 'events', 'webhooks']) {
     await db.schema.dropTable(t).execute();
   }
 }
