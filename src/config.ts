@@ -44,6 +44,8 @@ const envSchema = z.object({
   MEDIA_S3_ENDPOINT: z.url().optional(),
   /** How long a signed `/media/{id}` URL works. */
   MEDIA_URL_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
+  /** Media downloads one worker process runs at once. */
+  MEDIA_DOWNLOAD_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Largest webhook body accepted; Meta documents 3 MB per POST (meta-cloud-api.md §1.3). */
   INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(3 * 1024 * 1024),
   /** Inactivity after which the next message opens a new conversation (kapso-api.md §7.4). */
@@ -81,6 +83,7 @@ export interface Config {
     readonly store: string;
     readonly s3Endpoint: string | undefined;
     readonly urlTtlSeconds: number;
+    readonly downloadConcurrency: number;
   };
   readonly benchRoutes: boolean;
   readonly sandbox: boolean;
@@ -122,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       store: e.MEDIA_STORE ?? `file:${dataDirOf(e.DATABASE_URL)}/media`,
       s3Endpoint: e.MEDIA_S3_ENDPOINT,
       urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
+      downloadConcurrency: e.MEDIA_DOWNLOAD_CONCURRENCY,
     },
     benchRoutes: e.BENCH_ROUTES,
     sandbox: e.SANDBOX,

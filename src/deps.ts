@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { connectDatabase, type Database } from './db/connect.ts';
 import { type CursorCodec, createCursorCodec, deriveCursorKey } from './http/cursor.ts';
+import { MediaBell } from './media/bell.ts';
 import type { BlobStore } from './media/blob-store.ts';
 import { openBlobStore } from './media/open-blob-store.ts';
 import { createMediaUrlSigner, deriveMediaUrlKey, type MediaUrlSigner } from './media/signed-url.ts';
@@ -33,6 +34,8 @@ export interface Deps {
   blobs: BlobStore;
   /** Rung after commits that write outbox events, to wake this process's delivery worker. */
   outboxBell: OutboxBell;
+  /** Rung after commits that queue media downloads, to wake this process's media worker. */
+  mediaBell: MediaBell;
 }
 
 /** Paths and headers the logger must never print (style.md §17). */
@@ -57,15 +60,21 @@ export function createLogger(level: string): Logger {
 }
 
 /**
- * Builds the dependencies from a config. `relaxedCommits` is for delivery-worker processes only
- * (see connectDatabase).
+ * Builds the dependencies from a config. `relaxedCommits` is for delivery-worker processes only,
+ * `backgroundCheckpoints` for long-running ones (see connectDatabase).
  */
-export function createDeps(config: Config, overrides: Partial<Pick<Deps, 'log' | 'clock' | 'blobs'>> & { relaxedCommits?: boolean } = {}): Deps {
+export function createDeps(
+  config: Config,
+  overrides: Partial<Pick<Deps, 'log' | 'clock' | 'blobs'>> & { relaxedCommits?: boolean; backgroundCheckpoints?: boolean } = {},
+): Deps {
   const embedded = config.db.url.startsWith('sqlite:');
   const secret = resolveSecret({ configured: config.secret, dataDir: config.db.dataDir, embedded });
   return {
     config,
-    database: connectDatabase(config.db.url, { relaxedCommits: overrides.relaxedCommits ?? false }),
+    database: connectDatabase(config.db.url, {
+      relaxedCommits: overrides.relaxedCommits ?? false,
+      backgroundCheckpoints: overrides.backgroundCheckpoints ?? false,
+    }),
     log: overrides.log ?? createLogger(config.log.level),
     clock: overrides.clock ?? systemClock,
     cipher: createCipher(secret),
@@ -75,6 +84,7 @@ export function createDeps(config: Config, overrides: Partial<Pick<Deps, 'log' |
     blobs: overrides.blobs ?? openBlobStore(config.media),
     graph: new GraphClient({ timeoutMs: config.meta.timeoutMs, connectTimeoutMs: 5_000 }),
     outboxBell: new OutboxBell(),
+    mediaBell: new MediaBell(),
   };
 }
 

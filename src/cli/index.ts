@@ -3,6 +3,7 @@ import { ConfigError } from '../config.ts';
 import { registerSimulatorCommand } from '../simulator/cli.ts';
 import { TenancyError } from '../tenants/tenancy.ts';
 import { registerKeyCommands } from './keys.ts';
+import { registerMediaCommands } from './media.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerNumberCommands } from './numbers.ts';
 import { registerProjectCommands } from './projects.ts';
@@ -23,6 +24,7 @@ export async function runCli(argv: string[]): Promise<void> {
   registerKeyCommands(program);
   registerNumberCommands(program);
   registerWebhookCommands(program);
+  registerMediaCommands(program);
   registerSandboxCommand(program);
   registerSimulatorCommand(program);
   try {

@@ -4,6 +4,8 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { closeDeps, createDeps, type Deps } from '../deps.ts';
 import { type LifecycleSweep, startLifecycleSweep } from '../conversations/sweep.ts';
 import type { RunningSandbox } from '../sandbox/run-sandbox.ts';
+import { startMediaWorker } from '../media/embedded.ts';
+import type { MediaWorker } from '../media/worker.ts';
 import { servesEmbeddedWorker, startWorker } from '../outbox/embedded.ts';
 import type { OutboxWorker } from '../outbox/worker.ts';
 
@@ -11,7 +13,7 @@ const SWEEP_INTERVAL_MS = 60_000;
 
 /**
  * `switchboard serve`: migrate, listen, run the conversation lifecycle sweep (and, on the embedded
- * default, the webhook delivery worker and the sandbox); on SIGTERM/SIGINT stop accepting
+ * default, the webhook delivery worker, the media worker and the sandbox); on SIGTERM/SIGINT stop accepting
  * connections, let in-flight requests and deliveries finish, stop the sweep and the sandbox, then
  * close the database.
  */
@@ -21,7 +23,7 @@ export function registerServeCommand(program: Command): void {
     .description('run the HTTP gateway (migrates the database first)')
     .action(async () => {
       const config = loadConfig();
-      const deps = createDeps(config);
+      const deps = createDeps(config, { backgroundCheckpoints: true });
       const migrated = await migrateToLatest(deps.database);
       if (migrated.length > 0) deps.log.info({ migrated }, 'database migrated');
       // Imported here so one-shot commands do not load the HTTP stack.
@@ -31,6 +33,7 @@ export function registerServeCommand(program: Command): void {
       let sandbox: RunningSandbox | null = null;
       let sweep: LifecycleSweep | null = null;
       let worker: OutboxWorker | null = null;
+      let mediaWorker: MediaWorker | null = null;
       let startup: Promise<unknown> = Promise.resolve();
       const shutdown = async (signal: string) => {
         if (closing) return;
@@ -44,8 +47,8 @@ export function registerServeCommand(program: Command): void {
         // A signal during start-up waits for it: closing the database under it would crash.
         await startup.catch(() => undefined);
         await app.close();
-        // Deliveries in flight get what is left of the 10 s; their leases cover the rest.
-        await worker?.stop(5_000);
+        // Deliveries and downloads in flight get what is left of the 10 s; their leases cover the rest.
+        await Promise.all([worker?.stop(5_000), mediaWorker?.stop(5_000)]);
         await sweep?.stop();
         await sandbox?.close();
         await closeDeps(deps);
@@ -58,7 +61,10 @@ export function registerServeCommand(program: Command): void {
         deps.log.info({ url: config.http.publicUrl, database: deps.database.dialect }, 'switchboard listening');
         // Conversations quiet for CONVERSATION_INACTIVITY_HOURS are ended (kapso-api.md §7.4).
         sweep = startLifecycleSweep(deps, SWEEP_INTERVAL_MS);
-        if (servesEmbeddedWorker(deps)) worker = startWorker(deps);
+        if (servesEmbeddedWorker(deps)) {
+          worker = startWorker(deps);
+          mediaWorker = startMediaWorker(deps);
+        }
         sandbox = await startSandboxIfEmbedded(deps);
       })();
       await startup;

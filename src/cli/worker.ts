@@ -2,33 +2,35 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { closeDeps, createDeps } from '../deps.ts';
+import { startMediaWorker } from '../media/embedded.ts';
 import { startWorker } from '../outbox/embedded.ts';
 
 /** Requests in flight get this long to finish on SIGTERM; their leases cover anything left. */
 const DRAIN_MS = 10_000;
 
 /**
- * `switchboard worker`: a delivery worker process (design.md "Processes"). Run any number of
+ * `switchboard worker`: a delivery and media worker process (design.md "Processes"). Run any number of
  * them against one PostgreSQL database; they share the work through `skip locked` claims. On
- * SIGTERM/SIGINT a worker stops claiming, lets deliveries in flight finish, then exits.
+ * SIGTERM/SIGINT a worker stops claiming, lets deliveries and downloads in flight finish, then exits.
  */
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('deliver webhooks (run several on PostgreSQL; serve embeds one on SQLite)')
+    .description('deliver webhooks and download media (run several on PostgreSQL; serve embeds one on SQLite)')
     .action(async () => {
       // A worker's writes may be lost in a PostgreSQL crash without losing an event (at worst one
       // is delivered again): its commits need not wait for the WAL flush.
-      const deps = createDeps(loadConfig(), { relaxedCommits: true });
+      const deps = createDeps(loadConfig(), { relaxedCommits: true, backgroundCheckpoints: true });
       await migrateToLatest(deps.database);
       const worker = startWorker(deps);
-      deps.log.info({ worker: worker.workerId, database: deps.database.dialect }, 'webhook worker started');
+      const mediaWorker = startMediaWorker(deps);
+      deps.log.info({ worker: worker.workerId, mediaWorker: mediaWorker.workerId, database: deps.database.dialect }, 'webhook and media worker started');
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
         deps.log.info({ signal }, 'worker stopping: draining deliveries in flight');
-        await worker.stop(DRAIN_MS);
+        await Promise.all([worker.stop(DRAIN_MS), mediaWorker.stop(DRAIN_MS)]);
         await closeDeps(deps);
         deps.log.info('worker stopped');
       };

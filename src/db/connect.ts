@@ -3,6 +3,9 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
+import { withPreparedStatements } from './prepared-statements.ts';
+import { type SqliteCheckpointer, startSqliteCheckpointer } from './sqlite-checkpointer.ts';
+import { attachSqliteReader } from './sqlite-reader.ts';
 import type { DB } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -24,12 +27,20 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
  * `postgres://…`. A `schema` query parameter on a PostgreSQL URL selects (and creates) a schema,
  * which is how test runs and benchmarks keep to themselves.
  */
-export function connectDatabase(url: string, opts: { poolSize?: number; relaxedCommits?: boolean } = {}): Database {
-  if (url.startsWith('sqlite:')) return connectSqlite(url.slice('sqlite:'.length));
+export interface ConnectOptions {
+  poolSize?: number;
+  /** PostgreSQL: see connectPostgres. */
+  relaxedCommits?: boolean;
+  /** SQLite: checkpoint the WAL from a background thread (long-running processes). */
+  backgroundCheckpoints?: boolean;
+}
+
+export function connectDatabase(url: string, opts: ConnectOptions = {}): Database {
+  if (url.startsWith('sqlite:')) return connectSqlite(url.slice('sqlite:'.length), opts.backgroundCheckpoints ?? false);
   return connectPostgres(url, opts.poolSize ?? 10, opts.relaxedCommits ?? false);
 }
 
-function connectSqlite(file: string): Database {
+function connectSqlite(file: string, backgroundCheckpoints: boolean): Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
@@ -40,8 +51,25 @@ function connectSqlite(file: string): Database {
   // A 64 MB page cache and memory-mapped reads keep a store of millions of messages fast.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 268435456');
+  // Serving processes checkpoint off the event loop (sqlite-checkpointer.ts); short CLI commands
+  // keep SQLite's automatic checkpoints.
+  let checkpointer: SqliteCheckpointer | null = null;
+  if (backgroundCheckpoints && file !== ':memory:') {
+    sqlite.pragma('wal_autocheckpoint = 0');
+    checkpointer = startSqliteCheckpointer(file, 250, (message) => process.emitWarning(`SQLite checkpoint failed: ${message}`));
+  }
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', schema: null, close: () => db.destroy() };
+  const closeReader = file === ':memory:' ? () => undefined : attachSqliteReader(db, file);
+  return {
+    db,
+    dialect: 'sqlite',
+    schema: null,
+    close: async () => {
+      closeReader();
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 /**
@@ -86,6 +114,6 @@ function connectPostgres(url: string, poolSize: number, relaxedCommits: boolean)
     max: poolSize,
     ...(options ? { options } : {}),
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
   return { db, dialect: 'postgres', schema, close: () => db.destroy() };
 }

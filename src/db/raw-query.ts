@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely, PostgresAdapter, type Transaction } from 'kysely';
 import type { DB } from './schema.ts';
+import { sqliteReaderOf } from './sqlite-reader.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -17,5 +18,17 @@ export function rawQuery<Row>(text: string): (db: Db, parameters: readonly unkno
     const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
     const result = await db.executeQuery<Row>(CompiledQuery.raw(isPostgres ? postgres : sqlite, [...parameters]));
     return result.rows;
+  };
+}
+
+/**
+ * rawQuery for a read that needs only committed data and runs outside any transaction: on SQLite
+ * it goes to the read-only connection (sqlite-reader.ts), without waiting for the writer.
+ */
+export function rawRead<Row>(text: string): (db: Db, parameters: readonly unknown[]) => Promise<Row[]> {
+  const query = rawQuery<Row>(text);
+  return async (db, parameters) => {
+    const read = sqliteReaderOf(db);
+    return read ? read<Row>(text, parameters) : query(db, parameters);
   };
 }

@@ -262,6 +262,10 @@ export interface MediaTable {
   /** The wamid of the message carrying it; null for uploads. */
   message_id: string | null;
   meta_media_id: string | null;
+  /** Where an outbound message's media was linked from (`link`), when it had no Meta media id (migration 006). */
+  source_url: string | null;
+  /** The message type it came with (`image`, `audio`, `document`…); null for uploads (migration 006). */
+  kind: string | null;
   direction: 'inbound' | 'outbound';
   state: MediaState;
   failure_reason: string | null;

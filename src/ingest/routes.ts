@@ -44,8 +44,9 @@ export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committe
       const stored = await ingestWebhook(trx, webhook, ctx);
       await appendMetaForwards(trx, forwards, ctx.now);
       return stored;
-    });
+    }, 1 + webhook.messages.length + webhook.statuses.length);
     deps.outboxBell.ring();
+    if (webhook.messages.some((m) => m.derived.hasMedia)) deps.mediaBell.ring();
     request.log.debug({ outcome }, 'webhook stored');
     return reply.send({ success: true });
   });

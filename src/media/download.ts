@@ -1,13 +1,11 @@
-import { pipeline } from 'node:stream';
 import { type Dispatcher, request } from 'undici';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
-import { BlobIntegrityError, type BlobStore } from './blob-store.ts';
-import { SNIFF_BYTES, sniffContentType } from './content-type.ts';
+import type { BlobStore } from './blob-store.ts';
 import { classifyDownloadStatus, classifyNetworkError, type MediaFailure, permanent } from './failures.ts';
 import { maxBytesFor } from './limits.ts';
 import { fetchMetaMediaInfo, type MetaMediaInfo } from './meta-media.ts';
-import { MediaSizeError, SizeLimitStream } from './size-limit.ts';
+import { storeResponseBody } from './store-body.ts';
 
 /** A downloaded and stored file: what markMediaStored records. */
 export interface MediaDownloaded {
@@ -91,31 +89,11 @@ async function fetchIntoStore(
     await response.body.dump();
     return classifyDownloadStatus(response.statusCode);
   }
-  const bounds = new SizeLimitStream(limits.maxBytes, info.byteSize, SNIFF_BYTES);
-  // A body that breaks the bounds is destroyed here, which closes the connection: the rest of
-  // an oversize file is never read.
-  pipeline(response.body, bounds, () => undefined);
   try {
-    const blob = await store.put(bounds, info.sha256 !== undefined ? { sha256: info.sha256 } : {});
-    const contentType = await sniffContentType(bounds.head, info.mimeType);
-    return { ok: true, key: blob.key, sha256: blob.sha256, byteSize: blob.byteSize, contentType, mimeType: info.mimeType };
-  } catch (err) {
-    return classifyStoreFailure(err);
+    return await storeResponseBody(response.body, { mimeType: info.mimeType, sha256: info.sha256, byteSize: info.byteSize, maxBytes: limits.maxBytes }, store);
   } finally {
     response.body.destroy();
   }
-}
-
-/** Why streaming into the store failed: integrity (refetch once, then give up), network, or unknown (thrown). */
-function classifyStoreFailure(err: unknown): MediaFailure {
-  if (err instanceof BlobIntegrityError) return { ...permanent(`SHA-256 mismatch: Meta announced ${err.expected}, the bytes hash to ${err.actual}`), refetch: true };
-  if (err instanceof MediaSizeError) {
-    if (err.code === 'MEDIA_TOO_LARGE') return permanent(`download cut off past the ${err.limitBytes}-byte limit`);
-    return { ...permanent(`download size is not the ${err.limitBytes} bytes announced`), refetch: true };
-  }
-  const network = classifyNetworkError(err);
-  if (network) return network;
-  throw err;
 }
 
 function withoutRefetch(failure: MediaFailure): Omit<MediaFailure, 'refetch'> {

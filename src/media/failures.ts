@@ -47,6 +47,17 @@ export function classifyDownloadStatus(status: number): MediaFailure {
   return permanent(what);
 }
 
+/**
+ * A failed GET of an outbound message's `link`: the sender's server is asked directly, so only
+ * its "not now" answers (408, 425, 429, 5xx) are worth another attempt; a missing or refused
+ * file stays missing.
+ */
+export function classifyLinkStatus(status: number): MediaFailure {
+  const what = `link answered ${status}`;
+  if (status === 408 || status === 425 || status === 429 || status >= 500) return transient(what);
+  return permanent(what);
+}
+
 /** Error codes of undici and Node that mean the network or the peer failed, not the request. */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',

@@ -49,3 +49,8 @@ export function maxBytesFor(mimeType: string | null | undefined): number {
   const base = mimeType ? baseMimeType(mimeType) : '';
   return rules.find((r) => r.types.includes(base))?.maxBytes ?? MAX_MEDIA_BYTES;
 }
+
+/** The largest file of a WhatsApp media kind: what a file fetched from a `link` is held to. */
+export function maxBytesForKind(kind: string): number {
+  return rules.find((r) => r.kind === kind)?.maxBytes ?? MAX_MEDIA_BYTES;
+}

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, MediaRow } from '../db/schema.ts';
+import { newMediaId } from './media-id.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -11,6 +11,10 @@ export interface MediaJob {
   /** The wamid of the message; null for an upload. */
   messageId: string | null;
   metaMediaId: string | null;
+  /** The `link` an outbound message named instead of a media id. */
+  sourceUrl?: string | null;
+  /** The message type (`image`, `audio`, `document`…); null for uploads. */
+  kind?: string | null;
   direction: 'inbound' | 'outbound';
   /** As Meta announced it (the webhook's `mime_type`). */
   mimeType: string | null;
@@ -34,6 +38,13 @@ export interface StoredMedia {
   sha256: string;
   byteSize: number;
   contentType: string;
+  /** The type announced by whoever served the file, when the row did not know it yet (outbound). */
+  mimeType?: string;
+}
+
+/** Narrows a worker's update to the rows it still holds the lease of. */
+export interface LeaseHolder {
+  lockedBy?: string;
 }
 
 /**
@@ -41,7 +52,7 @@ export interface StoredMedia {
  * has one (a duplicate webhook): (phone_number_id, message_id) is unique.
  */
 export async function insertMediaJob(db: Db, job: MediaJob, now: number): Promise<string | undefined> {
-  const id = randomUUID();
+  const id = newMediaId();
   const inserted = await db
     .insertInto('media')
     .values({
@@ -50,6 +61,8 @@ export async function insertMediaJob(db: Db, job: MediaJob, now: number): Promis
       phone_number_id: job.phoneNumberId,
       message_id: job.messageId,
       meta_media_id: job.metaMediaId,
+      source_url: job.sourceUrl ?? null,
+      kind: job.kind ?? null,
       direction: job.direction,
       state: 'pending',
       failure_reason: null,
@@ -66,6 +79,43 @@ export async function insertMediaJob(db: Db, job: MediaJob, now: number): Promis
       updated_at: now,
       stored_at: null,
     })
+    .onConflict((oc) => oc.columns(['phone_number_id', 'message_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted?.id;
+}
+
+/**
+ * Queues the media of a message, due at once, in the message's transaction: one statement that
+ * takes the project from the phone number row (ingest does not carry it). Returns its new id, or
+ * undefined when the message already has one or the number is unknown.
+ */
+export async function insertMessageMediaJob(db: Db, job: Omit<MediaJob, 'projectId'> & { messageId: string }, now: number): Promise<string | undefined> {
+  const id = newMediaId();
+  const inserted = await db
+    .insertInto('media')
+    .columns(['id', 'project_id', 'phone_number_id', 'message_id', 'meta_media_id', 'source_url', 'kind', 'direction', 'state', 'mime_type', 'filename', 'next_attempt_at', 'created_at', 'updated_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('phone_numbers')
+        .select([
+          eb.val(id).as('id'),
+          'project_id',
+          eb.val(job.phoneNumberId).as('phone_number_id'),
+          eb.val(job.messageId).as('message_id'),
+          eb.val(job.metaMediaId).as('meta_media_id'),
+          eb.val(job.sourceUrl ?? null).as('source_url'),
+          eb.val(job.kind ?? null).as('kind'),
+          eb.val(job.direction).as('direction'),
+          eb.val('pending').as('state'),
+          eb.val(job.mimeType).as('mime_type'),
+          eb.val(job.filename).as('filename'),
+          eb.val(now).as('next_attempt_at'),
+          eb.val(now).as('created_at'),
+          eb.val(now).as('updated_at'),
+        ])
+        .where('id', '=', job.phoneNumberId),
+    )
     .onConflict((oc) => oc.columns(['phone_number_id', 'message_id']).doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -97,11 +147,18 @@ export async function findMediaByMessage(db: Db, phoneNumberId: string, messageI
   return db.selectFrom('media').selectAll().where('phone_number_id', '=', phoneNumberId).where('message_id', '=', messageId).executeTakeFirst();
 }
 
+/** The media rows of some messages of one number, whatever their state: one query for a page of messages. */
+export async function findMediaOfMessages(db: Db, phoneNumberId: string, messageIds: readonly string[]): Promise<MediaRow[]> {
+  if (messageIds.length === 0) return [];
+  return db.selectFrom('media').selectAll().where('phone_number_id', '=', phoneNumberId).where('message_id', 'in', messageIds).execute();
+}
+
 /** Records a finished download: the row becomes servable and leaves the work queue. */
-export async function markMediaStored(db: Db, id: string, stored: StoredMedia, now: number): Promise<void> {
+export async function markMediaStored(db: Db, id: string, stored: StoredMedia, now: number, lease: LeaseHolder = {}): Promise<void> {
   await db
     .updateTable('media')
     .set({
+      ...(stored.mimeType !== undefined ? { mime_type: stored.mimeType } : {}),
       state: 'stored',
       storage_key: stored.storageKey,
       sha256: stored.sha256,
@@ -114,23 +171,26 @@ export async function markMediaStored(db: Db, id: string, stored: StoredMedia, n
       stored_at: now,
     })
     .where('id', '=', id)
+    .$if(lease.lockedBy !== undefined, (qb) => qb.where('locked_by', '=', lease.lockedBy as string))
     .execute();
 }
 
 /** Gives up on a file for good (gone at Meta, too large, corrupt), keeping why. */
-export async function markMediaFailed(db: Db, id: string, reason: string, now: number): Promise<void> {
+export async function markMediaFailed(db: Db, id: string, reason: string, now: number, lease: LeaseHolder = {}): Promise<void> {
   await db
     .updateTable('media')
     .set({ state: 'failed', failure_reason: reason, locked_by: null, locked_until: null, updated_at: now })
     .where('id', '=', id)
+    .$if(lease.lockedBy !== undefined, (qb) => qb.where('locked_by', '=', lease.lockedBy as string))
     .execute();
 }
 
 /** Puts a file back in the queue after a transient failure, due at `nextAttemptAt`. */
-export async function scheduleMediaRetry(db: Db, id: string, reason: string, nextAttemptAt: number, now: number): Promise<void> {
+export async function scheduleMediaRetry(db: Db, id: string, reason: string, nextAttemptAt: number, now: number, lease: LeaseHolder = {}): Promise<void> {
   await db
     .updateTable('media')
     .set({ state: 'pending', failure_reason: reason, next_attempt_at: nextAttemptAt, locked_by: null, locked_until: null, updated_at: now })
     .where('id', '=', id)
+    .$if(lease.lockedBy !== undefined, (qb) => qb.where('locked_by', '=', lease.lockedBy as string))
     .execute();
 }

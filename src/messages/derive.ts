@@ -3,20 +3,12 @@
  * object when it is stored. Pure, and total: Meta adds types and fields over time (§1.5), so
  * any shape yields a result and nothing here throws.
  */
+import { MEDIA_LABELS as mediaLabels } from './media-content.ts';
 import type { DerivedMessageFields } from './records.ts';
 
 type Fields = Record<string, unknown>;
 /** What one type contributes; hasMedia and the context/referral hints are added for every type. */
 type TypeFields = Omit<DerivedMessageFields, 'hasMedia'>;
-
-const mediaLabels: Record<string, string> = {
-  image: 'Image attached',
-  video: 'Video attached',
-  document: 'Document attached',
-  sticker: 'Sticker attached',
-  // Kapso brackets the audio marker; the inbox strips these prefixes before display (§2.3).
-  audio: '[Audio attached]',
-};
 
 const deriveByType: Record<string, (message: Fields) => TypeFields> = {
   text: (message) => {
@@ -71,7 +63,8 @@ function deriveMedia(message: Fields): TypeFields {
   const caption = str(media.caption);
   const filename = str(media.filename);
   const mimeType = str(media.mime_type);
-  // Size and stored URL are unknown until the blob is fetched, so §2.3's `Size:` and ` URL:` parts are left out.
+  // Size and stored URL are unknown until the file is downloaded: present.ts renders §2.3's full
+  // form (`Size:`, ` URL:`) once it is stored, and this one until then.
   const content = [caption, mediaLabels[type], filename && `(${filename})`, mimeType && `[Type: ${mimeType}]`];
   const messageTypeData = {
     ...pick(media, ['caption', 'filename', 'mime_type', 'sha256', 'voice', 'animated', 'link']),

@@ -1,6 +1,8 @@
 import { readJson } from '../db/json.ts';
 import type { MessageRow, StatusRow } from '../db/schema.ts';
 import { type FieldSelection, type KapsoSelection, wantsKapsoField } from '../http/fields.ts';
+import type { MessageMedia } from '../media/present-media.ts';
+import { storedMediaContent } from './media-content.ts';
 
 /** The `kapso_data` column as the ingest and send paths write it. */
 interface KapsoData {
@@ -20,18 +22,22 @@ const COLUMN_KEYS: ReadonlySet<string> = new Set(['id', 'timestamp', 'type', 'fr
 // §6.1.4 outbound example shows neither.
 const SEND_ENVELOPE_KEYS: ReadonlySet<string> = new Set(['messaging_product', 'recipient_type']);
 
-/** Renders a stored message as the §6.1.4 object: the Meta message, then `kapso` per `fields`. */
+/**
+ * Renders a stored message as the §6.1.4 object: the Meta message, then `kapso` per `fields`.
+ * `media` is the message's media file, when it has one and the caller loaded it.
+ */
 export function presentMessage(
   row: MessageRow,
   statuses: readonly StatusRow[],
   selection: FieldSelection,
+  media?: MessageMedia,
 ): Record<string, unknown> {
   const { metaFields } = selection;
   // `id` always survives projection: without it a client cannot tell the objects apart.
   const meta = metaEntries(row).filter(([key]) => metaFields === null || key === 'id' || metaFields.has(key));
   // §2.1: `kapso()` means the pure Meta shape, with no `kapso` key at all.
   if (selection.kapso.kind === 'none') return Object.fromEntries(meta);
-  return Object.fromEntries([...meta, ['kapso', presentKapso(row, statuses, selection.kapso)]]);
+  return Object.fromEntries([...meta, ['kapso', presentKapso(row, statuses, selection.kapso, media)]]);
 }
 
 /**
@@ -57,8 +63,10 @@ function metaEntries(row: MessageRow): Entry[] {
 }
 
 /** The `kapso` block in §6.1.4's key order, limited to the selected keys that apply. */
-function presentKapso(row: MessageRow, statuses: readonly StatusRow[], selection: KapsoSelection): Record<string, unknown> {
+function presentKapso(row: MessageRow, statuses: readonly StatusRow[], selection: KapsoSelection, media: MessageMedia | undefined): Record<string, unknown> {
   const data = asObject(readJson(row.kapso_data)) as KapsoData;
+  const typeData = asObject(data.message_type_data);
+  const file = media?.state === 'stored' ? storedFile(media) : undefined;
   const entries: Entry[] = [
     ['direction', row.direction],
     ['status', row.status],
@@ -68,11 +76,13 @@ function presentKapso(row: MessageRow, statuses: readonly StatusRow[], selection
     ['phone_number', row.direction === 'inbound' ? row.from_id : row.to_id],
     ['phone_number_id', row.phone_number_id],
     ['has_media', Number(row.has_media) !== 0],
-    // media_url and media_data: no blob store yet, and §2.1 lets inapplicable keys be omitted.
+    // Only once the file is stored: §2.1 lets inapplicable keys be omitted.
+    ['media_url', file?.url],
+    ['media_data', file && media ? { url: file.url, filename: file.filename, content_type: file.contentType, byte_size: file.byteSize, id: media.id } : undefined],
     ['whatsapp_conversation_id', row.conversation_id],
     ['contact_name', row.contact_name],
-    ['message_type_data', asObject(data.message_type_data)],
-    ['content', row.content],
+    ['message_type_data', media && !file ? { ...typeData, ...mediaStatus(media) } : typeData],
+    ['content', file ? storedMediaContent(row.type, typeof typeData.caption === 'string' ? typeData.caption : undefined, file) : row.content],
     ['flow_response', data.flow_response],
     ['flow_token', data.flow_token],
     ['flow_name', data.flow_name],
@@ -82,6 +92,17 @@ function presentKapso(row: MessageRow, statuses: readonly StatusRow[], selection
     // transcript: no speech-to-text yet.
   ];
   return Object.fromEntries(entries.filter((entry) => isPresent(entry) && wantsKapsoField(selection, entry[0])));
+}
+
+/** The parts of a stored file the `kapso` keys show. */
+function storedFile(media: MessageMedia) {
+  if (media.url === null || media.contentType === null || media.byteSize === null) return undefined;
+  return { url: media.url, filename: media.filename, contentType: media.contentType, byteSize: media.byteSize };
+}
+
+/** Why a media message has no `media_url` yet: still downloading, or failed (and why). */
+function mediaStatus(media: MessageMedia): Record<string, unknown> {
+  return { media_status: media.state, ...(media.failureReason !== null ? { media_error: media.failureReason } : {}) };
 }
 
 /**

@@ -9,6 +9,7 @@ import { parseFields, wantsKapsoField } from '../http/fields.ts';
 import { requirePhoneNumber } from '../http/graph-scope.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
 import { assemblePage, buildPaging, pageUrl } from './list-page.ts';
+import { loadMessageMedia } from './load-media.ts';
 import { presentMessage } from './present.ts';
 import { listMessagesSchema } from './schemas.ts';
 import { findMessage, listMessages, listStatuses, listStatusesOfMessages, type MessageKey } from './store.ts';
@@ -38,7 +39,8 @@ export async function messageRoutes(app: FastifyInstance, deps: Deps & { tenants
     if (!row) throw errors.notFound('message', messageId);
     // The history costs a query; read it only when the caller asked for `kapso.statuses`.
     const statuses = wantsKapsoField(selection.kapso, 'statuses') ? await listStatuses(db, phoneNumberId, messageId) : [];
-    return presentMessage(row, statuses, selection);
+    const media = await loadMessageMedia(db, deps.mediaUrls, deps.clock.now(), selection, phoneNumberId, [row]);
+    return presentMessage(row, statuses, selection, media.get(row.id));
   });
 
   r.get('/:version/:phoneNumberId/messages', { schema: listMessagesSchema }, async (request) => {
@@ -54,8 +56,9 @@ export async function messageRoutes(app: FastifyInstance, deps: Deps & { tenants
     // One query for the whole page, and only when `kapso.statuses` was asked for.
     const wantsStatuses = wantsKapsoField(selection.kapso, 'statuses');
     const statuses = groupByMessage(wantsStatuses ? await listStatusesOfMessages(db, phoneNumberId, page.rows.map((m) => m.id)) : []);
+    const media = await loadMessageMedia(db, deps.mediaUrls, deps.clock.now(), selection, phoneNumberId, page.rows);
     return {
-      data: page.rows.map((m) => presentMessage(m, statuses.get(m.id) ?? [], selection)),
+      data: page.rows.map((m) => presentMessage(m, statuses.get(m.id) ?? [], selection, media.get(m.id))),
       paging: buildPaging(
         page,
         (m) => cursors.encode(binding, [m.timestamp, m.seq]),

@@ -4,6 +4,7 @@ import { decideConversation } from '../conversations/lifecycle.ts';
 import { endConversation, findLatestConversation, openConversation, recordConversationMessage } from '../conversations/store.ts';
 import { writeJson } from '../db/json.ts';
 import type { DB } from '../db/schema.ts';
+import { queueMessageMedia } from '../media/queue-message-media.ts';
 import { messageEventForStatus } from '../outbox/event-types.ts';
 import { appendEvent } from '../outbox/events.ts';
 import type { DerivedMessageFields } from './records.ts';
@@ -39,9 +40,10 @@ export interface StoreContext {
  * Stores a message once per (number, wamid) with everything that hangs off it, inside the
  * caller's transaction: the contact (created, or its profile name refreshed), the conversation
  * (joined, or opened when the last one ended or went quiet), the message (with any status that
- * beat it here applied) and the conversation's counters and summary, and the outbox events these
- * changes cause (kapso-api.md §8.2): conversation ended and created, message received, and the
- * sent/delivered/read/failed steps of early statuses. Returns the conversation id, or null when
+ * beat it here applied) and the conversation's counters and summary, the download of its media
+ * file (queued, never awaited), and the outbox events these changes cause (kapso-api.md §8.2):
+ * conversation ended and created, message received, and the sent/delivered/read/failed steps of
+ * early statuses. Returns the conversation id, or null when
  * the message was already stored (a retry or duplicate changes nothing).
  */
 export async function storeConversationMessage(trx: Transaction<DB>, m: ConversationMessage, ctx: StoreContext): Promise<string | null> {
@@ -75,6 +77,7 @@ export async function storeConversationMessage(trx: Transaction<DB>, m: Conversa
     updated_at: ctx.now,
   });
   if (!recorded.inserted) return null;
+  if (m.derived.hasMedia) await queueMessageMedia(trx, m, ctx.now);
   await recordConversationMessage(trx, conversationId, {
     id: m.id,
     type: m.type,

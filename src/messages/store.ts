@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, MessageRow, NewMessage, StatusRow } from '../db/schema.ts';
 import type { KeysetWindow } from './list-page.ts';
-import { rawQuery } from '../db/raw-query.ts';
+import { rawQuery, rawRead } from '../db/raw-query.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -36,8 +36,8 @@ const insertMessageRow = rawQuery<{ seq: number }>(
 export async function findMessage(db: Db, projectId: string, phoneNumberId: string, id: string): Promise<MessageRow | undefined> {
   return (await selectProjectMessage(db, [projectId, phoneNumberId, id]))[0];
 }
-// The GET-by-id hot path: precompiled SQL (db/raw-query.ts).
-const selectProjectMessage = rawQuery<MessageRow>(
+// The GET-by-id hot path: precompiled SQL, on SQLite's read-only connection (db/raw-query.ts).
+const selectProjectMessage = rawRead<MessageRow>(
   `select messages.* from messages
    inner join phone_numbers on phone_numbers.id = messages.phone_number_id
    where phone_numbers.project_id = ? and messages.phone_number_id = ? and messages.id = ?`,

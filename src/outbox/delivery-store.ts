@@ -44,10 +44,14 @@ export function claimDueDeliveriesQuery(db: Db, o: ClaimOptions) {
     .orderBy('d.next_attempt_at')
     .orderBy('d.seq')
     .limit(o.limit);
+  // A MATERIALIZED CTE, evaluated once: as a plain `in (subquery)`, PostgreSQL may run the
+  // limited, skip-locked subquery again for every outer row, each time past the rows already
+  // claimed, and so claim every due row whatever the limit.
   return db
+    .with((cte) => cte('due').materialized(), () => forClaim(db, due))
     .updateTable('deliveries')
     .set({ locked_by: o.workerId, locked_until: o.now + o.leaseMs, next_attempt_at: o.now + o.leaseMs })
-    .where('seq', 'in', forClaim(db, due))
+    .where('seq', 'in', (eb) => eb.selectFrom('due').select('due.seq'))
     .where('status', '=', sql.lit('pending'))
     .where('next_attempt_at', '<=', o.now)
     .returningAll();
@@ -211,9 +215,10 @@ export async function claimBufferedSiblings(db: Db, anchor: DeliveryRow, o: Clai
     .orderBy('seq')
     .limit(o.limit);
   return db
+    .with((cte) => cte('waiting').materialized(), () => forClaim(db, waiting))
     .updateTable('deliveries')
     .set({ locked_by: o.workerId, locked_until: o.now + o.leaseMs, next_attempt_at: o.now + o.leaseMs })
-    .where('seq', 'in', forClaim(db, waiting))
+    .where('seq', 'in', (eb) => eb.selectFrom('waiting').select('waiting.seq'))
     .returningAll()
     .execute();
 }

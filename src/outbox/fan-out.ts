@@ -15,7 +15,7 @@ import { findBusyLanes, HELD_FOR_SUBSCRIPTION, laneKey, ORDERING_WAIT_MS, releas
 import { isBuffered, isOrdered, matchSubscriptions } from './match-subscriptions.ts';
 import { type EventToRender, renderEvents, type RenderedEvent } from './render-event.ts';
 
-type FanOutDeps = Pick<Deps, 'database' | 'clock' | 'config'>;
+type FanOutDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'mediaUrls'>;
 
 /**
  * Turns the oldest undispatched outbox events into deliveries, one per matching subscription, in
@@ -40,7 +40,7 @@ export async function fanOutEvents(deps: FanOutDeps, limit = 500): Promise<numbe
       // Most events have no subscriber: they are marked dispatched without being rendered.
       if (projectId && targets.length > 0) wanted.push({ event, projectId, targets });
     }
-    const rendered = await renderEvents(trx, wanted);
+    const rendered = await renderEvents(trx, wanted, { signer: deps.mediaUrls, nowMs: now });
     const deliveries: NewDelivery[] = [];
     const bodies: Array<{ event_id: string; body: string }> = [];
     for (const { event, projectId, targets } of wanted) {

@@ -2,6 +2,9 @@ import type { Transaction } from 'kysely';
 import { readJson } from '../db/json.ts';
 import type { DB, EventRow, MessageRow, StatusRow } from '../db/schema.ts';
 import { type ConversationView, findConversationsByIds } from '../conversations/store.ts';
+import { type MessageMedia, messageMediaOf } from '../media/present-media.ts';
+import type { MediaUrlSigner } from '../media/signed-url.ts';
+import { findMediaOfMessages } from '../media/store.ts';
 import { findMessagesOfNumber, listStatusesOfMessages } from '../messages/store.ts';
 import { findLastMessageOfConversation } from './event-store.ts';
 import { renderConversationEvent, renderInactiveEvent, renderMessageEvent, renderPhoneNumberEvent } from './render-payload.ts';
@@ -25,11 +28,12 @@ export interface EventToRender {
  * whose source is gone (a project deleted its data meanwhile) is left out. Bodies given whole
  * in the event (raw Meta forwards, test events) are sent as they are.
  */
-export async function renderEvents(trx: Transaction<DB>, batch: readonly EventToRender[]): Promise<Map<string, RenderedEvent>> {
+export async function renderEvents(trx: Transaction<DB>, batch: readonly EventToRender[], urls: MediaUrls): Promise<Map<string, RenderedEvent>> {
   const rendered = new Map<string, RenderedEvent>();
   const messages = await loadMessages(trx, batch);
   const conversations = await loadConversations(trx, batch, messages);
   const statuses = await loadStatuses(trx, batch);
+  const media = await loadMedia(trx, messages, urls);
   for (const { event, projectId } of batch) {
     const data = readJson<{ body?: unknown }>(event.data);
     if (typeof data.body === 'string') {
@@ -41,7 +45,8 @@ export async function renderEvents(trx: Transaction<DB>, batch: readonly EventTo
       const conversation = message ? conversations.get(message.conversation_id) : undefined;
       if (!message || !conversation) continue;
       const history = statuses.get(messageKey(message.phone_number_id, message.id)) ?? [];
-      rendered.set(event.id, { body: renderMessageEvent(event, message, history, conversation), conversationId: conversation.id });
+      const file = media.get(messageKey(message.phone_number_id, message.id));
+      rendered.set(event.id, { body: renderMessageEvent(event, message, history, conversation, file), conversationId: conversation.id });
     } else if (event.type === 'whatsapp.conversation.inactive') {
       const conversation = event.conversation_id ? conversations.get(event.conversation_id) : undefined;
       if (!conversation) continue;
@@ -55,6 +60,12 @@ export async function renderEvents(trx: Transaction<DB>, batch: readonly EventTo
     }
   }
   return rendered;
+}
+
+/** How media URLs in webhook bodies are signed: the gateway's signer, at rendering time. */
+export interface MediaUrls {
+  signer: MediaUrlSigner;
+  nowMs: number;
 }
 
 const messageKey = (phoneNumberId: string | null, id: string | null) => `${phoneNumberId}\n${id}`;
@@ -92,6 +103,19 @@ async function loadStatuses(trx: Transaction<DB>, batch: readonly EventToRender[
       const key = messageKey(row.phone_number_id, row.message_id);
       found.set(key, [...(found.get(key) ?? []), row]);
     }
+  }
+  return found;
+}
+
+/** The media files of the batch's media messages, one query per number. */
+async function loadMedia(trx: Transaction<DB>, messages: Map<string, MessageRow>, urls: MediaUrls): Promise<Map<string, MessageMedia>> {
+  const idsByNumber = new Map<string, string[]>();
+  for (const m of messages.values()) {
+    if (Number(m.has_media) !== 0) idsByNumber.set(m.phone_number_id, [...(idsByNumber.get(m.phone_number_id) ?? []), m.id]);
+  }
+  const found = new Map<string, MessageMedia>();
+  for (const [phoneNumberId, ids] of idsByNumber) {
+    for (const row of await findMediaOfMessages(trx, phoneNumberId, ids)) found.set(messageKey(row.phone_number_id, row.message_id), messageMediaOf(row, urls.signer, urls.nowMs));
   }
   return found;
 }

@@ -3,6 +3,7 @@ import type { EventRow, MessageRow, StatusRow } from '../db/schema.ts';
 import type { ConversationView } from '../conversations/store.ts';
 import { presentConversation } from '../conversations/present.ts';
 import type { FieldSelection } from '../http/fields.ts';
+import type { MessageMedia } from '../media/present-media.ts';
 import { formatInstant } from '../messages/instants.ts';
 import { presentMessage } from '../messages/present.ts';
 
@@ -47,15 +48,17 @@ interface EventData {
 /**
  * A message event: the message as it was when the event happened (its status is the event's, and
  * its status history stops at the event), its conversation, and whether the message opened it.
+ * Its media file shows as it is at rendering: `media_url` once stored, else its state in
+ * `message_type_data` (a message is usually rendered before its file is downloaded).
  */
-export function renderMessageEvent(event: EventRow, message: MessageRow, statuses: readonly StatusRow[], conversation: ConversationView): string {
+export function renderMessageEvent(event: EventRow, message: MessageRow, statuses: readonly StatusRow[], conversation: ConversationView, media?: MessageMedia): string {
   const data = readJson<EventData>(event.data);
   const status = data.status ?? message.status;
   // The history as of the event: statuses up to the one that fired it, by Meta's timestamps.
   const until = data.status_timestamp;
   const history = until === undefined ? statuses : statuses.filter((s) => Number(s.timestamp) <= until);
   return JSON.stringify({
-    message: presentMessage({ ...message, status }, history, WEBHOOK_MESSAGE_FIELDS),
+    message: presentMessage({ ...message, status }, history, WEBHOOK_MESSAGE_FIELDS, media),
     conversation: presentConversation(conversation, CONVERSATION_FIELDS),
     is_new_conversation: data.is_new_conversation ?? false,
     phone_number_id: event.phone_number_id,

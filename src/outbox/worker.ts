@@ -10,7 +10,7 @@ import { announceInactiveConversations } from './inactivity.ts';
 import { AttemptRecorder } from './attempt-recorder.ts';
 import { sendRequest } from './send-request.ts';
 
-export type WorkerDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'cipher' | 'log'>;
+export type WorkerDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'cipher' | 'log' | 'mediaUrls'>;
 
 export interface OutboxWorkerOptions {
   /** Requests in flight at once. */

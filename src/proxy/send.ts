@@ -6,7 +6,7 @@ import { storeConversationMessage } from '../messages/store-conversation-message
 import type { ProxyAnswer } from './answer.ts';
 import { type MarkReadBody, type SendBody, sendResponseSchema } from './schemas.ts';
 
-type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell'>;
+type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell'>;
 
 /** The Graph origin a number talks to: its own (the sandbox's simulator) or META_GRAPH_URL. */
 export function graphOriginOf(deps: Pick<Deps, 'config'>, number: PhoneNumberRow): string {
@@ -39,6 +39,7 @@ export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, versio
   const type = body.type ?? 'text';
   const { messaging_product: _product, recipient_type: _recipient, ...payload } = { ...body, type } as Record<string, unknown>;
   const now = deps.clock.now();
+  const derived = deriveMessageFields(payload);
   await deps.database.db.transaction().execute((trx) =>
     storeConversationMessage(
       trx,
@@ -53,12 +54,14 @@ export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, versio
         status: 'pending',
         processingStatus: 'completed',
         payload,
-        derived: deriveMessageFields(payload),
+        derived,
       },
       { now, inactivityMs: deps.config.conversations.inactivityMs },
     ),
   );
   deps.outboxBell.ring();
+  // Sent media is mirrored like received media (kapso-api.md §6.1.1, item 6), queued with the message.
+  if (derived.hasMedia) deps.mediaBell.ring();
   return answer;
 }
 

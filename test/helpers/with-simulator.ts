@@ -17,16 +17,18 @@ export interface GatewayAndSimulator {
 
 /**
  * A listening gateway whose Graph API is a listening simulator, whose webhooks come back to the
- * gateway: the whole loop over HTTP, as production runs it with Meta.
+ * gateway: the whole loop over HTTP, as production runs it with Meta. Tests that run workers ask
+ * for an `isolated` database (see startGateway).
  */
 export async function startGatewayWithSimulator(
   dialect: TestDialect,
   simOptions: SimulatorOptions = {},
   env: Record<string, string> = {},
+  opts: { isolated?: boolean } = {},
 ): Promise<GatewayAndSimulator> {
   const sim = await buildSimulator({ statusDelaysMs: { sent: 0, delivered: 0, read: 0 }, ...simOptions });
   const simulatorUrl = await sim.app.listen({ port: 0, host: '127.0.0.1' });
-  const gw = await startGateway(dialect, { META_GRAPH_URL: simulatorUrl, ...env });
+  const gw = await startGateway(dialect, { META_GRAPH_URL: simulatorUrl, ...env }, opts);
   const gatewayUrl = await gw.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     gw,

@@ -14,7 +14,7 @@ import type { BlobStore } from '../../src/media/blob-store.ts';
 import { FileBlobStore } from '../../src/media/file-blob-store.ts';
 import { S3BlobStore } from '../../src/media/s3-blob-store.ts';
 import { insertMediaJob, markMediaStored } from '../../src/media/store.ts';
-import { databaseUrlFor, type TestDialect } from '../helpers/dialects.ts';
+import { databaseUrlFor, isolatedDatabaseUrlFor, type TestDialect } from '../helpers/dialects.ts';
 import type { TestNumber, TestProject } from '../helpers/factories.ts';
 import { createTestClock, type TestGateway } from '../helpers/harness.ts';
 
@@ -92,10 +92,13 @@ export function newStore(kind: StoreKind, s3: TestS3 | undefined): TestStore {
   };
 }
 
-/** Like harness.startGateway, with the blob store of the test. */
-export async function startMediaGateway(dialect: TestDialect, blobs: BlobStore, env: Record<string, string> = {}): Promise<TestGateway> {
+/**
+ * Like harness.startGateway, with the blob store of the test. Tests that run media workers ask
+ * for an `isolated` database: a worker claims the downloads of every project in its database.
+ */
+export async function startMediaGateway(dialect: TestDialect, blobs: BlobStore, env: Record<string, string> = {}, opts: { isolated?: boolean } = {}): Promise<TestGateway> {
   const config = loadConfig({
-    DATABASE_URL: databaseUrlFor(dialect, 'media'),
+    DATABASE_URL: opts.isolated ? isolatedDatabaseUrlFor(dialect, 'media') : databaseUrlFor(dialect, 'media'),
     SWITCHBOARD_SECRET: 'test-secret-do-not-use',
     LOG_LEVEL: 'silent',
     PUBLIC_URL: 'https://gw.example.test',

@@ -8,9 +8,9 @@ import { compilerFor } from '../helpers/sql-compiler.ts';
  * rows; SQLite, with one writer, has no such clause. Both re-check that the row is still due.
  */
 const expected = (lock: string) =>
-  'update "deliveries" set "locked_by" = ?, "locked_until" = ?, "next_attempt_at" = ? where "seq" in (' +
-  'select "d"."seq" from "deliveries" as "d" where "d"."status" = \'pending\' and "d"."next_attempt_at" <= ? ' +
+  'with "due" as materialized (select "d"."seq" from "deliveries" as "d" where "d"."status" = \'pending\' and "d"."next_attempt_at" <= ? ' +
   `order by "d"."next_attempt_at", "d"."seq" limit ?${lock}) ` +
+  'update "deliveries" set "locked_by" = ?, "locked_until" = ?, "next_attempt_at" = ? where "seq" in (select "due"."seq" from "due") ' +
   'and "status" = \'pending\' and "next_attempt_at" <= ? returning *';
 
 describe.each<[TestDialect, string]>([
@@ -22,6 +22,6 @@ describe.each<[TestDialect, string]>([
     let n = 0;
     const want = dialect === 'postgres' ? expected(lock).replace(/\?/g, () => `$${++n}`) : expected(lock);
     expect(sql).toBe(want);
-    expect(parameters).toEqual(['w1', 115_000, 115_000, 100_000, 32, 100_000]);
+    expect(parameters).toEqual([100_000, 32, 'w1', 115_000, 115_000, 100_000]);
   });
 });

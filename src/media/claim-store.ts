@@ -1,0 +1,81 @@
+import { type Kysely, type Transaction, sql } from 'kysely';
+import { forClaim } from '../db/dialect.ts';
+import type { DB, MediaRow } from '../db/schema.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export interface MediaClaimOptions {
+  workerId: string;
+  now: number;
+  leaseMs: number;
+  limit: number;
+}
+
+/**
+ * Claims up to `limit` due downloads under a lease (style.md rule 12), the way deliveries are
+ * claimed (outbox/delivery-store.ts): one range scan of the `media_due` partial index, oldest
+ * first. Claiming counts the attempt and moves `next_attempt_at` to the end of the lease, so a
+ * leased row leaves the due range and a dead worker's row comes back into it by itself when the
+ * lease runs out. PostgreSQL workers skip each other's locked rows; the due condition is checked
+ * again on the row updated, so no download is claimed twice.
+ *
+ * The due rows are chosen in a MATERIALIZED CTE, evaluated once. As an `IN (subquery)`,
+ * PostgreSQL may plan a nested-loop semi join that re-runs the `LIMIT … FOR UPDATE SKIP LOCKED`
+ * subquery for every outer row; each run then skips the rows this statement already updated and
+ * returns the next ones, so the claim takes every due row whatever the limit (seen on a small
+ * table: LIMIT 3 claimed 6).
+ */
+export function claimDueMediaQuery(db: Db, o: MediaClaimOptions) {
+  const due = db
+    .selectFrom('media as m')
+    .select('m.id')
+    .where('m.state', '=', sql.lit('pending'))
+    .where('m.next_attempt_at', '<=', o.now)
+    .orderBy('m.next_attempt_at')
+    .orderBy('m.id')
+    .limit(o.limit);
+  return db
+    .with((cte) => cte('due').materialized(), () => forClaim(db, due))
+    .updateTable('media')
+    .set((eb) => ({ locked_by: o.workerId, locked_until: o.now + o.leaseMs, next_attempt_at: o.now + o.leaseMs, attempts: eb('attempts', '+', 1) }))
+    .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
+    .where('state', '=', sql.lit('pending'))
+    .where('next_attempt_at', '<=', o.now)
+    .returningAll();
+}
+
+/** Runs claimDueMediaQuery. */
+export async function claimDueMedia(db: Db, o: MediaClaimOptions): Promise<MediaRow[]> {
+  return claimDueMediaQuery(db, o).execute();
+}
+
+/**
+ * Extends this worker's leases of downloads still in flight (a 100 MB file may take longer than
+ * one lease), so no other worker claims them meanwhile.
+ */
+export async function extendMediaLeases(db: Db, ids: readonly string[], workerId: string, until: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('media')
+    .set({ locked_until: until, next_attempt_at: until })
+    .where('id', 'in', ids)
+    .where('locked_by', '=', workerId)
+    .where('state', '=', sql.lit('pending'))
+    .execute();
+}
+
+/**
+ * Puts failed downloads back in the queue, due at `now` (`switchboard media retry`): those that
+ * failed at or after `sinceMs`, of one project or of all. Attempts and the last failure reason
+ * are kept. Returns how many were queued again.
+ */
+export async function requeueFailedMedia(db: Db, o: { sinceMs: number; projectId?: string | undefined; now: number }): Promise<number> {
+  const result = await db
+    .updateTable('media')
+    .set({ state: 'pending', next_attempt_at: o.now, locked_by: null, locked_until: null, updated_at: o.now })
+    .where('state', '=', sql.lit('failed'))
+    .where('updated_at', '>=', o.sinceMs)
+    .$if(o.projectId !== undefined, (qb) => qb.where('project_id', '=', o.projectId as string))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

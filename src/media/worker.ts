@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Deps } from '../deps.ts';
+import type { MediaRow, PhoneNumberRow } from '../db/schema.ts';
+import { findPhoneNumbersByIds } from '../tenants/store.ts';
+import { claimDueMedia, extendMediaLeases } from './claim-store.ts';
+import { downloadMetaMedia, type MediaDownloadResult } from './download.ts';
+import { LinkFetcher } from './fetch-link.ts';
+import { nextMediaAttemptAt } from './retry.ts';
+import { markMediaFailed, markMediaStored, scheduleMediaRetry } from './store.ts';
+
+export type MediaWorkerDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'cipher' | 'graph' | 'blobs' | 'log'>;
+
+export interface MediaWorkerOptions {
+  /** Downloads in flight at once (default MEDIA_DOWNLOAD_CONCURRENCY). */
+  concurrency?: number;
+  /** How long an idle worker sleeps before looking again (a wake() cuts it short). */
+  idlePollMs?: number;
+  /** How long a claim holds a row; renewed while the download runs. */
+  leaseMs?: number;
+  /** The jitter draw of the backoff (tests fix it). */
+  random?: () => number;
+}
+
+/**
+ * The media worker (docs/media.md): claims due downloads under a lease, fetches each from Meta
+ * (`GET /{media-id}` with the number's token) or from the `link` an outbound message named,
+ * stores it in the blob store, and records the outcome: stored, failed for good with the reason,
+ * or due again after a backoff. Any number of workers can run against one PostgreSQL database;
+ * a worker that dies leaves leases that expire and are claimed again. Leases of downloads in
+ * flight are renewed, so a large file is never fetched twice at once. On stop it claims nothing
+ * more and lets downloads in flight finish, up to a deadline.
+ */
+export class MediaWorker {
+  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly log: Logger;
+  private readonly links: LinkFetcher;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly concurrency: number;
+  private readonly idlePollMs: number;
+  private readonly leaseMs: number;
+  private readonly random: () => number;
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+  private wakeUp: (() => void) | null = null;
+  /** A wake() that came while the loop was busy: its next sleep returns at once. */
+  private rung = false;
+  private renewal: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deps: MediaWorkerDeps,
+    opts: MediaWorkerOptions = {},
+  ) {
+    this.log = deps.log.child({ mediaWorker: this.workerId });
+    this.links = new LinkFetcher({ timeoutMs: deps.config.meta.timeoutMs, allowPrivate: deps.config.webhooks.allowPrivateUrls });
+    this.concurrency = opts.concurrency ?? deps.config.media.downloadConcurrency;
+    this.idlePollMs = opts.idlePollMs ?? 200;
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.random = opts.random ?? Math.random;
+  }
+
+  /** Starts the loop, and the renewal of leases in flight, in the background. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+    this.renewal = setInterval(() => void this.renewLeases(), Math.max(1_000, Math.floor(this.leaseMs / 3)));
+    this.renewal.unref();
+  }
+
+  /** Cuts an idle sleep short (or the next one): media was queued in this process. */
+  wake(): void {
+    if (this.wakeUp) this.wakeUp();
+    else this.rung = true;
+  }
+
+  /** Stops claiming, waits for downloads in flight up to `drainMs`, and closes the link fetcher's pool. */
+  async stop(drainMs = 10_000): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise((resolve) => {
+      timer = setTimeout(resolve, drainMs);
+    });
+    await Promise.race([Promise.allSettled([...this.inFlight.values()]), deadline]);
+    clearTimeout(timer);
+    clearInterval(this.renewal);
+    if (this.inFlight.size > 0) this.log.warn({ inFlight: this.inFlight.size }, 'stopped with downloads in flight; their leases will expire');
+    await this.links.close();
+  }
+
+  /**
+   * Downloads everything due now and waits for it. For tests and one-shot runs (the injected
+   * clock decides what is due). Returns the downloads attempted.
+   */
+  async runOnce(): Promise<number> {
+    let attempted = 0;
+    for (;;) {
+      const launched = await this.claimAndLaunch();
+      if (launched === 0) break;
+      attempted += launched;
+      await Promise.allSettled([...this.inFlight.values()]);
+    }
+    return attempted;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const launched = await this.claimAndLaunch();
+        if (launched === 0) await this.sleep(this.idlePollMs);
+      } catch (err) {
+        this.log.error({ err }, 'media worker cycle failed');
+        await this.sleep(1_000);
+      }
+    }
+  }
+
+  /** Claims what there is room for and starts downloading it; returns the downloads started. */
+  private async claimAndLaunch(): Promise<number> {
+    const room = this.concurrency - this.inFlight.size;
+    if (room <= 0) return 0;
+    const { db } = this.deps.database;
+    const claimed = await claimDueMedia(db, { workerId: this.workerId, now: this.deps.clock.now(), leaseMs: this.leaseMs, limit: room });
+    if (claimed.length === 0) return 0;
+    const numbers = new Map((await findPhoneNumbersByIds(db, [...new Set(claimed.map((m) => m.phone_number_id))])).map((n) => [n.id, n]));
+    for (const row of claimed) {
+      const number = numbers.get(row.phone_number_id);
+      this.launch(row, number?.project_id === row.project_id ? number : undefined);
+    }
+    return claimed.length;
+  }
+
+  private launch(row: MediaRow, number: PhoneNumberRow | undefined): void {
+    const log = this.log.child({ mediaId: row.id, attempt: row.attempts });
+    const task = this.fetch(row, number)
+      .catch((err: unknown) => {
+        // A bug or the blob store failing: worth another attempt later (download.ts).
+        log.error({ err }, 'media download failed unexpectedly');
+        return { ok: false as const, transient: true, reason: 'internal error while storing the file (see the gateway log)' };
+      })
+      .then((result) => this.record(row, result, log))
+      .catch((err: unknown) => log.error({ err }, 'recording a media download failed; the lease will expire and it is retried'))
+      .finally(() => {
+        this.inFlight.delete(row.id);
+        this.wake();
+      });
+    this.inFlight.set(row.id, task);
+  }
+
+  /** Fetches the file from Meta by media id, or from the outbound message's link. */
+  private async fetch(row: MediaRow, number: PhoneNumberRow | undefined): Promise<MediaDownloadResult> {
+    if (!number) return { ok: false, transient: false, reason: 'the phone number is no longer configured' };
+    if (row.meta_media_id !== null) return downloadMetaMedia(this.deps, number, row.meta_media_id, this.deps.blobs);
+    if (row.source_url !== null) return this.links.fetch(row.source_url, row.kind ?? 'document', this.deps.blobs);
+    return { ok: false, transient: false, reason: 'the message names neither a media id nor a link' };
+  }
+
+  private async record(row: MediaRow, result: MediaDownloadResult, log: Logger): Promise<void> {
+    const { db } = this.deps.database;
+    const now = this.deps.clock.now();
+    const lease = { lockedBy: this.workerId };
+    if (result.ok) {
+      const stored = { storageKey: result.key, sha256: result.sha256, byteSize: result.byteSize, contentType: result.contentType };
+      await markMediaStored(db, row.id, row.mime_type === null ? { ...stored, mimeType: result.mimeType } : stored, now, lease);
+      log.debug({ byteSize: result.byteSize }, 'media stored');
+      return;
+    }
+    const retryAt = result.transient ? nextMediaAttemptAt(row.attempts, row.created_at, now, this.random()) : null;
+    if (retryAt !== null) {
+      await scheduleMediaRetry(db, row.id, result.reason, retryAt, now, lease);
+      log.info({ reason: result.reason, retryInMs: retryAt - now }, 'media download failed; retrying later');
+      return;
+    }
+    const reason = result.transient ? `${result.reason} (gave up: Meta keeps media 7 days)` : result.reason;
+    await markMediaFailed(db, row.id, reason, now, lease);
+    log.warn({ reason }, 'media download failed for good');
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    try {
+      await extendMediaLeases(this.deps.database.db, [...this.inFlight.keys()], this.workerId, this.deps.clock.now() + this.leaseMs);
+    } catch (err) {
+      this.log.error({ err }, 'renewing media leases failed');
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.rung) {
+      this.rung = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = null;
+        done();
+      };
+    });
+  }
+}
+
