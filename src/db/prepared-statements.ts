@@ -2,22 +2,22 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
 /**
- * Named (server-side prepared) statements for every query Kysely sends to PostgreSQL. `pg` parses
- * and plans an unnamed query on every call; a named one is parsed once per connection and then
- * only bound and executed, which more than triples the throughput of the short, hot queries
- * (GET by id, ingest; measured in BENCHMARKS.md). Our queries are a small fixed set of shapes with
- * values as parameters, so naming each text by its hash is safe. The number of distinct texts
- * named is capped: beyond it (`in (…)` lists of many lengths, say) queries run unnamed, so no
- * connection accumulates prepared statements without bound.
+ * Named (server-side prepared) statements on PostgreSQL for the hot, precompiled queries of
+ * db/raw-query.ts (GET by id, ingest). `pg` parses and plans an unnamed query on every call; a
+ * named one is parsed once per connection and, once PostgreSQL settles on a generic plan, only
+ * bound and executed. Only texts marked with PREPARE_MARK are named: they are point queries on
+ * unique keys, for which a generic plan is the right plan. Queries built by Kysely (the outbox's
+ * range scans and `in (…)` lists) stay unnamed and are planned for their values every time: named,
+ * with generic plans, they chose the wrong index and halved delivery throughput (measured).
  */
-const MAX_NAMED_TEXTS = 1_000;
+export const PREPARE_MARK = '/* prepared */ ';
 
-/** Wraps a pool so that every client it hands out names its queries. */
+/** Wraps a pool so that its clients run marked texts as named statements. */
 export function withPreparedStatements(pool: pg.Pool): pg.Pool {
   const names = new Map<string, string>();
-  const nameOf = (text: string): string | undefined => {
+  const nameOf = (text: string): string => {
     let name = names.get(text);
-    if (name === undefined && names.size < MAX_NAMED_TEXTS) {
+    if (name === undefined) {
       name = `sb_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
       names.set(text, name);
     }
@@ -35,9 +35,10 @@ export function withPreparedStatements(pool: pg.Pool): pg.Pool {
           const query = client.query.bind(client) as (...args: unknown[]) => unknown;
           // Kysely calls query(text, values); anything else (cursors, config objects) passes through.
           (client as { query: unknown }).query = (textOrConfig: unknown, values?: unknown) => {
-            if (typeof textOrConfig !== 'string' || !Array.isArray(values)) return values === undefined ? query(textOrConfig) : query(textOrConfig, values);
-            const name = nameOf(textOrConfig);
-            return name === undefined ? query(textOrConfig, values) : query({ name, text: textOrConfig, values });
+            if (typeof textOrConfig === 'string' && Array.isArray(values) && textOrConfig.startsWith(PREPARE_MARK)) {
+              return query({ name: nameOf(textOrConfig), text: textOrConfig, values });
+            }
+            return values === undefined ? query(textOrConfig) : query(textOrConfig, values);
           };
         }
         return client;

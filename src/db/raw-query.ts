@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely, PostgresAdapter, type Transaction } from 'kysely';
+import { PREPARE_MARK } from './prepared-statements.ts';
 import type { DB } from './schema.ts';
 import { sqliteReaderOf } from './sqlite-reader.ts';
 
@@ -13,7 +14,8 @@ type Db = Kysely<DB> | Transaction<DB>;
 export function rawQuery<Row>(text: string): (db: Db, parameters: readonly unknown[]) => Promise<Row[]> {
   const sqlite = text;
   let n = 0;
-  const postgres = text.replace(/\?/g, () => `$${++n}`);
+  // Marked to run as a named prepared statement (db/prepared-statements.ts).
+  const postgres = PREPARE_MARK + text.replace(/\?/g, () => `$${++n}`);
   return async (db, parameters) => {
     const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
     const result = await db.executeQuery<Row>(CompiledQuery.raw(isPostgres ? postgres : sqlite, [...parameters]));

@@ -1,5 +1,6 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import { forClaim } from '../db/dialect.ts';
+import { lockDeliveryLanes } from '../db/message-lock.ts';
 import type { DB, DeliveryRow, DeliveryWithBody } from '../db/schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -108,6 +109,7 @@ export const laneKey = (webhookId: string, conversationId: string) => `${webhook
 export async function releaseNextInConversations(db: Db, lanes: readonly ConversationLane[], now: number): Promise<void> {
   if (lanes.length === 0) return;
   const finished = new Set(lanes.map((l) => laneKey(l.webhookId, l.conversationId)));
+  await lockDeliveryLanes(db, [...finished]);
   const heads = await db
     .selectFrom('deliveries')
     .select(['webhook_id', 'conversation_id', (eb) => eb.fn.min('seq').as('seq')])

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { lockDeliveryLanes } from '../db/message-lock.ts';
 import type { Deps } from '../deps.ts';
 import type { EventRow, WebhookRow } from '../db/schema.ts';
 import {
@@ -71,6 +72,7 @@ export async function fanOutEvents(deps: FanOutDeps, limit = 500): Promise<numbe
  */
 async function holdBehindEarlierDeliveries(trx: Parameters<typeof findBusyLanes>[0], deliveries: NewDelivery[], webhooks: readonly WebhookRow[], now: number): Promise<void> {
   const ordered = deliveries.filter((d) => d.ordered === 1 && d.conversation_id !== null);
+  await lockDeliveryLanes(trx, ordered.map((d) => laneKey(d.webhook_id, d.conversation_id as string)));
   const busy = await findBusyLanes(trx, ordered.map((d) => ({ webhookId: d.webhook_id, conversationId: d.conversation_id as string })));
   for (const d of ordered) {
     const lane = laneKey(d.webhook_id, d.conversation_id as string);

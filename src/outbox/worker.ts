@@ -33,7 +33,10 @@ export class OutboxWorker {
   private readonly sender: WebhookSender;
   private readonly recorder: AttemptRecorder;
   private readonly log: Logger;
+  /** Every launched request until its outcome is recorded. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Requests waiting for the receiver's answer: the concurrency limit applies to these. */
+  private sending = 0;
   private readonly concurrency: number;
   private readonly idlePollMs: number;
   private readonly inactivityEveryMs: number;
@@ -110,7 +113,7 @@ export class OutboxWorker {
         const events = await fanOutEvents(this.deps);
         // Claims are made for half the pool at a time: one claim per finished request would cost a
         // claim transaction per delivery.
-        const launched = this.inFlight.size <= this.concurrency / 2 ? await this.claimAndLaunch() : 0;
+        const launched = this.sending <= this.concurrency / 2 ? await this.claimAndLaunch() : 0;
         if (events === 0 && launched === 0) await this.sleep(this.idlePollMs);
       } catch (err) {
         this.log.error({ err }, 'outbox worker cycle failed');
@@ -121,7 +124,9 @@ export class OutboxWorker {
 
   /** Claims what there is room for and starts sending it; returns the requests started. */
   private async claimAndLaunch(): Promise<number> {
-    const room = this.concurrency - this.inFlight.size;
+    // Answers waiting to be recorded do not hold a request slot (the recorder batches them), but
+    // their number is bounded too.
+    const room = Math.min(this.concurrency - this.sending, this.concurrency * 4 - this.inFlight.size);
     if (room <= 0) return 0;
     const claim = { workerId: this.workerId, now: this.deps.clock.now(), leaseMs: this.leaseMs, limit: room };
     const { db } = this.deps.database;
@@ -171,7 +176,12 @@ export class OutboxWorker {
   }
 
   private launch(webhook: WebhookRow, items: DeliveryWithBody[]): void {
+    this.sending++;
     const task = sendRequest(this.deps, this.sender, webhook, items)
+      .finally(() => {
+        this.sending--;
+        this.wake();
+      })
       .then(async (outcome) => {
         const fields = { webhookId: webhook.id, deliveryIds: items.map((d) => d.id), attempt: (items[0]?.attempt_count ?? 0) + 1, status: outcome.result.responseStatus, ms: outcome.result.durationMs };
         if (outcome.result.ok) this.log.debug(fields, 'webhook delivered');
