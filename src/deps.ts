@@ -2,11 +2,10 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { connectDatabase, type Database } from './db/connect.ts';
 import { type CursorCodec, createCursorCodec, deriveCursorKey } from './http/cursor.ts';
-import { MediaBell } from './media/bell.ts';
 import type { BlobStore } from './media/blob-store.ts';
 import { openBlobStore } from './media/open-blob-store.ts';
 import { createMediaUrlSigner, deriveMediaUrlKey, type MediaUrlSigner } from './media/signed-url.ts';
-import { OutboxBell } from './outbox/bell.ts';
+import { WorkerBell } from './outbox/bell.ts';
 import { GraphClient } from './proxy/graph-client.ts';
 import { type Cipher, createCipher, resolveSecret } from './tenants/secrets.ts';
 
@@ -33,9 +32,9 @@ export interface Deps {
   /** Where media files are kept (MEDIA_STORE). */
   blobs: BlobStore;
   /** Rung after commits that write outbox events, to wake this process's delivery worker. */
-  outboxBell: OutboxBell;
+  outboxBell: WorkerBell;
   /** Rung after commits that queue media downloads, to wake this process's media worker. */
-  mediaBell: MediaBell;
+  mediaBell: WorkerBell;
 }
 
 /** Paths and headers the logger must never print (style.md §17). */
@@ -83,8 +82,8 @@ export function createDeps(
     mediaUrls: createMediaUrlSigner({ key: deriveMediaUrlKey(secret), publicUrl: config.http.publicUrl, ttlSeconds: config.media.urlTtlSeconds }),
     blobs: overrides.blobs ?? openBlobStore(config.media),
     graph: new GraphClient({ timeoutMs: config.meta.timeoutMs, connectTimeoutMs: 5_000 }),
-    outboxBell: new OutboxBell(),
-    mediaBell: new MediaBell(),
+    outboxBell: new WorkerBell(),
+    mediaBell: new WorkerBell(),
   };
 }
 

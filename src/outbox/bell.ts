@@ -1,12 +1,12 @@
 /**
- * Tells this process's delivery worker that events were just committed, so it does not wait for
- * its next poll (the commit-to-delivery latency target of issue 6). Workers in other processes
- * simply poll.
+ * Tells a worker of this process that there is new work (outbox events just committed, media
+ * just queued), so it does not wait for its next poll: the commit-to-delivery latency target of
+ * issue 6. Workers in other processes simply poll. One per worker kind, in Deps.
  */
-export class OutboxBell {
+export class WorkerBell {
   private listener: (() => void) | null = null;
 
-  /** Called after a commit that may have written events. */
+  /** Called after a commit that may have made work for the worker. */
   ring(): void {
     this.listener?.();
   }

@@ -3,6 +3,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { closeDeps, createDeps, createLogger, type Clock, type Deps } from '../../src/deps.ts';
+import type { BlobStore } from '../../src/media/blob-store.ts';
 import { databaseUrlFor, isolatedDatabaseUrlFor, type TestDialect } from './dialects.ts';
 
 /** A clock tests move by hand. */
@@ -30,7 +31,11 @@ export interface TestGateway {
  * run delivery workers ask for `isolated`: a worker claims the deliveries of every project in its
  * database, so on a shared schema it would deliver other tests' events on its own clock.
  */
-export async function startGateway(dialect: TestDialect, env: Record<string, string> = {}, opts: { isolated?: boolean } = {}): Promise<TestGateway> {
+export async function startGateway(
+  dialect: TestDialect,
+  env: Record<string, string> = {},
+  opts: { isolated?: boolean; blobs?: BlobStore } = {},
+): Promise<TestGateway> {
   const config = loadConfig({
     DATABASE_URL: opts.isolated ? isolatedDatabaseUrlFor(dialect, 'gw') : databaseUrlFor(dialect, 'gw'),
     SWITCHBOARD_SECRET: 'test-secret-do-not-use',
@@ -38,7 +43,7 @@ export async function startGateway(dialect: TestDialect, env: Record<string, str
     ...env,
   });
   const clock = createTestClock();
-  const deps = createDeps(config, { clock, log: createLogger('silent') });
+  const deps = createDeps(config, { clock, log: createLogger('silent'), ...(opts.blobs ? { blobs: opts.blobs } : {}) });
   await migrateToLatest(deps.database);
   const app = await buildApp(deps);
   await app.ready();

@@ -6,17 +6,13 @@ import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
-import { buildApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
-import { migrateToLatest } from '../../src/db/migrate.ts';
-import { closeDeps, createDeps, createLogger } from '../../src/deps.ts';
 import type { BlobStore } from '../../src/media/blob-store.ts';
 import { FileBlobStore } from '../../src/media/file-blob-store.ts';
 import { S3BlobStore } from '../../src/media/s3-blob-store.ts';
 import { insertMediaJob, markMediaStored } from '../../src/media/store.ts';
-import { databaseUrlFor, isolatedDatabaseUrlFor, type TestDialect } from '../helpers/dialects.ts';
+import type { TestDialect } from '../helpers/dialects.ts';
 import type { TestNumber, TestProject } from '../helpers/factories.ts';
-import { createTestClock, type TestGateway } from '../helpers/harness.ts';
+import { startGateway, type TestGateway } from '../helpers/harness.ts';
 
 export type StoreKind = 'file' | 's3';
 
@@ -93,32 +89,12 @@ export function newStore(kind: StoreKind, s3: TestS3 | undefined): TestStore {
 }
 
 /**
- * Like harness.startGateway, with the blob store of the test. Tests that run media workers ask
- * for an `isolated` database: a worker claims the downloads of every project in its database.
+ * harness.startGateway with the blob store of the test and a public origin for media URLs. Tests
+ * that run media workers ask for an `isolated` database: a worker claims the downloads of every
+ * project in its database.
  */
-export async function startMediaGateway(dialect: TestDialect, blobs: BlobStore, env: Record<string, string> = {}, opts: { isolated?: boolean } = {}): Promise<TestGateway> {
-  const config = loadConfig({
-    DATABASE_URL: opts.isolated ? isolatedDatabaseUrlFor(dialect, 'media') : databaseUrlFor(dialect, 'media'),
-    SWITCHBOARD_SECRET: 'test-secret-do-not-use',
-    LOG_LEVEL: 'silent',
-    PUBLIC_URL: 'https://gw.example.test',
-    ...env,
-  });
-  const clock = createTestClock();
-  const deps = createDeps(config, { clock, log: createLogger('silent'), blobs });
-  await migrateToLatest(deps.database);
-  const app = await buildApp(deps);
-  await app.ready();
-  return {
-    app,
-    deps,
-    clock,
-    dialect,
-    close: async () => {
-      await app.close();
-      await closeDeps(deps);
-    },
-  };
+export function startMediaGateway(dialect: TestDialect, blobs: BlobStore, env: Record<string, string> = {}, opts: { isolated?: boolean } = {}): Promise<TestGateway> {
+  return startGateway(dialect, { PUBLIC_URL: 'https://gw.example.test', ...env }, { ...opts, blobs });
 }
 
 /** Puts bytes in the gateway's store as a stored media row of the tenant; returns its id. */
