@@ -60,14 +60,17 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   if (deps.config.benchRoutes) await app.register(benchRoutes);
   await app.register(async (scope) => ingestRoutes(scope, { ...deps, committer }));
   await app.register(async (scope) => mediaRoutes(scope, deps));
-  await app.register(async (scope) => {
+  const graphApi = async (scope: FastifyInstance) => {
     installGraphScope(scope, tenants);
     await messageRoutes(scope, { ...deps, tenants });
     await conversationRoutes(scope, { ...deps, tenants });
     await contactRoutes(scope, { ...deps, tenants });
     await proxyRoutes(scope, { ...deps, tenants });
     await passThroughRoutes(scope, { ...deps, tenants });
-  });
+  };
+  await app.register(graphApi);
+  // Kapso's base URL shape (kapso-api.md §1.1), so a Kapso base URL works with the host changed.
+  await app.register(graphApi, { prefix: '/meta/whatsapp' });
   // Platform API (kapso-api.md §6.9): not under /{version}, so its own authenticated scope.
   await app.register(async (scope) => platformRoutes(scope, { ...deps, tenants }));
   await app.register(async (scope) => webhookRoutes(scope, { ...deps, tenants }));

@@ -6,6 +6,7 @@ import * as history from './migrations/2026-11-25-003-history.ts';
 import * as webhooks from './migrations/2026-11-26-004-webhooks.ts';
 import * as media from './migrations/2026-11-26-005-media.ts';
 import * as mediaSources from './migrations/2026-11-27-006-media-sources.ts';
+import * as mediaByMetaId from './migrations/2026-11-27-007-media-by-meta-id.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26-004-webhooks': webhooks,
   '2026-11-26-005-media': media,
   '2026-11-27-006-media-sources': mediaSources,
+  '2026-11-27-007-media-by-meta-id': mediaByMetaId,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

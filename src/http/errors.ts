@@ -103,6 +103,22 @@ export const errors = {
   mediaUrlExpired(): GraphError {
     return new GraphError(403, 10, 'OAuthException', '(#10) Media URL expired', 'Media URLs expire; read the message again for a fresh one.');
   },
+  /** Media whose copy from Meta is still under way (or being retried): worth asking again shortly. */
+  mediaNotCopiedYet(retryAfterSeconds: number): GraphError {
+    return new GraphError(
+      503,
+      2,
+      'OAuthException',
+      '(#2) Media not available yet',
+      'The gateway is still copying this media from Meta; try again shortly.',
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    );
+  },
+  /** Media the gateway gave up copying from Meta (gone, too large, corrupt): it will not appear by asking again. */
+  mediaCopyFailed(id: string, reason: string): GraphError {
+    return new GraphError(404, 100, 'GraphMethodException', `Media '${id}' could not be copied from Meta`, `The download failed for good: ${reason}.`);
+  },
   /** A `Range` with no byte inside the file (RFC 9110 §15.5.17: 416 names the size). */
   rangeNotSatisfiable(byteSize: number): GraphError {
     return new GraphError(416, 100, 'OAuthException', '(#100) Range not satisfiable', `The file has ${byteSize} bytes.`, undefined, { 'content-range': `bytes */${byteSize}` });

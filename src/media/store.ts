@@ -1,5 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, MediaRow } from '../db/schema.ts';
+import { rawQuery } from '../db/raw-query.ts';
 import { newMediaId } from './media-id.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -85,6 +86,50 @@ export async function insertMediaJob(db: Db, job: MediaJob, now: number): Promis
   return inserted?.id;
 }
 
+/** A file uploaded through the gateway, kept as it was forwarded to Meta. */
+export interface UploadedMedia {
+  projectId: string;
+  phoneNumberId: string;
+  metaMediaId: string;
+  kind: string | null;
+  mimeType: string;
+  filename: string | null;
+  stored: StoredMedia;
+}
+
+/** Records an upload's copy, already in the blob store: a stored row of no message, never queued. */
+export async function insertStoredUpload(db: Db, upload: UploadedMedia, now: number): Promise<string> {
+  const id = newMediaId();
+  await db
+    .insertInto('media')
+    .values({
+      id,
+      project_id: upload.projectId,
+      phone_number_id: upload.phoneNumberId,
+      message_id: null,
+      meta_media_id: upload.metaMediaId,
+      source_url: null,
+      kind: upload.kind,
+      direction: 'outbound',
+      state: 'stored',
+      failure_reason: null,
+      mime_type: upload.mimeType,
+      content_type: upload.stored.contentType,
+      filename: upload.filename,
+      byte_size: upload.stored.byteSize,
+      sha256: upload.stored.sha256,
+      storage_key: upload.stored.storageKey,
+      next_attempt_at: now,
+      locked_by: null,
+      locked_until: null,
+      created_at: now,
+      updated_at: now,
+      stored_at: now,
+    })
+    .execute();
+  return id;
+}
+
 /**
  * Queues the media of a message, due at once, in the message's transaction: one statement that
  * takes the project from the phone number row (ingest does not carry it). Returns its new id, or
@@ -92,35 +137,31 @@ export async function insertMediaJob(db: Db, job: MediaJob, now: number): Promis
  */
 export async function insertMessageMediaJob(db: Db, job: Omit<MediaJob, 'projectId'> & { messageId: string }, now: number): Promise<string | undefined> {
   const id = newMediaId();
-  const inserted = await db
-    .insertInto('media')
-    .columns(['id', 'project_id', 'phone_number_id', 'message_id', 'meta_media_id', 'source_url', 'kind', 'direction', 'state', 'mime_type', 'filename', 'next_attempt_at', 'created_at', 'updated_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('phone_numbers')
-        .select([
-          eb.val(id).as('id'),
-          'project_id',
-          eb.val(job.phoneNumberId).as('phone_number_id'),
-          eb.val(job.messageId).as('message_id'),
-          eb.val(job.metaMediaId).as('meta_media_id'),
-          eb.val(job.sourceUrl ?? null).as('source_url'),
-          eb.val(job.kind ?? null).as('kind'),
-          eb.val(job.direction).as('direction'),
-          eb.val('pending').as('state'),
-          eb.val(job.mimeType).as('mime_type'),
-          eb.val(job.filename).as('filename'),
-          eb.val(now).as('next_attempt_at'),
-          eb.val(now).as('created_at'),
-          eb.val(now).as('updated_at'),
-        ])
-        .where('id', '=', job.phoneNumberId),
-    )
-    .onConflict((oc) => oc.columns(['phone_number_id', 'message_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted?.id;
+  const inserted = await insertMessageMediaRow(db, [
+    id,
+    job.messageId,
+    job.metaMediaId,
+    job.sourceUrl ?? null,
+    job.kind ?? null,
+    job.direction,
+    job.mimeType,
+    job.filename,
+    now,
+    now,
+    now,
+    job.phoneNumberId,
+  ]);
+  return inserted[0]?.id;
 }
+// On the ingest path of every media message: precompiled SQL (db/raw-query.ts), as the message
+// insert beside it; building it with Kysely cost more than the insert (issue 7, bench:media).
+const insertMessageMediaRow = rawQuery<{ id: string }>(
+  `insert into media (id, project_id, phone_number_id, message_id, meta_media_id, source_url, kind, direction, state,
+     mime_type, filename, next_attempt_at, created_at, updated_at)
+   select ?, project_id, id, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ? from phone_numbers where id = ?
+   on conflict (phone_number_id, message_id) do nothing
+   returning id`,
+);
 
 /** A stored media file by our id, for `GET /media/{id}`; pending, failed and unknown ids are absent. */
 export async function findMediaForServing(db: Db, id: string): Promise<ServableMedia | undefined> {
@@ -145,6 +186,22 @@ export async function findMediaForServing(db: Db, id: string): Promise<ServableM
 /** The media row of a message, whatever its state (what the message presenters read). */
 export async function findMediaByMessage(db: Db, phoneNumberId: string, messageId: string): Promise<MediaRow | undefined> {
   return db.selectFrom('media').selectAll().where('phone_number_id', '=', phoneNumberId).where('message_id', '=', messageId).executeTakeFirst();
+}
+
+/**
+ * The copy of a Meta media id of one number: the stored one when there is one (the same upload
+ * sent twice has two rows), else the latest attempt at it.
+ */
+export async function findMediaByMetaId(db: Db, phoneNumberId: string, metaMediaId: string): Promise<MediaRow | undefined> {
+  return db
+    .selectFrom('media')
+    .selectAll()
+    .where('phone_number_id', '=', phoneNumberId)
+    .where('meta_media_id', '=', metaMediaId)
+    .orderBy(sql`case when state = 'stored' then 0 else 1 end`)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** The media rows of some messages of one number, whatever their state: one query for a page of messages. */

@@ -8,7 +8,7 @@ import { claimDueMedia, extendMediaLeases } from './claim-store.ts';
 import { downloadMetaMedia, type MediaDownloadResult } from './download.ts';
 import { LinkFetcher } from './fetch-link.ts';
 import { nextMediaAttemptAt } from './retry.ts';
-import { markMediaFailed, markMediaStored, scheduleMediaRetry } from './store.ts';
+import { findMediaByMetaId, markMediaFailed, markMediaStored, scheduleMediaRetry } from './store.ts';
 
 export type MediaWorkerDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'cipher' | 'graph' | 'blobs' | 'log'>;
 
@@ -153,7 +153,12 @@ export class MediaWorker {
   /** Fetches the file from Meta by media id, or from the outbound message's link. */
   private async fetch(row: MediaRow, number: PhoneNumberRow | undefined): Promise<MediaDownloadResult> {
     if (!number) return { ok: false, transient: false, reason: 'the phone number is no longer configured' };
-    if (row.meta_media_id !== null) return downloadMetaMedia(this.deps, number, row.meta_media_id, this.deps.blobs);
+    if (row.meta_media_id !== null) {
+      // Uploaded through the gateway: the copy kept then is the file Meta holds.
+      const upload = await findMediaByMetaId(this.deps.database.db, number.id, row.meta_media_id);
+      if (upload?.state === 'stored' && upload.id !== row.id) return copyOfStored(upload);
+      return downloadMetaMedia(this.deps, number, row.meta_media_id, this.deps.blobs);
+    }
     if (row.source_url !== null) return this.links.fetch(row.source_url, row.kind ?? 'document', this.deps.blobs);
     return { ok: false, transient: false, reason: 'the message names neither a media id nor a link' };
   }
@@ -207,3 +212,11 @@ export class MediaWorker {
   }
 }
 
+
+/** A stored row's file as a finished download: the blob is shared (keys are content-addressed). */
+function copyOfStored(row: MediaRow): MediaDownloadResult {
+  if (row.storage_key === null || row.sha256 === null || row.byte_size === null || row.content_type === null) {
+    return { ok: false, transient: true, reason: 'the stored copy is incomplete' };
+  }
+  return { ok: true, key: row.storage_key, sha256: row.sha256, byteSize: Number(row.byte_size), contentType: row.content_type, mimeType: row.mime_type ?? row.content_type };
+}

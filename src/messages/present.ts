@@ -57,9 +57,20 @@ function metaEntries(row: MessageRow): Entry[] {
   for (const entry of Object.entries(asObject(readJson(row.payload)))) {
     const [key] = entry;
     if (COLUMN_KEYS.has(key) || (!inbound && SEND_ENVELOPE_KEYS.has(key))) continue;
-    entries.push(entry);
+    entries.push(!inbound && key === 'context' ? ['context', messageContext(entry[1])] : entry);
   }
   return entries.filter(isPresent);
+}
+
+/**
+ * A send body's reply target (`context.message_id`, §6.1.1) as a message object's `context`
+ * (`{ id }`, §6.1.4), the shape inbound replies have: Kapso's inbox threads replies by `context.id`.
+ */
+function messageContext(sent: unknown): unknown {
+  const context = asObject(sent);
+  if (typeof context.message_id !== 'string') return sent;
+  const { message_id: id, ...rest } = context;
+  return { id, ...rest };
 }
 
 /** The `kapso` block in §6.1.4's key order, limited to the selected keys that apply. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectIndistinguishable } from '../helpers/common-route-tests.ts';
 import { dialects } from '../helpers/dialects.ts';
+import { jpegBytes } from '../media/helpers.ts';
 import { type GatewayAndSimulator, startGatewayWithSimulator } from '../helpers/with-simulator.ts';
 
 describe.each(dialects)('pass-through routes and tenancy (%s)', (dialect) => {
@@ -23,19 +24,19 @@ describe.each(dialects)('pass-through routes and tenancy (%s)', (dialect) => {
     expectIndistinguishable(foreign, missing, { foreign: owner.wabaId, missing: '100000000000077' });
   });
 
-  it("reads media metadata through the owner's number and refuses it through another project's", async () => {
+  it("reads an upload's metadata (from the gateway's copy) through the owner's number and refuses it through another project's", async () => {
     const owner = await env.newTenant();
     const stranger = await env.newTenant();
     const form = new FormData();
     form.append('messaging_product', 'whatsapp');
-    form.append('type', 'image/png');
-    form.append('file', new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], { type: 'image/png' }), 'x.png');
+    form.append('type', 'image/jpeg');
+    form.append('file', new Blob([new Uint8Array(jpegBytes(500))], { type: 'image/jpeg' }), 'x.jpg');
     const upload = await fetch(`${env.gatewayUrl}/v24.0/${owner.phoneNumberId}/media`, { method: 'POST', headers: { 'x-api-key': owner.apiKey }, body: form });
     expect(upload.status).toBe(200);
     const { id } = (await upload.json()) as { id: string };
     const meta = await get(`/v24.0/${id}?phone_number_id=${owner.phoneNumberId}`, owner.apiKey);
     expect(meta.statusCode).toBe(200);
-    expect(meta.json()).toMatchObject({ id, mime_type: 'image/png' });
+    expect(meta.json()).toMatchObject({ id, mime_type: 'image/jpeg', file_size: '500' });
     const foreign = await get(`/v24.0/${id}?phone_number_id=${owner.phoneNumberId}`, stranger.apiKey);
     const missing = await get(`/v24.0/${id}?phone_number_id=100000000000078`, stranger.apiKey);
     expectIndistinguishable(foreign, missing, { foreign: owner.phoneNumberId, missing: '100000000000078' });

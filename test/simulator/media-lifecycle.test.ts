@@ -64,6 +64,17 @@ describe('media: upload → metadata → download → delete (meta-cloud-api.md 
     expect(meta.json().mime_type).toBe('application/pdf');
   });
 
+  it('takes a kind as type (as Kapso’s inbox sends it) with the MIME type of the file part, of that kind', async () => {
+    const up = await upload({ messaging_product: 'whatsapp', type: 'document' }, { bytes: Buffer.from('%PDF-1.4'), name: 'a.pdf', type: 'application/pdf' });
+    expect(up.statusCode).toBe(200);
+    const meta = await sim.app.inject({ method: 'GET', url: `/v24.0/${up.json().id}`, headers: auth });
+    expect(meta.json().mime_type).toBe('application/pdf');
+    const mismatch = await upload({ messaging_product: 'whatsapp', type: 'image' }, { bytes: Buffer.from('%PDF-1.4'), name: 'a.pdf', type: 'application/pdf' });
+    expect(mismatch.statusCode).toBe(400);
+    expect(mismatch.json().error.code).toBe(100);
+    expect(JSON.stringify(mismatch.json())).toContain('type is image');
+  });
+
   it('refuses the download without the bearer token', async () => {
     const { id } = (await upload({ messaging_product: 'whatsapp', type: 'image/png' }, { bytes: png, name: 'p.png', type: 'image/png' })).json();
     const url = (await sim.app.inject({ method: 'GET', url: `/v24.0/${id}`, headers: auth })).json().url;

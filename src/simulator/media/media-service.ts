@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import type { SimContext } from '../context.ts';
 import { simErrors } from '../graph-errors.ts';
 import type { SimMedia, SimNumber } from '../state.ts';
-import type { MultipartPart } from './multipart.ts';
+import type { MultipartPart } from '../../http/multipart.ts';
 import { announcedMetadata, failIfScripted } from './media-faults.ts';
 import { mediaRuleFor, supportedMimeTypes } from './media-rules.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
+const MEDIA_KINDS: ReadonlySet<string> = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 /** Uploaded media ids live 30 days; media ids from webhooks 7 days (§3). */
 export const uploadLifetimeMs = 30 * dayMs;
 export const inboundLifetimeMs = 7 * dayMs;
@@ -32,6 +33,8 @@ export function storeMedia(ctx: SimContext, input: { phoneNumberId: string; data
  * `POST /{phone_number_id}/media` (§3): `messaging_product=whatsapp` and a `file` part are
  * required; the MIME type is the `type` field, else the file part's own content type (the
  * guide's curl example sets only the latter). Unsupported types and oversize files → code 100.
+ * A `type` that names a kind (`image`, `document`…), as Kapso's inbox sends it, leaves the MIME
+ * type to the file part, which must then be of that kind (kapso-api.md §6.4.1).
  */
 export function uploadMedia(ctx: SimContext, number: SimNumber, parts: MultipartPart[]): { id: string } {
   const field = (name: string) => parts.find((p) => p.name === name && p.filename === undefined)?.data.toString('utf8');
@@ -40,10 +43,15 @@ export function uploadMedia(ctx: SimContext, number: SimNumber, parts: Multipart
   if (product !== 'whatsapp') throw simErrors.invalidParameter(`Param messaging_product must be one of {whatsapp} - got "${product}".`);
   const file = parts.find((p) => p.name === 'file');
   if (!file) throw simErrors.invalidParameter('The parameter file is required.');
-  const mimeType = field('type') ?? file.contentType ?? 'application/octet-stream';
+  const typeField = field('type');
+  const kind = typeField !== undefined && MEDIA_KINDS.has(typeField) ? typeField : undefined;
+  const mimeType = (kind === undefined ? typeField : undefined) ?? file.contentType ?? 'application/octet-stream';
   const rule = mediaRuleFor(mimeType);
   if (!rule) {
     throw simErrors.invalidParameter(`Param file must be a file with one of the following types: ${supportedMimeTypes.join(', ')}. Received file of type '${mimeType}'.`);
+  }
+  if (kind !== undefined && rule.kind !== kind) {
+    throw simErrors.invalidParameter(`Param type is ${kind} but the file is of type '${mimeType}' (${rule.kind}).`);
   }
   if (file.data.length > rule.maxBytes) {
     throw simErrors.invalidParameter(`Param file must be at most ${rule.maxBytes} bytes for ${rule.kind} media; received ${file.data.length} bytes.`);

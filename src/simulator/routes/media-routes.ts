@@ -3,7 +3,7 @@ import { GraphError } from '../../http/errors.ts';
 import type { SimContext } from '../context.ts';
 import { simErrors } from '../graph-errors.ts';
 import { mediaForDownload, uploadMedia } from '../media/media-service.ts';
-import { MultipartError, multipartBoundary, parseMultipart } from '../media/multipart.ts';
+import { MultipartError, multipartBoundary, parseMultipart } from '../../http/multipart.ts';
 import { authenticate, canReachWaba, requireNumber } from './graph-auth.ts';
 
 /** A download URL that expired, was never issued, or points at deleted media (§3: 404). */

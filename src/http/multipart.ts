@@ -20,7 +20,8 @@ export function multipartBoundary(contentType: string | undefined): string | und
 
 /**
  * Splits a buffered `multipart/form-data` body into parts (RFC 7578 / RFC 2046 §5.1.1). Small
- * on purpose: the media upload (meta-cloud-api.md §3) needs fields and one file, not streaming.
+ * on purpose: the media upload (meta-cloud-api.md §3) needs fields and one file, not streaming;
+ * the simulator reads uploads with it, the gateway keeps a copy of what it forwards.
  */
 export function parseMultipart(body: Buffer, boundary: string): MultipartPart[] {
   const delimiter = Buffer.from(`--${boundary}`);

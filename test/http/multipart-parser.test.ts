@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MultipartError, multipartBoundary, parseMultipart } from '../../src/simulator/media/multipart.ts';
+import { MultipartError, multipartBoundary, parseMultipart } from '../../src/http/multipart.ts';
 
 const crlf = '\r\n';
 const body = (...lines: string[]) => Buffer.from(lines.join(crlf), 'latin1');
