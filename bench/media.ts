@@ -90,7 +90,8 @@ async function startGateway(name: string, env: Record<string, string> = {}) {
   await runCli(['numbers', 'add', '--project', created.project.id, '--phone-number-id', NUMBER.id, '--display-phone-number', NUMBER.display,
     '--waba-id', NUMBER.waba, '--access-token', NUMBER.token, '--app-secret', NUMBER.secret, '--verify-token', 'bench-verify', '--json'], gatewayEnv);
   Object.assign(process.env, env);
-  const server = await startServer(gatewayEnv, { cpuProfileDir: null, label: `media-${name}` });
+  // BENCH_CPU_PROF=<dir> writes the gateway's CPU profile there (summarise with bench/profile-summary.ts).
+  const server = await startServer(gatewayEnv, { cpuProfileDir: process.env.BENCH_CPU_PROF ?? null, label: `media-${name}` });
   await post(`${simulatorUrl}/_simulator/numbers`, {
     phone_number_id: NUMBER.id, display_phone_number: NUMBER.display, waba_id: NUMBER.waba, access_token: NUMBER.token, app_secret: NUMBER.secret,
     webhook_url: `${server.baseUrl}/webhooks/whatsapp`,

@@ -7,6 +7,7 @@ import * as webhooks from './migrations/2026-11-26-004-webhooks.ts';
 import * as media from './migrations/2026-11-26-005-media.ts';
 import * as mediaSources from './migrations/2026-11-27-006-media-sources.ts';
 import * as mediaByMetaId from './migrations/2026-11-27-007-media-by-meta-id.ts';
+import * as mediaQueue from './migrations/2026-11-27-008-media-queue.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26-005-media': media,
   '2026-11-27-006-media-sources': mediaSources,
   '2026-11-27-007-media-by-meta-id': mediaByMetaId,
+  '2026-11-27-008-media-queue': mediaQueue,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

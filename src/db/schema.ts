@@ -253,6 +253,20 @@ export interface WebhookInactivityNoticesTable {
 
 export type MediaState = 'pending' | 'stored' | 'failed';
 
+/** A media message's file waiting to become a `media` row (migration 008): appended by ingest, moved by the worker. */
+export interface MediaQueueTable {
+  seq: Generated<number>;
+  phone_number_id: string;
+  message_id: string;
+  meta_media_id: string | null;
+  source_url: string | null;
+  kind: string | null;
+  direction: 'inbound' | 'outbound';
+  mime_type: string | null;
+  filename: string | null;
+  queued_at: number;
+}
+
 /** A media file of a message (or an upload), kept in the blob store (migration 005). */
 export interface MediaTable {
   /** Our UUID: the `{id}` of `/media/{id}` URLs. */
@@ -305,6 +319,7 @@ export interface DB {
   delivery_attempts: DeliveryAttemptsTable;
   webhook_inactivity_notices: WebhookInactivityNoticesTable;
   media: MediaTable;
+  media_queue: MediaQueueTable;
 }
 
 export type MessageRow = Selectable<MessagesTable>;

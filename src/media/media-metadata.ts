@@ -3,6 +3,7 @@ import type { MediaRow, PhoneNumberRow } from '../db/schema.ts';
 import { errors } from '../http/errors.ts';
 import { formatInstant } from '../messages/instants.ts';
 import type { MediaUrlSigner } from './signed-url.ts';
+import { isMetaMediaQueued } from './queue-store.ts';
 import { findMediaByMetaId } from './store.ts';
 
 /** How long a client should wait before asking again for media still being copied. */
@@ -36,10 +37,11 @@ export function presentMediaMetadata(row: MediaRow, metaMediaId: string, signer:
  * 503 with Retry-After; one that failed for good, why.
  */
 export async function describeMedia(deps: Deps, number: PhoneNumberRow, metaMediaId: string): Promise<Record<string, unknown>> {
-  const row = await findMediaByMetaId(deps.database.db, number.id, metaMediaId);
-  if (!row) throw errors.notFound('media', metaMediaId);
-  if (row.state === 'failed') throw errors.mediaCopyFailed(metaMediaId, row.failure_reason ?? 'unknown reason');
-  if (row.state !== 'stored') {
+  const { db } = deps.database;
+  const row = await findMediaByMetaId(db, number.id, metaMediaId);
+  if (!row && !(await isMetaMediaQueued(db, number.id, metaMediaId))) throw errors.notFound('media', metaMediaId);
+  if (row?.state === 'failed') throw errors.mediaCopyFailed(metaMediaId, row.failure_reason ?? 'unknown reason');
+  if (row?.state !== 'stored') {
     deps.mediaBell.ring();
     throw errors.mediaNotCopiedYet(RETRY_AFTER_SECONDS);
   }

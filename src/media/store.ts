@@ -1,6 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, MediaRow } from '../db/schema.ts';
-import { rawQuery } from '../db/raw-query.ts';
 import { newMediaId } from './media-id.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -129,39 +128,6 @@ export async function insertStoredUpload(db: Db, upload: UploadedMedia, now: num
     .execute();
   return id;
 }
-
-/**
- * Queues the media of a message, due at once, in the message's transaction: one statement that
- * takes the project from the phone number row (ingest does not carry it). Returns its new id, or
- * undefined when the message already has one or the number is unknown.
- */
-export async function insertMessageMediaJob(db: Db, job: Omit<MediaJob, 'projectId'> & { messageId: string }, now: number): Promise<string | undefined> {
-  const id = newMediaId();
-  const inserted = await insertMessageMediaRow(db, [
-    id,
-    job.messageId,
-    job.metaMediaId,
-    job.sourceUrl ?? null,
-    job.kind ?? null,
-    job.direction,
-    job.mimeType,
-    job.filename,
-    now,
-    now,
-    now,
-    job.phoneNumberId,
-  ]);
-  return inserted[0]?.id;
-}
-// On the ingest path of every media message: precompiled SQL (db/raw-query.ts), as the message
-// insert beside it; building it with Kysely cost more than the insert (issue 7, bench:media).
-const insertMessageMediaRow = rawQuery<{ id: string }>(
-  `insert into media (id, project_id, phone_number_id, message_id, meta_media_id, source_url, kind, direction, state,
-     mime_type, filename, next_attempt_at, created_at, updated_at)
-   select ?, project_id, id, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ? from phone_numbers where id = ?
-   on conflict (phone_number_id, message_id) do nothing
-   returning id`,
-);
 
 /** A stored media file by our id, for `GET /media/{id}`; pending, failed and unknown ids are absent. */
 export async function findMediaForServing(db: Db, id: string): Promise<ServableMedia | undefined> {

@@ -7,8 +7,12 @@ import { findPhoneNumbersByIds } from '../tenants/store.ts';
 import { claimDueMedia, extendMediaLeases } from './claim-store.ts';
 import { downloadMetaMedia, type MediaDownloadResult } from './download.ts';
 import { LinkFetcher } from './fetch-link.ts';
+import { promoteQueuedMedia } from './queue-store.ts';
 import { nextMediaAttemptAt } from './retry.ts';
 import { findMediaByMetaId, markMediaFailed, markMediaStored, scheduleMediaRetry } from './store.ts';
+
+/** Queued files moved into `media` per look: one transaction's worth, however many are waiting. */
+const PROMOTE_BATCH = 500;
 
 export type MediaWorkerDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'cipher' | 'graph' | 'blobs' | 'log'>;
 
@@ -123,7 +127,10 @@ export class MediaWorker {
     const room = this.concurrency - this.inFlight.size;
     if (room <= 0) return 0;
     const { db } = this.deps.database;
-    const claimed = await claimDueMedia(db, { workerId: this.workerId, now: this.deps.clock.now(), leaseMs: this.leaseMs, limit: room });
+    const now = this.deps.clock.now();
+    // Files ingest queued since the last look become media rows first (queue-store.ts).
+    await promoteQueuedMedia(db, { limit: PROMOTE_BATCH, now });
+    const claimed = await claimDueMedia(db, { workerId: this.workerId, now, leaseMs: this.leaseMs, limit: room });
     if (claimed.length === 0) return 0;
     const numbers = new Map((await findPhoneNumbersByIds(db, [...new Set(claimed.map((m) => m.phone_number_id))])).map((n) => [n.id, n]));
     for (const row of claimed) {

@@ -77,6 +77,8 @@ function messageContext(sent: unknown): unknown {
 function presentKapso(row: MessageRow, statuses: readonly StatusRow[], selection: KapsoSelection, media: MessageMedia | undefined): Record<string, unknown> {
   const data = asObject(readJson(row.kapso_data)) as KapsoData;
   const typeData = asObject(data.message_type_data);
+  // A media message with no media row yet is in the media queue (media/queue-store.ts): pending.
+  const state = media ?? (Number(row.has_media) !== 0 ? QUEUED : undefined);
   const file = media?.state === 'stored' ? storedFile(media) : undefined;
   const entries: Entry[] = [
     ['direction', row.direction],
@@ -92,7 +94,7 @@ function presentKapso(row: MessageRow, statuses: readonly StatusRow[], selection
     ['media_data', file && media ? { url: file.url, filename: file.filename, content_type: file.contentType, byte_size: file.byteSize, id: media.id } : undefined],
     ['whatsapp_conversation_id', row.conversation_id],
     ['contact_name', row.contact_name],
-    ['message_type_data', media && !file ? { ...typeData, ...mediaStatus(media) } : typeData],
+    ['message_type_data', state && !file ? { ...typeData, ...mediaStatus(state) } : typeData],
     ['content', file ? storedMediaContent(row.type, typeof typeData.caption === 'string' ? typeData.caption : undefined, file) : row.content],
     ['flow_response', data.flow_response],
     ['flow_token', data.flow_token],
@@ -111,8 +113,11 @@ function storedFile(media: MessageMedia) {
   return { url: media.url, filename: media.filename, contentType: media.contentType, byteSize: media.byteSize };
 }
 
+/** The state of a media file still in the media queue, before the worker gives it a row. */
+const QUEUED: Pick<MessageMedia, 'state' | 'failureReason'> = Object.freeze({ state: 'pending', failureReason: null });
+
 /** Why a media message has no `media_url` yet: still downloading, or failed (and why). */
-function mediaStatus(media: MessageMedia): Record<string, unknown> {
+function mediaStatus(media: Pick<MessageMedia, 'state' | 'failureReason'>): Record<string, unknown> {
   return { media_status: media.state, ...(media.failureReason !== null ? { media_error: media.failureReason } : {}) };
 }
 

@@ -6,6 +6,8 @@ import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../src/db/schema.ts';
 import type { BlobStore } from '../../src/media/blob-store.ts';
 import { FileBlobStore } from '../../src/media/file-blob-store.ts';
 import { S3BlobStore } from '../../src/media/s3-blob-store.ts';
@@ -141,4 +143,9 @@ export function bytesOf(size: number, seed = 1): Buffer {
 /** The signature of a JPEG followed by filler: what file-type recognises as image/jpeg. */
 export function jpegBytes(size = 2048): Buffer {
   return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]), bytesOf(size - 12, 3)]);
+}
+
+/** The media queue's entries of one number, oldest first (migration 008): what ingest appended. */
+export function queuedMedia(db: Kysely<DB>, phoneNumberId: string) {
+  return db.selectFrom('media_queue').selectAll().where('phone_number_id', '=', phoneNumberId).orderBy('seq').execute();
 }

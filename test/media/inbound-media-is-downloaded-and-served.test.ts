@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/dialects.ts';
 import { fixtureFor, firstMessageOf, postWebhook } from '../helpers/factories.ts';
-import { bytesOf, jpegBytes, startS3, storeKinds, type TestS3 } from './helpers.ts';
+import { promoteQueuedMedia } from '../../src/media/queue-store.ts';
+import { bytesOf, jpegBytes, queuedMedia, startS3, storeKinds, type TestS3 } from './helpers.ts';
 import { type MediaLoop, PUBLIC_URL, startMediaLoop, type Tenant } from './loop.ts';
 
 const opus = Buffer.concat([Buffer.from('OggS'), Buffer.from([0, 2]), Buffer.alloc(20), Buffer.from([1, 19]), Buffer.from('OpusHead'), bytesOf(6000, 31)]);
@@ -114,10 +115,17 @@ describe.each(dialects)('received media is downloaded, shown and served (%s)', (
     expect((await postWebhook(loop.gw, image, u.appSecret)).statusCode).toBe(200);
     expect((await postWebhook(loop.gw, image, u.appSecret)).statusCode).toBe(200);
     expect((await postWebhook(loop.gw, fixtureFor('text', u), u.appSecret)).statusCode).toBe(200);
-    const rows = await loop.gw.deps.database.db.selectFrom('media').select(['message_id', 'state']).where('phone_number_id', '=', u.phoneNumberId).execute();
+    const { db } = loop.gw.deps.database;
+    // Ingest appends to the media queue; the worker turns the entry into a media row.
+    expect(await queuedMedia(db, u.phoneNumberId)).toEqual([expect.objectContaining({ message_id: firstMessageOf(image).id, direction: 'inbound', kind: 'image', mime_type: 'image/jpeg' })]);
+    expect(await db.selectFrom('media').select('id').where('phone_number_id', '=', u.phoneNumberId).execute()).toEqual([]);
+    expect((await loop.message(u, firstMessageOf(image).id)).kapso.message_type_data).toMatchObject({ media_status: 'pending' });
+
+    expect(await promoteQueuedMedia(db, { limit: 500, now: loop.gw.clock.now() })).toBeGreaterThan(0);
+    expect(await queuedMedia(db, u.phoneNumberId)).toEqual([]);
+    const rows = await db.selectFrom('media').select(['message_id', 'state']).where('phone_number_id', '=', u.phoneNumberId).execute();
     expect(rows).toEqual([{ message_id: firstMessageOf(image).id, state: 'pending' }]);
-    const { kapso } = await loop.message(u, firstMessageOf(image).id);
-    expect(kapso.message_type_data).toMatchObject({ media_status: 'pending' });
+    expect((await loop.message(u, firstMessageOf(image).id)).kapso.message_type_data).toMatchObject({ media_status: 'pending' });
   });
 
   it('signs a new URL on every read, valid for the configured lifetime', async () => {

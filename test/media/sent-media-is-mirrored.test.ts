@@ -5,7 +5,7 @@ import { LinkFetcher } from '../../src/media/fetch-link.ts';
 import { findMediaByMessage } from '../../src/media/store.ts';
 import { MediaWorker } from '../../src/media/worker.ts';
 import { dialects } from '../helpers/dialects.ts';
-import { bytesOf, jpegBytes, newStore } from './helpers.ts';
+import { bytesOf, jpegBytes, newStore, queuedMedia } from './helpers.ts';
 import { type MediaLoop, startMediaLoop, type Tenant } from './loop.ts';
 
 const CUSTOMER = '14155550123';
@@ -68,6 +68,7 @@ describe.each(dialects)('sent media is mirrored like received media (%s)', (dial
     return ((await res.json()) as { messages: Array<{ id: string }> }).messages[0]?.id ?? '';
   };
   const row = (wamid: string) => findMediaByMessage(loop.gw.deps.database.db, t.phoneNumberId, wamid);
+  const queued = async (wamid: string) => (await queuedMedia(loop.gw.deps.database.db, t.phoneNumberId)).find((q) => q.message_id === wamid);
 
   beforeAll(async () => {
     files = await startFileServer();
@@ -82,17 +83,12 @@ describe.each(dialects)('sent media is mirrored like received media (%s)', (dial
     await files.close();
   });
 
-  it('mirrors an image sent by an id uploaded through the gateway, via Meta with the number token', async () => {
-    const form = new FormData();
-    form.set('messaging_product', 'whatsapp');
-    form.set('type', 'image/png');
-    form.set('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'label.png');
-    const upload = await fetch(`${loop.gatewayUrl}/v24.0/${t.phoneNumberId}/media`, { method: 'POST', headers: { 'x-api-key': t.apiKey }, body: form });
-    const { id } = (await upload.json()) as { id: string };
+  it('mirrors an image sent by an id uploaded to Meta directly, via Meta with the number token', async () => {
+    const id = await loop.upload(t, png, 'image/png', 'label.png');
     const wamid = await send('image', { id, caption: 'your label' });
 
     expect((await loop.message(t, wamid)).kapso.message_type_data).toMatchObject({ media_status: 'pending' });
-    expect(await row(wamid)).toMatchObject({ direction: 'outbound', meta_media_id: id, mime_type: null, kind: 'image' });
+    expect(await queued(wamid)).toMatchObject({ direction: 'outbound', meta_media_id: id, mime_type: null, kind: 'image' });
     await loop.worker.runOnce();
     const { kapso } = await loop.message(t, wamid);
     const data = kapso.media_data as { id: string };
@@ -104,7 +100,7 @@ describe.each(dialects)('sent media is mirrored like received media (%s)', (dial
 
   it('mirrors a document sent by link, fetched from the link itself', async () => {
     const wamid = await send('document', { link: `${files.base}/files/report.pdf`, filename: 'report.pdf', caption: 'Q3' });
-    expect(await row(wamid)).toMatchObject({ meta_media_id: null, source_url: `${files.base}/files/report.pdf`, kind: 'document' });
+    expect(await queued(wamid)).toMatchObject({ meta_media_id: null, source_url: `${files.base}/files/report.pdf`, kind: 'document' });
     await loop.worker.runOnce();
     const { kapso } = await loop.message(t, wamid);
     expect(kapso.media_data).toMatchObject({ filename: 'report.pdf', content_type: 'application/pdf', byte_size: pdf.length });

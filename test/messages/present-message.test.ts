@@ -168,7 +168,7 @@ describe.each(drivers)('presentMessage with %s JSON columns', (_driver, json) =>
     expect(shown.kapso).not.toHaveProperty('statuses');
   });
 
-  it('renders a media message with has_media true and its type data, leaving blob keys out', () => {
+  it('renders a media message with no media row yet (still in the media queue) as pending, leaving blob keys out', () => {
     const shown = presentMessage(inboundImage(json), [], parseFields('kapso(has_media,media_url,media_data,message_type_data,content)'));
     expect(shown).toEqual({
       id: 'wamid.image',
@@ -179,7 +179,7 @@ describe.each(drivers)('presentMessage with %s JSON columns', (_driver, json) =>
       image: { id: '880011223344556', mime_type: 'image/jpeg', sha256: 'c2hh', caption: 'receipt 🧾' },
       kapso: {
         has_media: true,
-        message_type_data: { caption: 'receipt 🧾', mime_type: 'image/jpeg' },
+        message_type_data: { caption: 'receipt 🧾', mime_type: 'image/jpeg', media_status: 'pending' },
         content: 'receipt 🧾 Image attached',
       },
     });
