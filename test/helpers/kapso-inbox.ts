@@ -1,27 +1,15 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { KAPSO_MESSAGE_FIELDS } from 'kapso-sdk-0.1';
 import { Agent, fetch as undiciFetch } from 'undici';
 
 /** The six conversation fields the inbox's list asks for (its src/app/api/conversations/route.ts). */
 export const INBOX_CONVERSATION_FIELDS = ['contact_name', 'messages_count', 'last_message_type', 'last_message_text', 'last_inbound_at', 'last_outbound_at'] as const;
 
-/** The fifteen message fields the inbox's thread asks for (its src/app/api/messages/[conversationId]/route.ts). */
-export const INBOX_MESSAGE_FIELDS = [
-  'direction',
-  'status',
-  'processing_status',
-  'phone_number',
-  'has_media',
-  'media_data',
-  'media_url',
-  'whatsapp_conversation_id',
-  'contact_name',
-  'message_type_data',
-  'content',
-  'flow_response',
-  'flow_token',
-  'flow_name',
-  'order_text',
-] as const;
+/**
+ * The fifteen message fields the inbox's thread asks for (its src/app/api/messages/[conversationId]/route.ts
+ * spells out exactly the SDK's KAPSO_MESSAGE_FIELDS).
+ */
+export const INBOX_MESSAGE_FIELDS: readonly string[] = KAPSO_MESSAGE_FIELDS;
 
 /** Kapso's ISO 8601 instants (with or without fractional seconds), as `Date.parse` reads them. */
 export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
