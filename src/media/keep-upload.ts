@@ -3,18 +3,16 @@ import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { type MultipartPart, multipartBoundary, parseMultipart } from '../http/multipart.ts';
 import { sniffContentType, SNIFF_BYTES } from './content-type.ts';
-import { mediaKindOf } from './limits.ts';
+import { MEDIA_KINDS, mediaKindOf } from './limits.ts';
 import { insertStoredUpload } from './store.ts';
-
-const KINDS: ReadonlySet<string> = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 
 /** The upload's file and what it claims to be: `type` when it is a MIME type, else the part's own. */
 export function uploadedFileOf(parts: readonly MultipartPart[]): { file: MultipartPart; mimeType: string; kind: string | null } | undefined {
   const file = parts.find((p) => p.name === 'file');
   if (!file) return undefined;
   const type = parts.find((p) => p.name === 'type' && p.filename === undefined)?.data.toString('utf8').trim();
-  const mimeType = (type !== undefined && !KINDS.has(type) ? type : undefined) ?? file.contentType ?? 'application/octet-stream';
-  const kind = type !== undefined && KINDS.has(type) ? type : (mediaKindOf(mimeType) ?? null);
+  const mimeType = (type !== undefined && !MEDIA_KINDS.has(type) ? type : undefined) ?? file.contentType ?? 'application/octet-stream';
+  const kind = type !== undefined && MEDIA_KINDS.has(type) ? type : (mediaKindOf(mimeType) ?? null);
   return { file, mimeType, kind };
 }
 

@@ -11,6 +11,9 @@ export const MAX_MEDIA_BYTES = 100 * MB;
 
 export type MediaKind = 'audio' | 'document' | 'image' | 'sticker' | 'video';
 
+/** The message types whose object names a media file, which are also the kinds an upload's `type` may name. */
+export const MEDIA_KINDS: ReadonlySet<string> = new Set<MediaKind>(['audio', 'document', 'image', 'sticker', 'video']);
+
 const rules: readonly { kind: MediaKind; types: readonly string[]; maxBytes: number }[] = [
   { kind: 'audio', types: ['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg'], maxBytes: 16 * MB },
   {

@@ -1,7 +1,5 @@
+import { MEDIA_KINDS } from './limits.ts';
 import type { MediaJob } from './store.ts';
-
-/** The message types whose object names a media file (meta-cloud-api.md §1.6, §2.3). */
-const MEDIA_TYPES: ReadonlySet<string> = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 
 /** A message as storeConversationMessage has it: enough to find its media. */
 export interface MediaMessage {
@@ -21,7 +19,7 @@ export type MessageMediaJob = Omit<MediaJob, 'projectId'> & { messageId: string 
  * the document's, when given.
  */
 export function mediaJobOf(m: MediaMessage): MessageMediaJob | undefined {
-  if (!MEDIA_TYPES.has(m.type)) return undefined;
+  if (!MEDIA_KINDS.has(m.type)) return undefined;
   const media = m.payload[m.type];
   if (typeof media !== 'object' || media === null || Array.isArray(media)) return undefined;
   const fields = media as Record<string, unknown>;

@@ -219,7 +219,6 @@ export class MediaWorker {
   }
 }
 
-
 /** A stored row's file as a finished download: the blob is shared (keys are content-addressed). */
 function copyOfStored(row: MediaRow): MediaDownloadResult {
   if (row.storage_key === null || row.sha256 === null || row.byte_size === null || row.content_type === null) {
