@@ -52,6 +52,8 @@ export function takeQueuedMediaQuery(db: Db, limit: number) {
  * the message was queued, which the retry rules count from. Returns how many were taken.
  */
 export async function promoteQueuedMedia(db: Kysely<DB>, o: { limit: number; now: number }): Promise<number> {
+  // A read first: an idle worker looks 5 times a second, and an empty queue needs no write transaction.
+  if (!(await db.selectFrom('media_queue').select('seq').limit(1).executeTakeFirst())) return 0;
   return db.transaction().execute(async (trx) => {
     const taken = await takeQueuedMediaQuery(trx, o.limit).execute();
     if (taken.length === 0) return 0;
