@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectIndistinguishable } from '../helpers/common-route-tests.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
-import { jpegBytes } from './helpers.ts';
+import { jpegBytes, startS3, storeKinds, type TestS3 } from './helpers.ts';
 import { type MediaLoop, PUBLIC_URL, startMediaLoop, type Tenant } from './loop.ts';
 
 /**
@@ -115,5 +115,33 @@ describe.each(dialects)('media metadata through the gateway (%s)', (dialect) => 
     const unknownId = await metadata('999000111222333');
     const otherNumbersId = await metadata(mediaId, stranger);
     expectIndistinguishable(otherNumbersId, unknownId, { foreign: mediaId, missing: '999000111222333' });
+  });
+});
+
+describe.runIf(dialects.includes('sqlite') && storeKinds.includes('s3'))('an upload through the gateway kept in S3 (sqlite)', () => {
+  let s3: TestS3;
+  let loop: MediaLoop;
+  beforeAll(async () => {
+    s3 = await startS3();
+    loop = await startMediaLoop('sqlite', 's3', s3);
+  });
+  afterAll(async () => {
+    await loop.close();
+    await s3.close();
+  });
+
+  it('stores the copy in the bucket and describes it from there', async () => {
+    const t = await loop.tenant();
+    const photo = jpegBytes(2_500);
+    const form = new FormData();
+    form.set('messaging_product', 'whatsapp');
+    form.set('type', 'image/jpeg');
+    form.set('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'label.jpg');
+    const upload = await fetch(`${loop.gatewayUrl}/v24.0/${t.phoneNumberId}/media`, { method: 'POST', headers: { 'x-api-key': t.apiKey }, body: form });
+    const { id } = (await upload.json()) as { id: string };
+    const res = await loop.gw.app.inject({ method: 'GET', url: `/v24.0/${id}?phone_number_id=${t.phoneNumberId}`, headers: { 'x-api-key': t.apiKey } });
+    expect(res.json()).toMatchObject({ id, mime_type: 'image/jpeg', file_size: '2500' });
+    expect((await loop.store.objects()).filter((k) => k.startsWith('sha256/'))).toHaveLength(1);
+    expect(Buffer.from(await (await loop.fetchMedia(res.json().url)).arrayBuffer()).equals(photo)).toBe(true);
   });
 });
