@@ -6,13 +6,6 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type BlobStore, BlobNotFoundError, type ByteRange, checkSha256, DigestStream, isBlobKey, type StoredBlob, blobKeyFor } from './blob-store.ts';
 
-/**
- * Read size when serving. 16 KB instead of fs's 64 KB: every chunk is a fresh buffer that lives
- * until the garbage collector runs, and 64 KB ones leave the allocator holding far more memory
- * while a large file streams (measured: +36 MB of RSS serving 100 MB at 64 KB, +16 MB at 16 KB),
- * for no gain in throughput (docs/media.md, BENCHMARKS.md).
- */
-const READ_CHUNK_BYTES = 16 * 1024;
 
 /**
  * Media on the local filesystem under one folder (default `<data folder>/media`): each blob at
@@ -52,7 +45,7 @@ export class FileBlobStore implements BlobStore {
     const handle = await open(this.pathOf(key), 'r').catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'ENOENT' ? new BlobNotFoundError(key) : err;
     });
-    return handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES, ...(range ? { start: range.start, ...(range.end !== undefined ? { end: range.end } : {}) } : {}) });
+    return handle.createReadStream(range ? { start: range.start, ...(range.end !== undefined ? { end: range.end } : {}) } : {});
   }
 
   async stat(key: string): Promise<{ byteSize: number } | null> {

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { errors } from '../http/errors.ts';
+import { countedMediaStream } from './reclaim.ts';
 import { authorizeMediaUrl, planMediaResponse } from './serve.ts';
 import { findMediaForServing } from './store.ts';
 
@@ -34,7 +35,7 @@ export async function mediaRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       );
       void reply.code(plan.status).headers(plan.headers);
       if (!plan.sendBody) return reply.send();
-      return reply.send(await deps.blobs.open(media.storageKey, plan.range));
+      return reply.send(countedMediaStream(await deps.blobs.open(media.storageKey, plan.range)));
     },
   });
 }

@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { noteMediaBytes } from './reclaim.ts';
 
 export type MediaSizeErrorCode = 'MEDIA_TOO_LARGE' | 'MEDIA_LONGER_THAN_ANNOUNCED' | 'MEDIA_SHORTER_THAN_ANNOUNCED';
 
@@ -39,6 +40,7 @@ export class SizeLimitStream extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
+    noteMediaBytes(chunk.length);
     if (this.announcedBytes !== undefined && this.bytes > this.announcedBytes) {
       return callback(new MediaSizeError('MEDIA_LONGER_THAN_ANNOUNCED', this.announcedBytes));
     }
