@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/dialects.ts';
 import { fixtureFor, firstMessageOf, postWebhook } from '../helpers/factories.ts';
 import { promoteQueuedMedia } from '../../src/media/queue-store.ts';
-import { bytesOf, jpegBytes, queuedMedia, startS3, storeKinds, type TestS3 } from './helpers.ts';
-import { type MediaLoop, PUBLIC_URL, startMediaLoop, type Tenant } from './loop.ts';
+import { bytesOf, jpegBytes, queuedMedia, storeKinds } from './helpers.ts';
+import { type MediaLoop, PUBLIC_URL, startMediaLoop, startS3MediaLoop, type Tenant } from './loop.ts';
 
 const opus = Buffer.concat([Buffer.from('OggS'), Buffer.from([0, 2]), Buffer.alloc(20), Buffer.from([1, 19]), Buffer.from('OpusHead'), bytesOf(6000, 31)]);
 const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(4), Buffer.from('mp42isom'), bytesOf(30_000, 32)]);
@@ -145,16 +145,11 @@ describe.each(dialects)('received media is downloaded, shown and served (%s)', (
 });
 
 describe.runIf(dialects.includes('sqlite') && storeKinds.includes('s3'))('received media kept in S3 (sqlite)', () => {
-  let s3: TestS3;
   let loop: MediaLoop;
   beforeAll(async () => {
-    s3 = await startS3();
-    loop = await startMediaLoop('sqlite', 's3', s3);
+    loop = await startS3MediaLoop();
   });
-  afterAll(async () => {
-    await loop.close();
-    await s3.close();
-  });
+  afterAll(() => loop.close());
 
   it('downloads a received document into the bucket and serves it from there', async () => {
     const t = await loop.tenant();

@@ -3,7 +3,7 @@ import { buildSimulator, type Simulator } from '../../src/simulator/index.ts';
 import type { TestDialect } from '../helpers/dialects.ts';
 import { getMessage, newTenant, type TestNumber, type TestProject } from '../helpers/factories.ts';
 import type { TestGateway } from '../helpers/harness.ts';
-import { newStore, pathOf, startMediaGateway, type StoreKind, type TestS3, type TestStore } from './helpers.ts';
+import { newStore, pathOf, startMediaGateway, startS3, type StoreKind, type TestS3, type TestStore } from './helpers.ts';
 
 export type Tenant = TestProject & TestNumber;
 
@@ -94,6 +94,19 @@ export async function startMediaLoop(dialect: TestDialect, storeKind: StoreKind 
       // hold app.close() for the 30 s request timeout.
       gw.app.server.closeAllConnections();
       await gw.close();
+    },
+  };
+}
+
+/** A media loop on SQLite keeping its files in a fresh S3-protocol server (s3rver); close() stops both. */
+export async function startS3MediaLoop(): Promise<MediaLoop> {
+  const s3 = await startS3();
+  const loop = await startMediaLoop('sqlite', 's3', s3);
+  return {
+    ...loop,
+    async close() {
+      await loop.close();
+      await s3.close();
     },
   };
 }

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectIndistinguishable } from '../helpers/common-route-tests.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
-import { jpegBytes, startS3, storeKinds, type TestS3 } from './helpers.ts';
-import { type MediaLoop, PUBLIC_URL, startMediaLoop, type Tenant } from './loop.ts';
+import { jpegBytes, storeKinds } from './helpers.ts';
+import { type MediaLoop, PUBLIC_URL, startMediaLoop, startS3MediaLoop, type Tenant } from './loop.ts';
 
 /**
  * `GET /{media_id}?phone_number_id=` answers from the gateway's copy (kapso-api.md §6.4.2): Meta's
@@ -119,16 +119,11 @@ describe.each(dialects)('media metadata through the gateway (%s)', (dialect) => 
 });
 
 describe.runIf(dialects.includes('sqlite') && storeKinds.includes('s3'))('an upload through the gateway kept in S3 (sqlite)', () => {
-  let s3: TestS3;
   let loop: MediaLoop;
   beforeAll(async () => {
-    s3 = await startS3();
-    loop = await startMediaLoop('sqlite', 's3', s3);
+    loop = await startS3MediaLoop();
   });
-  afterAll(async () => {
-    await loop.close();
-    await s3.close();
-  });
+  afterAll(() => loop.close());
 
   it('stores the copy in the bucket and describes it from there', async () => {
     const t = await loop.tenant();
