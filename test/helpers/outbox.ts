@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { writeJson } from '../../src/db/json.ts';
 import { NUMBER_EVENTS } from '../../src/outbox/event-types.ts';
 import { OutboxWorker } from '../../src/outbox/worker.ts';
-import type { TestGateway } from './harness.ts';
+import type { TestDialect } from './dialects.ts';
+import { startGateway, type TestGateway } from './harness.ts';
+import { type Receiver, startReceiver } from './receiver.ts';
 
 export interface TestSubscription {
   id: string;
@@ -59,4 +61,26 @@ export async function subscribe(
 /** A worker on the gateway's deps; tests drive it with runOnce() and the injected clock. */
 export function newWorker(gw: TestGateway): OutboxWorker {
   return new OutboxWorker(gw.deps, { inactivityEveryMs: 0 });
+}
+
+/**
+ * A gateway for delivery tests: on a database of its own (workers claim across projects) and
+ * allowed to deliver to loopback, where the tests' receivers listen.
+ */
+export function startDeliveringGateway(dialect: TestDialect): Promise<TestGateway> {
+  return startGateway(dialect, { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }, { isolated: true });
+}
+
+/** startDeliveringGateway with one receiver to deliver to; close() stops both. */
+export async function startDeliveringGatewayAndReceiver(dialect: TestDialect): Promise<{ gw: TestGateway; receiver: Receiver; close(): Promise<void> }> {
+  const gw = await startDeliveringGateway(dialect);
+  const receiver = await startReceiver();
+  return {
+    gw,
+    receiver,
+    async close() {
+      await receiver.close();
+      await gw.close();
+    },
+  };
 }

@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant, postWebhook } from '../helpers/factories.ts';
-import { startGateway, type TestGateway } from '../helpers/harness.ts';
-import { newWorker, subscribe } from '../helpers/outbox.ts';
+import type { TestGateway } from '../helpers/harness.ts';
+import { newWorker, startDeliveringGateway, subscribe } from '../helpers/outbox.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
 
@@ -12,7 +12,7 @@ describe.each(dialects)('buffered batches and per-conversation order (%s)', (dia
   let receiver: Receiver;
   let t: Awaited<ReturnType<typeof newTenant>>;
   beforeAll(async () => {
-    gw = await startGateway(dialect, { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }, { isolated: true });
+    gw = await startDeliveringGateway(dialect);
   });
   afterAll(() => gw.close());
   beforeEach(async () => {

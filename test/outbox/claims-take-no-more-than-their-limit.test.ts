@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimDueDeliveries } from '../../src/outbox/delivery-store.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
-import { startGateway, type TestGateway } from '../helpers/harness.ts';
-import { subscribe } from '../helpers/outbox.ts';
+import type { TestGateway } from '../helpers/harness.ts';
+import { startDeliveringGateway, subscribe } from '../helpers/outbox.ts';
 import { insertDelivery } from './delivery-log-helpers.ts';
 
 describe.each(dialects)('claiming due deliveries (%s)', (dialect) => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startGateway(dialect, { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }, { isolated: true });
+    gw = await startDeliveringGateway(dialect);
   });
   afterAll(() => gw.close());
 

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatInstant } from '../../src/messages/instants.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant, postWebhook } from '../helpers/factories.ts';
-import { startGateway, type TestGateway } from '../helpers/harness.ts';
+import type { TestGateway } from '../helpers/harness.ts';
 import { storeMessages } from '../helpers/history.ts';
-import { newWorker, subscribe } from '../helpers/outbox.ts';
-import { type Receiver, type ReceivedRequest, startReceiver } from '../helpers/receiver.ts';
+import { newWorker, startDeliveringGatewayAndReceiver, subscribe } from '../helpers/outbox.ts';
+import type { Receiver, ReceivedRequest } from '../helpers/receiver.ts';
 import { messagesWebhook, statusesWebhook, statusItem, textMessage } from '../helpers/webhooks.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -24,14 +24,11 @@ function ofEvent(receiver: Receiver, event: string): ReceivedRequest[] {
 describe.each(dialects)('webhook deliveries of every event type (%s)', (dialect) => {
   let gw: TestGateway;
   let receiver: Receiver;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    gw = await startGateway(dialect, { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }, { isolated: true });
-    receiver = await startReceiver();
+    ({ gw, receiver, close } = await startDeliveringGatewayAndReceiver(dialect));
   });
-  afterAll(async () => {
-    await receiver.close();
-    await gw.close();
-  });
+  afterAll(() => close());
 
   it('delivers a customer message as conversation.created then message.received, signed, with the v2 payload', async () => {
     receiver.requests.length = 0;

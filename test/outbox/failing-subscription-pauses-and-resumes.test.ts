@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant, postWebhook } from '../helpers/factories.ts';
-import { startGateway, type TestGateway } from '../helpers/harness.ts';
-import { newWorker, subscribe } from '../helpers/outbox.ts';
-import { type Receiver, startReceiver } from '../helpers/receiver.ts';
+import type { TestGateway } from '../helpers/harness.ts';
+import { newWorker, startDeliveringGatewayAndReceiver, subscribe } from '../helpers/outbox.ts';
+import type { Receiver } from '../helpers/receiver.ts';
 import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
 
 const MINUTE = 60_000;
@@ -11,14 +11,11 @@ const MINUTE = 60_000;
 describe.each(dialects)('a subscription that keeps failing (%s)', (dialect) => {
   let gw: TestGateway;
   let receiver: Receiver;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    gw = await startGateway(dialect, { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }, { isolated: true });
-    receiver = await startReceiver();
+    ({ gw, receiver, close } = await startDeliveringGatewayAndReceiver(dialect));
   });
-  afterAll(async () => {
-    await receiver.close();
-    await gw.close();
-  });
+  afterAll(() => close());
 
   it('is paused after failing for six hours, holds its deliveries, and delivers them when resumed', async () => {
     const t = await newTenant(gw);

@@ -2,22 +2,19 @@ import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/dialects.ts';
 import { newPhoneNumber, newProject, newTenant, postWebhook } from '../helpers/factories.ts';
-import { startGateway, type TestGateway } from '../helpers/harness.ts';
-import { newWorker, subscribe } from '../helpers/outbox.ts';
-import { type Receiver, startReceiver } from '../helpers/receiver.ts';
+import type { TestGateway } from '../helpers/harness.ts';
+import { newWorker, startDeliveringGatewayAndReceiver, subscribe } from '../helpers/outbox.ts';
+import type { Receiver } from '../helpers/receiver.ts';
 import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
 
 describe.each(dialects)('raw Meta forwarding and project events (%s)', (dialect) => {
   let gw: TestGateway;
   let receiver: Receiver;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    gw = await startGateway(dialect, { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }, { isolated: true });
-    receiver = await startReceiver();
+    ({ gw, receiver, close } = await startDeliveringGatewayAndReceiver(dialect));
   });
-  afterAll(async () => {
-    await receiver.close();
-    await gw.close();
-  });
+  afterAll(() => close());
 
   it('forwards the Meta payload byte for byte to the number’s meta webhook, keyed by its SHA-256', async () => {
     receiver.requests.length = 0;
