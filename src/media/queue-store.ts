@@ -3,7 +3,7 @@ import { forClaim } from '../db/dialect.ts';
 import { rawQuery } from '../db/raw-query.ts';
 import type { DB, MediaQueueTable } from '../db/schema.ts';
 import type { MessageMediaJob } from './message-media.ts';
-import { newMediaId } from './media-id.ts';
+import { type MediaJob, newMediaRow } from './store.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -63,7 +63,7 @@ export async function promoteQueuedMedia(db: Kysely<DB>, o: { limit: number; now
     );
     const rows = taken.flatMap((q) => {
       const projectId = projects.get(q.phone_number_id);
-      return projectId === undefined ? [] : [mediaRowOf(q, projectId, o.now)];
+      return projectId === undefined ? [] : [newMediaRow(jobOf(q, projectId), o.now, Number(q.queued_at))];
     });
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await trx
@@ -76,29 +76,17 @@ export async function promoteQueuedMedia(db: Kysely<DB>, o: { limit: number; now
   });
 }
 
-function mediaRowOf(q: Selectable<MediaQueueTable>, projectId: string, now: number) {
+/** The media job a queue entry stands for, in the project of its number. */
+function jobOf(q: Selectable<MediaQueueTable>, projectId: string): MediaJob {
   return {
-    id: newMediaId(),
-    project_id: projectId,
-    phone_number_id: q.phone_number_id,
-    message_id: q.message_id,
-    meta_media_id: q.meta_media_id,
-    source_url: q.source_url,
+    projectId,
+    phoneNumberId: q.phone_number_id,
+    messageId: q.message_id,
+    metaMediaId: q.meta_media_id,
+    sourceUrl: q.source_url,
     kind: q.kind,
     direction: q.direction,
-    state: 'pending' as const,
-    failure_reason: null,
-    mime_type: q.mime_type,
-    content_type: null,
+    mimeType: q.mime_type,
     filename: q.filename,
-    byte_size: null,
-    sha256: null,
-    storage_key: null,
-    next_attempt_at: now,
-    locked_by: null,
-    locked_until: null,
-    created_at: Number(q.queued_at),
-    updated_at: now,
-    stored_at: null,
   };
 }

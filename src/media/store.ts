@@ -1,5 +1,5 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB, MediaRow } from '../db/schema.ts';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import type { DB, MediaRow, MediaTable } from '../db/schema.ts';
 import { newMediaId } from './media-id.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -52,37 +52,44 @@ export interface LeaseHolder {
  * has one (a duplicate webhook): (phone_number_id, message_id) is unique.
  */
 export async function insertMediaJob(db: Db, job: MediaJob, now: number): Promise<string | undefined> {
-  const id = newMediaId();
   const inserted = await db
     .insertInto('media')
-    .values({
-      id,
-      project_id: job.projectId,
-      phone_number_id: job.phoneNumberId,
-      message_id: job.messageId,
-      meta_media_id: job.metaMediaId,
-      source_url: job.sourceUrl ?? null,
-      kind: job.kind ?? null,
-      direction: job.direction,
-      state: 'pending',
-      failure_reason: null,
-      mime_type: job.mimeType,
-      content_type: null,
-      filename: job.filename,
-      byte_size: null,
-      sha256: null,
-      storage_key: null,
-      next_attempt_at: now,
-      locked_by: null,
-      locked_until: null,
-      created_at: now,
-      updated_at: now,
-      stored_at: null,
-    })
+    .values(newMediaRow(job, now))
     .onConflict((oc) => oc.columns(['phone_number_id', 'message_id']).doNothing())
     .returning('id')
     .executeTakeFirst();
   return inserted?.id;
+}
+
+/**
+ * A new `media` row for a job: pending, due at `now`, with a fresh id. `createdAt` is when the
+ * file was queued (the retry rules count from it), `now` unless the job waited in the media queue.
+ */
+export function newMediaRow(job: MediaJob, now: number, createdAt: number = now): Insertable<MediaTable> {
+  return {
+    id: newMediaId(),
+    project_id: job.projectId,
+    phone_number_id: job.phoneNumberId,
+    message_id: job.messageId,
+    meta_media_id: job.metaMediaId,
+    source_url: job.sourceUrl ?? null,
+    kind: job.kind ?? null,
+    direction: job.direction,
+    state: 'pending',
+    failure_reason: null,
+    mime_type: job.mimeType,
+    content_type: null,
+    filename: job.filename,
+    byte_size: null,
+    sha256: null,
+    storage_key: null,
+    next_attempt_at: now,
+    locked_by: null,
+    locked_until: null,
+    created_at: createdAt,
+    updated_at: now,
+    stored_at: null,
+  };
 }
 
 /** A file uploaded through the gateway, kept as it was forwarded to Meta. */
@@ -98,35 +105,18 @@ export interface UploadedMedia {
 
 /** Records an upload's copy, already in the blob store: a stored row of no message, never queued. */
 export async function insertStoredUpload(db: Db, upload: UploadedMedia, now: number): Promise<string> {
-  const id = newMediaId();
-  await db
-    .insertInto('media')
-    .values({
-      id,
-      project_id: upload.projectId,
-      phone_number_id: upload.phoneNumberId,
-      message_id: null,
-      meta_media_id: upload.metaMediaId,
-      source_url: null,
-      kind: upload.kind,
-      direction: 'outbound',
-      state: 'stored',
-      failure_reason: null,
-      mime_type: upload.mimeType,
-      content_type: upload.stored.contentType,
-      filename: upload.filename,
-      byte_size: upload.stored.byteSize,
-      sha256: upload.stored.sha256,
-      storage_key: upload.stored.storageKey,
-      next_attempt_at: now,
-      locked_by: null,
-      locked_until: null,
-      created_at: now,
-      updated_at: now,
-      stored_at: now,
-    })
-    .execute();
-  return id;
+  const job: MediaJob = { ...upload, messageId: null, direction: 'outbound' };
+  const row = {
+    ...newMediaRow(job, now),
+    state: 'stored' as const,
+    content_type: upload.stored.contentType,
+    byte_size: upload.stored.byteSize,
+    sha256: upload.stored.sha256,
+    storage_key: upload.stored.storageKey,
+    stored_at: now,
+  };
+  await db.insertInto('media').values(row).execute();
+  return row.id;
 }
 
 /** A stored media file by our id, for `GET /media/{id}`; pending, failed and unknown ids are absent. */
