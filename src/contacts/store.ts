@@ -7,26 +7,33 @@ import { rawQuery } from '../db/raw-query.ts';
 type Db = Kysely<DB> | Transaction<DB>;
 
 /**
- * Creates the contact of (number, wa_id) or refreshes its WhatsApp profile name; returns its id.
- * A missing profile name (system messages and sends carry none) never erases a known one.
- * Returns the contact's id and its current profile name.
+ * Creates the contact of (number, wa_id) or refreshes its WhatsApp profile name; returns the
+ * contact's id and its current profile name. A missing profile name (system messages and sends
+ * carry none) never erases a known one. A contact that has not changed is not written (one page
+ * write fewer per message on the ingest path), yet on PostgreSQL `ON CONFLICT DO UPDATE` locks
+ * its row until commit all the same, so concurrent transactions for one customer still queue
+ * here (see storeConversationMessage).
  */
 export async function upsertContact(
   db: Db,
   input: { phoneNumberId: string; waId: string; profileName: string | null; now: number },
 ): Promise<{ id: string; profile_name: string | null }> {
-  const rows = await upsertContactRow(db, [randomUUID(), input.phoneNumberId, input.waId, input.profileName, input.now, input.now]);
-  const row = rows[0];
-  if (!row) throw new Error('contact upsert returned no row');
+  const written = await upsertContactRow(db, [randomUUID(), input.phoneNumberId, input.waId, input.profileName, input.now, input.now]);
+  const row = written[0] ?? (await selectContactRow(db, [input.phoneNumberId, input.waId]))[0];
+  if (!row) throw new Error('contact upsert found no row');
   return row;
 }
-// The ingest hot path: precompiled SQL (db/raw-query.ts).
+// The ingest hot path: precompiled SQL (db/raw-query.ts). Returns a row only when it wrote one.
 const upsertContactRow = rawQuery<{ id: string; profile_name: string | null }>(
   `insert into contacts (id, phone_number_id, wa_id, profile_name, display_name, metadata, created_at, updated_at)
    values (?, ?, ?, ?, null, '{}', ?, ?)
    on conflict (phone_number_id, wa_id) do update
-     set profile_name = coalesce(excluded.profile_name, contacts.profile_name), updated_at = excluded.updated_at
+     set profile_name = excluded.profile_name, updated_at = excluded.updated_at
+     where excluded.profile_name is not null and contacts.profile_name is distinct from excluded.profile_name
    returning id, profile_name`,
+);
+const selectContactRow = rawQuery<{ id: string; profile_name: string | null }>(
+  'select id, profile_name from contacts where phone_number_id = ? and wa_id = ?',
 );
 
 /** The filters of `GET /{phone_number_id}/contacts` (kapso-api.md §6.3.1), combined with AND. */

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kys
 import pg from 'pg';
 import { withPreparedStatements } from './prepared-statements.ts';
 import { type SqliteCheckpointer, startSqliteCheckpointer } from './sqlite-checkpointer.ts';
+import { attachSqliteWriter } from './sqlite-direct.ts';
 import { attachSqliteReader } from './sqlite-reader.ts';
 import type { DB } from './schema.ts';
 
@@ -58,7 +59,9 @@ function connectSqlite(file: string, backgroundCheckpoints: boolean): Database {
     sqlite.pragma('wal_autocheckpoint = 0');
     checkpointer = startSqliteCheckpointer(file, 250, (message) => process.emitWarning(`SQLite checkpoint failed: ${message}`));
   }
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) });
+  attachSqliteWriter(db, (sql, parameters) => runStatement(statements.prepare(sql) as SQLite.Statement, parameters));
   const closeReader = file === ':memory:' ? () => undefined : attachSqliteReader(db, file);
   return {
     db,
@@ -92,6 +95,13 @@ function withStatementCache(sqlite: SQLite.Database, maxStatements = 500): Sqlit
       return statement;
     },
   };
+}
+
+/** What Kysely's SQLite driver does with a statement, minus the result object around the rows. */
+function runStatement<Row>(statement: SQLite.Statement, parameters: readonly unknown[]): Row[] {
+  if (statement.reader) return statement.all(...parameters) as Row[];
+  statement.run(...parameters);
+  return [];
 }
 
 /**

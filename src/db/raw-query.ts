@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely, PostgresAdapter, type Transaction } from 'kysely';
 import { PREPARE_MARK } from './prepared-statements.ts';
 import type { DB } from './schema.ts';
+import { sqliteDirectOf } from './sqlite-direct.ts';
 import { sqliteReaderOf } from './sqlite-reader.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -9,7 +10,8 @@ type Db = Kysely<DB> | Transaction<DB>;
  * A hot-path query written once as SQL with `?` placeholders and run on either dialect without
  * Kysely's build-and-compile step, which costs more than the query itself on the ingest and
  * GET-by-id paths. The text must use only syntax both dialects share; PostgreSQL gets `$n`
- * placeholders. Everything else goes through the query builder.
+ * placeholders. Everything else goes through the query builder. Inside a group-commit
+ * transaction on SQLite the statement runs directly on the connection (sqlite-direct.ts).
  */
 export function rawQuery<Row>(text: string): (db: Db, parameters: readonly unknown[]) => Promise<Row[]> {
   const sqlite = text;
@@ -17,6 +19,8 @@ export function rawQuery<Row>(text: string): (db: Db, parameters: readonly unkno
   // Marked to run as a named prepared statement (db/prepared-statements.ts).
   const postgres = PREPARE_MARK + text.replace(/\?/g, () => `$${++n}`);
   return async (db, parameters) => {
+    const direct = sqliteDirectOf(db);
+    if (direct) return direct<Row>(sqlite, parameters);
     const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
     const result = await db.executeQuery<Row>(CompiledQuery.raw(isPostgres ? postgres : sqlite, [...parameters]));
     return result.rows;

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { withDirectStatements } from '../db/sqlite-direct.ts';
 
 type Work<T> = (trx: Transaction<DB>) => Promise<T>;
 
@@ -80,7 +81,9 @@ export class GroupCommitter {
     try {
       const trx = await this.db.startTransaction().execute();
       try {
-        for (const item of batch) values.push(await item.work(trx));
+        await withDirectStatements(this.db, trx, async () => {
+          for (const item of batch) values.push(await item.work(trx));
+        });
         await trx.commit().execute();
       } catch (err) {
         await trx.rollback().execute().catch(() => {});

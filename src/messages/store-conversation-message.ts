@@ -50,7 +50,7 @@ export async function storeConversationMessage(trx: Transaction<DB>, m: Conversa
   // Checked first so a duplicate delivery touches neither the contact nor the conversation.
   if (await messageExists(trx, m.phoneNumberId, m.id)) return null;
   const atMs = m.timestamp * 1000;
-  // The contact upsert always writes, so on PostgreSQL it row-locks the contact until commit:
+  // The contact upsert row-locks the contact until commit on PostgreSQL (written or not):
   // concurrent transactions for one customer queue here, and the conversation lookup below never
   // races into opening two conversations.
   const contact = await upsertContact(trx, { phoneNumberId: m.phoneNumberId, waId: m.waId, profileName: m.profileName, now: ctx.now });
