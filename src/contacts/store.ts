@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { ContactRow, DB } from '../db/schema.ts';
 import type { KeysetWindow } from '../messages/list-page.ts';
-import { rawQuery } from '../db/raw-query.ts';
+import { rawQuery, rawQueryPerDialect } from '../db/raw-query.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -23,15 +23,28 @@ export async function upsertContact(
   if (!row) throw new Error('contact upsert found no row');
   return row;
 }
-// The ingest hot path: precompiled SQL (db/raw-query.ts). Returns a row only when it wrote one.
-const upsertContactRow = rawQuery<{ id: string; profile_name: string | null }>(
-  `insert into contacts (id, phone_number_id, wa_id, profile_name, display_name, metadata, created_at, updated_at)
+// The ingest hot path: precompiled SQL (db/raw-query.ts). On SQLite it returns a row only when
+// it wrote one (the caller then reads the row, a cheap local read). On PostgreSQL, where every
+// statement is a round trip, one statement also reads the unchanged row; only a contact created
+// by a concurrent transaction after this statement's snapshot is left to the caller's read.
+const upsertContactRow = rawQueryPerDialect<{ id: string; profile_name: string | null }>({
+  sqlite: `insert into contacts (id, phone_number_id, wa_id, profile_name, display_name, metadata, created_at, updated_at)
    values (?, ?, ?, ?, null, '{}', ?, ?)
    on conflict (phone_number_id, wa_id) do update
      set profile_name = excluded.profile_name, updated_at = excluded.updated_at
      where excluded.profile_name is not null and contacts.profile_name is distinct from excluded.profile_name
    returning id, profile_name`,
-);
+  postgres: `with written as (
+     insert into contacts (id, phone_number_id, wa_id, profile_name, display_name, metadata, created_at, updated_at)
+     values ($1, $2, $3, $4, null, '{}', $5, $6)
+     on conflict (phone_number_id, wa_id) do update
+       set profile_name = excluded.profile_name, updated_at = excluded.updated_at
+       where excluded.profile_name is not null and contacts.profile_name is distinct from excluded.profile_name
+     returning id, profile_name)
+   select id, profile_name from written
+   union all
+   select id, profile_name from contacts where phone_number_id = $2 and wa_id = $3 and not exists (select 1 from written)`,
+});
 const selectContactRow = rawQuery<{ id: string; profile_name: string | null }>(
   'select id, profile_name from contacts where phone_number_id = ? and wa_id = ?',
 );

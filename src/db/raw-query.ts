@@ -14,10 +14,19 @@ type Db = Kysely<DB> | Transaction<DB>;
  * transaction on SQLite the statement runs directly on the connection (sqlite-direct.ts).
  */
 export function rawQuery<Row>(text: string): (db: Db, parameters: readonly unknown[]) => Promise<Row[]> {
-  const sqlite = text;
+  return rawQueryPerDialect<Row>({ sqlite: text, postgres: text });
+}
+
+/**
+ * rawQuery with a text of its own for each dialect, where one statement can do on PostgreSQL what
+ * takes two on SQLite (a round trip saved there). Both take the same parameters; the PostgreSQL
+ * text may name them `$n` (to use one twice) instead of `?`.
+ */
+export function rawQueryPerDialect<Row>(texts: { sqlite: string; postgres: string }): (db: Db, parameters: readonly unknown[]) => Promise<Row[]> {
+  const { sqlite } = texts;
   let n = 0;
   // Marked to run as a named prepared statement (db/prepared-statements.ts).
-  const postgres = PREPARE_MARK + text.replace(/\?/g, () => `$${++n}`);
+  const postgres = PREPARE_MARK + texts.postgres.replace(/\?/g, () => `$${++n}`);
   return async (db, parameters) => {
     const direct = sqliteDirectOf(db);
     if (direct) return direct<Row>(sqlite, parameters);
