@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import { writeJson } from '../db/json.ts';
-import { v7 as timeOrderedUuid } from 'uuid';
 import { rawQuery } from '../db/raw-query.ts';
 import type { DB } from '../db/schema.ts';
+import { timeOrderedUuid } from '../db/time-ordered-id.ts';
 
 /** A subscribable change, as the domain that causes it describes it. */
 export interface OutboxEvent {
