@@ -7,6 +7,7 @@ import { installGraphScope } from './http/graph-scope.ts';
 import { benchRoutes } from './http/bench-route.ts';
 import { healthRoutes } from './http/health.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
+import { ingestWebhooks, type IngestCommitter } from './ingest/ingest.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { mediaRoutes } from './media/routes.ts';
 import { deliveryLogRoutes } from './outbox/log-routes.ts';
@@ -48,7 +49,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
 
   const tenants = new TenantLookup(deps);
-  const committer = new GroupCommitter(deps.database.db, {
+  const committer: IngestCommitter = new GroupCommitter(deps.database.db, ingestWebhooks, {
     maxBatch: 256,
     // About 10 ms of SQLite work (measured): larger batches only lengthen every request's wait.
     maxWeight: 500,

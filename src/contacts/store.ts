@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { ContactRow, DB } from '../db/schema.ts';
 import type { KeysetWindow } from '../messages/list-page.ts';
+import { isPostgres } from '../db/dialect.ts';
 import { rawQuery, rawQueryPerDialect } from '../db/raw-query.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -47,6 +48,66 @@ const upsertContactRow = rawQueryPerDialect<{ id: string; profile_name: string |
 });
 const selectContactRow = rawQuery<{ id: string; profile_name: string | null }>(
   'select id, profile_name from contacts where phone_number_id = ? and wa_id = ?',
+);
+
+/** A customer of a number, as the batch functions key it. */
+export function customerKeyOf(phoneNumberId: string, waId: string): string {
+  return `${phoneNumberId}\n${waId}`;
+}
+
+/**
+ * upsertContact for the customers of a whole ingest batch, returning each contact by
+ * customerKeyOf. A customer named several times is written once, with the last name given.
+ * PostgreSQL: one statement, its rows in key order, so that two batches lock the contacts they
+ * share in the same order and never deadlock. SQLite: one upsert each.
+ */
+export async function upsertContacts(
+  db: Db,
+  inputs: ReadonlyArray<{ phoneNumberId: string; waId: string; profileName: string | null; now: number }>,
+): Promise<Map<string, { id: string; profile_name: string | null }>> {
+  const merged = new Map<string, { phoneNumberId: string; waId: string; profileName: string | null; now: number }>();
+  for (const input of inputs) {
+    const key = customerKeyOf(input.phoneNumberId, input.waId);
+    const seen = merged.get(key);
+    merged.set(key, seen ? { ...seen, profileName: input.profileName ?? seen.profileName, now: Math.max(seen.now, input.now) } : input);
+  }
+  const contacts = new Map<string, { id: string; profile_name: string | null }>();
+  const sorted = [...merged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, input]) => input);
+  if (!isPostgres(db)) {
+    for (const input of sorted) contacts.set(customerKeyOf(input.phoneNumberId, input.waId), await upsertContact(db, input));
+    return contacts;
+  }
+  const rows = await upsertContactRows(db, [
+    sorted.map(() => randomUUID()),
+    sorted.map((c) => c.phoneNumberId),
+    sorted.map((c) => c.waId),
+    sorted.map((c) => c.profileName),
+    sorted.map((c) => c.now),
+  ]);
+  for (const r of rows) contacts.set(customerKeyOf(r.phone_number_id, r.wa_id), { id: r.id, profile_name: r.profile_name });
+  // Contacts a concurrent transaction created after this statement's snapshot: read them now.
+  for (const input of sorted) {
+    const key = customerKeyOf(input.phoneNumberId, input.waId);
+    if (!contacts.has(key)) contacts.set(key, await upsertContact(db, input));
+  }
+  return contacts;
+}
+// PostgreSQL only: upsertContactRow's PostgreSQL statement for many rows.
+const upsertContactRows = rawQuery<{ id: string; phone_number_id: string; wa_id: string; profile_name: string | null }>(
+  `with input as (
+     select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) with ordinality as i(id, phone_number_id, wa_id, profile_name, now, ord)),
+   written as (
+     insert into contacts (id, phone_number_id, wa_id, profile_name, display_name, metadata, created_at, updated_at)
+     select id, phone_number_id, wa_id, profile_name, null, '{}', now, now from input order by ord
+     on conflict (phone_number_id, wa_id) do update
+       set profile_name = excluded.profile_name, updated_at = excluded.updated_at
+       where excluded.profile_name is not null and contacts.profile_name is distinct from excluded.profile_name
+     returning id, phone_number_id, wa_id, profile_name)
+   select id, phone_number_id, wa_id, profile_name from written
+   union all
+   select c.id, c.phone_number_id, c.wa_id, c.profile_name from input
+     join contacts c on c.phone_number_id = input.phone_number_id and c.wa_id = input.wa_id
+     where not exists (select 1 from written w where w.phone_number_id = input.phone_number_id and w.wa_id = input.wa_id)`,
 );
 
 /** The filters of `GET /{phone_number_id}/contacts` (kapso-api.md §6.3.1), combined with AND. */

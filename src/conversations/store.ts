@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ConversationRow, DB } from '../db/schema.ts';
 import type { KeysetWindow } from '../messages/list-page.ts';
+import { customerKeyOf } from '../contacts/store.ts';
+import { isPostgres } from '../db/dialect.ts';
 import { rawQuery } from '../db/raw-query.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -13,6 +15,36 @@ export async function findLatestConversation(db: Db, phoneNumberId: string, waId
 // The ingest hot path: precompiled SQL (db/raw-query.ts).
 const selectLatestConversation = rawQuery<{ id: string; status: 'active' | 'ended'; last_active_at: number }>(
   'select id, status, last_active_at from conversations where phone_number_id = ? and wa_id = ? order by last_active_at desc limit 1',
+);
+
+/**
+ * findLatestConversation for the customers of a whole ingest batch, by customerKeyOf. One
+ * statement on PostgreSQL (an index probe per customer); one query each on SQLite.
+ */
+export async function findLatestConversations(
+  db: Db,
+  customers: ReadonlyArray<{ phoneNumberId: string; waId: string }>,
+): Promise<Map<string, { id: string; status: 'active' | 'ended'; last_active_at: number }>> {
+  const latest = new Map<string, { id: string; status: 'active' | 'ended'; last_active_at: number }>();
+  if (customers.length === 0) return latest;
+  if (!isPostgres(db)) {
+    for (const c of customers) {
+      const row = await findLatestConversation(db, c.phoneNumberId, c.waId);
+      if (row) latest.set(customerKeyOf(c.phoneNumberId, c.waId), row);
+    }
+    return latest;
+  }
+  const rows = await selectLatestConversations(db, [customers.map((c) => c.phoneNumberId), customers.map((c) => c.waId)]);
+  for (const { phone_number_id, wa_id, ...row } of rows) latest.set(customerKeyOf(phone_number_id, wa_id), row);
+  return latest;
+}
+// PostgreSQL only: selectLatestConversation for many customers.
+const selectLatestConversations = rawQuery<{ phone_number_id: string; wa_id: string; id: string; status: 'active' | 'ended'; last_active_at: number }>(
+  `select k.phone_number_id, k.wa_id, c.id, c.status, c.last_active_at
+   from unnest(?::text[], ?::text[]) as k(phone_number_id, wa_id)
+   cross join lateral (
+     select id, status, last_active_at from conversations
+     where phone_number_id = k.phone_number_id and wa_id = k.wa_id order by last_active_at desc limit 1) c`,
 );
 
 /** Opens a new, empty, active conversation; returns its id. */
@@ -69,15 +101,39 @@ export interface ConversationMessageSummary {
  * older message overwrite a newer summary (the row lock re-evaluates the CASEs on the latest row).
  */
 export async function recordConversationMessage(db: Db, conversationId: string, m: ConversationMessageSummary): Promise<void> {
-  const update = m.direction === 'inbound' ? updateSummaryInbound : updateSummaryOutbound;
-  await update(db, [m.at, m.id, m.at, m.type, m.at, m.previewText, m.at, m.at, m.at, m.at, m.at, m.at, m.now, conversationId]);
+  await recordConversationMessages(db, [{ conversationId, count: 1, last: m }]);
 }
-/** The summary update for one direction; `?`s in order: see recordConversationMessage. */
+
+/**
+ * recordConversationMessage for several messages at once: per conversation, how many were stored
+ * and the newest of them (the later one of equal timestamps, as one update after the other would
+ * leave it). One statement on PostgreSQL; one update per conversation on SQLite.
+ */
+export async function recordConversationMessages(
+  db: Db,
+  updates: ReadonlyArray<{ conversationId: string; count: number; last: ConversationMessageSummary }>,
+): Promise<void> {
+  if (updates.length === 0) return;
+  if (!isPostgres(db) || updates.length === 1) {
+    for (const { conversationId, count, last: m } of updates) {
+      const update = m.direction === 'inbound' ? updateSummaryInbound : updateSummaryOutbound;
+      await update(db, [count, m.at, m.id, m.at, m.type, m.at, m.previewText, m.at, m.at, m.at, m.at, m.at, m.at, m.now, conversationId]);
+    }
+    return;
+  }
+  const column = <T>(pick: (u: (typeof updates)[number]) => T) => updates.map(pick);
+  await updateSummaries(db, [
+    column((u) => u.conversationId), column((u) => u.count), column((u) => u.last.id), column((u) => u.last.type),
+    column((u) => u.last.previewText), column((u) => u.last.at), column((u) => (u.last.direction === 'inbound' ? u.last.at : null)),
+    column((u) => (u.last.direction === 'outbound' ? u.last.at : null)), column((u) => u.last.now),
+  ]);
+}
+/** The summary update for one direction; `?`s in order: see recordConversationMessages. */
 function summaryUpdate(lastAt: 'last_inbound_at' | 'last_outbound_at') {
   const newer = '(last_message_at is null or last_message_at <= ?)';
   return rawQuery(
     `update conversations set
-       messages_count = messages_count + 1,
+       messages_count = messages_count + ?,
        last_message_id = case when ${newer} then ? else last_message_id end,
        last_message_type = case when ${newer} then ? else last_message_type end,
        last_message_text = case when ${newer} then ? else last_message_text end,
@@ -90,6 +146,23 @@ function summaryUpdate(lastAt: 'last_inbound_at' | 'last_outbound_at') {
 }
 const updateSummaryInbound = summaryUpdate('last_inbound_at');
 const updateSummaryOutbound = summaryUpdate('last_outbound_at');
+// PostgreSQL only: the same update for many conversations, the inbound or outbound time null
+// where the newest message went the other way (a batch holds one direction: ingest's).
+const updateSummaries = rawQuery(
+  `update conversations c set
+     messages_count = c.messages_count + u.count,
+     last_message_id = case when c.last_message_at is null or c.last_message_at <= u.at then u.last_id else c.last_message_id end,
+     last_message_type = case when c.last_message_at is null or c.last_message_at <= u.at then u.last_type else c.last_message_type end,
+     last_message_text = case when c.last_message_at is null or c.last_message_at <= u.at then u.last_text else c.last_message_text end,
+     last_message_at = case when c.last_message_at is null or c.last_message_at <= u.at then u.at else c.last_message_at end,
+     last_inbound_at = case when u.inbound_at is not null and (c.last_inbound_at is null or c.last_inbound_at < u.inbound_at) then u.inbound_at else c.last_inbound_at end,
+     last_outbound_at = case when u.outbound_at is not null and (c.last_outbound_at is null or c.last_outbound_at < u.outbound_at) then u.outbound_at else c.last_outbound_at end,
+     last_active_at = case when c.last_active_at < u.at then u.at else c.last_active_at end,
+     updated_at = u.now
+   from unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+     as u(id, count, last_id, last_type, last_text, at, inbound_at, outbound_at, now)
+   where c.id = u.id`,
+);
 
 /** A conversation as the history API reads it: the row plus its contact's name. */
 export type ConversationView = ConversationRow & { contact_name: string | null };

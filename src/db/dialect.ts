@@ -1,6 +1,11 @@
 import { type Kysely, PostgresAdapter, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 
+/** Whether `db` is PostgreSQL, where every statement is a round trip (SQLite runs in-process). */
+export function isPostgres(db: Kysely<DB> | Transaction<DB>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
 /**
  * What differs between the dialects for claiming work (style.md rule 9), named in one place.
  * PostgreSQL: several workers claim side by side, each skipping the rows another has locked
@@ -8,7 +13,7 @@ import type { DB } from './schema.ts';
  * already exclusive, and the clause does not exist there.
  */
 export function claimsSkipLocked(db: Kysely<DB> | Transaction<DB>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
+  return isPostgres(db);
 }
 
 /** Adds `for update skip locked` where the dialect has it. */

@@ -2,29 +2,33 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { withDirectStatements } from '../db/sqlite-direct.ts';
 
-type Work<T> = (trx: Transaction<DB>) => Promise<T>;
+/** Runs a batch of inputs in one transaction; returns one output per input, in order. */
+export type BatchWork<In, Out> = (trx: Transaction<DB>, inputs: In[]) => Promise<Out[]>;
 
-interface Pending {
-  work: Work<unknown>;
+interface Pending<In, Out> {
+  input: In;
   weight: number;
-  resolve: (value: unknown) => void;
+  resolve: (value: Out) => void;
   reject: (reason: unknown) => void;
 }
 
 /**
  * Group commit: the webhook payloads that arrive in the same event-loop turn share one
- * transaction, which more than doubles ingest throughput on SQLite (perf-ceilings.md). A payload
- * that fails never takes the others down: the batch is then re-run payload by payload (see
- * runBatch). Every caller's promise settles only after its COMMIT, so Meta is answered 200 only
- * for what is durably stored.
+ * transaction, which more than doubles ingest throughput on SQLite (perf-ceilings.md). The batch
+ * is handed to `work` whole, so it can store the payloads' messages with a few statements rather
+ * than a few per message (on PostgreSQL every statement is a round trip). A payload that fails
+ * never takes the others down: the batch is then re-run payload by payload (see runBatch). Every
+ * caller's promise settles only after its COMMIT, so Meta is answered 200 only for what is
+ * durably stored.
  */
-export class GroupCommitter {
-  private queue: Pending[] = [];
+export class GroupCommitter<In, Out> {
+  private queue: Array<Pending<In, Out>> = [];
   private running = 0;
   private scheduled = false;
 
   constructor(
     private readonly db: Kysely<DB>,
+    private readonly work: BatchWork<In, Out>,
     /**
      * `maxWeight`: a batch closes once its payloads weigh this much (a payload weighs its
      * messages and statuses), so a burst of large payloads is committed in several transactions
@@ -33,10 +37,10 @@ export class GroupCommitter {
     private readonly opts: { maxBatch: number; maxWeight: number; maxConcurrentBatches: number },
   ) {}
 
-  /** Runs `work` in the next shared transaction and resolves with its result after commit. */
-  submit<T>(work: Work<T>, weight = 1): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, weight, resolve: resolve as (v: unknown) => void, reject });
+  /** Stores `input` in the next shared transaction and resolves with its output after commit. */
+  submit(input: In, weight = 1): Promise<Out> {
+    return new Promise<Out>((resolve, reject) => {
+      this.queue.push({ input, weight, resolve, reject });
       this.schedule();
     });
   }
@@ -63,7 +67,7 @@ export class GroupCommitter {
     let weight = 0;
     let n = 0;
     while (n < this.queue.length && n < this.opts.maxBatch) {
-      weight += (this.queue[n] as Pending).weight;
+      weight += (this.queue[n] as Pending<In, Out>).weight;
       n++;
       if (weight >= this.opts.maxWeight) break;
     }
@@ -71,37 +75,49 @@ export class GroupCommitter {
   }
 
   /**
-   * Runs the batch in one transaction, optimistically without savepoints (two statements fewer
-   * per payload). Should any payload fail, the whole transaction is rolled back (nothing of it was
-   * committed, and on PostgreSQL the transaction is unusable anyway) and every payload of the
-   * batch runs again in a transaction of its own, so the failing one fails alone.
+   * Runs the batch in one transaction, optimistically without savepoints. Should any payload
+   * fail, the whole transaction is rolled back (nothing of it was committed, and on PostgreSQL
+   * the transaction is unusable anyway) and every payload of the batch runs again in a
+   * transaction of its own, so the failing one fails alone.
    */
-  private async runBatch(batch: Pending[]): Promise<void> {
-    const values: unknown[] = [];
+  private async runBatch(batch: Array<Pending<In, Out>>): Promise<void> {
+    let values: Out[];
     try {
-      const trx = await this.db.startTransaction().execute();
-      try {
-        await withDirectStatements(this.db, trx, async () => {
-          for (const item of batch) values.push(await item.work(trx));
-        });
-        await trx.commit().execute();
-      } catch (err) {
-        await trx.rollback().execute().catch(() => {});
-        throw err;
-      }
+      values = await this.inTransaction(batch.map((item) => item.input));
     } catch (err) {
       if (batch.length === 1) return void batch[0]?.reject(err);
       for (const item of batch) await this.runAlone(item);
       return;
     }
-    batch.forEach((item, i) => item.resolve(values[i]));
+    batch.forEach((item, i) => item.resolve(values[i] as Out));
   }
 
-  private async runAlone(item: Pending): Promise<void> {
+  private async runAlone(item: Pending<In, Out>): Promise<void> {
     try {
-      item.resolve(await this.db.transaction().execute((trx) => item.work(trx)));
+      const [value] = await this.inTransaction([item.input]);
+      item.resolve(value as Out);
     } catch (err) {
       item.reject(err);
     }
   }
+
+  private async inTransaction(inputs: In[]): Promise<Out[]> {
+    const trx = await this.db.startTransaction().execute();
+    try {
+      const values = await withDirectStatements(this.db, trx, () => this.work(trx, inputs));
+      if (values.length !== inputs.length) throw new Error(`batch work returned ${values.length} results for ${inputs.length} inputs`);
+      await trx.commit().execute();
+      return values;
+    } catch (err) {
+      await trx.rollback().execute().catch(() => {});
+      throw err;
+    }
+  }
+}
+
+/** Batch work that runs each input's own work in turn (tests, and any caller with closures). */
+export async function runEach<T>(trx: Transaction<DB>, works: Array<(trx: Transaction<DB>) => Promise<T>>): Promise<T[]> {
+  const values: T[] = [];
+  for (const work of works) values.push(await work(trx));
+  return values;
 }

@@ -1,15 +1,29 @@
 import type { Transaction } from 'kysely';
+import type { GroupCommitter } from './group-commit.ts';
 import { writeJson } from '../db/json.ts';
 import { lockMessageKey } from '../db/message-lock.ts';
 import type { DB } from '../db/schema.ts';
 import type { NormalizedWebhook, StatusRecord } from '../messages/records.ts';
 import { advanceMessageStatus } from '../messages/advance-status.ts';
-import { storeConversationMessage, type StoreContext } from '../messages/store-conversation-message.ts';
+import type { StoreContext } from '../messages/store-conversation-message.ts';
 import { insertStatusIfNew } from '../messages/store.ts';
 import { messageEventForStatus } from '../outbox/event-types.ts';
 import { appendEvent } from '../outbox/events.ts';
+import { appendMetaForwards } from '../outbox/meta-forward.ts';
+import { storeInboundMessages } from './store-inbound-messages.ts';
 
 export type IngestContext = StoreContext;
+
+/** The group committer of the ingest route: payloads in, their outcomes out after commit. */
+export type IngestCommitter = GroupCommitter<IngestInput, IngestOutcome>;
+
+/** One verified webhook payload, as the ingest route hands it to the group committer. */
+export interface IngestInput {
+  webhook: NormalizedWebhook;
+  ctx: IngestContext;
+  /** Raw bodies to forward to the numbers' subscribers (META_RAW_EVENT), by phone number id. */
+  forwards: ReadonlyMap<string, string>;
+}
 
 export interface IngestOutcome {
   messagesStored: number;
@@ -19,26 +33,31 @@ export interface IngestOutcome {
 }
 
 /**
- * Stores one verified webhook inside the caller's transaction: every message once per wamid (with
- * its contact and conversation), every status event once in the history and applied without ever
- * moving backwards. The caller commits, and only then answers Meta with 200.
+ * Stores a batch of verified webhooks inside the caller's transaction: every message once per
+ * wamid (with its contact and conversation; all the batch's messages together, see
+ * storeInboundMessages), every status event once in the history and applied without ever moving
+ * backwards, and the raw forwards. Returns each payload's outcome. The caller commits, and only
+ * then answers Meta with 200.
  */
-export async function ingestWebhook(trx: Transaction<DB>, webhook: NormalizedWebhook, ctx: IngestContext): Promise<IngestOutcome> {
-  const outcome: IngestOutcome = { messagesStored: 0, duplicateMessages: 0, statusesStored: 0, duplicateStatuses: 0 };
-  for (const m of webhook.messages) {
-    const stored = await storeConversationMessage(
-      trx,
-      { ...m, direction: 'inbound', status: 'received', processingStatus: 'pending' },
-      ctx,
-    );
-    if (stored) outcome.messagesStored++;
+export async function ingestWebhooks(trx: Transaction<DB>, inputs: readonly IngestInput[]): Promise<IngestOutcome[]> {
+  const outcomes: IngestOutcome[] = inputs.map(() => ({ messagesStored: 0, duplicateMessages: 0, statusesStored: 0, duplicateStatuses: 0 }));
+  const messages = inputs.flatMap((input, payload) => input.webhook.messages.map((message) => ({ message, ctx: input.ctx, payload })));
+  const stored = await storeInboundMessages(trx, messages);
+  messages.forEach(({ payload }, i) => {
+    const outcome = outcomes[payload] as IngestOutcome;
+    if (stored[i]) outcome.messagesStored++;
     else outcome.duplicateMessages++;
+  });
+  // Meta sends statuses only for messages the business sent (never for the inbound ones above).
+  for (const [payload, input] of inputs.entries()) {
+    const outcome = outcomes[payload] as IngestOutcome;
+    for (const status of input.webhook.statuses) {
+      if (await recordStatus(trx, status, input.ctx)) outcome.statusesStored++;
+      else outcome.duplicateStatuses++;
+    }
+    await appendMetaForwards(trx, input.forwards, input.ctx.now);
   }
-  for (const status of webhook.statuses) {
-    if (await recordStatus(trx, status, ctx)) outcome.statusesStored++;
-    else outcome.duplicateStatuses++;
-  }
-  return outcome;
+  return outcomes;
 }
 
 /**

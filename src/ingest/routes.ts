@@ -4,14 +4,13 @@ import { errors } from '../http/errors.ts';
 import { hashApiKey } from '../tenants/keys.ts';
 import { verifyTokenExists } from '../tenants/store.ts';
 import { AppSecrets } from './app-secrets.ts';
-import type { GroupCommitter } from './group-commit.ts';
-import { ingestWebhook } from './ingest.ts';
+import type { IngestCommitter } from './ingest.ts';
 import { normalizeWebhook, phoneNumberIdsOf } from './normalize.ts';
-import { appendMetaForwards, MetaForwarding } from '../outbox/meta-forward.ts';
+import { MetaForwarding } from '../outbox/meta-forward.ts';
 import { assertSignedByMeta } from './verify-webhook.ts';
 
 /** Meta → us: the verification handshake and the signed webhook POST (meta-cloud-api.md §1). */
-export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committer: GroupCommitter }): Promise<void> {
+export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committer: IngestCommitter }): Promise<void> {
   const secrets = new AppSecrets(deps);
   const forwarding = new MetaForwarding(deps);
 
@@ -40,11 +39,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committe
     const webhook = normalizeWebhook(parsed);
     const ctx = { now: deps.clock.now(), inactivityMs: deps.config.conversations.inactivityMs };
     const forwards = await forwarding.bodiesFor(raw.toString('utf8'), parsed, phoneNumberIdsOf(parsed));
-    const outcome = await deps.committer.submit(async (trx) => {
-      const stored = await ingestWebhook(trx, webhook, ctx);
-      await appendMetaForwards(trx, forwards, ctx.now);
-      return stored;
-    }, 1 + webhook.messages.length + webhook.statuses.length);
+    const outcome = await deps.committer.submit({ webhook, ctx, forwards }, 1 + webhook.messages.length + webhook.statuses.length);
     deps.outboxBell.ring();
     if (webhook.messages.some((m) => m.derived.hasMedia)) deps.mediaBell.ring();
     request.log.debug({ outcome }, 'webhook stored');

@@ -125,7 +125,8 @@ async function appendMessageEvents(trx: Transaction<DB>, m: ConversationMessage,
   }
 }
 
-function kapsoDataOf(d: DerivedMessageFields): Record<string, unknown> {
+/** The Kapso-derived fields a message row keeps in `kapso_data`. */
+export function kapsoDataOf(d: DerivedMessageFields): Record<string, unknown> {
   const data: Record<string, unknown> = { message_type_data: d.messageTypeData };
   if (d.flowResponse !== undefined) data.flow_response = d.flowResponse;
   if (d.flowToken !== undefined) data.flow_token = d.flowToken;

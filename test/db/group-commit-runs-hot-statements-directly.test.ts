@@ -6,7 +6,7 @@ import { connectDatabase, type Database } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { rawQuery } from '../../src/db/raw-query.ts';
 import { sqliteDirectOf } from '../../src/db/sqlite-direct.ts';
-import { GroupCommitter } from '../../src/ingest/group-commit.ts';
+import { type ClosureCommitter, closureCommitter } from '../helpers/closure-committer.ts';
 
 const insertProject = rawQuery('insert into projects (id, name, created_at) values (?, ?, 0)');
 
@@ -18,11 +18,11 @@ const insertProject = rawQuery('insert into projects (id, name, created_at) valu
 describe('direct statements in group-commit transactions (sqlite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-direct-'));
   let database: Database;
-  let committer: GroupCommitter;
+  let committer: ClosureCommitter;
   beforeAll(async () => {
     database = connectDatabase(`sqlite:${join(dir, 'direct.db')}`);
     await migrateToLatest(database);
-    committer = new GroupCommitter(database.db, { maxBatch: 256, maxWeight: 500, maxConcurrentBatches: 1 });
+    committer = closureCommitter(database.db, { maxBatch: 256, maxWeight: 500, maxConcurrentBatches: 1 });
   });
   afterAll(async () => {
     await database.close();

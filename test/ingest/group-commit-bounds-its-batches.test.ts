@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import type { DB } from '../../src/db/schema.ts';
-import { GroupCommitter } from '../../src/ingest/group-commit.ts';
+import { type ClosureCommitter, closureCommitter } from '../helpers/closure-committer.ts';
 
 /** Payloads that arrive together share a transaction, but no transaction grows past its limits. */
 describe('group commit batches', () => {
@@ -22,7 +22,7 @@ describe('group commit batches', () => {
   });
 
   /** Submits payloads of the given weights at once and returns which transaction each ran in. */
-  const batchesOf = async (committer: GroupCommitter, weights: number[]) => {
+  const batchesOf = async (committer: ClosureCommitter, weights: number[]) => {
     const seen = new Map<Transaction<DB>, number>();
     const ids = await Promise.all(
       weights.map((w) =>
@@ -36,12 +36,12 @@ describe('group commit batches', () => {
   };
 
   it('closes a batch once its payloads weigh maxWeight', async () => {
-    const committer = new GroupCommitter(database.db, { maxBatch: 256, maxWeight: 500, maxConcurrentBatches: 1 });
+    const committer = closureCommitter(database.db, { maxBatch: 256, maxWeight: 500, maxConcurrentBatches: 1 });
     expect(await batchesOf(committer, [200, 200, 200, 200, 200, 1])).toEqual([0, 0, 0, 1, 1, 1]);
   });
 
   it('never lets a failing payload take the others of its batch down, and keeps nothing of it', async () => {
-    const committer = new GroupCommitter(database.db, { maxBatch: 256, maxWeight: 500, maxConcurrentBatches: 1 });
+    const committer = closureCommitter(database.db, { maxBatch: 256, maxWeight: 500, maxConcurrentBatches: 1 });
     const insert = (id: string, fail = false) =>
       committer.submit(async (trx) => {
         await trx.insertInto('projects').values({ id, name: id, created_at: 0 }).execute();
@@ -56,7 +56,7 @@ describe('group commit batches', () => {
   });
 
   it('takes at most maxBatch payloads, and always at least one however heavy', async () => {
-    const committer = new GroupCommitter(database.db, { maxBatch: 2, maxWeight: 500, maxConcurrentBatches: 1 });
+    const committer = closureCommitter(database.db, { maxBatch: 2, maxWeight: 500, maxConcurrentBatches: 1 });
     expect(await batchesOf(committer, [1, 1, 1, 5_000, 1])).toEqual([0, 0, 1, 1, 2]);
   });
 });

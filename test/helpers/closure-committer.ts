@@ -1,0 +1,15 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../src/db/schema.ts';
+import { GroupCommitter, runEach } from '../../src/ingest/group-commit.ts';
+
+type Work = (trx: Transaction<DB>) => Promise<unknown>;
+
+/** A group committer whose payloads are closures, each run in turn in the shared transaction. */
+export interface ClosureCommitter {
+  submit<T>(work: (trx: Transaction<DB>) => Promise<T>, weight?: number): Promise<T>;
+}
+
+export function closureCommitter(db: Kysely<DB>, opts: { maxBatch: number; maxWeight: number; maxConcurrentBatches: number }): ClosureCommitter {
+  const committer = new GroupCommitter<Work, unknown>(db, runEach, opts);
+  return { submit: <T>(work: (trx: Transaction<DB>) => Promise<T>, weight?: number) => committer.submit(work, weight) as Promise<T> };
+}
