@@ -106,27 +106,17 @@ export async function recordConversationMessage(db: Db, conversationId: string, 
 
 /**
  * recordConversationMessage for several messages at once: per conversation, how many were stored
- * and the newest of them (the later one of equal timestamps, as one update after the other would
- * leave it). One statement on PostgreSQL; one update per conversation on SQLite.
+ * and the newest of them (ingest's batches on SQLite; PostgreSQL does it within one statement,
+ * see ingest/store.ts).
  */
 export async function recordConversationMessages(
   db: Db,
   updates: ReadonlyArray<{ conversationId: string; count: number; last: ConversationMessageSummary }>,
 ): Promise<void> {
-  if (updates.length === 0) return;
-  if (!isPostgres(db) || updates.length === 1) {
-    for (const { conversationId, count, last: m } of updates) {
-      const update = m.direction === 'inbound' ? updateSummaryInbound : updateSummaryOutbound;
-      await update(db, [count, m.at, m.id, m.at, m.type, m.at, m.previewText, m.at, m.at, m.at, m.at, m.at, m.at, m.now, conversationId]);
-    }
-    return;
+  for (const { conversationId, count, last: m } of updates) {
+    const update = m.direction === 'inbound' ? updateSummaryInbound : updateSummaryOutbound;
+    await update(db, [count, m.at, m.id, m.at, m.type, m.at, m.previewText, m.at, m.at, m.at, m.at, m.at, m.at, m.now, conversationId]);
   }
-  const column = <T>(pick: (u: (typeof updates)[number]) => T) => updates.map(pick);
-  await updateSummaries(db, [
-    column((u) => u.conversationId), column((u) => u.count), column((u) => u.last.id), column((u) => u.last.type),
-    column((u) => u.last.previewText), column((u) => u.last.at), column((u) => (u.last.direction === 'inbound' ? u.last.at : null)),
-    column((u) => (u.last.direction === 'outbound' ? u.last.at : null)), column((u) => u.last.now),
-  ]);
 }
 /** The summary update for one direction; `?`s in order: see recordConversationMessages. */
 function summaryUpdate(lastAt: 'last_inbound_at' | 'last_outbound_at') {
@@ -146,23 +136,6 @@ function summaryUpdate(lastAt: 'last_inbound_at' | 'last_outbound_at') {
 }
 const updateSummaryInbound = summaryUpdate('last_inbound_at');
 const updateSummaryOutbound = summaryUpdate('last_outbound_at');
-// PostgreSQL only: the same update for many conversations, the inbound or outbound time null
-// where the newest message went the other way (a batch holds one direction: ingest's).
-const updateSummaries = rawQuery(
-  `update conversations c set
-     messages_count = c.messages_count + u.count,
-     last_message_id = case when c.last_message_at is null or c.last_message_at <= u.at then u.last_id else c.last_message_id end,
-     last_message_type = case when c.last_message_at is null or c.last_message_at <= u.at then u.last_type else c.last_message_type end,
-     last_message_text = case when c.last_message_at is null or c.last_message_at <= u.at then u.last_text else c.last_message_text end,
-     last_message_at = case when c.last_message_at is null or c.last_message_at <= u.at then u.at else c.last_message_at end,
-     last_inbound_at = case when u.inbound_at is not null and (c.last_inbound_at is null or c.last_inbound_at < u.inbound_at) then u.inbound_at else c.last_inbound_at end,
-     last_outbound_at = case when u.outbound_at is not null and (c.last_outbound_at is null or c.last_outbound_at < u.outbound_at) then u.outbound_at else c.last_outbound_at end,
-     last_active_at = case when c.last_active_at < u.at then u.at else c.last_active_at end,
-     updated_at = u.now
-   from unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
-     as u(id, count, last_id, last_type, last_text, at, inbound_at, outbound_at, now)
-   where c.id = u.id`,
-);
 
 /** A conversation as the history API reads it: the row plus its contact's name. */
 export type ConversationView = ConversationRow & { contact_name: string | null };

@@ -62,43 +62,14 @@ const selectStoredMessages = rawQuery<{ phone_number_id: string; id: string }>(
 );
 
 /**
- * Inserts messages once per (number, wamid), in order; returns the keys of those inserted (a
- * message stored meanwhile by a concurrent transaction is left out). One statement on
- * PostgreSQL.
+ * Inserts messages once per (number, wamid), in order; returns the keys (messageKeyOf) of those
+ * inserted (a message stored meanwhile by a concurrent transaction is left out).
  */
 export async function insertMessagesIfAbsent(db: Db, rows: readonly NewMessage[]): Promise<Set<string>> {
   const inserted = new Set<string>();
-  if (rows.length === 0) return inserted;
-  if (!isPostgres(db)) {
-    for (const row of rows) if (await insertMessageIfAbsent(db, row)) inserted.add(messageKeyOf(row.phone_number_id, row.id));
-    return inserted;
-  }
-  const column = <T>(pick: (row: NewMessage) => T) => rows.map(pick);
-  const returned = await insertMessageRows(db, [
-    column((r) => r.id), column((r) => r.phone_number_id), column((r) => r.conversation_id), column((r) => r.direction),
-    column((r) => r.type), column((r) => r.from_id ?? null), column((r) => r.to_id ?? null), column((r) => r.timestamp),
-    column((r) => r.status), column((r) => r.processing_status), column((r) => r.origin), column((r) => r.has_media),
-    column((r) => r.contact_name ?? null), column((r) => r.content ?? null), column((r) => r.payload), column((r) => r.kapso_data),
-    column((r) => r.created_at), column((r) => r.updated_at),
-  ]);
-  for (const r of returned) inserted.add(messageKeyOf(r.phone_number_id, r.id));
+  for (const row of rows) if (await insertMessageIfAbsent(db, row)) inserted.add(messageKeyOf(row.phone_number_id, row.id));
   return inserted;
 }
-// PostgreSQL only: the rows travel as one array per column; `ord` keeps their order (and so
-// their seq, the order of the history).
-const insertMessageRows = rawQuery<{ phone_number_id: string; id: string }>(
-  `insert into messages (id, phone_number_id, conversation_id, direction, type, from_id, to_id, timestamp, status,
-     processing_status, origin, has_media, contact_name, content, payload, kapso_data, created_at, updated_at)
-   select id, phone_number_id, conversation_id, direction, type, from_id, to_id, timestamp, status,
-     processing_status, origin, has_media, contact_name, content, payload::jsonb, kapso_data::jsonb, created_at, updated_at
-   from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[],
-     ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])
-     with ordinality as r(id, phone_number_id, conversation_id, direction, type, from_id, to_id, timestamp, status,
-       processing_status, origin, has_media, contact_name, content, payload, kapso_data, created_at, updated_at, ord)
-   order by ord
-   on conflict (phone_number_id, id) do nothing
-   returning phone_number_id, id`,
-);
 
 /**
  * A stored message, scoped to the caller's project: a wamid of another project's number is as

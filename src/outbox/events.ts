@@ -1,6 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
 import { writeJson } from '../db/json.ts';
-import { isPostgres } from '../db/dialect.ts';
 import { rawQuery } from '../db/raw-query.ts';
 import type { DB } from '../db/schema.ts';
 import { timeOrderedUuid } from '../db/time-ordered-id.ts';
@@ -45,32 +44,7 @@ const insertEventRow = rawQuery(
    values (?, ?, ?, ?, ?, ?, ?, ?, null)`,
 );
 
-/**
- * appendEvent for several events, each with its own creation time, appended in order (their seq
- * is the order they fan out in). One statement on PostgreSQL; one insert each on SQLite.
- */
+/** appendEvent for several events, each with its own creation time, appended in order. */
 export async function appendEvents(db: Kysely<DB> | Transaction<DB>, events: ReadonlyArray<{ event: OutboxEvent; now: number }>): Promise<void> {
-  if (events.length === 0) return;
-  if (!isPostgres(db) || events.length === 1) {
-    for (const { event, now } of events) await appendEvent(db, event, now);
-    return;
-  }
-  await insertEventRows(db, [
-    events.map(() => timeOrderedUuid()),
-    events.map(({ event }) => event.projectId ?? null),
-    events.map(({ event }) => event.phoneNumberId),
-    events.map(({ event }) => event.type),
-    events.map(({ event }) => event.conversationId ?? null),
-    events.map(({ event }) => event.messageId ?? null),
-    events.map(({ event }) => writeJson(event.data ?? {})),
-    events.map(({ now }) => now),
-  ]);
+  for (const { event, now } of events) await appendEvent(db, event, now);
 }
-// PostgreSQL only: the rows as one array per column, inserted in their order.
-const insertEventRows = rawQuery(
-  `insert into events (id, project_id, phone_number_id, type, conversation_id, message_id, data, created_at, dispatched_at)
-   select id, project_id, phone_number_id, type, conversation_id, message_id, data::jsonb, created_at, null
-   from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) with ordinality
-     as e(id, project_id, phone_number_id, type, conversation_id, message_id, data, created_at, ord)
-   order by ord`,
-);
