@@ -48,4 +48,15 @@ describe.each(dialects)('contact rows at ingest (%s)', (dialect) => {
     const message = await gw.deps.database.db.selectFrom('messages').select('contact_name').where('phone_number_id', '=', t.phoneNumberId).where('id', '=', 'wamid.N2').executeTakeFirstOrThrow();
     expect(message.contact_name).toBe('Ana');
   });
+
+  it('leaves the contact alone when Meta redelivers an old message under a name since changed', async () => {
+    const t = await newTenant(gw);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.R1', 'old')], '14155550123', 'Old Name'), t.appSecret);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.R2', 'new')], '14155550123', 'New Name'), t.appSecret);
+    const before = await contactOf(t.phoneNumberId);
+    gw.clock.advance(5_000);
+    expect((await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.R1', 'old')], '14155550123', 'Old Name'), t.appSecret)).statusCode).toBe(200);
+    expect(await contactOf(t.phoneNumberId)).toEqual(before);
+    expect(before.profile_name).toBe('New Name');
+  });
 });
