@@ -5,7 +5,7 @@ import { writeJson } from '../db/json.ts';
 import { rawQuery } from '../db/raw-query.ts';
 import type { DB, NewMessage } from '../db/schema.ts';
 import { timeOrderedUuid } from '../db/time-ordered-id.ts';
-import { insertMessagesIfAbsent, messageKeyOf } from '../messages/store.ts';
+import { insertMessagesIfAbsent, MESSAGE_INSERT_COLUMNS, messageInsertValues, messageKeyOf } from '../messages/store.ts';
 import { appendEvents, type OutboxEvent } from '../outbox/events.ts';
 
 /** An inbound message placed in its conversation, with what its storing changes besides its row. */
@@ -53,15 +53,13 @@ export function summarize(placed: readonly PlacedInbound[]): Array<{ conversatio
 }
 
 async function writeInPostgres(trx: Transaction<DB>, placed: readonly PlacedInbound[]): Promise<Set<string>> {
-  const rows = placed.map((p) => p.row);
-  const column = <T>(pick: (row: NewMessage) => T) => rows.map(pick);
+  // One array per column: the rows' values transposed.
+  const values = placed.map((p) => messageInsertValues(p.row));
+  const columns = (values[0] ?? []).map((_, c) => values.map((row) => row[c]));
   const events = placed.flatMap((p) => p.events.map((event) => ({ event, row: p.row })));
   const inserted = await insertInboundBatch(trx, [
-    column((r) => r.id), column((r) => r.phone_number_id), column((r) => r.conversation_id), column((r) => r.direction),
-    column((r) => r.type), column((r) => r.from_id ?? null), column((r) => r.to_id ?? null), column((r) => r.timestamp),
-    column((r) => r.status), column((r) => r.processing_status), column((r) => r.origin), column((r) => r.has_media),
-    column((r) => r.contact_name ?? null), column((r) => r.content ?? null), column((r) => r.payload), column((r) => r.kapso_data),
-    column((r) => r.created_at), column((r) => r.updated_at), placed.map((p) => p.previewText),
+    ...columns,
+    placed.map((p) => p.previewText),
     events.map(() => timeOrderedUuid()), events.map(({ event }) => event.phoneNumberId), events.map(({ event }) => event.type),
     events.map(({ event }) => event.conversationId ?? null), events.map(({ event }) => event.messageId ?? null),
     events.map(({ event }) => writeJson(event.data ?? {})), events.map(({ row }) => row.created_at),
@@ -82,8 +80,7 @@ const insertInboundBatch = rawQuery<{ phone_number_id: string; id: string }>(
        with ordinality as r(id, phone_number_id, conversation_id, direction, type, from_id, to_id, timestamp, status,
          processing_status, origin, has_media, contact_name, content, payload, kapso_data, created_at, updated_at, preview, ord)),
    m as (
-     insert into messages (id, phone_number_id, conversation_id, direction, type, from_id, to_id, timestamp, status,
-       processing_status, origin, has_media, contact_name, content, payload, kapso_data, created_at, updated_at)
+     insert into messages (${MESSAGE_INSERT_COLUMNS})
      select id, phone_number_id, conversation_id, direction, type, from_id, to_id, timestamp, status,
        processing_status, origin, has_media, contact_name, content, payload::jsonb, kapso_data::jsonb, created_at, updated_at
      from input order by ord

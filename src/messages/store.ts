@@ -14,17 +14,26 @@ const selectMessageSeq = rawQuery<{ seq: number }>('select seq from messages whe
 
 /** Inserts a message once per (number, wamid); returns false when it was already there. */
 export async function insertMessageIfAbsent(db: Db, row: NewMessage): Promise<boolean> {
-  const inserted = await insertMessageRow(db, [
+  const inserted = await insertMessageRow(db, messageInsertValues(row));
+  return inserted.length > 0;
+}
+
+/** The columns a new message row is inserted with, in the order messageInsertValues gives them. */
+export const MESSAGE_INSERT_COLUMNS = `id, phone_number_id, conversation_id, direction, type, from_id, to_id, timestamp, status,
+  processing_status, origin, has_media, contact_name, content, payload, kapso_data, created_at, updated_at`;
+
+/** A new message row's values, in MESSAGE_INSERT_COLUMNS order. */
+export function messageInsertValues(row: NewMessage): unknown[] {
+  return [
     row.id, row.phone_number_id, row.conversation_id, row.direction, row.type, row.from_id ?? null, row.to_id ?? null,
     row.timestamp, row.status, row.processing_status, row.origin, row.has_media, row.contact_name ?? null,
     row.content ?? null, row.payload, row.kapso_data, row.created_at, row.updated_at,
-  ]);
-  return inserted.length > 0;
+  ];
 }
+
 // The ingest hot path: precompiled SQL (db/raw-query.ts), one row per wamid and number.
 const insertMessageRow = rawQuery<{ seq: number }>(
-  `insert into messages (id, phone_number_id, conversation_id, direction, type, from_id, to_id, timestamp, status,
-     processing_status, origin, has_media, contact_name, content, payload, kapso_data, created_at, updated_at)
+  `insert into messages (${MESSAGE_INSERT_COLUMNS})
    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
    on conflict (phone_number_id, id) do nothing
    returning seq`,
