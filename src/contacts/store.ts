@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ContactRow, DB } from '../db/schema.ts';
 import type { KeysetWindow } from '../messages/list-page.ts';
 import { isPostgres } from '../db/dialect.ts';
-import { rawQuery, rawQueryPerDialect } from '../db/raw-query.ts';
+import { rawQuery } from '../db/raw-query.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -19,33 +19,23 @@ export async function upsertContact(
   db: Db,
   input: { phoneNumberId: string; waId: string; profileName: string | null; now: number },
 ): Promise<{ id: string; profile_name: string | null }> {
-  const written = await upsertContactRow(db, [randomUUID(), input.phoneNumberId, input.waId, input.profileName, input.now, input.now]);
+  const written = isPostgres(db)
+    ? await upsertContactRows(db, [[randomUUID()], [input.phoneNumberId], [input.waId], [input.profileName], [input.now]])
+    : await upsertContactRow(db, [randomUUID(), input.phoneNumberId, input.waId, input.profileName, input.now, input.now]);
   const row = written[0] ?? (await selectContactRow(db, [input.phoneNumberId, input.waId]))[0];
   if (!row) throw new Error('contact upsert found no row');
-  return row;
+  return { id: row.id, profile_name: row.profile_name };
 }
-// The ingest hot path: precompiled SQL (db/raw-query.ts). On SQLite it returns a row only when
-// it wrote one (the caller then reads the row, a cheap local read). On PostgreSQL, where every
-// statement is a round trip, one statement also reads the unchanged row; only a contact created
-// by a concurrent transaction after this statement's snapshot is left to the caller's read.
-const upsertContactRow = rawQueryPerDialect<{ id: string; profile_name: string | null }>({
-  sqlite: `insert into contacts (id, phone_number_id, wa_id, profile_name, display_name, metadata, created_at, updated_at)
+// SQLite: returns a row only when it wrote one (the caller then reads the row, a cheap local
+// read). PostgreSQL uses upsertContactRows, which also reads unchanged rows in the same statement.
+const upsertContactRow = rawQuery<{ id: string; profile_name: string | null }>(
+  `insert into contacts (id, phone_number_id, wa_id, profile_name, display_name, metadata, created_at, updated_at)
    values (?, ?, ?, ?, null, '{}', ?, ?)
    on conflict (phone_number_id, wa_id) do update
      set profile_name = excluded.profile_name, updated_at = excluded.updated_at
      where excluded.profile_name is not null and contacts.profile_name is distinct from excluded.profile_name
    returning id, profile_name`,
-  postgres: `with written as (
-     insert into contacts (id, phone_number_id, wa_id, profile_name, display_name, metadata, created_at, updated_at)
-     values ($1, $2, $3, $4, null, '{}', $5, $6)
-     on conflict (phone_number_id, wa_id) do update
-       set profile_name = excluded.profile_name, updated_at = excluded.updated_at
-       where excluded.profile_name is not null and contacts.profile_name is distinct from excluded.profile_name
-     returning id, profile_name)
-   select id, profile_name from written
-   union all
-   select id, profile_name from contacts where phone_number_id = $2 and wa_id = $3 and not exists (select 1 from written)`,
-});
+);
 const selectContactRow = rawQuery<{ id: string; profile_name: string | null }>(
   'select id, profile_name from contacts where phone_number_id = ? and wa_id = ?',
 );
@@ -85,14 +75,17 @@ export async function upsertContacts(
     sorted.map((c) => c.now),
   ]);
   for (const r of rows) contacts.set(customerKeyOf(r.phone_number_id, r.wa_id), { id: r.id, profile_name: r.profile_name });
-  // Contacts a concurrent transaction created after this statement's snapshot: read them now.
+  // Contacts a concurrent transaction created after this statement's snapshot: upserted again, in
+  // a statement (and a snapshot) of their own.
   for (const input of sorted) {
     const key = customerKeyOf(input.phoneNumberId, input.waId);
     if (!contacts.has(key)) contacts.set(key, await upsertContact(db, input));
   }
   return contacts;
 }
-// PostgreSQL only: upsertContactRow's PostgreSQL statement for many rows.
+// PostgreSQL only: upsertContactRow for many rows, inserted in their order, reading the unchanged
+// ones in the same statement (every statement is a round trip). A contact created by a concurrent
+// transaction after the statement's snapshot is locked but not read: the caller reads it again.
 const upsertContactRows = rawQuery<{ id: string; phone_number_id: string; wa_id: string; profile_name: string | null }>(
   `with input as (
      select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) with ordinality as i(id, phone_number_id, wa_id, profile_name, now, ord)),

@@ -9,24 +9,16 @@ type Db = Kysely<DB> | Transaction<DB>;
 /**
  * A hot-path query written once as SQL with `?` placeholders and run on either dialect without
  * Kysely's build-and-compile step, which costs more than the query itself on the ingest and
- * GET-by-id paths. The text must use only syntax both dialects share; PostgreSQL gets `$n`
- * placeholders. Everything else goes through the query builder. Inside a group-commit
- * transaction on SQLite the statement runs directly on the connection (sqlite-direct.ts).
+ * GET-by-id paths. The text must use only syntax both dialects share (or be run on one dialect
+ * only, as the PostgreSQL batch statements are, marked so); PostgreSQL gets `$n` placeholders.
+ * Everything else goes through the query builder. Inside a group-commit transaction on SQLite the
+ * statement runs directly on the connection (sqlite-direct.ts).
  */
 export function rawQuery<Row>(text: string): (db: Db, parameters: readonly unknown[]) => Promise<Row[]> {
-  return rawQueryPerDialect<Row>({ sqlite: text, postgres: text });
-}
-
-/**
- * rawQuery with a text of its own for each dialect, where one statement can do on PostgreSQL what
- * takes two on SQLite (a round trip saved there). Both take the same parameters; the PostgreSQL
- * text may name them `$n` (to use one twice) instead of `?`.
- */
-export function rawQueryPerDialect<Row>(texts: { sqlite: string; postgres: string }): (db: Db, parameters: readonly unknown[]) => Promise<Row[]> {
-  const { sqlite } = texts;
+  const sqlite = text;
   let n = 0;
   // Marked to run as a named prepared statement (db/prepared-statements.ts).
-  const postgres = PREPARE_MARK + texts.postgres.replace(/\?/g, () => `$${++n}`);
+  const postgres = PREPARE_MARK + text.replace(/\?/g, () => `$${++n}`);
   return async (db, parameters) => {
     const direct = sqliteDirectOf(db);
     if (direct) return direct<Row>(sqlite, parameters);
