@@ -22,13 +22,13 @@ type FanOutDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'mediaUrls'>;
  * Turns the oldest undispatched outbox events into deliveries, one per matching subscription, in
  * one transaction: either every delivery of an event exists and the event is marked dispatched,
  * or neither (a crash in between leaves the event to fan out again). Returns how many events it
- * took; 0 means the outbox is empty.
+ * took (0: the outbox is empty) and how many deliveries it made of them.
  */
-export async function fanOutEvents(deps: FanOutDeps, limit = 500): Promise<number> {
+export async function fanOutEvents(deps: FanOutDeps, limit = 500): Promise<{ events: number; deliveries: number }> {
   const now = deps.clock.now();
-  const { taken, held } = await deps.database.db.transaction().execute(async (trx) => {
+  const { taken, made, held } = await deps.database.db.transaction().execute(async (trx) => {
     const events = await claimUndispatchedEvents(trx, limit);
-    if (events.length === 0) return { taken: 0, held: [] };
+    if (events.length === 0) return { taken: 0, made: 0, held: [] };
     const numbers = [...new Set(events.map((e) => e.phone_number_id).filter((id): id is string => id !== null))];
     const projectOfNumber = await findProjectsOfNumbers(trx, numbers);
     const projectOf = (e: EventRow) => e.project_id ?? (e.phone_number_id ? projectOfNumber.get(e.phone_number_id) : undefined);
@@ -58,11 +58,11 @@ export async function fanOutEvents(deps: FanOutDeps, limit = 500): Promise<numbe
       if (webhook) await flushFullBuffers(trx, webhook.id, d.conversation_id as string, webhook.max_buffer_size, now);
     }
     await markEventsDispatched(trx, events.map((e) => e.seq), now);
-    return { taken: events.length, held: deliveries.filter((d) => d.ordered === 1 && d.next_attempt_at > now).map((d) => d.id) };
+    return { taken: events.length, made: deliveries.length, held: deliveries.filter((d) => d.ordered === 1 && d.next_attempt_at > now).map((d) => d.id) };
   });
   // Now that they are committed, release held deliveries whose predecessor finished meanwhile.
   await releaseUnblocked(deps.database.db, held, now);
-  return taken;
+  return { events: taken, deliveries: made };
 }
 
 /**

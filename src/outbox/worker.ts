@@ -52,6 +52,8 @@ export class OutboxWorker {
   private loop: Promise<void> = Promise.resolve();
   private wakeUp: (() => void) | null = null;
   private nextInactivityAt = 0;
+  /** performance.now() from which an idle worker claims again (see run()). */
+  private nextClaimAt = 0;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -104,7 +106,7 @@ export class OutboxWorker {
   async runOnce(): Promise<number> {
     let sent = 0;
     await this.announceInactivity(true);
-    while ((await fanOutEvents(this.deps)) > 0);
+    while ((await fanOutEvents(this.deps)).events > 0);
     for (;;) {
       const launched = await this.claimAndLaunch();
       if (launched === 0) break;
@@ -118,10 +120,16 @@ export class OutboxWorker {
     while (this.running) {
       try {
         await this.announceInactivity(false);
-        const events = await fanOutEvents(this.deps, FAN_OUT_BATCH);
-        // Claims are made for half the pool at a time: one claim per finished request would cost a
-        // claim transaction per delivery.
-        const launched = this.sending <= this.concurrency / 2 ? await this.claimAndLaunch() : 0;
+        const { events, deliveries } = await fanOutEvents(this.deps, FAN_OUT_BATCH);
+        // A claim is a query (and on SQLite a write transaction): made when this fan-out made
+        // deliveries, while requests are in flight, after a claim that found work, and otherwise
+        // every idlePollMs (retries coming due, deliveries made elsewhere), not after every
+        // ingest commit. Claims are made for half the pool at a time: one claim per finished
+        // request would cost a claim transaction per delivery.
+        const now = performance.now();
+        const claimNow = deliveries > 0 || this.inFlight.size > 0 || now >= this.nextClaimAt;
+        const launched = claimNow && this.sending <= this.concurrency / 2 ? await this.claimAndLaunch() : 0;
+        if (claimNow) this.nextClaimAt = launched > 0 ? 0 : now + this.idlePollMs;
         if (events === 0 && launched === 0) await this.sleep(this.idlePollMs);
         // Events trickling in (every ingest commit rings the bell): gather them for a moment
         // rather than fan out and poll after each commit, which cost busy ingest a tenth of
