@@ -48,7 +48,8 @@ export async function storeInboundMessages(trx: Transaction<DB>, batch: readonly
   const customers = new Map(items.map(({ message: m }) => [customerKeyOf(m.phoneNumberId, m.waId), { phoneNumberId: m.phoneNumberId, waId: m.waId }]));
   const latest = await findLatestConversations(trx, [...customers.values()]);
 
-  const placed: Array<PlacedInbound & { at: number; item: InboundInBatch }> = [];
+  // `index`: the message's place in `batch`.
+  const placed: Array<PlacedInbound & { index: number; item: InboundInBatch }> = [];
   for (const [k, item] of items.entries()) {
     const { message: m, ctx } = item;
     const customer = customerKeyOf(m.phoneNumberId, m.waId);
@@ -76,7 +77,7 @@ export async function storeInboundMessages(trx: Transaction<DB>, batch: readonly
     events.push({ type: 'whatsapp.message.received', phoneNumberId: m.phoneNumberId, conversationId, messageId: m.id, data: { is_new_conversation: opened } });
     placed.push({
       item,
-      at: fresh[k] as number,
+      index: fresh[k] as number,
       previewText: m.derived.previewText,
       events,
       row: {
@@ -105,9 +106,9 @@ export async function storeInboundMessages(trx: Transaction<DB>, batch: readonly
 
   // Those left out were stored meanwhile by a concurrent transaction (PostgreSQL): duplicates after all.
   const inserted = await writeInboundMessages(trx, placed);
-  for (const { item, at, row } of placed) {
+  for (const { item, index, row } of placed) {
     if (!inserted.has(messageKeyOf(row.phone_number_id, row.id))) continue;
-    stored[at] = true;
+    stored[index] = true;
     if (item.message.derived.hasMedia) await queueMessageMedia(trx, { ...item.message, direction: 'inbound' }, item.ctx.now);
   }
   return stored;
