@@ -114,10 +114,3 @@ export class GroupCommitter<In, Out> {
     }
   }
 }
-
-/** Batch work that runs each input's own work in turn (tests, and any caller with closures). */
-export async function runEach<T>(trx: Transaction<DB>, works: Array<(trx: Transaction<DB>) => Promise<T>>): Promise<T[]> {
-  const values: T[] = [];
-  for (const work of works) values.push(await work(trx));
-  return values;
-}
