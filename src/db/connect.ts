@@ -41,6 +41,13 @@ export function connectDatabase(url: string, opts: ConnectOptions = {}): Databas
   return connectPostgres(url, opts.poolSize ?? 10, opts.relaxedCommits ?? false);
 }
 
+const CHECKPOINT_INTERVAL_MS = 250;
+/** 256 MB of 4 KB pages: past this the WAL is made to start over (see sqlite-checkpointer.ts). */
+const WAL_RESTART_FRAMES = 65_536;
+/** Frames the checkpoint that holds writes may have to copy (a few milliseconds of writes). */
+const WAL_CATCH_UP_FRAMES = 500;
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
 function connectSqlite(file: string, backgroundCheckpoints: boolean): Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
@@ -52,15 +59,24 @@ function connectSqlite(file: string, backgroundCheckpoints: boolean): Database {
   // A 64 MB page cache and memory-mapped reads keep a store of millions of messages fast.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 268435456');
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) });
   // Serving processes checkpoint off the event loop (sqlite-checkpointer.ts); short CLI commands
   // keep SQLite's automatic checkpoints.
   let checkpointer: SqliteCheckpointer | null = null;
   if (backgroundCheckpoints && file !== ':memory:') {
     sqlite.pragma('wal_autocheckpoint = 0');
-    checkpointer = startSqliteCheckpointer(file, 250, (message) => process.emitWarning(`SQLite checkpoint failed: ${message}`));
+    // After the WAL starts over, a file larger than this is cut back to it at the next commit.
+    sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    checkpointer = startSqliteCheckpointer(file, {
+      intervalMs: CHECKPOINT_INTERVAL_MS,
+      restartFrames: WAL_RESTART_FRAMES,
+      catchUpFrames: WAL_CATCH_UP_FRAMES,
+      // Kysely hands SQLite's one connection to one user at a time: holding it holds every write.
+      holdWrites: (work) => db.connection().execute(() => work()),
+      onError: (message) => process.emitWarning(`SQLite checkpoint failed: ${message}`),
+    });
   }
-  const statements = withStatementCache(sqlite);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) });
   attachSqliteWriter(db, (sql, parameters) => runStatement(statements.prepare(sql) as SQLite.Statement, parameters));
   const closeReader = file === ':memory:' ? () => undefined : attachSqliteReader(db, file);
   return {

@@ -7,11 +7,37 @@ import { Worker } from 'node:worker_threads';
  * loop, and every request waiting behind it waits too (a p99 of tens of milliseconds on ingest).
  * Here the connection that serves requests never checkpoints (`wal_autocheckpoint = 0`); this
  * thread, with a connection of its own, runs a PASSIVE checkpoint every `intervalMs`: it copies
- * what it can without blocking writers or readers, and SQLite starts the WAL over once
- * everything is copied, so it stays small.
+ * what it can without blocking writers or readers.
+ *
+ * A PASSIVE checkpoint alone never lets the WAL start over under a steady stream of commits:
+ * SQLite restarts the WAL only when a write transaction begins with every frame copied, and by the
+ * time a checkpoint has copied the frames it saw, newer ones are there. The WAL then grows without
+ * bound (a gigabyte in 15 s of ingest), and every commit appends to a growing file, about twice
+ * the cost of overwriting one. So once the WAL holds `restartFrames` frames, the next checkpoint
+ * runs while `holdWrites` keeps the process's writing connection idle: it copies the last few
+ * frames, and the next write transaction starts the WAL over from its beginning. Requests only
+ * wait for that catch-up (the frames written since the previous checkpoint), on an event loop
+ * that stays free.
  */
 export interface SqliteCheckpointer {
   stop(): Promise<void>;
+}
+
+export interface CheckpointerOptions {
+  intervalMs: number;
+  /** WAL size, in frames (pages), from which a checkpoint holds writes to let the WAL start over. */
+  restartFrames: number;
+  /** Frames written during a pass small enough for the next pass to hold writes (see tick). */
+  catchUpFrames: number;
+  /** Runs `work` while no write of this process can start, and resolves with it. */
+  holdWrites: <T>(work: () => Promise<T>) => Promise<T>;
+  onError: (message: string) => void;
+}
+
+/** What `PRAGMA wal_checkpoint` reports: frames in the WAL, and how many of them are copied. */
+export interface CheckpointResult {
+  log: number;
+  checkpointed: number;
 }
 
 const WORKER_SOURCE = `
@@ -19,35 +45,98 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
-const checkpoint = () => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage(String(err)); }
-};
-const timer = setInterval(checkpoint, workerData.intervalMs);
-parentPort.on('message', () => {
-  clearInterval(timer);
-  checkpoint();
-  db.close();
-  parentPort.postMessage('stopped');
+parentPort.on('message', (message) => {
+  if (message === 'stop') {
+    db.close();
+    parentPort.postMessage({ stopped: true });
+    return;
+  }
+  try {
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ result });
+  } catch (err) {
+    parentPort.postMessage({ error: String(err) });
+  }
 });
 `;
 
-/** Starts the checkpoint thread for a database file; `onError` hears of failed checkpoints. */
-export function startSqliteCheckpointer(file: string, intervalMs: number, onError: (message: string) => void): SqliteCheckpointer {
+/** Passes without holding writes before the one that does, however much is still being written. */
+const MAX_UNHELD_PASSES = 4;
+
+type WorkerReply = { result: CheckpointResult & { busy: number } } | { error: string } | { stopped: true };
+
+/** Starts the checkpoint thread for a database file. */
+export function startSqliteCheckpointer(file: string, options: CheckpointerOptions): SqliteCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver } });
   worker.unref();
-  const stopped = new Promise<void>((resolve) => {
-    worker.on('message', (message: string) => (message === 'stopped' ? resolve() : onError(message)));
-    worker.on('exit', () => resolve());
-    worker.on('error', (err) => {
-      onError(String(err));
-      resolve();
+  // One request at a time: each reply answers the oldest waiting request.
+  let pending: ((reply: WorkerReply | null) => void) | null = null;
+  let exited = false;
+  const ask = (message: string) =>
+    new Promise<WorkerReply | null>((resolve) => {
+      if (exited) return resolve(null);
+      pending = resolve;
+      worker.postMessage(message);
     });
+  const answer = (reply: WorkerReply | null) => {
+    const resolve = pending;
+    pending = null;
+    resolve?.(reply);
+  };
+  worker.on('message', (reply: WorkerReply) => answer(reply));
+  worker.on('exit', () => {
+    exited = true;
+    answer(null);
   });
+  worker.on('error', (err) => {
+    options.onError(String(err));
+    answer(null);
+  });
+
+  const checkpoint = async (): Promise<CheckpointResult | null> => {
+    const reply = await ask('checkpoint');
+    if (reply && 'error' in reply) options.onError(reply.error);
+    return reply && 'result' in reply ? reply.result : null;
+  };
+
+  let stopping = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    let result = await checkpoint();
+    if (!result || result.log < options.restartFrames) return;
+    // Each pass copies (and syncs) what was written during the one before; when that is little,
+    // the pass that holds writes is short.
+    for (let pass = 1; pass < MAX_UNHELD_PASSES && !stopping; pass++) {
+      const before: number = result.log;
+      result = await checkpoint();
+      if (!result) return;
+      // Nothing written meanwhile and everything copied: the next write starts the WAL over.
+      if (result.log === before && result.checkpointed === result.log) return;
+      if (result.log < before || result.log - before <= options.catchUpFrames) break;
+    }
+    if (!stopping && result.log >= options.restartFrames) await options.holdWrites(checkpoint);
+  };
+  const schedule = () => {
+    timer = setTimeout(() => {
+      running = tick()
+        .catch((err: unknown) => options.onError(String(err)))
+        .finally(() => {
+        if (!stopping) schedule();
+      });
+    }, options.intervalMs);
+    timer.unref();
+  };
+  schedule();
+
   return {
     async stop() {
-      worker.postMessage('stop');
-      await stopped;
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      await checkpoint();
+      await ask('stop');
       await worker.terminate();
     },
   };
