@@ -1,6 +1,6 @@
 import autocannon, { type Request, type Result } from 'autocannon';
 import { machineCpuTicks, postgresCpuBetween, postgresCpuByPid, type ServerProcess } from './processes.ts';
-import { waitForQuietMachine } from './quiet.ts';
+import { cpuProbeMs, waitForQuietMachine } from './quiet.ts';
 
 /** One measured load run against the server, as the report shows it. */
 export interface RunResult {
@@ -27,6 +27,8 @@ export interface RunResult {
   rssAnonMb: number;
   /** How busy both cores were in the second before the warm-up. */
   busyBeforePercent: number;
+  /** The CPU probe just before the warm-up (quiet.ts): lower is a faster machine. */
+  probeMs: number;
   /** How many times the run was done: it is repeated when another process disturbed it. */
   attempts: number;
   /** Outcome of the post-run correctness check (ingest runs only). */
@@ -76,6 +78,7 @@ export async function measure(
   afterWarmup: () => Promise<void> = async () => {},
 ): Promise<RunResult> {
   const busyBeforePercent = await waitForQuietMachine(60_000);
+  const probeMs = cpuProbeMs();
   if (settings.warmupSeconds > 0) {
     await autocannon({ url: server.baseUrl, connections: settings.connections, duration: settings.warmupSeconds, requests: requests.warmup() });
   }
@@ -107,6 +110,7 @@ export async function measure(
     rssMb: server.rssMb(),
     rssAnonMb: server.rssAnonMb(),
     busyBeforePercent,
+    probeMs,
     attempts: 1,
     check: null,
     checkPassed: null,

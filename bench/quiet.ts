@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { machineCpuTicks, sleep } from './processes.ts';
 
 const SAMPLE_MS = 1000;
@@ -23,4 +24,22 @@ async function busyPercentOver(ms: number): Promise<number> {
   await sleep(ms);
   const after = machineCpuTicks();
   return (100 * (after.busy - before.busy)) / Math.max(1, after.total - before.total);
+}
+
+/**
+ * A fixed piece of CPU work (hashing), timed (the median of three): how fast this machine is right now. Its speed has
+ * been seen to vary up to 2.5× within a day with nothing else running, which moves every
+ * absolute figure; the probe, shown next to each run, says which phase a run was taken in.
+ */
+export function cpuProbeMs(): number {
+  const times = [probeOnce(), probeOnce(), probeOnce()].sort((a, b) => a - b);
+  return times[1] as number;
+}
+
+function probeOnce(): number {
+  const block = Buffer.alloc(1024, 7);
+  const started = performance.now();
+  let digest = block;
+  for (let i = 0; i < 50_000; i++) digest = createHash('sha256').update(block).update(digest).digest();
+  return performance.now() - started;
 }

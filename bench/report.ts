@@ -9,7 +9,7 @@ const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 export function formatReport(reports: DialectReport[], settings: { connections: number; durationSeconds: number; warmupSeconds: number }): string {
   const lines: string[] = [];
   lines.push(
-    `Load: autocannon ${settings.connections} connections, pipelining 1, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run; server LOG_LEVEL=info to /dev/null. CPU columns are % of one core (2 cores = 200%) over the measured run: the server process, this load-generating process, PostgreSQL's processes, the kernel's interrupt handling (loopback TCP for both ends), and every other process. The bench waits (up to 1 min) for an idle machine before each run and repeats a run (up to 3 tries, keeping the least disturbed) when other processes used more than 25% of a core during it.`,
+    `Load: autocannon ${settings.connections} connections, pipelining 1, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run; server LOG_LEVEL=info to /dev/null. CPU columns are % of one core (2 cores = 200%) over the measured run: the server process, this load-generating process, PostgreSQL's processes, the kernel's interrupt handling (loopback TCP for both ends), and every other process. The bench waits (up to 1 min) for an idle machine before each run and repeats a run (up to 3 tries, keeping the least disturbed) when other processes used more than 25% of a core during it. CPU probe: a fixed hashing loop timed in this process just before the warm-up (lower is faster); this machine's speed varies up to 2.5× within a day, and the probe shows which phase a run was taken in.`,
     '',
   );
   for (const r of reports) lines.push(...dialectSection(r), '');
@@ -24,8 +24,8 @@ function dialectSection(r: DialectReport): string[] {
     `Generated in ${r.generation.insertSeconds.toFixed(1)} s (+ ${r.generation.settleSeconds.toFixed(1)} s ${r.dialect === 'sqlite' ? 'WAL checkpoint' : 'VACUUM ANALYZE'}). ` +
       `Response bodies: GET by id ${r.bodyBytes.get} B, fixed JSON ${r.bodyBytes.fixed} B. Server RSS after start ${int(r.rssAtStartMb)} MB; exit code after SIGTERM ${r.serverExitCode}.`,
     '',
-    '| run | req/s | msg/s | p50 ms | p99 ms | non-2xx | errors | server CPU | autocannon CPU | PostgreSQL CPU | softirq CPU | other CPU | tries | RSS after (anon) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| run | req/s | msg/s | p50 ms | p99 ms | non-2xx | errors | server CPU | autocannon CPU | PostgreSQL CPU | softirq CPU | other CPU | tries | CPU probe ms | RSS after (anon) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const name of RUN_NAMES) {
     const run = r.runs[name];
@@ -52,6 +52,7 @@ function runRow(run: RunResult): string {
     `${Math.round(run.interruptCpuPercent)}%`,
     `${Math.round(run.foreignCpuPercent)}%`,
     run.attempts,
+    Math.round(run.probeMs),
     `${int(run.rssMb)} MB (${int(run.rssAnonMb)})`,
   ].reduce<string>((row, cell) => `${row} ${cell} |`, '|');
 }
