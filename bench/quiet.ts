@@ -27,9 +27,10 @@ async function busyPercentOver(ms: number): Promise<number> {
 }
 
 /**
- * A fixed piece of CPU work (hashing), timed (the median of three): how fast this machine is right now. Its speed has
- * been seen to vary up to 2.5× within a day with nothing else running, which moves every
- * absolute figure; the probe, shown next to each run, says which phase a run was taken in.
+ * A fixed piece of CPU work (hashing), timed (the median of three): how fast this machine is
+ * right now. Its speed has been seen to vary up to 2.5× within a day with nothing else running,
+ * which moves every absolute figure; the probe, shown next to each run, says which phase a run
+ * was taken in.
  */
 export function cpuProbeMs(): number {
   const times = [probeOnce(), probeOnce(), probeOnce()].sort((a, b) => a - b);

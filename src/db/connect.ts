@@ -41,7 +41,7 @@ export function connectDatabase(url: string, opts: ConnectOptions = {}): Databas
   return connectPostgres(url, opts.poolSize ?? 10, opts.relaxedCommits ?? false);
 }
 
-const CHECKPOINT_INTERVAL_MS = Number(process.env.SB_CKPT_MS ?? 250);
+const CHECKPOINT_INTERVAL_MS = 250;
 /** 1 GB of 4 KB pages: past this the WAL is made to start over (see sqlite-checkpointer.ts). */
 const WAL_RESTART_FRAMES = 262_144;
 /** Frames the checkpoint that holds writes may have to copy (a few milliseconds of writes). */

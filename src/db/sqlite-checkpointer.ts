@@ -15,9 +15,9 @@ import { Worker } from 'node:worker_threads';
  * bound (a gigabyte in 15 s of ingest), and every commit appends to a growing file, about twice
  * the cost of overwriting one. So once the WAL holds `restartFrames` frames, the next checkpoint
  * runs while `holdWrites` keeps the process's writing connection idle: it copies the last few
- * frames, and the next write transaction starts the WAL over from its beginning. Requests only
- * wait for that catch-up (the frames written since the previous checkpoint), on an event loop
- * that stays free.
+ * frames, and the next write transaction starts the WAL over from its beginning. Requests wait
+ * for that catch-up (copying the frames written since the previous pass, and two fsyncs: tens of
+ * milliseconds under heavy writes, hence a high `restartFrames`), on an event loop that stays free.
  */
 export interface SqliteCheckpointer {
   stop(): Promise<void>;
@@ -70,7 +70,7 @@ export function startSqliteCheckpointer(file: string, options: CheckpointerOptio
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver } });
   worker.unref();
-  // One request at a time: each reply answers the oldest waiting request.
+  // One request at a time (tick and stop never overlap): each reply answers the one waiting.
   let pending: ((reply: WorkerReply | null) => void) | null = null;
   let exited = false;
   const ask = (message: string) =>
@@ -123,8 +123,8 @@ export function startSqliteCheckpointer(file: string, options: CheckpointerOptio
       running = tick()
         .catch((err: unknown) => options.onError(String(err)))
         .finally(() => {
-        if (!stopping) schedule();
-      });
+          if (!stopping) schedule();
+        });
     }, options.intervalMs);
     timer.unref();
   };
