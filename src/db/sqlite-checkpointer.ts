@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
  * runs while `holdWrites` keeps the process's writing connection idle: it copies the last few
  * frames, and the next write transaction starts the WAL over from its beginning. Requests wait
  * for that catch-up (copying the frames written since the previous pass, and two fsyncs: tens of
- * milliseconds under heavy writes, hence a high `restartFrames`), on an event loop that stays free.
+ * milliseconds under heavy writes), on an event loop that stays free.
  */
 export interface SqliteCheckpointer {
   stop(): Promise<void>;
