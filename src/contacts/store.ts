@@ -58,7 +58,8 @@ export function customerKeyOf(phoneNumberId: string, waId: string): string {
  * upsertContact for the customers of a whole ingest batch, returning each contact by
  * customerKeyOf. A customer named several times is written once, with the last name given.
  * PostgreSQL: one statement, its rows in key order, so that two batches lock the contacts they
- * share in the same order and never deadlock. SQLite: one upsert each.
+ * share in the same order and never deadlock. SQLite: upsertContact each (a read, and a write
+ * only for a new or renamed contact).
  */
 export async function upsertContacts(
   db: Db,
