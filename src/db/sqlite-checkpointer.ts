@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -18,6 +19,13 @@ import { Worker } from 'node:worker_threads';
  * frames, and the next write transaction starts the WAL over from its beginning. Requests wait
  * for that catch-up (copying the frames written since the previous pass, and two fsyncs: tens of
  * milliseconds under heavy writes), on an event loop that stays free.
+ *
+ * The WAL file is not cut back when it starts over (the writing connection's `journal_size_limit`
+ * is set at the bound): overwriting a file's blocks costs less than allocating new ones (steady
+ * ingest ran 12–29 % faster), and cutting back a gigabyte took 140 ms on the event loop, in the
+ * commit that did it. The disk is given back once writes stop: after `idleTicksBeforeShrink`
+ * quiet ticks with every frame copied, a WAL file larger than `shrinkAboveBytes` is emptied by a
+ * TRUNCATE checkpoint, in this thread and holding writes.
  */
 export interface SqliteCheckpointer {
   stop(): Promise<void>;
@@ -29,6 +37,10 @@ export interface CheckpointerOptions {
   restartFrames: number;
   /** Frames written during a pass small enough for the next pass to hold writes (see tick). */
   catchUpFrames: number;
+  /** Quiet ticks (nothing written, everything copied) after which a WAL file is emptied… */
+  idleTicksBeforeShrink: number;
+  /** …if it is larger than this. */
+  shrinkAboveBytes: number;
   /** Runs `work` while no write of this process can start, and resolves with it. */
   holdWrites: <T>(work: () => Promise<T>) => Promise<T>;
   onError: (message: string) => void;
@@ -52,7 +64,7 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
-    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    const [result] = db.pragma(message === 'truncate' ? 'wal_checkpoint(TRUNCATE)' : 'wal_checkpoint(PASSIVE)');
     parentPort.postMessage({ result });
   } catch (err) {
     parentPort.postMessage({ error: String(err) });
@@ -64,6 +76,14 @@ parentPort.on('message', (message) => {
 const MAX_UNHELD_PASSES = 4;
 
 type WorkerReply = { result: CheckpointResult & { busy: number } } | { error: string } | { stopped: true };
+
+function walFileSize(walFile: string): number {
+  try {
+    return statSync(walFile).size;
+  } catch {
+    return 0;
+  }
+}
 
 /** Starts the checkpoint thread for a database file. */
 export function startSqliteCheckpointer(file: string, options: CheckpointerOptions): SqliteCheckpointer {
@@ -94,8 +114,8 @@ export function startSqliteCheckpointer(file: string, options: CheckpointerOptio
     answer(null);
   });
 
-  const checkpoint = async (): Promise<CheckpointResult | null> => {
-    const reply = await ask('checkpoint');
+  const checkpoint = async (mode: 'checkpoint' | 'truncate' = 'checkpoint'): Promise<CheckpointResult | null> => {
+    const reply = await ask(mode);
     if (reply && 'error' in reply) options.onError(reply.error);
     return reply && 'result' in reply ? reply.result : null;
   };
@@ -103,9 +123,22 @@ export function startSqliteCheckpointer(file: string, options: CheckpointerOptio
   let stopping = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
+  const walFile = `${file}-wal`;
+  let quietTicks = 0;
+  let lastLog = -1;
   const tick = async () => {
     let result = await checkpoint();
-    if (!result || result.log < options.restartFrames) return;
+    if (!result) return;
+    const quiet = result.log === lastLog && result.checkpointed === result.log;
+    lastLog = result.log;
+    quietTicks = quiet ? quietTicks + 1 : 0;
+    if (quietTicks >= options.idleTicksBeforeShrink) {
+      quietTicks = 0;
+      if (walFileSize(walFile) > options.shrinkAboveBytes) await options.holdWrites(() => checkpoint('truncate'));
+      lastLog = -1;
+      return;
+    }
+    if (result.log < options.restartFrames) return;
     // Each pass copies (and syncs) what was written during the one before; when that is little,
     // the pass that holds writes is short.
     for (let pass = 1; pass < MAX_UNHELD_PASSES && !stopping; pass++) {

@@ -37,6 +37,8 @@ describe('SQLite WAL under steady writes', () => {
       intervalMs: 20,
       restartFrames,
       catchUpFrames: 50,
+      idleTicksBeforeShrink: Number.POSITIVE_INFINITY,
+      shrinkAboveBytes: 0,
       holdWrites: (work) => {
         const done = work();
         held = done.finally(() => (held = null));
