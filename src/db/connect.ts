@@ -6,6 +6,7 @@ import pg from 'pg';
 import { withPreparedStatements } from './prepared-statements.ts';
 import { type SqliteCheckpointer, startSqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { attachSqliteWriter } from './sqlite-direct.ts';
+import { tuneSqliteReads } from './sqlite-read-tuning.ts';
 import { attachSqliteReader } from './sqlite-reader.ts';
 import type { DB } from './schema.ts';
 
@@ -70,9 +71,7 @@ function connectSqlite(file: string, backgroundCheckpoints: boolean): Database {
   // transactions. That is the trade-off every embedded WAL deployment makes.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
-  // A 64 MB page cache and memory-mapped reads keep a store of millions of messages fast.
-  sqlite.pragma('cache_size = -65536');
-  sqlite.pragma('mmap_size = 268435456');
+  tuneSqliteReads(sqlite);
   const statements = withStatementCache(sqlite);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) });
   // Serving processes checkpoint off the event loop (sqlite-checkpointer.ts); short CLI commands

@@ -1,6 +1,7 @@
 import SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DB } from './schema.ts';
+import { tuneSqliteReads } from './sqlite-read-tuning.ts';
 
 /**
  * A second, read-only SQLite connection for the hot single-row reads (GET message by id). The
@@ -26,8 +27,7 @@ export function attachSqliteReader(db: Kysely<DB>, file: string): () => void {
   const open = (): SQLite.Database => {
     if (!connection) {
       connection = new SQLite(file, { readonly: true, fileMustExist: true });
-      connection.pragma('cache_size = -65536');
-      connection.pragma('mmap_size = 268435456');
+      tuneSqliteReads(connection);
     }
     return connection;
   };
