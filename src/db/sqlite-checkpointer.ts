@@ -64,7 +64,19 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
-    const [result] = db.pragma(message === 'truncate' ? 'wal_checkpoint(TRUNCATE)' : 'wal_checkpoint(PASSIVE)');
+    let result;
+    if (message === 'truncate') {
+      // TRUNCATE waits for readers to leave the WAL, and the process's writes are held meanwhile:
+      // a long read (a backup, say) makes it give up after 100 ms rather than hold writes for 5 s.
+      db.pragma('busy_timeout = 100');
+      try {
+        [result] = db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.pragma('busy_timeout = 5000');
+      }
+    } else {
+      [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    }
     parentPort.postMessage({ result });
   } catch (err) {
     parentPort.postMessage({ error: String(err) });

@@ -53,6 +53,55 @@ describe('SQLite WAL once writes stop', () => {
     expect(after).toBe(0);
   });
 
+  it('gives up within a moment while a reader still uses the WAL, and empties it once the reader is done', async () => {
+    const file = join(dir, 'reader.db');
+    const db = new SQLite(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('create table t (id integer primary key, body text not null)');
+    const insert = db.prepare('insert into t (body) values (?)');
+    for (let i = 0; i < 500; i++) insert.run('x'.repeat(300));
+    const written = statSync(`${file}-wal`).size;
+    // A long read (a backup, a slow report) that started while the WAL held uncopied frames.
+    const reader = new SQLite(file, { readonly: true });
+    reader.prepare('begin').run();
+    reader.prepare('select count(*) from t').get();
+
+    const holds: number[] = [];
+    const checkpointer = startSqliteCheckpointer(file, {
+      intervalMs: 20,
+      restartFrames: Number.POSITIVE_INFINITY,
+      catchUpFrames: 50,
+      idleTicksBeforeShrink: 5,
+      shrinkAboveBytes: 64 * 1024,
+      holdWrites: async (work) => {
+        const started = performance.now();
+        try {
+          return await work();
+        } finally {
+          holds.push(performance.now() - started);
+        }
+      },
+      onError: (message) => {
+        throw new Error(message);
+      },
+    });
+    await sleep(1_500);
+    const whileReading = statSync(`${file}-wal`).size;
+    reader.prepare('commit').run();
+    await sleep(1_000);
+    const after = statSync(`${file}-wal`).size;
+    await checkpointer.stop();
+    reader.close();
+    db.close();
+
+    expect(whileReading).toBe(written);
+    // Writes were held for the 100 ms the truncation waits, not for as long as the reader read.
+    expect(holds.length).toBeGreaterThan(1);
+    expect(Math.max(...holds)).toBeLessThan(1_000);
+    expect(after).toBe(0);
+  });
+
   it('keeps the file as it is while the quiet ticks have not passed', async () => {
     const { written, after } = await walAfterQuiet('keeps', Number.POSITIVE_INFINITY);
     expect(after).toBe(written);
