@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
+import { attachPostgresReader } from './postgres-reader.ts';
 import { withPreparedStatements } from './prepared-statements.ts';
 import { type SqliteCheckpointer, startSqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { attachSqliteWriter } from './sqlite-direct.ts';
@@ -150,11 +151,17 @@ function connectPostgres(url: string, poolSize: number, relaxedCommits: boolean)
   }
   // The search path is a startup parameter of every connection, so no query can run outside it.
   const options = [schema ? `-c search_path=${schema}` : '', relaxedCommits ? '-c synchronous_commit=off' : ''].filter(Boolean).join(' ');
-  const pool = new pg.Pool({
-    connectionString: parsed.toString(),
-    max: poolSize,
-    ...(options ? { options } : {}),
-  });
+  const connection = { connectionString: parsed.toString(), ...(options ? { options } : {}) };
+  const pool = new pg.Pool({ ...connection, max: poolSize });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
-  return { db, dialect: 'postgres', schema, close: () => db.destroy() };
+  const closeReader = attachPostgresReader(db, connection);
+  return {
+    db,
+    dialect: 'postgres',
+    schema,
+    close: async () => {
+      await closeReader();
+      await db.destroy();
+    },
+  };
 }

@@ -12,17 +12,20 @@ import type pg from 'pg';
  */
 export const PREPARE_MARK = '/* prepared */ ';
 
+const names = new Map<string, string>();
+
+/** The statement name of a text: the same on every connection, so each parses it once. */
+export function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `sb_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
 /** Wraps a pool so that its clients run marked texts as named statements. */
 export function withPreparedStatements(pool: pg.Pool): pg.Pool {
-  const names = new Map<string, string>();
-  const nameOf = (text: string): string => {
-    let name = names.get(text);
-    if (name === undefined) {
-      name = `sb_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-      names.set(text, name);
-    }
-    return name;
-  };
   const wrapped = new WeakSet<pg.PoolClient>();
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
   return new Proxy(pool, {
@@ -36,7 +39,7 @@ export function withPreparedStatements(pool: pg.Pool): pg.Pool {
           // Kysely calls query(text, values); anything else (cursors, config objects) passes through.
           (client as { query: unknown }).query = (textOrConfig: unknown, values?: unknown) => {
             if (typeof textOrConfig === 'string' && Array.isArray(values) && textOrConfig.startsWith(PREPARE_MARK)) {
-              return query({ name: nameOf(textOrConfig), text: textOrConfig, values });
+              return query({ name: statementName(textOrConfig), text: textOrConfig, values });
             }
             return values === undefined ? query(textOrConfig) : query(textOrConfig, values);
           };

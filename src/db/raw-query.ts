@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely, PostgresAdapter, type Transaction } from 'kysely';
 import { PREPARE_MARK } from './prepared-statements.ts';
 import type { DB } from './schema.ts';
+import { postgresReaderOf } from './postgres-reader.ts';
 import { sqliteDirectOf } from './sqlite-direct.ts';
 import { sqliteReaderOf } from './sqlite-reader.ts';
 
@@ -16,9 +17,7 @@ type Db = Kysely<DB> | Transaction<DB>;
  */
 export function rawQuery<Row>(text: string): (db: Db, parameters: readonly unknown[]) => Promise<Row[]> {
   const sqlite = text;
-  let n = 0;
-  // Marked to run as a named prepared statement (db/prepared-statements.ts).
-  const postgres = PREPARE_MARK + text.replace(/\?/g, () => `$${++n}`);
+  const postgres = postgresTextOf(text);
   return async (db, parameters) => {
     const direct = sqliteDirectOf(db);
     if (direct) return direct<Row>(sqlite, parameters);
@@ -28,14 +27,24 @@ export function rawQuery<Row>(text: string): (db: Db, parameters: readonly unkno
   };
 }
 
+/** `?` placeholders as `$n`, marked to run as a named prepared statement (db/prepared-statements.ts). */
+function postgresTextOf(text: string): string {
+  let n = 0;
+  return PREPARE_MARK + text.replace(/\?/g, () => `$${++n}`);
+}
+
 /**
  * rawQuery for a read that needs only committed data and runs outside any transaction: on SQLite
- * it goes to the read-only connection (sqlite-reader.ts), without waiting for the writer.
+ * it goes to the read-only connection (sqlite-reader.ts), without waiting for the writer; on
+ * PostgreSQL to the pipelined reader (postgres-reader.ts), without waiting for the pool.
  */
 export function rawRead<Row>(text: string): (db: Db, parameters: readonly unknown[]) => Promise<Row[]> {
   const query = rawQuery<Row>(text);
+  const postgres = postgresTextOf(text);
   return async (db, parameters) => {
     const read = sqliteReaderOf(db);
-    return read ? read<Row>(text, parameters) : query(db, parameters);
+    if (read) return read<Row>(text, parameters);
+    const readPostgres = postgresReaderOf(db);
+    return readPostgres ? readPostgres<Row>(postgres, parameters) : query(db, parameters);
   };
 }

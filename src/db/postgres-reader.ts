@@ -1,0 +1,80 @@
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import { statementName } from './prepared-statements.ts';
+import type { DB } from './schema.ts';
+
+/**
+ * A pipelined PostgreSQL connection for the hot single-row reads (GET message by id), the
+ * counterpart of sqlite-reader.ts. Through the pool each read checks a connection out, waits for
+ * its one query's answer and hands it back, and with 50 requests at once most of them queue for
+ * one of the ten connections. Pipelined (pg's `pipeline` mode), every read goes out as soon as it
+ * is asked for, each with its own Sync, so an error stays with its own query; PostgreSQL answers
+ * them in order on one backend that stays busy instead of waking per query. Only reads outside
+ * transactions use it (postgresReaderOf answers only for the root Kysely instance). A connection
+ * that fails is dropped, and the reads it carried are asked again, once, on a new one (a read can
+ * be repeated; a query's own error is not retried).
+ */
+export type PostgresRead = <Row>(text: string, parameters: readonly unknown[]) => Promise<Row[]>;
+
+/** How the reader shows in pg_stat_activity. */
+export const APPLICATION_NAME = 'switchboard-reader';
+
+const readers = new WeakMap<object, PostgresRead>();
+
+/** The reader of a root PostgreSQL Kysely instance; undefined for transactions and SQLite. */
+export function postgresReaderOf(db: object): PostgresRead | undefined {
+  return readers.get(db);
+}
+
+/**
+ * An error of the connection rather than of the query: a network error (no SQL state), or the
+ * server ending the session (class 08, connection exception; 57P, operator intervention; FATAL).
+ */
+function isConnectionFailure(err: unknown): boolean {
+  if (!(err instanceof pg.DatabaseError)) return true;
+  return err.severity === 'FATAL' || err.severity === 'PANIC' || /^(08|57P)/.test(err.code ?? '');
+}
+
+/** Binds a pipelined reader, opened on first read with `config`, to `db`; returns its closer. */
+export function attachPostgresReader(db: Kysely<DB>, config: pg.ClientConfig): () => Promise<void> {
+  let current: Promise<pg.Client> | null = null;
+  const open = (): Promise<pg.Client> => {
+    if (current) return current;
+    const client = new pg.Client({ ...config, application_name: APPLICATION_NAME, pipeline: true });
+    const connecting = client.connect().then(() => client);
+    const drop = () => {
+      if (current === connecting) current = null;
+    };
+    // Without a listener a lost connection would be an uncaught 'error' event.
+    client.on('error', drop);
+    client.on('end', drop);
+    connecting.catch(drop);
+    current = connecting;
+    return connecting;
+  };
+  const query = async <Row>(connection: Promise<pg.Client>, text: string, parameters: readonly unknown[]): Promise<Row[]> => {
+    const client = await connection;
+    const result = await client.query<Row & pg.QueryResultRow>({ name: statementName(text), text, values: [...parameters] });
+    return result.rows;
+  };
+  readers.set(db, async <Row>(text: string, parameters: readonly unknown[]) => {
+    const connection = open();
+    try {
+      return await query<Row>(connection, text, parameters);
+    } catch (err) {
+      if (!isConnectionFailure(err)) throw err;
+      if (current === connection) {
+        current = null;
+        void connection.then((client) => client.end()).catch(() => undefined);
+      }
+      return query<Row>(open(), text, parameters);
+    }
+  });
+  return async () => {
+    readers.delete(db);
+    const closing = current;
+    current = null;
+    const client = await closing?.catch(() => null);
+    await client?.end().catch(() => undefined);
+  };
+}
