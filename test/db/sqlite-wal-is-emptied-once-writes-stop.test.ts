@@ -16,7 +16,8 @@ describe('SQLite WAL once writes stop', () => {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-wal-idle-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function walAfterQuiet(name: string, idleTicksBeforeShrink: number): Promise<{ written: number; after: number }> {
+  /** A database with 500 rows written and none of them checkpointed yet; `written` is its WAL's size. */
+  function writtenDatabase(name: string): { file: string; db: SQLite.Database; written: number } {
     const file = join(dir, `${name}.db`);
     const db = new SQLite(file);
     db.pragma('journal_mode = WAL');
@@ -26,8 +27,11 @@ describe('SQLite WAL once writes stop', () => {
     db.exec('create table t (id integer primary key, body text not null)');
     const insert = db.prepare('insert into t (body) values (?)');
     for (let i = 0; i < 500; i++) insert.run('x'.repeat(300));
-    const written = statSync(`${file}-wal`).size;
+    return { file, db, written: statSync(`${file}-wal`).size };
+  }
 
+  async function walAfterQuiet(name: string, idleTicksBeforeShrink: number): Promise<{ written: number; after: number }> {
+    const { file, db, written } = writtenDatabase(name);
     const checkpointer = startSqliteCheckpointer(file, {
       intervalMs: 20,
       restartFrames: Number.POSITIVE_INFINITY,
@@ -54,14 +58,7 @@ describe('SQLite WAL once writes stop', () => {
   });
 
   it('gives up within a moment while a reader still uses the WAL, and empties it once the reader is done', async () => {
-    const file = join(dir, 'reader.db');
-    const db = new SQLite(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('create table t (id integer primary key, body text not null)');
-    const insert = db.prepare('insert into t (body) values (?)');
-    for (let i = 0; i < 500; i++) insert.run('x'.repeat(300));
-    const written = statSync(`${file}-wal`).size;
+    const { file, db, written } = writtenDatabase('reader');
     // A long read (a backup, a slow report) that started while the WAL held uncopied frames.
     const reader = new SQLite(file, { readonly: true });
     reader.prepare('begin').run();
