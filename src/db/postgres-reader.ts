@@ -4,8 +4,8 @@ import { statementName } from './prepared-statements.ts';
 import type { DB } from './schema.ts';
 
 /**
- * A pipelined PostgreSQL connection for the hot single-row reads (GET message by id), the
- * counterpart of sqlite-reader.ts. Through the pool each read checks a connection out, waits for
+ * A pipelined PostgreSQL connection for the hot reads outside transactions (GET message by id,
+ * pages of messages), the counterpart of sqlite-reader.ts. Through the pool each read checks a connection out, waits for
  * its one query's answer and hands it back, and with 50 requests at once most of them queue for
  * one of the ten connections. Pipelined (pg's `pipeline` mode), every read goes out as soon as it
  * is asked for, each with its own Sync, so an error stays with its own query; PostgreSQL answers
@@ -14,7 +14,7 @@ import type { DB } from './schema.ts';
  * that fails is dropped, and the reads it carried are asked again, once, on a new one (a read can
  * be repeated; a query's own error is not retried).
  */
-export type PostgresRead = <Row>(text: string, parameters: readonly unknown[]) => Promise<Row[]>;
+export type PostgresRead = <Row>(text: string, parameters: readonly unknown[], opts?: { prepared: boolean }) => Promise<Row[]>;
 
 /** How the reader shows in pg_stat_activity. */
 export const APPLICATION_NAME = 'switchboard-reader';
@@ -52,22 +52,25 @@ export function attachPostgresReader(db: Kysely<DB>, config: pg.ClientConfig): (
     current = connecting;
     return connecting;
   };
-  const query = async <Row>(connection: Promise<pg.Client>, text: string, parameters: readonly unknown[]): Promise<Row[]> => {
+  const query = async <Row>(connection: Promise<pg.Client>, text: string, parameters: readonly unknown[], prepared: boolean): Promise<Row[]> => {
     const client = await connection;
-    const result = await client.query<Row & pg.QueryResultRow>({ name: statementName(text), text, values: [...parameters] });
+    const values = [...parameters];
+    const result = await client.query<Row & pg.QueryResultRow>(prepared ? { name: statementName(text), text, values } : { text, values });
     return result.rows;
   };
-  readers.set(db, async <Row>(text: string, parameters: readonly unknown[]) => {
+  // Named (prepared once per connection) by default, as the pool's marked texts are; built queries
+  // stay unnamed and planned for their values (see prepared-statements.ts).
+  readers.set(db, async <Row>(text: string, parameters: readonly unknown[], { prepared } = { prepared: true }) => {
     const connection = open();
     try {
-      return await query<Row>(connection, text, parameters);
+      return await query<Row>(connection, text, parameters, prepared);
     } catch (err) {
       if (!isConnectionFailure(err)) throw err;
       if (current === connection) {
         current = null;
         void connection.then((client) => client.end()).catch(() => undefined);
       }
-      return query<Row>(open(), text, parameters);
+      return query<Row>(open(), text, parameters, prepared);
     }
   });
   return async () => {

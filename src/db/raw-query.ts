@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely, PostgresAdapter, type Transaction } from 'kysely';
+import { type Compilable, CompiledQuery, type Kysely, PostgresAdapter, type Transaction } from 'kysely';
 import { PREPARE_MARK } from './prepared-statements.ts';
 import type { DB } from './schema.ts';
 import { postgresReaderOf } from './postgres-reader.ts';
@@ -47,4 +47,16 @@ export function rawRead<Row>(text: string): (db: Db, parameters: readonly unknow
     const readPostgres = postgresReaderOf(db);
     return readPostgres ? readPostgres<Row>(postgres, parameters) : query(db, parameters);
   };
+}
+
+/**
+ * Runs a built read query that needs only committed data, outside any transaction: on PostgreSQL
+ * through the pipelined reader (postgres-reader.ts), unnamed like every built query; elsewhere as
+ * Kysely runs it.
+ */
+export async function executeRead<Row>(db: Db, query: Compilable<Row> & { execute(): Promise<Row[]> }): Promise<Row[]> {
+  const read = postgresReaderOf(db);
+  if (!read) return query.execute();
+  const { sql, parameters } = query.compile();
+  return read<Row>(sql, parameters, { prepared: false });
 }

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB, MessageRow, NewMessage, StatusRow } from '../db/schema.ts';
 import type { KeysetWindow } from './list-page.ts';
 import { isPostgres } from '../db/dialect.ts';
-import { rawQuery, rawRead } from '../db/raw-query.ts';
+import { executeRead, rawQuery, rawRead } from '../db/raw-query.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -189,7 +189,7 @@ export function listMessagesQuery(db: Db, projectId: string, phoneNumberId: stri
 
 /** Runs listMessagesQuery. */
 export async function listMessages(db: Db, projectId: string, phoneNumberId: string, filter: MessageFilter, window: KeysetWindow<MessageKey>): Promise<MessageRow[]> {
-  return listMessagesQuery(db, projectId, phoneNumberId, filter, window).execute();
+  return executeRead(db, listMessagesQuery(db, projectId, phoneNumberId, filter, window));
 }
 
 /** Several messages of one number by wamid, in one query (the outbox renders batches). */

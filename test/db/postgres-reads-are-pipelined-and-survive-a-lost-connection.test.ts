@@ -1,13 +1,15 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { APPLICATION_NAME, postgresReaderOf } from '../../src/db/postgres-reader.ts';
-import { findMessage } from '../../src/messages/store.ts';
+import { findMessage, listMessages } from '../../src/messages/store.ts';
 import { dialects, isolatedDatabaseUrlFor } from '../helpers/dialects.ts';
 
 /**
- * On PostgreSQL, GET message by id reads through one pipelined connection (postgres-reader.ts):
- * reads asked for together are on the wire together, and each still gets its own row. The reader
+ * On PostgreSQL, GET message by id and pages of messages read through one pipelined connection
+ * (postgres-reader.ts): reads asked for together are on the wire together, each still gets its
+ * own rows, and none waits for the pool. The reader
  * reads only outside transactions, keeps tenants apart like the pool does, and a connection lost
  * under it (here: terminated by the server) costs no read: the reads are asked again on a new one.
  */
@@ -60,6 +62,31 @@ describe.runIf(dialects.includes('postgres'))('pipelined PostgreSQL reads', () =
     expect(rows.map((r) => r?.id)).toEqual(ids);
     expect(rows.map((r) => r?.content)).toEqual(ids.map((_, i) => `message ${i}`));
     expect(await readerBackend()).toBe(before);
+  });
+
+  it('never waits for the pool: GET by id and pages of messages are answered while every pooled connection is busy', async () => {
+    let release = () => undefined as void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = 0;
+    // Ten transactions: every connection of the pool (10) is checked out until the gate opens.
+    const busy = Array.from({ length: 10 }, () =>
+      database.db.transaction().execute(async (trx) => {
+        await trx.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+        started++;
+        await gate;
+      }),
+    );
+    while (started < 10) await sleep(5);
+    const within = <T>(work: Promise<T>) => Promise.race([work, sleep(3_000).then(() => 'waited for the pool' as const)]);
+    const one = await within(findMessage(database.db, 'p-reader', 'pn-reader', ids[7] as string));
+    const page = await within(listMessages(database.db, 'p-reader', 'pn-reader', {}, { start: { kind: 'first' }, limit: 5 }));
+    release();
+    await Promise.all(busy);
+    expect(one).not.toBe('waited for the pool');
+    expect(typeof one === 'object' ? one?.id : one).toBe(ids[7]);
+    expect(Array.isArray(page) ? page.map((m) => m.id) : page).toEqual(ids.slice(-5).reverse());
   });
 
   it("answers another project's or an unknown id like one never stored", async () => {
