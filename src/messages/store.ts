@@ -187,9 +187,16 @@ export function listMessagesQuery(db: Db, projectId: string, phoneNumberId: stri
   return q.orderBy('messages.timestamp', order).orderBy('messages.seq', order).limit(window.limit);
 }
 
-/** Runs listMessagesQuery. */
+/**
+ * Runs listMessagesQuery. A page the index bounds (no `direction` or `status` filter, which no
+ * index holds) reads on PostgreSQL's shared pipelined connection (db/postgres-reader.ts); a
+ * filtered page may scan far for a few matches, and runs on a pooled connection so that no read
+ * queued behind it on the pipeline waits for it.
+ */
 export async function listMessages(db: Db, projectId: string, phoneNumberId: string, filter: MessageFilter, window: KeysetWindow<MessageKey>): Promise<MessageRow[]> {
-  return executeRead(db, listMessagesQuery(db, projectId, phoneNumberId, filter, window));
+  const query = listMessagesQuery(db, projectId, phoneNumberId, filter, window);
+  const bounded = filter.direction === undefined && filter.status === undefined;
+  return bounded ? executeRead(db, query) : query.execute();
 }
 
 /** Several messages of one number by wamid, in one query (the outbox renders batches). */
