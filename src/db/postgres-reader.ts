@@ -5,14 +5,15 @@ import type { DB } from './schema.ts';
 
 /**
  * A pipelined PostgreSQL connection for the hot reads outside transactions (GET message by id,
- * pages of messages), the counterpart of sqlite-reader.ts. Through the pool each read checks a connection out, waits for
- * its one query's answer and hands it back, and with 50 requests at once most of them queue for
- * one of the ten connections. Pipelined (pg's `pipeline` mode), every read goes out as soon as it
- * is asked for, each with its own Sync, so an error stays with its own query; PostgreSQL answers
- * them in order on one backend that stays busy instead of waking per query. Only reads outside
- * transactions use it (postgresReaderOf answers only for the root Kysely instance). A connection
- * that fails is dropped, and the reads it carried are asked again, once, on a new one (a read can
- * be repeated; a query's own error is not retried).
+ * pages of messages), the counterpart of sqlite-reader.ts. Through the pool each read checks a
+ * connection out, waits for its one query's answer and hands it back, and with 50 requests at
+ * once most of them queue for one of the ten connections. Pipelined (pg's `pipeline` mode), every
+ * read goes out as soon as it is asked for, each with its own Sync, so an error stays with its own
+ * query; PostgreSQL answers them in order on one backend that stays busy instead of waking per
+ * query. In order means a slow read delays the ones behind it: only reads whose cost an index
+ * bounds come here. Only reads outside transactions use it (postgresReaderOf answers only for the
+ * root Kysely instance). A connection that fails is dropped, and the reads it carried are asked
+ * again, once, on a new one (a read can be repeated; a query's own error is not retried).
  */
 export type PostgresRead = <Row>(text: string, parameters: readonly unknown[], opts?: { prepared: boolean }) => Promise<Row[]>;
 
