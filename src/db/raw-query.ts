@@ -16,8 +16,11 @@ type Db = Kysely<DB> | Transaction<DB>;
  * statement runs directly on the connection (sqlite-direct.ts).
  */
 export function rawQuery<Row>(text: string): (db: Db, parameters: readonly unknown[]) => Promise<Row[]> {
-  const sqlite = text;
-  const postgres = postgresTextOf(text);
+  return runRaw<Row>(text, postgresTextOf(text));
+}
+
+/** rawQuery with both dialects' texts given. */
+function runRaw<Row>(sqlite: string, postgres: string): (db: Db, parameters: readonly unknown[]) => Promise<Row[]> {
   return async (db, parameters) => {
     const direct = sqliteDirectOf(db);
     if (direct) return direct<Row>(sqlite, parameters);
@@ -39,8 +42,8 @@ function postgresTextOf(text: string): string {
  * PostgreSQL to the pipelined reader (postgres-reader.ts), without waiting for the pool.
  */
 export function rawRead<Row>(text: string): (db: Db, parameters: readonly unknown[]) => Promise<Row[]> {
-  const query = rawQuery<Row>(text);
   const postgres = postgresTextOf(text);
+  const query = runRaw<Row>(text, postgres);
   return async (db, parameters) => {
     const read = sqliteReaderOf(db);
     if (read) return read<Row>(text, parameters);
