@@ -104,10 +104,10 @@ function messageTimestamp(d: Dataset, i: number): number {
 
 /** Column values of customer c's contact, in CONTACT_COLUMNS order. */
 export function contactValues(d: Dataset, c: number): Array<string | number | null> {
-  return [d.contactIds[c] as string, d.phoneNumberId, customerWaId(c), customerName(c), null, '{}', d.nowMs, d.nowMs];
+  return [d.contactIds[c] as string, d.phoneNumberId, customerWaId(c), customerName(c), null, '{}', d.nowMs, d.nowMs, d.conversationIds[c] as string];
 }
 
-export const CONTACT_COLUMNS = ['id', 'phone_number_id', 'wa_id', 'profile_name', 'display_name', 'metadata', 'created_at', 'updated_at'] as const;
+export const CONTACT_COLUMNS = ['id', 'phone_number_id', 'wa_id', 'profile_name', 'display_name', 'metadata', 'created_at', 'updated_at', 'current_conversation_id'] as const;
 
 /** Column values of customer c's conversation, summarising the messages generated for it. */
 export function conversationValues(d: Dataset, c: number): Array<string | number | null> {

@@ -8,18 +8,24 @@ import { rawQuery } from '../db/raw-query.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** The customer's most recently active conversation on a number, if any. */
+/**
+ * The customer's current conversation on a number, if any: the one opened last, which their
+ * contact points at (migration 009). Not necessarily the most recently active: a message Meta
+ * delivers late, after the conversation ended, opens one whose activity is older.
+ */
 export async function findLatestConversation(db: Db, phoneNumberId: string, waId: string) {
   return (await selectLatestConversation(db, [phoneNumberId, waId]))[0];
 }
-// The ingest hot path: precompiled SQL (db/raw-query.ts).
+// The ingest hot path: precompiled SQL (db/raw-query.ts), two primary-key-sized probes.
 const selectLatestConversation = rawQuery<{ id: string; status: 'active' | 'ended'; last_active_at: number }>(
-  'select id, status, last_active_at from conversations where phone_number_id = ? and wa_id = ? order by last_active_at desc limit 1',
+  `select c.id, c.status, c.last_active_at from contacts k
+   inner join conversations c on c.id = k.current_conversation_id
+   where k.phone_number_id = ? and k.wa_id = ?`,
 );
 
 /**
  * findLatestConversation for the customers of a whole ingest batch, by customerKeyOf. One
- * statement on PostgreSQL (an index probe per customer); one query each on SQLite.
+ * statement on PostgreSQL; one query each on SQLite.
  */
 export async function findLatestConversations(
   db: Db,
@@ -41,13 +47,12 @@ export async function findLatestConversations(
 // PostgreSQL only: selectLatestConversation for many customers.
 const selectLatestConversations = rawQuery<{ phone_number_id: string; wa_id: string; id: string; status: 'active' | 'ended'; last_active_at: number }>(
   `select k.phone_number_id, k.wa_id, c.id, c.status, c.last_active_at
-   from unnest(?::text[], ?::text[]) as k(phone_number_id, wa_id)
-   cross join lateral (
-     select id, status, last_active_at from conversations
-     where phone_number_id = k.phone_number_id and wa_id = k.wa_id order by last_active_at desc limit 1) c`,
+   from unnest(?::text[], ?::text[]) as i(phone_number_id, wa_id)
+   inner join contacts k on k.phone_number_id = i.phone_number_id and k.wa_id = i.wa_id
+   inner join conversations c on c.id = k.current_conversation_id`,
 );
 
-/** Opens a new, empty, active conversation; returns its id. */
+/** Opens a new, empty, active conversation and makes it the contact's current one; returns its id. */
 export async function openConversation(
   db: Db,
   input: { phoneNumberId: string; contactId: string; waId: string; activeAt: number; now: number },
@@ -72,8 +77,11 @@ export async function openConversation(
     ended_at: null,
   };
   await db.insertInto('conversations').values({ ...row, metadata: '{}' }).execute();
+  await setCurrentConversation(db, [row.id, input.contactId]);
   return row.id;
 }
+
+const setCurrentConversation = rawQuery('update contacts set current_conversation_id = ? where id = ?');
 
 /** Ends an active conversation (superseded by a new one, or closed by the lifecycle). */
 export async function endConversation(db: Db, id: string, now: number): Promise<void> {
@@ -177,7 +185,10 @@ function conversationsOfProject(db: Db, projectId: string) {
 /**
  * One keyset window of a number's conversations, most recently active first: a range scan of
  * (phone_number_id, last_active_at, id), so every page costs the same; the contact is one
- * primary-key probe per row returned.
+ * primary-key probe per row returned. Filtered by customer (`phone_number`), the window is
+ * found among that customer's conversations through (phone_number_id, wa_id) and sorted: the
+ * unary plus on last_active_at keeps SQLite's planner, which has no statistics, from walking
+ * the number's whole activity index for the few rows of one customer.
  */
 export function listConversationsQuery(
   db: Db,
@@ -186,18 +197,19 @@ export function listConversationsQuery(
   filter: ConversationFilter,
   window: KeysetWindow<ConversationKey>,
 ) {
+  const activeAt = filter.waId === undefined ? sql.ref<number>('conversations.last_active_at') : sql<number>`+${sql.ref('conversations.last_active_at')}`;
   let q = conversationsOfProject(db, projectId).where('conversations.phone_number_id', '=', phoneNumberId);
   if (filter.status !== undefined) q = q.where('conversations.status', '=', filter.status);
-  if (filter.activeSinceMs !== undefined) q = q.where('conversations.last_active_at', '>=', filter.activeSinceMs);
-  if (filter.activeUntilMs !== undefined) q = q.where('conversations.last_active_at', '<=', filter.activeUntilMs);
+  if (filter.activeSinceMs !== undefined) q = q.where(activeAt, '>=', filter.activeSinceMs);
+  if (filter.activeUntilMs !== undefined) q = q.where(activeAt, '<=', filter.activeUntilMs);
   if (filter.waId !== undefined) q = q.where('conversations.wa_id', '=', filter.waId);
   const { start } = window;
   if (start.kind !== 'first') {
     const [lastActiveAt, id] = start.key;
-    q = q.where((eb) => eb(eb.refTuple('conversations.last_active_at', 'conversations.id'), start.kind === 'before' ? '>' : '<', eb.tuple(lastActiveAt, id)));
+    q = q.where((eb) => eb(eb.tuple(activeAt, eb.ref('conversations.id')), start.kind === 'before' ? '>' : '<', eb.tuple(lastActiveAt, id)));
   }
   const order = start.kind === 'before' ? 'asc' : 'desc';
-  return q.orderBy('conversations.last_active_at', order).orderBy('conversations.id', order).limit(window.limit);
+  return q.orderBy(activeAt, order).orderBy('conversations.id', order).limit(window.limit);
 }
 
 /** Runs listConversationsQuery. */

@@ -8,6 +8,7 @@ import * as media from './migrations/2026-11-26-005-media.ts';
 import * as mediaSources from './migrations/2026-11-27-006-media-sources.ts';
 import * as mediaByMetaId from './migrations/2026-11-27-007-media-by-meta-id.ts';
 import * as mediaQueue from './migrations/2026-11-27-008-media-queue.ts';
+import * as currentConversation from './migrations/2026-11-27-009-current-conversation.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
 const migrations: Record<string, Migration> = {
@@ -19,15 +20,17 @@ const migrations: Record<string, Migration> = {
   '2026-11-27-006-media-sources': mediaSources,
   '2026-11-27-007-media-by-meta-id': mediaByMetaId,
   '2026-11-27-008-media-queue': mediaQueue,
+  '2026-11-27-009-current-conversation': currentConversation,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /**
- * Brings the schema up to date. Kysely's migrator takes a lock (a row lock on PostgreSQL, the
+ * Brings the schema up to date, or up to the migration named `upTo` (an upgrade is tested from the
+ * schema an earlier release left). Kysely's migrator takes a lock (a row lock on PostgreSQL, the
  * write lock on SQLite), so concurrent starts run each migration once and the loser waits.
  */
-export async function migrateToLatest(database: Database): Promise<string[]> {
+export async function migrateToLatest(database: Database, upTo?: string): Promise<string[]> {
   const { db } = database;
   if (database.schema) {
     // A concurrent CREATE may lose the race; the schema exists either way.
@@ -37,7 +40,7 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
   // every schema and is fooled by another schema's tables (other deployments, test runs).
   const migrationTableSchema = database.schema ?? (database.dialect === 'postgres' ? 'public' : undefined);
   const migrator = new Migrator({ db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = upTo === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(upTo);
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

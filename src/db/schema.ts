@@ -56,6 +56,8 @@ export interface ContactsTable {
   updated_at: number;
   /** The Kapso customer (tenant grouping) the contact is linked to; added by migration 003. */
   customer_id: string | null;
+  /** The conversation opened last for this customer (migration 009); null until one opens. */
+  current_conversation_id: string | null;
 }
 
 export interface ConversationsTable {

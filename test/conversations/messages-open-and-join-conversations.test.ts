@@ -57,6 +57,23 @@ describe.each(dialects)('conversations opened by ingest (%s)', (dialect) => {
     expect(await conversationOf(t, 'wamid.1')).not.toBe(await conversationOf(t, 'wamid.2'));
   });
 
+  it('sends late messages to the conversation they reopened, not to a new one each', async () => {
+    // Meta delivers a message hours late, after the customer's conversation has ended: it opens
+    // a new conversation whose activity is older than the ended one's. The next late message
+    // belongs to that new conversation: the customer's current conversation is the one opened
+    // last, whatever the activity of the conversations before it.
+    const t = await newTenant(gw);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.1', 'hi', T0)]), t.appSecret);
+    await gw.deps.database.db.updateTable('conversations').set({ status: 'ended' }).where('phone_number_id', '=', t.phoneNumberId).execute();
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.late1', 'sent earlier', T0 - 2 * HOUR)]), t.appSecret);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.late2', 'also earlier', T0 - HOUR)]), t.appSecret);
+    const reopened = await conversationOf(t, 'wamid.late1');
+    expect(reopened).not.toBe(await conversationOf(t, 'wamid.1'));
+    expect(await conversationOf(t, 'wamid.late2')).toBe(reopened);
+    const all = await conversations(t.phoneNumberId);
+    expect(all.map((c) => [c.status, c.messages_count])).toEqual([['ended', 1], ['active', 2]]);
+  });
+
   it('keeps the newest message as the summary when an older one arrives late', async () => {
     const t = await newTenant(gw);
     await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.new', 'newer', T0 + 60)]), t.appSecret);

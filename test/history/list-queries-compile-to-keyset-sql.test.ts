@@ -84,9 +84,11 @@ describe.each<TestDialect>(['sqlite', 'postgres'])('history list queries compile
       'every filter and a before cursor',
       { status: 'active', activeSinceMs: 1, activeUntilMs: 2, waId: '1415' },
       { start: { kind: 'before', key: [1767268800000, 'id'] }, limit: 21 },
-      ' and "conversations"."status" = ? and "conversations"."last_active_at" >= ? and "conversations"."last_active_at" <= ?' +
-        ' and "conversations"."wa_id" = ? and ("conversations"."last_active_at", "conversations"."id") > (?, ?)' +
-        ' order by "conversations"."last_active_at" asc, "conversations"."id" asc limit ?',
+      // One customer's conversations: found by (phone_number_id, wa_id) and sorted, never by a
+      // walk of the number's activity index (the unary plus keeps that index out of SQLite's choice).
+      ' and "conversations"."status" = ? and +"conversations"."last_active_at" >= ? and +"conversations"."last_active_at" <= ?' +
+        ' and "conversations"."wa_id" = ? and (+"conversations"."last_active_at", "conversations"."id") > (?, ?)' +
+        ' order by +"conversations"."last_active_at" asc, "conversations"."id" asc limit ?',
       ['p', 'n', 'active', 1, 2, '1415', 1767268800000, 'id', 21],
     ],
   ])('lists conversations for %s as a keyset range', (_label, filter, window, tail, parameters) => {
