@@ -13,21 +13,24 @@ type Db = Kysely<DB> | Transaction<DB>;
  * contact points at (migration 009). Not necessarily the most recently active: a message Meta
  * delivers late, after the conversation ended, opens one whose activity is older.
  */
-export async function findLatestConversation(db: Db, phoneNumberId: string, waId: string) {
-  return (await selectLatestConversation(db, [phoneNumberId, waId]))[0];
+export async function findCurrentConversation(db: Db, phoneNumberId: string, waId: string) {
+  return (await selectCurrentConversation(db, [phoneNumberId, waId]))[0];
 }
 // The ingest hot path: precompiled SQL (db/raw-query.ts), two primary-key-sized probes.
-const selectLatestConversation = rawQuery<{ id: string; status: 'active' | 'ended'; last_active_at: number }>(
+const selectCurrentConversation = rawQuery<{ id: string; status: 'active' | 'ended'; last_active_at: number }>(
   `select c.id, c.status, c.last_active_at from contacts k
    inner join conversations c on c.id = k.current_conversation_id
    where k.phone_number_id = ? and k.wa_id = ?`,
 );
 
 /**
- * findLatestConversation for the customers of a whole ingest batch, by customerKeyOf. One
- * statement on PostgreSQL; one query each on SQLite.
+ * findCurrentConversation for the customers of a whole ingest batch, by customerKeyOf. One
+ * statement on PostgreSQL; one query each on SQLite. The contacts were just upserted, yet their
+ * pointers are read here, not returned by the upsert: on PostgreSQL that statement's snapshot
+ * may predate the contact lock it waited for, and so miss a conversation a concurrent
+ * transaction opened meanwhile; this statement starts after the lock is held.
  */
-export async function findLatestConversations(
+export async function findCurrentConversations(
   db: Db,
   customers: ReadonlyArray<{ phoneNumberId: string; waId: string }>,
 ): Promise<Map<string, { id: string; status: 'active' | 'ended'; last_active_at: number }>> {
@@ -35,17 +38,17 @@ export async function findLatestConversations(
   if (customers.length === 0) return latest;
   if (!isPostgres(db)) {
     for (const c of customers) {
-      const row = await findLatestConversation(db, c.phoneNumberId, c.waId);
+      const row = await findCurrentConversation(db, c.phoneNumberId, c.waId);
       if (row) latest.set(customerKeyOf(c.phoneNumberId, c.waId), row);
     }
     return latest;
   }
-  const rows = await selectLatestConversations(db, [customers.map((c) => c.phoneNumberId), customers.map((c) => c.waId)]);
+  const rows = await selectCurrentConversations(db, [customers.map((c) => c.phoneNumberId), customers.map((c) => c.waId)]);
   for (const { phone_number_id, wa_id, ...row } of rows) latest.set(customerKeyOf(phone_number_id, wa_id), row);
   return latest;
 }
-// PostgreSQL only: selectLatestConversation for many customers.
-const selectLatestConversations = rawQuery<{ phone_number_id: string; wa_id: string; id: string; status: 'active' | 'ended'; last_active_at: number }>(
+// PostgreSQL only: selectCurrentConversation for many customers.
+const selectCurrentConversations = rawQuery<{ phone_number_id: string; wa_id: string; id: string; status: 'active' | 'ended'; last_active_at: number }>(
   `select k.phone_number_id, k.wa_id, c.id, c.status, c.last_active_at
    from unnest(?::text[], ?::text[]) as i(phone_number_id, wa_id)
    inner join contacts k on k.phone_number_id = i.phone_number_id and k.wa_id = i.wa_id

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { customerKeyOf, upsertContacts } from '../contacts/store.ts';
 import { decideConversation } from '../conversations/lifecycle.ts';
-import { endConversation, findLatestConversations, openConversation } from '../conversations/store.ts';
+import { endConversation, findCurrentConversations, openConversation } from '../conversations/store.ts';
 import { writeJson } from '../db/json.ts';
 import type { DB } from '../db/schema.ts';
 import { queueMessageMedia } from '../media/queue-message-media.ts';
@@ -46,7 +46,7 @@ export async function storeInboundMessages(trx: Transaction<DB>, batch: readonly
   // cannot be opened meanwhile by a concurrent transaction for the same customers.
   const contacts = await upsertContacts(trx, items.map(({ message: m, ctx }) => ({ phoneNumberId: m.phoneNumberId, waId: m.waId, profileName: m.profileName, now: ctx.now })));
   const customers = new Map(items.map(({ message: m }) => [customerKeyOf(m.phoneNumberId, m.waId), { phoneNumberId: m.phoneNumberId, waId: m.waId }]));
-  const latest = await findLatestConversations(trx, [...customers.values()]);
+  const currentOf = await findCurrentConversations(trx, [...customers.values()]);
 
   // `index`: the message's place in `batch`.
   const placed: Array<PlacedInbound & { index: number; item: InboundInBatch }> = [];
@@ -56,7 +56,7 @@ export async function storeInboundMessages(trx: Transaction<DB>, batch: readonly
     const contact = contacts.get(customer);
     if (!contact) throw new Error(`no contact for ${customer}`);
     const atMs = m.timestamp * 1000;
-    const current = latest.get(customer);
+    const current = currentOf.get(customer);
     let conversationId: string;
     const events: OutboxEvent[] = [];
     let opened = false;
@@ -72,7 +72,7 @@ export async function storeInboundMessages(trx: Transaction<DB>, batch: readonly
       conversationId = await openConversation(trx, { phoneNumberId: m.phoneNumberId, contactId: contact.id, waId: m.waId, activeAt: atMs, now: ctx.now });
       opened = true;
       events.push({ type: 'whatsapp.conversation.created', phoneNumberId: m.phoneNumberId, conversationId });
-      latest.set(customer, { id: conversationId, status: 'active', last_active_at: atMs });
+      currentOf.set(customer, { id: conversationId, status: 'active', last_active_at: atMs });
     }
     events.push({ type: 'whatsapp.message.received', phoneNumberId: m.phoneNumberId, conversationId, messageId: m.id, data: { is_new_conversation: opened } });
     placed.push({

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { upsertContact } from '../contacts/store.ts';
 import { decideConversation } from '../conversations/lifecycle.ts';
-import { endConversation, findLatestConversation, openConversation, recordConversationMessage } from '../conversations/store.ts';
+import { endConversation, findCurrentConversation, openConversation, recordConversationMessage } from '../conversations/store.ts';
 import { writeJson } from '../db/json.ts';
 import type { DB } from '../db/schema.ts';
 import { queueMessageMedia } from '../media/queue-message-media.ts';
@@ -99,9 +99,9 @@ interface ConversationChoice {
 
 /** Finds the conversation a message joins, opening a new one (and ending the stale one) if needed. */
 async function conversationFor(trx: Transaction<DB>, m: ConversationMessage, contactId: string, atMs: number, ctx: StoreContext): Promise<ConversationChoice> {
-  const latest = await findLatestConversation(trx, m.phoneNumberId, m.waId);
-  if (latest && decideConversation(latest, atMs, ctx.inactivityMs) === 'join') return { id: latest.id, opened: false, endedId: null };
-  const endedId = latest?.status === 'active' ? latest.id : null;
+  const current = await findCurrentConversation(trx, m.phoneNumberId, m.waId);
+  if (current && decideConversation(current, atMs, ctx.inactivityMs) === 'join') return { id: current.id, opened: false, endedId: null };
+  const endedId = current?.status === 'active' ? current.id : null;
   if (endedId) await endConversation(trx, endedId, ctx.now);
   const id = await openConversation(trx, { phoneNumberId: m.phoneNumberId, contactId, waId: m.waId, activeAt: atMs, now: ctx.now });
   return { id, opened: true, endedId };
