@@ -56,7 +56,11 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
-db.pragma('busy_timeout = 5000');
+const BUSY_TIMEOUT_MS = 5000;
+// TRUNCATE waits for readers to leave the WAL, and the process's writes are held meanwhile: a
+// long read (a backup, say) makes it give up after this rather than hold writes for 5 s.
+const TRUNCATE_BUSY_TIMEOUT_MS = 100;
+db.pragma('busy_timeout = ' + BUSY_TIMEOUT_MS);
 parentPort.on('message', (message) => {
   if (message === 'stop') {
     db.close();
@@ -66,13 +70,11 @@ parentPort.on('message', (message) => {
   try {
     let result;
     if (message === 'truncate') {
-      // TRUNCATE waits for readers to leave the WAL, and the process's writes are held meanwhile:
-      // a long read (a backup, say) makes it give up after 100 ms rather than hold writes for 5 s.
-      db.pragma('busy_timeout = 100');
+      db.pragma('busy_timeout = ' + TRUNCATE_BUSY_TIMEOUT_MS);
       try {
         [result] = db.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
-        db.pragma('busy_timeout = 5000');
+        db.pragma('busy_timeout = ' + BUSY_TIMEOUT_MS);
       }
     } else {
       [result] = db.pragma('wal_checkpoint(PASSIVE)');
