@@ -1,16 +1,27 @@
 import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 
+// The global lock order of a transaction on PostgreSQL (design.md: "A transaction takes its locks
+// in one global order"): contact rows first (upsertContacts, one statement in key order), then
+// message keys, then delivery lanes; within each kind, sorted by the lock's own value. Each kind
+// is taken in one statement, all at once, so that two transactions sharing keys queue on the
+// first key they share instead of each holding one the other wants.
+
 /**
- * Serialises, until the transaction ends, everything that touches one message's status: storing
- * the message and recording a status event for it. Without it, on PostgreSQL a send's insert and
- * a status webhook committing side by side could each miss the other and leave the status
- * unapplied. A transaction-scoped advisory lock on PostgreSQL; nothing on SQLite, where a single
- * writer already serialises transactions.
+ * Serialises, until the transaction ends, everything that touches these messages' statuses:
+ * storing a message and recording a status event for it. Without it, on PostgreSQL a send's
+ * insert and a status webhook committing side by side could each miss the other and leave the
+ * status unapplied. Transaction-scoped advisory locks on PostgreSQL, taken in one statement in
+ * hash order (payload order deadlocked: a batch with statuses for A then B against one with B
+ * then A); nothing on SQLite, where a single writer already serialises transactions.
  */
+export async function lockMessageKeys(trx: Kysely<DB> | Transaction<DB>, messages: ReadonlyArray<{ phoneNumberId: string; messageId: string }>): Promise<void> {
+  await lockInHashOrder(trx, messages.map((m) => `${m.phoneNumberId}:${m.messageId}`));
+}
+
+/** lockMessageKeys for one message. */
 export async function lockMessageKey(trx: Kysely<DB> | Transaction<DB>, phoneNumberId: string, messageId: string): Promise<void> {
-  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`${phoneNumberId}:${messageId}`}, 0))`.execute(trx);
+  await lockMessageKeys(trx, [{ phoneNumberId, messageId }]);
 }
 
 /**
@@ -18,12 +29,18 @@ export async function lockMessageKey(trx: Kysely<DB> | Transaction<DB>, phoneNum
  * subscription and one conversation each, keys given as strings): fan-out deciding that a new
  * delivery waits behind an earlier one, and the worker releasing the next one when a delivery
  * finishes. Without it, on PostgreSQL each could commit without seeing the other's uncommitted
- * write, and a delivery would wait out its whole 30 s. Locks are taken in one statement, in a
- * fixed order (sorted), so two transactions locking overlapping lanes cannot deadlock. Nothing on
- * SQLite, where a single writer already serialises transactions.
+ * write, and a delivery would wait out its whole 30 s. Nothing on SQLite, where a single writer
+ * already serialises transactions.
  */
 export async function lockDeliveryLanes(trx: Kysely<DB> | Transaction<DB>, laneKeys: readonly string[]): Promise<void> {
-  if (laneKeys.length === 0 || !(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
-  const keys = [...new Set(laneKeys)].map((k) => `lane:${k}`);
-  await sql`select pg_advisory_xact_lock(k) from (select hashtextextended(key, 0) as k from unnest(${keys}::text[]) as key order by 1) as lanes`.execute(trx);
+  await lockInHashOrder(trx, laneKeys.map((k) => `lane:${k}`));
+}
+
+/**
+ * Takes a transaction-scoped advisory lock per distinct key, in the order of the locks' 64-bit
+ * hashes (two keys may share a hash: the order is still total, the lock taken once).
+ */
+async function lockInHashOrder(trx: Kysely<DB> | Transaction<DB>, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0 || !(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await sql`select pg_advisory_xact_lock(k) from (select distinct hashtextextended(key, 0) as k from unnest(${[...new Set(keys)]}::text[]) as key order by 1) as locks`.execute(trx);
 }

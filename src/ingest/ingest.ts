@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { GroupCommitter } from './group-commit.ts';
 import { writeJson } from '../db/json.ts';
-import { lockMessageKey } from '../db/message-lock.ts';
+import { lockMessageKeys } from '../db/message-lock.ts';
 import type { DB } from '../db/schema.ts';
 import type { NormalizedWebhook, StatusRecord } from '../messages/records.ts';
 import { advanceMessageStatus } from '../messages/advance-status.ts';
@@ -49,6 +49,9 @@ export async function ingestWebhooks(trx: Transaction<DB>, inputs: readonly Inge
     else outcome.duplicateMessages++;
   });
   // Meta sends statuses only for messages the business sent (never for the inbound ones above).
+  // Every status's message is locked before the first is recorded, all in one order (see
+  // db/message-lock.ts): one at a time in payload order, two batches sharing messages deadlocked.
+  await lockMessageKeys(trx, inputs.flatMap((input) => input.webhook.statuses));
   for (const [payload, input] of inputs.entries()) {
     const outcome = outcomes[payload] as IngestOutcome;
     for (const status of input.webhook.statuses) {
@@ -63,9 +66,9 @@ export async function ingestWebhooks(trx: Transaction<DB>, inputs: readonly Inge
 /**
  * Keeps a status event in the history once and applies it to its message when stored; a status
  * that moves the message on fires its event (`whatsapp.message.delivered`…) in this transaction.
+ * The caller holds the message's lock (lockMessageKeys).
  */
 async function recordStatus(trx: Transaction<DB>, s: StatusRecord, ctx: IngestContext): Promise<boolean> {
-  await lockMessageKey(trx, s.phoneNumberId, s.messageId);
   const isNew = await insertStatusIfNew(trx, {
     phone_number_id: s.phoneNumberId,
     message_id: s.messageId,
