@@ -20,3 +20,13 @@ export function claimsSkipLocked(db: Kysely<DB> | Transaction<DB>): boolean {
 export function forClaim<S, TB extends keyof S, O>(db: Kysely<DB> | Transaction<DB>, qb: SelectQueryBuilder<S, TB, O>): SelectQueryBuilder<S, TB, O> {
   return claimsSkipLocked(db) ? qb.forUpdate().skipLocked() : qb;
 }
+
+/**
+ * Adds `for update` (waiting, not skipping) where the dialect has it: for work that must be
+ * taken strictly in order, such as the outbox's events. A second worker waits for the rows
+ * another is taking, then finds them done and takes the next ones; skipping them let it make the
+ * newer events' deliveries first, out of their conversation's order.
+ */
+export function forClaimInOrder<S, TB extends keyof S, O>(db: Kysely<DB> | Transaction<DB>, qb: SelectQueryBuilder<S, TB, O>): SelectQueryBuilder<S, TB, O> {
+  return claimsSkipLocked(db) ? qb.forUpdate() : qb;
+}

@@ -3,7 +3,7 @@ import type { DB } from './schema.ts';
 
 // The global lock order of a transaction on PostgreSQL (design.md: "A transaction takes its locks
 // in one global order"): contact rows first (upsertContacts, one statement in key order), then
-// message keys, then delivery lanes; within each kind, sorted by the lock's own value. Each kind
+// message keys, then the outbox's fan-out, then delivery lanes; within each kind, sorted by the lock's own value. Each kind
 // is taken in one statement, all at once, so that two transactions sharing keys queue on the
 // first key they share instead of each holding one the other wants.
 
@@ -34,6 +34,20 @@ export async function lockMessageKey(trx: Kysely<DB> | Transaction<DB>, phoneNum
  */
 export async function lockDeliveryLanes(trx: Kysely<DB> | Transaction<DB>, laneKeys: readonly string[]): Promise<void> {
   await lockInHashOrder(trx, laneKeys.map((k) => `lane:${k}`));
+}
+
+/**
+ * Makes this transaction the only fan-out of the outbox until it ends, or answers false at once
+ * when another worker's fan-out holds that place (it will take the events: this one has nothing
+ * to do). Events must be fanned out strictly in order; workers that fanned out side by side gave
+ * a conversation's later events their deliveries first. True on SQLite, where the single writer
+ * already makes each fan-out the only one.
+ */
+export async function tryTakeFanOut(trx: Kysely<DB> | Transaction<DB>): Promise<boolean> {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return true;
+  // Advisory locks are the database's: the schema names this deployment's outbox.
+  const { rows } = await sql<{ taken: boolean }>`select pg_try_advisory_xact_lock(hashtextextended('outbox:fan-out:' || current_schema(), 0)) as taken`.execute(trx);
+  return rows[0]?.taken === true;
 }
 
 /**

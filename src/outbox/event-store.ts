@@ -1,16 +1,18 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
-import { forClaim } from '../db/dialect.ts';
+import { forClaimInOrder } from '../db/dialect.ts';
 import type { DB, EventRow, WebhookRow } from '../db/schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
 /**
- * Takes the oldest events not fanned out yet, in commit order. On PostgreSQL rows another worker
- * is fanning out are skipped, so two workers never dispatch one event twice (the unique
- * (event_id, webhook_id) of deliveries is the second line of defence).
+ * Takes the oldest events not fanned out yet, in their order. On PostgreSQL a worker waits for
+ * the events another worker is fanning out (never skips them: their conversations' later events
+ * would get deliveries first), so two workers never dispatch one event twice and each
+ * conversation's deliveries are made in order (the unique (event_id, webhook_id) of deliveries is
+ * the second line of defence).
  */
 export async function claimUndispatchedEvents(db: Db, limit: number): Promise<EventRow[]> {
-  return forClaim(
+  return forClaimInOrder(
     db,
     db.selectFrom('events').selectAll().where('dispatched_at', 'is', null).orderBy('seq').limit(limit),
   ).execute();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { lockDeliveryLanes } from '../db/message-lock.ts';
+import { lockDeliveryLanes, tryTakeFanOut } from '../db/message-lock.ts';
 import type { Deps } from '../deps.ts';
 import type { EventRow, WebhookRow } from '../db/schema.ts';
 import {
@@ -27,6 +27,8 @@ type FanOutDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'mediaUrls'>;
 export async function fanOutEvents(deps: FanOutDeps, limit = 500): Promise<{ events: number; deliveries: number }> {
   const now = deps.clock.now();
   const { taken, made, held } = await deps.database.db.transaction().execute(async (trx) => {
+    // One fan-out at a time, whatever the number of workers: the events are taken in order.
+    if (!(await tryTakeFanOut(trx))) return { taken: 0, made: 0, held: [] };
     const events = await claimUndispatchedEvents(trx, limit);
     if (events.length === 0) return { taken: 0, made: 0, held: [] };
     const numbers = [...new Set(events.map((e) => e.phone_number_id).filter((id): id is string => id !== null))];
