@@ -1,0 +1,135 @@
+/**
+ * `npm run bench:duplicates`: Meta's duplicate and re-batched deliveries (issue 16, defect 1), on
+ * SQLite and PostgreSQL. Signed payloads of 1–10 inbound messages and statuses (statuses for
+ * messages the gateway has not stored: kept and applied later), each delivered 2–3 times, some
+ * merged with another payload in reverse order, `--concurrency` at a time (default 32). On
+ * PostgreSQL the copies alternate between two `serve` processes, as behind a load balancer.
+ * Reports the ack latency (p50, p99), the answers other than 200, PostgreSQL's deadlock count
+ * over the run, and PostgreSQL's p99 ÷ SQLite's (target ≤ 2).
+ *
+ * Options: --dialect sqlite|postgres|both (default both), --payloads N (default 1500), --concurrency N.
+ */
+import { createHmac } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import type { BenchDatabase } from './database.ts';
+import { textMessage, webhookBody } from './payloads.ts';
+import { createPostgresDatabase } from './postgres-database.ts';
+import { type ServerProcess, startServer } from './processes.ts';
+import { createTenant, gatewayEnv } from './setup.ts';
+import { createSqliteDatabase } from './sqlite-database.ts';
+
+const PG_BASE = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const { values } = parseArgs({ options: { dialect: { type: 'string', default: 'both' }, payloads: { type: 'string', default: '1500' }, concurrency: { type: 'string', default: '32' } } });
+const dialects = values.dialect === 'both' ? (['sqlite', 'postgres'] as const) : [values.dialect as 'sqlite' | 'postgres'];
+const PAYLOADS = Number(values.payloads);
+const CONCURRENCY = Number(values.concurrency);
+
+interface Result {
+  dialect: string;
+  deliveries: number;
+  p50Ms: number;
+  p99Ms: number;
+  non200: number;
+  deadlocks: number | null;
+}
+
+/** The same traffic for every dialect: a fixed seed. */
+function traffic(number: Parameters<typeof webhookBody>[0]): string[] {
+  let seed = 16;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const wamids = Array.from({ length: 200 }, (_, i) => `wamid.DUP-OUT-${i}`);
+  const payloads = Array.from({ length: PAYLOADS }, (_, p) => {
+    const customer = `1415700${String(p % 50).padStart(4, '0')}`;
+    const count = 1 + Math.floor(random() * 10);
+    const messages = Array.from({ length: count }, (_, i) => textMessage(customer, `wamid.DUP-IN-${p}-${i}`, 1767268800 + p, p + i));
+    const statuses = Array.from({ length: Math.floor(random() * 10) }, (_, i) => ({
+      id: wamids[Math.floor(random() * wamids.length)], status: ['sent', 'delivered', 'read'][Math.floor(random() * 3)], timestamp: String(1767268800 + p * 10 + i), recipient_id: customer,
+    }));
+    return { customer, messages, statuses };
+  });
+  const bodies: string[] = [];
+  const body = (p: (typeof payloads)[number], reverse: boolean) => {
+    const raw = JSON.parse(webhookBody(number, { waId: p.customer, name: 'Dup' }, reverse ? [...p.messages].reverse() : p.messages));
+    raw.entry[0].changes[0].value.statuses = reverse ? [...p.statuses].reverse() : p.statuses;
+    if (p.messages.length === 0) delete raw.entry[0].changes[0].value.messages;
+    return JSON.stringify(raw);
+  };
+  for (const [i, p] of payloads.entries()) {
+    const copies = 2 + Math.floor(random() * 2);
+    for (let c = 0; c < copies; c++) bodies.push(body(p, c % 2 === 1));
+    // Re-batched: this payload's statuses with the next one's, in reverse order.
+    const next = payloads[(i + 1) % payloads.length] as (typeof payloads)[number];
+    if (random() < 0.3) bodies.push(body({ ...p, messages: [], statuses: [...next.statuses, ...p.statuses] }, true));
+  }
+  // Shuffled within windows of 64, so the copies of a payload arrive close together.
+  for (let start = 0; start < bodies.length; start += 64) {
+    for (let i = Math.min(start + 63, bodies.length - 1); i > start; i--) {
+      const j = start + Math.floor(random() * (i - start + 1));
+      [bodies[i], bodies[j]] = [bodies[j] as string, bodies[i] as string];
+    }
+  }
+  return bodies;
+}
+
+async function deadlockCount(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const { rows } = await client.query<{ deadlocks: string }>('select deadlocks from pg_stat_database where datname = current_database()');
+  await client.end();
+  return Number(rows[0]?.deadlocks ?? 0);
+}
+
+async function run(dialect: 'sqlite' | 'postgres'): Promise<Result> {
+  const db: BenchDatabase = dialect === 'sqlite' ? createSqliteDatabase() : createPostgresDatabase(PG_BASE);
+  const env = gatewayEnv(db);
+  const tenant = await createTenant(env);
+  const servers: ServerProcess[] = [];
+  try {
+    for (let i = 0; i < (dialect === 'postgres' ? 2 : 1); i++) servers.push(await startServer(env, { cpuProfileDir: null, label: `dup-${dialect}-${i}` }));
+    const bodies = traffic(tenant.number);
+    const before = dialect === 'postgres' ? await deadlockCount(PG_BASE) : null;
+    const latencies: number[] = [];
+    let non200 = 0;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async (_, lane) => {
+        while (next < bodies.length) {
+          const i = next++;
+          const body = bodies[i] as string;
+          const server = servers[(i + lane) % servers.length] as ServerProcess;
+          const started = performance.now();
+          const res = await fetch(`${server.baseUrl}/webhooks/whatsapp`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', tenant.appSecret).update(body).digest('hex')}` },
+            body,
+          });
+          await res.arrayBuffer();
+          latencies.push(performance.now() - started);
+          if (res.status !== 200) non200++;
+        }
+      }),
+    );
+    const after = dialect === 'postgres' ? await deadlockCount(PG_BASE) : null;
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] as number;
+    return { dialect, deliveries: bodies.length, p50Ms: at(0.5), p99Ms: at(0.99), non200, deadlocks: before === null || after === null ? null : after - before };
+  } finally {
+    for (const s of servers) await s.stop();
+    await db.drop();
+  }
+}
+
+const results: Result[] = [];
+for (const dialect of dialects) results.push(await run(dialect));
+console.log(`duplicate deliveries: ${PAYLOADS} payloads, concurrency ${CONCURRENCY}`);
+console.log('| dialect | deliveries | ack p50 ms | ack p99 ms | non-200 | deadlocks |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const r of results) console.log(`| ${r.dialect} | ${r.deliveries} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.non200} | ${r.deadlocks ?? '—'} |`);
+const sqlite = results.find((r) => r.dialect === 'sqlite');
+const postgres = results.find((r) => r.dialect === 'postgres');
+if (sqlite && postgres) console.log(`PostgreSQL ack p99 ÷ SQLite's: ${(postgres.p99Ms / sqlite.p99Ms).toFixed(2)} (target ≤ 2)`);
