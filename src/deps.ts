@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { connectDatabase, type Database } from './db/connect.ts';
@@ -48,9 +49,13 @@ export const redactPaths = [
   '*.api_key',
 ];
 
-/** Creates the process logger: JSON lines on stdout, pretty only on a terminal. */
+/**
+ * Creates the process logger: JSON lines on stdout, pretty only on a terminal and only where
+ * pino-pretty is installed (a development dependency: `npm ci --omit=dev` leaves it out, and
+ * asking pino for a transport it cannot find crashed `serve` on a terminal).
+ */
 export function createLogger(level: string): Logger {
-  const pretty = process.stdout.isTTY && level !== 'silent';
+  const pretty = process.stdout.isTTY && level !== 'silent' && isInstalled('pino-pretty');
   return pino({
     level,
     redact: { paths: redactPaths, censor: '[redacted]' },
@@ -92,4 +97,14 @@ export async function closeDeps(deps: Deps): Promise<void> {
   await deps.graph.close();
   await deps.blobs.close();
   await deps.database.close();
+}
+
+/** Whether a package can be resolved from here. */
+export function isInstalled(name: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
 }

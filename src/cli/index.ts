@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError } from '../config.ts';
 import { registerSimulatorCommand } from '../simulator/cli.ts';
@@ -16,7 +17,8 @@ import { registerWorkerCommand } from './worker.ts';
 export async function runCli(argv: string[]): Promise<void> {
   const program = new Command()
     .name('switchboard')
-    .description('Self-hosted WhatsApp Business gateway (Meta Cloud API proxy, history, webhooks)');
+    .description('Self-hosted WhatsApp Business gateway (Meta Cloud API proxy, history, webhooks)')
+    .version(packageVersion(), '-V, --version', 'print the version');
   registerServeCommand(program);
   registerWorkerCommand(program);
   registerMigrateCommand(program);
@@ -36,4 +38,10 @@ export async function runCli(argv: string[]): Promise<void> {
     }
     throw err;
   }
+}
+
+/** The version of package.json, the one source of it. */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }

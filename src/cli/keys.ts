@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { revokeApiKey } from '../tenants/store.ts';
-import { createApiKey } from '../tenants/tenancy.ts';
+import { findProject, listApiKeys, revokeApiKey } from '../tenants/store.ts';
+import { createApiKey, TenancyError } from '../tenants/tenancy.ts';
 import { output, withDeps } from './context.ts';
 
-/** `switchboard keys create --project ID`, `switchboard keys revoke --key KEY|PREFIX` */
+/** `switchboard keys create --project ID`, `keys list --project ID`, `keys revoke --key KEY|PREFIX|ID` */
 export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('manage project API keys');
   keys
@@ -25,5 +25,19 @@ export function registerKeyCommands(program: Command): void {
       const revoked = await withDeps((deps) => revokeApiKey(deps.database.db, prefix, deps.clock.now()));
       output(!!opts.json, { revoked }, revoked ? 'revoked' : 'no live key matched');
       if (!revoked) process.exitCode = 1;
+    });
+  keys
+    .command('list')
+    .description("list a project's keys (id, prefix, state; never the keys themselves)")
+    .requiredOption('--project <id>', 'project id')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { project: string; json?: boolean }) => {
+      const rows = await withDeps(async (deps) => {
+        if (!(await findProject(deps.database.db, opts.project))) throw new TenancyError(`no project ${opts.project}`);
+        return listApiKeys(deps.database.db, opts.project);
+      });
+      const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+      const listed = rows.map((k) => ({ id: k.id, prefix: k.prefix, created_at: iso(k.created_at), revoked_at: iso(k.revoked_at) }));
+      output(!!opts.json, { api_keys: listed }, listed.map((k) => `${k.id}  sbk_${k.prefix}_…  ${k.revoked_at ? `revoked ${k.revoked_at}` : 'live'}`).join('\n') || 'no keys');
     });
 }

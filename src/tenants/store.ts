@@ -114,3 +114,14 @@ export async function findProjectNumberByWaba(db: Db, projectId: string, wabaId:
     .limit(1)
     .executeTakeFirst();
 }
+
+/** A project's API keys, live and revoked, oldest first: what identifies them, never their hashes. */
+export async function listApiKeys(db: Db, projectId: string) {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'prefix', 'created_at', 'revoked_at'])
+    .where('project_id', '=', projectId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
