@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { errors, GraphError } from './errors.ts';
+import { describeValidationIssue } from './validation-message.ts';
 
 /**
  * Renders every failure in Meta's Graph envelope, in three branches: our own GraphErrors; the
@@ -23,10 +24,8 @@ export function installErrorHandler(app: FastifyInstance): void {
 function toGraphError(error: FastifyError): GraphError {
   if (error instanceof GraphError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const issue = error.validation[0];
-    const where = error.validationContext ?? 'request';
-    const path = issue?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || where;
-    return errors.invalidParameter(path, `${where} ${path}: ${issue?.message ?? 'invalid'}`);
+    const { parameter, details } = describeValidationIssue(error.validationContext ?? 'request', error.validation[0]);
+    return errors.invalidParameter(parameter, details);
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

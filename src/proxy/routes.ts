@@ -6,12 +6,12 @@ import { requirePhoneNumber } from '../http/graph-scope.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
 import { replyWithAnswer } from './answer.ts';
 import { withIdempotency } from './idempotency.ts';
-import { isMarkRead, markReadBodySchema, sendBodySchema } from './schemas.ts';
+import { isMarkRead, messagesBodySchema } from './schemas.ts';
 import { markRead, sendMessage } from './send.ts';
 
 const sendSchema = {
   params: z.object({ version: z.string(), phoneNumberId: z.string().min(1).max(64) }),
-  body: z.union([markReadBodySchema, sendBodySchema]),
+  body: messagesBodySchema,
   headers: z.object({ 'idempotency-key': z.string().optional() }).loose(),
 };
 

@@ -10,6 +10,8 @@ const MESSAGE_TYPES = ['text', 'image', 'video', 'audio', 'document', 'sticker',
 export const sendBodySchema = z
   .object({
     messaging_product: z.literal('whatsapp'),
+    // Absent: what tells a send from a mark-as-read (messagesBodySchema).
+    status: z.undefined().optional(),
     recipient_type: z.enum(['individual', 'group']).optional(),
     to: z.string().trim().min(1).max(256),
     type: z.enum(MESSAGE_TYPES).optional(),
@@ -35,6 +37,13 @@ export const markReadBodySchema = z
     typing_indicator: z.object({ type: z.literal('text') }).optional(),
   })
   .loose();
+
+/**
+ * The body of `POST /{phone_number_id}/messages`: a mark-as-read when `status` is `read`, else a
+ * send. Told apart by `status` (a discriminated union) so that a failure names the parameter of
+ * the one the caller meant; a plain union answered "body: Invalid input" for both.
+ */
+export const messagesBodySchema = z.discriminatedUnion('status', [markReadBodySchema, sendBodySchema]);
 
 export type SendBody = z.infer<typeof sendBodySchema>;
 export type MarkReadBody = z.infer<typeof markReadBodySchema>;

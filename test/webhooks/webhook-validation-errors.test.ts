@@ -47,20 +47,20 @@ describe.each(dialects)('webhook subscription errors (%s)', (dialect) => {
     });
 
     it.each<[string, Record<string, unknown>, string]>([
-      ['v1 payloads', { payload_version: 'v1' }, "body whatsapp_webhook.payload_version: payload_version 'v1' (legacy payloads) is not supported; use 'v2'"],
-      ['an unknown payload version', { payload_version: 'v3' }, 'body whatsapp_webhook.payload_version:'],
-      ['a buffer window of 0 s', { buffer_window_seconds: 0 }, 'body whatsapp_webhook.buffer_window_seconds:'],
-      ['a buffer window of 61 s', { buffer_window_seconds: 61 }, 'body whatsapp_webhook.buffer_window_seconds:'],
-      ['a fractional buffer window', { buffer_window_seconds: 2.5 }, 'body whatsapp_webhook.buffer_window_seconds:'],
-      ['a max buffer of 0', { max_buffer_size: 0 }, 'body whatsapp_webhook.max_buffer_size:'],
-      ['a max buffer of 101', { max_buffer_size: 101 }, 'body whatsapp_webhook.max_buffer_size:'],
-      ['inactivity of 0 minutes', { inactivity_minutes: 0 }, 'body whatsapp_webhook.inactivity_minutes:'],
-      ['inactivity over a day', { inactivity_minutes: 1441 }, 'body whatsapp_webhook.inactivity_minutes:'],
-      ['inactivity over a day, by its alias', { inactive_after_minutes: 2000 }, 'body whatsapp_webhook.inactive_after_minutes:'],
-      ['a secret under 16 characters', { secret_key: 'short' }, 'body whatsapp_webhook.secret_key: secret_key must be at least 16 characters'],
-      ['an unknown field', { evnts: MESSAGE }, 'body whatsapp_webhook: Unrecognized key: "evnts"'],
-      ['a missing url', { url: undefined }, 'body whatsapp_webhook.url:'],
-      ['a non-string header value', { headers: { 'X-N': 1 } }, 'body whatsapp_webhook.headers.X-N:'],
+      ['v1 payloads', { payload_version: 'v1' }, "Param whatsapp_webhook.payload_version: payload_version 'v1' (legacy payloads) is not supported; use 'v2'"],
+      ['an unknown payload version', { payload_version: 'v3' }, 'Param whatsapp_webhook.payload_version'],
+      ['a buffer window of 0 s', { buffer_window_seconds: 0 }, 'Param whatsapp_webhook.buffer_window_seconds'],
+      ['a buffer window of 61 s', { buffer_window_seconds: 61 }, 'Param whatsapp_webhook.buffer_window_seconds'],
+      ['a fractional buffer window', { buffer_window_seconds: 2.5 }, 'Param whatsapp_webhook.buffer_window_seconds'],
+      ['a max buffer of 0', { max_buffer_size: 0 }, 'Param whatsapp_webhook.max_buffer_size'],
+      ['a max buffer of 101', { max_buffer_size: 101 }, 'Param whatsapp_webhook.max_buffer_size'],
+      ['inactivity of 0 minutes', { inactivity_minutes: 0 }, 'Param whatsapp_webhook.inactivity_minutes'],
+      ['inactivity over a day', { inactivity_minutes: 1441 }, 'Param whatsapp_webhook.inactivity_minutes'],
+      ['inactivity over a day, by its alias', { inactive_after_minutes: 2000 }, 'Param whatsapp_webhook.inactive_after_minutes'],
+      ['a secret under 16 characters', { secret_key: 'short' }, 'Param whatsapp_webhook.secret_key: secret_key must be at least 16 characters'],
+      ['an unknown field', { evnts: MESSAGE }, 'Unknown parameter whatsapp_webhook.evnts.'],
+      ['a missing url', { url: undefined }, 'The parameter whatsapp_webhook.url is required.'],
+      ['a non-string header value', { headers: { 'X-N': 1 } }, 'Param whatsapp_webhook.headers.X-N must be a string.'],
       ['a header we set', { headers: { 'X-Webhook-Signature': 'forged' } }, "header 'X-Webhook-Signature' is set by the gateway and cannot be overridden"],
       ['Content-Type', { headers: { 'content-type': 'text/plain' } }, "header 'content-type' is set by the gateway and cannot be overridden"],
       ['X-Idempotency-Key', { headers: { 'X-Idempotency-Key': 'k' } }, "header 'X-Idempotency-Key' is set by the gateway and cannot be overridden"],
@@ -89,7 +89,7 @@ describe.each(dialects)('webhook subscription errors (%s)', (dialect) => {
 
     it('refuses a body without the whatsapp_webhook envelope', async () => {
       const res = await call(gw, t.apiKey, 'POST', numberWebhooks(t.phoneNumberId), { url: URL, events: MESSAGE });
-      expectInvalid(res, expect.stringContaining('body'));
+      expectInvalid(res, 'The parameter whatsapp_webhook is required.');
     });
 
     it('refuses a second meta webhook on a number with 409, and keeps the first', async () => {
@@ -137,7 +137,7 @@ describe.each(dialects)('webhook subscription errors (%s)', (dialect) => {
       ['a change of scope', { phone_number_id: '100000000000009' }, 'A webhook cannot move to another scope; create another webhook instead.'],
       ['nothing to change', {}, expect.stringContaining('give at least one field to change')],
       ['v1 payloads', { payload_version: 'v1' }, expect.stringContaining("payload_version 'v1' (legacy payloads) is not supported")],
-      ['a max buffer of 101', { max_buffer_size: 101 }, expect.stringContaining('body whatsapp_webhook.max_buffer_size:')],
+      ['a max buffer of 101', { max_buffer_size: 101 }, expect.stringContaining('Param whatsapp_webhook.max_buffer_size')],
     ])('refuses %s and leaves the webhook unchanged', async (_label, fields, details) => {
       const created = await createWebhook(gw, t.apiKey, numberWebhooks(t.phoneNumberId), { url: URL, events: MESSAGE });
       expectInvalid(await patch(created.id, fields), details);
@@ -154,12 +154,12 @@ describe.each(dialects)('webhook subscription errors (%s)', (dialect) => {
 
   describe('on list', () => {
     it.each<[string, string]>([
-      ['page=0', 'querystring page:'],
-      ['per_page=101', 'querystring per_page:'],
-      ['per_page=0', 'querystring per_page:'],
-      ['active=yes', 'querystring active:'],
-      ['created_after=yesterday', "querystring created_after: 'yesterday' is not an ISO 8601 instant"],
-      ['created_before=2026-02-30T00:00:00Z', "querystring created_before: '2026-02-30T00:00:00Z' is not an ISO 8601 instant"],
+      ['page=0', 'Param page'],
+      ['per_page=101', 'Param per_page'],
+      ['per_page=0', 'Param per_page'],
+      ['active=yes', 'Param active'],
+      ['created_after=yesterday', "Param created_after: 'yesterday' is not an ISO 8601 instant"],
+      ['created_before=2026-02-30T00:00:00Z', "Param created_before: '2026-02-30T00:00:00Z' is not an ISO 8601 instant"],
     ])('refuses %s', async (query, details) => {
       expectInvalid(await call(gw, t.apiKey, 'GET', `${PROJECT_WEBHOOKS}?${query}`), expect.stringContaining(details));
       expectInvalid(await call(gw, t.apiKey, 'GET', `${numberWebhooks(t.phoneNumberId)}?${query}`), expect.stringContaining(details));
