@@ -87,6 +87,21 @@ export const errors = {
   serviceUnavailable(details: string): GraphError {
     return new GraphError(503, 2, 'OAuthException', '(#2) Service temporarily unavailable', details);
   },
+  /**
+   * The database cannot be used right now (unreachable, restarting, disk full): nothing was
+   * stored, and the same request may be sent again (Meta retries webhooks answered 5xx).
+   */
+  storeUnavailable(retryAfterSeconds = 5): GraphError {
+    return new GraphError(
+      503,
+      2,
+      'OAuthException',
+      '(#2) Service temporarily unavailable',
+      'The gateway cannot reach its store right now; nothing was stored. Try again shortly.',
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    );
+  },
   /** Meta (or the simulator) did not answer within the timeout. */
   upstreamTimeout(): GraphError {
     return new GraphError(504, 2, 'OAuthException', '(#2) Graph API timeout', 'The Graph API did not answer in time; the request may or may not have been processed.');
