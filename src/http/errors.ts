@@ -89,7 +89,8 @@ export const errors = {
   },
   /**
    * The database cannot be used right now (unreachable, restarting, disk full): nothing was
-   * stored, and the same request may be sent again (Meta retries webhooks answered 5xx).
+   * stored, and the same request may be sent again (Meta retries webhooks answered 5xx;
+   * meta-cloud-api.md's code 2, "temporary downtime", answered 503).
    */
   storeUnavailable(retryAfterSeconds = 5): GraphError {
     return new GraphError(
@@ -97,7 +98,7 @@ export const errors = {
       2,
       'OAuthException',
       '(#2) Service temporarily unavailable',
-      'The gateway cannot reach its store right now; nothing was stored. Try again shortly.',
+      "The gateway's store (its database) is unavailable right now; nothing was changed. Try again shortly.",
       undefined,
       { 'retry-after': String(retryAfterSeconds) },
     );
