@@ -98,7 +98,7 @@ export const errors = {
       2,
       'OAuthException',
       '(#2) Service temporarily unavailable',
-      "The gateway's store (its database) is unavailable right now; nothing was changed. Try again shortly.",
+      "The gateway's store (its database) is unavailable right now; try again shortly.",
       undefined,
       { 'retry-after': String(retryAfterSeconds) },
     );
