@@ -153,7 +153,7 @@ export class MediaWorker {
         return { ok: false as const, transient: true, reason: 'internal error while storing the file (see the gateway log)' };
       })
       .then((result) => this.record(row, result, log))
-      .catch((err: unknown) => log.error({ err }, 'recording a media download failed; the lease will expire and it is retried'))
+      .catch((err: unknown) => log[isStoreUnavailable(err) ? 'warn' : 'error']({ err }, 'recording a media download failed; the lease will expire and it is retried'))
       .finally(() => {
         this.inFlight.delete(row.id);
         this.wake();
