@@ -6,7 +6,7 @@ import { isStoreUnavailable } from './unavailable.ts';
  * cycle waits longer before the next (doubling from `minMs` to `maxMs`, so a long outage costs a
  * query every few seconds, not a spin), the outage is logged at warn once when it starts and at
  * info once when it ends, rather than on every tick. Failures that are not an outage (a bug, bad
- * data) are logged at error every time, and wait `minMs`.
+ * data) back off the same way but are logged at error every time.
  */
 export class OutageBackoff {
   private failures = 0;
@@ -22,11 +22,8 @@ export class OutageBackoff {
   /** Records a failed cycle and returns how long to wait before the next. */
   failed(err: unknown): number {
     this.failures++;
-    if (!isStoreUnavailable(err)) {
-      this.log.error({ err }, `${this.what} failed`);
-      return this.opts.minMs;
-    }
-    if (!this.down) {
+    if (!isStoreUnavailable(err)) this.log.error({ err }, `${this.what} failed`);
+    else if (!this.down) {
       this.down = true;
       this.log.warn({ err: { message: (err as Error).message, code: (err as { code?: unknown }).code } }, `${this.what}: store unavailable; backing off until it answers`);
     }
