@@ -37,13 +37,9 @@ export async function startGatewayBehindProxy(env: Record<string, string> = {}):
     admin,
     schema,
     async killGatewayBackends() {
-      const ports = proxy.upstreamPorts();
-      if (ports.length === 0) return 0;
-      const { rows } = await admin.query<{ killed: boolean }>(
-        `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
-          WHERE client_addr = '127.0.0.1'::inet AND client_port = ANY($1::int[]) AND pid <> pg_backend_pid()`,
-        [ports],
-      );
+      const pids = proxy.backendPids();
+      if (pids.length === 0) return 0;
+      const { rows } = await admin.query<{ killed: boolean }>('SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE pid = ANY($1::int[])', [pids]);
       return rows.filter((r) => r.killed).length;
     },
     async storedWamids(phoneNumberId) {
