@@ -1,3 +1,4 @@
+import { OutageBackoff } from '../db/outage.ts';
 import type { Deps } from '../deps.ts';
 import { appendEvent } from '../outbox/events.ts';
 import { endConversationsInactiveSince } from './store.ts';
@@ -43,12 +44,15 @@ export function startLifecycleSweep(deps: SweepDeps, intervalMs: number): Lifecy
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  // A store outage is logged when it starts and ends, not at every sweep; the schedule stays.
+  const outage = new OutageBackoff(deps.log, 'conversation lifecycle sweep');
   const sweep = async () => {
     try {
       const ended = await endInactiveConversations(deps, deps.clock.now());
+      outage.succeeded();
       if (ended.length > 0) deps.log.info({ ended: ended.length }, 'ended inactive conversations');
     } catch (err) {
-      deps.log.error({ err }, 'conversation lifecycle sweep failed');
+      outage.failed(err);
     }
   };
   const schedule = (delayMs: number) => {

@@ -137,6 +137,14 @@ function runStatement<Row>(statement: SQLite.Statement, parameters: readonly unk
 }
 
 /**
+ * How long opening a PostgreSQL connection (or waiting for one of the pool's) may take: a server
+ * that does not answer at all makes requests fail with 503 after this, instead of piling up.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+function ignoreLostConnection(): void {}
+
+/**
  * `relaxedCommits`: commits do not wait for the WAL flush (synchronous_commit=off). Only for
  * processes whose writes are safe to lose in a PostgreSQL crash: a delivery worker's claims and
  * records (at worst a webhook is delivered again, with the same idempotency key). Never for the
@@ -151,8 +159,14 @@ function connectPostgres(url: string, poolSize: number, relaxedCommits: boolean)
   }
   // The search path is a startup parameter of every connection, so no query can run outside it.
   const options = [schema ? `-c search_path=${schema}` : '', relaxedCommits ? '-c synchronous_commit=off' : ''].filter(Boolean).join(' ');
-  const connection = { connectionString: parsed.toString(), ...(options ? { options } : {}) };
+  const connection = { connectionString: parsed.toString(), connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...(options ? { options } : {}) };
   const pool = new pg.Pool({ ...connection, max: poolSize });
+  // A connection PostgreSQL ends (a killed backend, a restart, a network cut) makes its client
+  // emit 'error': an idle client's through the pool, a checked-out one's with no listener at all.
+  // Unheard, either is an uncaught exception that ends the process. The queries it broke fail
+  // by themselves (answered 503, see unavailable.ts) and the pool opens a new connection.
+  pool.on('error', ignoreLostConnection);
+  pool.on('connect', (client) => client.on('error', ignoreLostConnection));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
   const closeReader = attachPostgresReader(db, connection);
   return {

@@ -86,6 +86,9 @@ parentPort.on('message', (message) => {
 });
 `;
 
+/** A checkpoint that keeps failing is retried at most this many intervals apart (5 s at 250 ms). */
+const MAX_BACKOFF_FACTOR = 20;
+
 /** Passes without holding writes before the one that does, however much is still being written. */
 const MAX_UNHELD_PASSES = 4;
 
@@ -128,9 +131,12 @@ export function startSqliteCheckpointer(file: string, options: CheckpointerOptio
     answer(null);
   });
 
+  // Failed checkpoints in a row (a full or failing disk): reported once, and retried less often.
+  let failures = 0;
   const checkpoint = async (mode: 'checkpoint' | 'truncate' = 'checkpoint'): Promise<CheckpointResult | null> => {
     const reply = await ask(mode);
-    if (reply && 'error' in reply) options.onError(reply.error);
+    if (reply && 'error' in reply && failures++ === 0) options.onError(reply.error);
+    if (reply && 'result' in reply) failures = 0;
     return reply && 'result' in reply ? reply.result : null;
   };
 
@@ -172,7 +178,7 @@ export function startSqliteCheckpointer(file: string, options: CheckpointerOptio
         .finally(() => {
           if (!stopping) schedule();
         });
-    }, options.intervalMs);
+    }, options.intervalMs * Math.min(2 ** failures, MAX_BACKOFF_FACTOR));
     timer.unref();
   };
   schedule();

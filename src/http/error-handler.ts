@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isStoreUnavailable } from '../db/unavailable.ts';
 import { errors, GraphError } from './errors.ts';
 import { describeValidationIssue } from './validation-message.ts';
 
@@ -40,5 +41,7 @@ function toGraphError(error: FastifyError): GraphError {
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new GraphError(error.statusCode, 100, 'OAuthException', `(#100) ${error.message}`);
   }
+  // The database down, restarting or out of disk: worth retrying, unlike a bug.
+  if (isStoreUnavailable(error)) return errors.storeUnavailable();
   return errors.internal();
 }

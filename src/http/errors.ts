@@ -87,6 +87,22 @@ export const errors = {
   serviceUnavailable(details: string): GraphError {
     return new GraphError(503, 2, 'OAuthException', '(#2) Service temporarily unavailable', details);
   },
+  /**
+   * The database cannot be used right now (unreachable, restarting, disk full): nothing was
+   * stored, and the same request may be sent again (Meta retries webhooks answered 5xx;
+   * meta-cloud-api.md's code 2, "temporary downtime", answered 503).
+   */
+  storeUnavailable(retryAfterSeconds = 5): GraphError {
+    return new GraphError(
+      503,
+      2,
+      'OAuthException',
+      '(#2) Service temporarily unavailable',
+      "The gateway's store (its database) is unavailable right now; try again shortly.",
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    );
+  },
   /** Meta (or the simulator) did not answer within the timeout. */
   upstreamTimeout(): GraphError {
     return new GraphError(504, 2, 'OAuthException', '(#2) Graph API timeout', 'The Graph API did not answer in time; the request may or may not have been processed.');

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { withDirectStatements } from '../db/sqlite-direct.ts';
+import { isStoreUnavailable } from '../db/unavailable.ts';
 
 /** Runs a batch of inputs in one transaction; returns one output per input, in order. */
 export type BatchWork<In, Out> = (trx: Transaction<DB>, inputs: In[]) => Promise<Out[]>;
@@ -78,14 +79,17 @@ export class GroupCommitter<In, Out> {
    * Runs the batch in one transaction, optimistically without savepoints. Should any payload
    * fail, the whole transaction is rolled back (nothing of it was committed, and on PostgreSQL
    * the transaction is unusable anyway) and every payload of the batch runs again in a
-   * transaction of its own, so the failing one fails alone.
+   * transaction of its own, so the failing one fails alone; unless the store itself is
+   * unavailable, which fails them all at once.
    */
   private async runBatch(batch: Array<Pending<In, Out>>): Promise<void> {
     let values: Out[];
     try {
       values = await this.inTransaction(batch.map((item) => item.input));
     } catch (err) {
-      if (batch.length === 1) return void batch[0]?.reject(err);
+      // The store down is no payload's fault: re-running each alone would only make every
+      // request of the batch wait for one failed connection after another.
+      if (batch.length === 1 || isStoreUnavailable(err)) return void batch.forEach((item) => item.reject(err));
       for (const item of batch) await this.runAlone(item);
       return;
     }

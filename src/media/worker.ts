@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Deps } from '../deps.ts';
+import { OutageBackoff } from '../db/outage.ts';
+import { isStoreUnavailable } from '../db/unavailable.ts';
 import type { MediaRow, PhoneNumberRow } from '../db/schema.ts';
 import { findPhoneNumbersByIds } from '../tenants/store.ts';
 import { claimDueMedia, extendMediaLeases } from './claim-store.ts';
@@ -51,6 +53,7 @@ export class MediaWorker {
   /** A wake() that came while the loop was busy: its next sleep returns at once. */
   private rung = false;
   private renewal: NodeJS.Timeout | undefined;
+  private readonly outage: OutageBackoff;
 
   constructor(
     private readonly deps: MediaWorkerDeps,
@@ -62,6 +65,7 @@ export class MediaWorker {
     this.idlePollMs = opts.idlePollMs ?? 200;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.random = opts.random ?? Math.random;
+    this.outage = new OutageBackoff(this.log, 'media worker cycle');
   }
 
   /** Starts the loop, and the renewal of leases in flight, in the background. */
@@ -114,10 +118,10 @@ export class MediaWorker {
     while (this.running) {
       try {
         const launched = await this.claimAndLaunch();
+        this.outage.succeeded();
         if (launched === 0) await this.sleep(this.idlePollMs);
       } catch (err) {
-        this.log.error({ err }, 'media worker cycle failed');
-        await this.sleep(1_000);
+        await this.sleep(this.outage.failed(err));
       }
     }
   }
@@ -149,7 +153,7 @@ export class MediaWorker {
         return { ok: false as const, transient: true, reason: 'internal error while storing the file (see the gateway log)' };
       })
       .then((result) => this.record(row, result, log))
-      .catch((err: unknown) => log.error({ err }, 'recording a media download failed; the lease will expire and it is retried'))
+      .catch((err: unknown) => log[isStoreUnavailable(err) ? 'warn' : 'error']({ err }, 'recording a media download failed; the lease will expire and it is retried'))
       .finally(() => {
         this.inFlight.delete(row.id);
         this.wake();
@@ -196,7 +200,7 @@ export class MediaWorker {
     try {
       await extendMediaLeases(this.deps.database.db, [...this.inFlight.keys()], this.workerId, this.deps.clock.now() + this.leaseMs);
     } catch (err) {
-      this.log.error({ err }, 'renewing media leases failed');
+      this.log[isStoreUnavailable(err) ? 'warn' : 'error']({ err }, 'renewing media leases failed');
     }
   }
 

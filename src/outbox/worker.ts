@@ -3,6 +3,8 @@ import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Deps } from '../deps.ts';
+import { OutageBackoff } from '../db/outage.ts';
+import { isStoreUnavailable } from '../db/unavailable.ts';
 import type { DeliveryRow, DeliveryWithBody, WebhookRow } from '../db/schema.ts';
 import { WebhookSender } from './deliver.ts';
 import { attachBodies, claimBufferedSiblings, claimDueDeliveries, findWebhooksByIds, holdClaimedDeliveries } from './delivery-store.ts';
@@ -54,6 +56,7 @@ export class OutboxWorker {
   private nextInactivityAt = 0;
   /** performance.now() from which an idle worker claims again (see run()). */
   private nextClaimAt = 0;
+  private readonly outage: OutageBackoff;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -63,6 +66,7 @@ export class OutboxWorker {
     this.sender = new WebhookSender({ timeoutMs: webhooks.timeoutMs, allowPrivate: webhooks.allowPrivateUrls });
     this.log = deps.log.child({ worker: this.workerId });
     this.recorder = new AttemptRecorder(deps, this.log, this.workerId);
+    this.outage = new OutageBackoff(this.log, 'outbox worker cycle');
     this.concurrency = opts.concurrency ?? 32;
     this.idlePollMs = opts.idlePollMs ?? 50;
     this.gatherMs = opts.gatherMs ?? 10;
@@ -135,9 +139,11 @@ export class OutboxWorker {
         // rather than fan out and poll after each commit, which cost busy ingest a tenth of
         // its throughput in queries that found a few events each. The bell cannot cut this short.
         else if (events > 0 && events < FAN_OUT_BATCH && launched === 0) await delay(this.gatherMs);
+        this.outage.succeeded();
       } catch (err) {
-        this.log.error({ err }, 'outbox worker cycle failed');
-        await this.sleep(1_000);
+        // The store down: wait longer each time (a wake() still cuts the wait short: a commit
+        // in this process means the store answers again).
+        await this.sleep(this.outage.failed(err));
       }
     }
   }
@@ -208,7 +214,10 @@ export class OutboxWorker {
         else this.log.warn({ ...fields, errorClass: outcome.result.errorClass, error: outcome.result.errorMessage }, 'webhook delivery failed');
         await this.recorder.record(outcome);
       })
-      .catch((err) => this.log.error({ err, webhookId: webhook.id }, 'recording a delivery attempt failed; the lease will expire and it is retried'))
+      .catch((err) => {
+        const level = isStoreUnavailable(err) ? 'warn' : 'error';
+        this.log[level]({ err, webhookId: webhook.id }, 'recording a delivery attempt failed; the lease will expire and it is retried');
+      })
       .finally(() => {
         this.inFlight.delete(task);
         this.wake();
