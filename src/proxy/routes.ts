@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { requirePhoneNumber } from '../http/graph-scope.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
 import { replyWithAnswer } from './answer.ts';
+import { assertNoReservedFields } from './graph-path.ts';
 import { withIdempotency } from './idempotency.ts';
 import { isMarkRead, markReadBodySchema, sendBodySchema } from './schemas.ts';
 import { markRead, sendMessage } from './send.ts';
@@ -23,6 +24,7 @@ export async function proxyRoutes(app: FastifyInstance, deps: Deps & { tenants: 
     const { version, phoneNumberId } = request.params;
     const number = await requirePhoneNumber(request, deps.tenants, phoneNumberId);
     const body = request.body;
+    assertNoReservedFields(body);
     const answer = await withIdempotency(
       deps,
       { projectId: request.projectId, key: request.headers['idempotency-key'], request: `${phoneNumberId}\n${JSON.stringify(body)}` },
