@@ -42,7 +42,7 @@ export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { ten
 
   app.post<{ Params: Params }>('/:version/:id/media', { bodyLimit: MEDIA_BODY_LIMIT_BYTES }, async (request, reply) => {
     const n = await number(request, request.params.id);
-    const answer = await passThrough(deps, n, request, graphPath(request.params.version, [n.id, 'media']));
+    const answer = await passThrough(deps, n, request, graphPath(request.params.version, [n.id, 'media'], forwardedQuery(request.query, [])));
     const mediaId = answer.statusCode === 200 ? uploadedMediaId(answer.body) : undefined;
     if (mediaId !== undefined && Buffer.isBuffer(request.body)) await keepUploadedMedia(deps, n, request.headers['content-type'], request.body, mediaId);
     return replyWithAnswer(reply, answer);
@@ -57,7 +57,11 @@ export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { ten
   app.get<{ Params: Params }>('/:version/:id', async (request, reply) => {
     const owner = mediaOwner(request);
     // Media metadata comes from the gateway's copy, whose URL works with no headers (§6.4.2).
-    if (owner !== undefined) return describeMedia(deps, await number(request, owner), request.params.id);
+    if (owner !== undefined) {
+      const n = await number(request, owner);
+      if (!isGraphId(request.params.id)) throw errors.notFound('media', request.params.id);
+      return describeMedia(deps, n, request.params.id);
+    }
     const n = await number(request, request.params.id);
     return forward(request, reply, n, [n.id], FIELDS);
   });
@@ -70,7 +74,7 @@ export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { ten
     // number's, or any other Graph object) answers as unknown and never reaches Meta.
     if (!(await isKnownMedia(deps, n, id))) throw errors.notFound('media', id);
     // Deleted at Meta; the gateway's copy stays part of the history.
-    return replyWithAnswer(reply, await passThrough(deps, n, request, graphPath(version, [id], { phone_number_id: n.id })));
+    return replyWithAnswer(reply, await passThrough(deps, n, request, graphPath(version, [id], { ...forwardedQuery(request.query, []), phone_number_id: n.id })));
   });
 
   for (const action of ['settings', 'whatsapp_business_profile', 'register', 'deregister', 'request_code', 'verify_code']) {
