@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { installGraphScope } from './http/graph-scope.ts';
+import { loggableUrl, serializeRequest } from './http/log-url.ts';
 import { benchRoutes } from './http/bench-route.ts';
 import { healthRoutes } from './http/health.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
@@ -26,7 +27,8 @@ import { webhookRoutes } from './webhooks/routes.ts';
  */
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.log as FastifyBaseLogger,
+    // Request URLs are logged without the credentials some carry in their query (http/log-url.ts).
+    loggerInstance: deps.log.child({}, { serializers: { req: serializeRequest } }) as FastifyBaseLogger,
     // One log line per request (onResponse below): the second default line costs throughput.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
@@ -43,7 +45,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   installErrorHandler(app);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      { method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
       'request',
     );
   });

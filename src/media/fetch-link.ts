@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher, request } from 'undici';
-import { BLOCKED_ADDRESS_CODE, guardedLookup, parseWebhookUrl } from '../webhooks/url-policy.ts';
+import { BLOCKED_ADDRESS_CODE, BLOCKED_ADDRESS_REASON, guardedLookup, parseWebhookUrl } from '../webhooks/url-policy.ts';
 import type { BlobStore } from './blob-store.ts';
 import type { MediaDownloadResult } from './download.ts';
 import { classifyLinkStatus, classifyNetworkError, type MediaFailure, permanent } from './failures.ts';
@@ -31,7 +31,8 @@ export class LinkFetcher {
     let url = link;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const parsed = parseWebhookUrl(url, { allowPrivate: this.opts.allowPrivate });
-      if (!parsed.ok) return permanent(`link refused: ${parsed.reason}`);
+      // A refused address is not named: the failure reason is shown to API clients.
+      if (!parsed.ok) return permanent(`link refused: ${parsed.blocked ? BLOCKED_ADDRESS_REASON : parsed.reason}`);
       const response = await this.get(parsed.url);
       if ('ok' in response) return response;
       const location = response.headers.location;
@@ -54,7 +55,7 @@ export class LinkFetcher {
       // bodyTimeout bounds the silence between chunks, not the whole transfer of a large file.
       return await request(url, { method: 'GET', dispatcher: this.agent, headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs });
     } catch (err) {
-      if ((err as { code?: unknown }).code === BLOCKED_ADDRESS_CODE) return permanent(`link refused: ${(err as Error).message}`);
+      if ((err as { code?: unknown }).code === BLOCKED_ADDRESS_CODE) return permanent(`link refused: ${BLOCKED_ADDRESS_REASON}`);
       const failure = classifyNetworkError(err);
       if (failure) return failure;
       throw err;

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { GraphError } from '../http/errors.ts';
+import { graphPath, isGraphId } from '../proxy/graph-path.ts';
 import { graphOriginOf } from '../proxy/send.ts';
-import { classifyMetadataFailure, type MediaFailure, transient } from './failures.ts';
+import { classifyMetadataFailure, type MediaFailure, permanent, transient } from './failures.ts';
 
 /** What `GET /{media-id}` says about a file (meta-cloud-api.md §3). */
 export interface MetaMediaInfo {
@@ -36,11 +37,14 @@ export async function fetchMetaMediaInfo(
   metaMediaId: string,
   graphVersion: string,
 ): Promise<{ ok: true; info: MetaMediaInfo } | MediaFailure> {
+  // Meta's media ids are digits; anything else (a client's send may carry any `id`) is no media
+  // of Meta's and must not become part of a Graph path.
+  if (!isGraphId(metaMediaId)) return permanent('media unavailable: not a Meta media id');
   let answer;
   try {
     answer = await deps.graph.call(graphOriginOf(deps, number), {
       method: 'GET',
-      path: `/${graphVersion}/${encodeURIComponent(metaMediaId)}?phone_number_id=${encodeURIComponent(number.id)}`,
+      path: graphPath(graphVersion, [metaMediaId], { phone_number_id: number.id }),
       token,
     });
   } catch (err) {

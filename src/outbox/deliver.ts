@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import { guardedLookup, parseWebhookUrl } from '../webhooks/url-policy.ts';
+import { BLOCKED_ADDRESS_REASON, guardedLookup, parseWebhookUrl } from '../webhooks/url-policy.ts';
 
 /** What one HTTP attempt produced (kapso-api.md §8.5: only a 2xx answer in time is a success). */
 export interface AttemptResult {
@@ -38,7 +38,7 @@ export class WebhookSender {
   async post(url: string, body: string, headers: Record<string, string>, clock: () => number): Promise<AttemptResult> {
     const started = clock();
     const parsed = parseWebhookUrl(url, { allowPrivate: this.opts.allowPrivate });
-    if (!parsed.ok) return failure(started, clock, null, 'blocked_address', parsed.reason);
+    if (!parsed.ok) return parsed.blocked ? failure(started, clock, null, 'blocked_address', BLOCKED_ADDRESS_REASON) : failure(started, clock, null, 'invalid_url', parsed.reason);
     try {
       const res = await request(parsed.url, {
         method: 'POST',
@@ -58,8 +58,9 @@ export class WebhookSender {
         responseExcerpt: excerpt,
       };
     } catch (err) {
-      const e = err as { code?: string; name?: string; message?: string };
-      return failure(started, clock, null, classify(e), e.message ?? String(err));
+      const e = err as { code?: string; name?: string };
+      const errorClass = classify(e);
+      return failure(started, clock, null, errorClass, describe(errorClass, e));
     }
   }
 
@@ -90,6 +91,25 @@ function classify(e: { code?: string; name?: string }): string {
       return 'connection';
     default:
       return e.name === 'TimeoutError' || e.name === 'AbortError' ? 'timeout' : 'error';
+  }
+}
+
+/**
+ * The delivery log's words for a failed attempt, from the error's class and code only: Node's and
+ * undici's messages name the host and the address connected to (`connect ECONNREFUSED
+ * 10.0.0.7:443`), which a project must not learn about the gateway's network.
+ */
+function describe(errorClass: string, e: { code?: string; name?: string }): string {
+  const code = e.code ?? e.name ?? 'unknown';
+  switch (errorClass) {
+    case 'blocked_address':
+      return BLOCKED_ADDRESS_REASON;
+    case 'timeout':
+      return `timed out (${code})`;
+    case 'connection':
+      return `connection failed (${code})`;
+    default:
+      return `request failed (${code})`;
   }
 }
 

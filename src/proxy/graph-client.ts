@@ -1,10 +1,11 @@
 import { Agent, request } from 'undici';
 import { errors } from '../http/errors.ts';
+import type { GraphPath } from './graph-path.ts';
 
 export interface GraphCall {
   method: 'GET' | 'POST' | 'DELETE';
-  /** Path after the origin, starting with `/` (e.g. `/v24.0/123/messages`), query included. */
-  path: string;
+  /** Path after the origin (e.g. `/v24.0/123/messages`), query included: made by graphPath only. */
+  path: GraphPath;
   /** The number's Meta access token, sent as a bearer. */
   token: string;
   body?: Buffer | string;

@@ -2,19 +2,24 @@ import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import type { ProxyAnswer } from './answer.ts';
+import { assertNoReservedFields, type GraphPath } from './graph-path.ts';
 import { graphOriginOf } from './send.ts';
 
 type PassDeps = Pick<Deps, 'cipher' | 'graph' | 'config'>;
 
-/** Graph paths we forward as they are, under the number's token (kapso-api.md §6.4–6.6). */
-export async function passThrough(deps: PassDeps, number: PhoneNumberRow, request: FastifyRequest, path: string): Promise<ProxyAnswer> {
+/**
+ * Forwards a call to a Graph path the route built (graph-path.ts: its own segments and the
+ * query parameters it allows, never the client's raw URL) under the number's token, with the
+ * request's body (kapso-api.md §6.4–6.6).
+ */
+export async function passThrough(deps: PassDeps, number: PhoneNumberRow, request: FastifyRequest, path: GraphPath): Promise<ProxyAnswer> {
   const method = request.method as 'GET' | 'POST' | 'DELETE';
-  const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
   const raw = request.body;
+  assertNoReservedFields(raw);
   const body = raw === undefined || raw === null ? undefined : Buffer.isBuffer(raw) ? raw : JSON.stringify(raw);
   return deps.graph.call(graphOriginOf(deps, number), {
     method,
-    path: `${path}${query}`,
+    path,
     token: deps.cipher.decrypt(number.access_token_enc),
     body: method === 'GET' ? undefined : body,
     contentType: body === undefined ? undefined : (request.headers['content-type'] ?? 'application/json'),

@@ -5,6 +5,8 @@ import type { Deps } from '../deps.ts';
 import { requirePhoneNumber } from '../http/graph-scope.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
 import { replyWithAnswer } from './answer.ts';
+import { errors } from '../http/errors.ts';
+import { assertNoReservedFields, isGraphId } from './graph-path.ts';
 import { withIdempotency } from './idempotency.ts';
 import { isMarkRead, messagesBodySchema } from './schemas.ts';
 import { markRead, sendMessage } from './send.ts';
@@ -21,8 +23,11 @@ export async function proxyRoutes(app: FastifyInstance, deps: Deps & { tenants: 
 
   r.post('/:version/:phoneNumberId/messages', { schema: sendSchema }, async (request, reply) => {
     const { version, phoneNumberId } = request.params;
+    // An id not shaped like Meta's cannot be one of the project's numbers.
+    if (!isGraphId(phoneNumberId)) throw errors.notFound('phone number', phoneNumberId);
     const number = await requirePhoneNumber(request, deps.tenants, phoneNumberId);
     const body = request.body;
+    assertNoReservedFields(body);
     const answer = await withIdempotency(
       deps,
       { projectId: request.projectId, key: request.headers['idempotency-key'], request: `${phoneNumberId}\n${JSON.stringify(body)}` },

@@ -4,6 +4,7 @@ import { deriveMessageFields } from '../messages/derive.ts';
 import { advanceMessageStatus } from '../messages/advance-status.ts';
 import { storeConversationMessage } from '../messages/store-conversation-message.ts';
 import type { ProxyAnswer } from './answer.ts';
+import { graphPath } from './graph-path.ts';
 import { type MarkReadBody, type SendBody, sendResponseSchema } from './schemas.ts';
 
 type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell'>;
@@ -17,7 +18,7 @@ export function graphOriginOf(deps: Pick<Deps, 'config'>, number: PhoneNumberRow
 async function forward(deps: SendDeps, number: PhoneNumberRow, version: string, body: unknown): Promise<ProxyAnswer> {
   return deps.graph.call(graphOriginOf(deps, number), {
     method: 'POST',
-    path: `/${version}/${encodeURIComponent(number.id)}/messages`,
+    path: graphPath(version, [number.id, 'messages']),
     token: deps.cipher.decrypt(number.access_token_enc),
     body: JSON.stringify(body),
     contentType: 'application/json',

@@ -1,0 +1,40 @@
+import type { FastifyRequest } from 'fastify';
+
+/**
+ * Routes whose query string is a credential: `GET /webhooks/whatsapp` carries `hub.verify_token`,
+ * a signed media URL (`/media/{id}?expires=…&signature=…`) is the credential for its file. Their
+ * request lines are logged as the path only.
+ */
+const CREDENTIAL_QUERY_PATHS = [/^\/webhooks\/whatsapp\/?$/, /^\/media\//, /^\/meta\/whatsapp\/media_download\/?$/];
+
+/** Parameters that are credentials on any route (a stray `?access_token=` on a Graph route). */
+const SECRET_PARAMS = new Set(['access_token', 'hub.verify_token', 'signature', 'token', 'api_key', 'appsecret_proof']);
+
+/**
+ * A request URL as it may appear in the logs (style.md §17: no secrets in logs): the path alone
+ * for the routes above, else the URL with the value of every secret parameter replaced. Pure.
+ */
+export function loggableUrl(url: string): string {
+  const mark = url.indexOf('?');
+  if (mark === -1) return url;
+  const path = url.slice(0, mark);
+  if (CREDENTIAL_QUERY_PATHS.some((p) => p.test(path))) return path;
+  const query = url.slice(mark + 1);
+  const kept = query.split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const rawName = eq === -1 ? pair : pair.slice(0, eq);
+    let name: string;
+    try {
+      name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+    } catch {
+      name = rawName;
+    }
+    return SECRET_PARAMS.has(name) ? `${rawName}=[redacted]` : pair;
+  });
+  return `${path}?${kept.join('&')}`;
+}
+
+/** Fastify's `req` serializer, with the URL made loggable: for any `{ req }` a log line carries. */
+export function serializeRequest(request: FastifyRequest): Record<string, unknown> {
+  return { method: request.method, url: loggableUrl(request.url), host: request.host, remoteAddress: request.ip };
+}
