@@ -16,7 +16,9 @@
  * values holding these rare sequences change at all), and decoding restores every string exactly.
  */
 const ESCAPE = '\uffff';
+// eslint-disable-next-line no-control-regex -- the NUL character is the point
 const NEEDS_ENCODING = /[\u0000\uffff]|\\u0000/;
+// eslint-disable-next-line no-control-regex -- the NUL character is the point
 const ENCODE = /\\\\|\\u0000|\u0000|\uffff/g;
 const DECODE = /\uffff([012])/g;
 const DECODED = ['\u0000', ESCAPE, '\\u0000'] as const;
