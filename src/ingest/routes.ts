@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { errors } from '../http/errors.ts';
+import { parseBoundedJson } from '../http/json-body.ts';
 import { hashApiKey } from '../tenants/keys.ts';
 import { verifyTokenExists } from '../tenants/store.ts';
 import { AppSecrets } from './app-secrets.ts';
@@ -34,7 +35,8 @@ export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committe
 
   app.post('/webhooks/whatsapp', async (request, reply) => {
     const raw = request.body as Buffer;
-    const parsed = parseJson(raw);
+    // Bounded in size (the parser's limit) and nesting before anything parses or walks it.
+    const parsed = parseBoundedJson(raw);
     await assertSignedByMeta(raw, parsed, request.headers['x-hub-signature-256'] as string | undefined, secrets);
     const webhook = normalizeWebhook(parsed);
     const ctx = { now: deps.clock.now(), inactivityMs: deps.config.conversations.inactivityMs };
@@ -45,12 +47,4 @@ export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committe
     request.log.debug({ outcome }, 'webhook stored');
     return reply.send({ success: true });
   });
-}
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw errors.invalidJson();
-  }
 }

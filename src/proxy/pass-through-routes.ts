@@ -19,8 +19,9 @@ type Params = { version: string; id: string; templateId?: string; action?: strin
  * after checking that the number or WABA in the path belongs to the caller's project.
  */
 export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { tenants: TenantLookup }): Promise<void> {
-  // Uploads are multipart: forward the exact bytes with their boundary.
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: MEDIA_BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
+  // Uploads are multipart: forward the exact bytes with their boundary. The parser serves the whole
+  // Graph scope, so it takes each route's own limit: the upload route's large one, else the app's.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   const number = (request: Parameters<typeof requirePhoneNumber>[0], id: string) => requirePhoneNumber(request, deps.tenants, id);
 
