@@ -8,34 +8,43 @@
  * everything as it is.
  *
  * The escape uses U+FFFF, a Unicode noncharacter no real text carries, followed by a digit:
- *   U+0000 → U+FFFF '0',   U+FFFF → U+FFFF '1',   the six characters `\u0000` → U+FFFF '2'.
- * The third rule is what makes JSON documents storable: JSON.stringify writes a NUL as the escape
- * `\u0000`, which JSONB refuses; a backslash that is itself escaped (`\\`) is skipped as a pair,
- * so only a real escape is replaced and the document stays valid JSON. Encoding is character by
- * character, so equality and prefix matches on encoded values still mean what they meant (only
- * values holding these rare sequences change at all), and decoding restores every string exactly.
+ *   U+0000 → U+FFFF '0',   U+FFFF → U+FFFF '1',   the six characters `\u0000` → U+FFFF '2',
+ *   the escape `\uD800`…`\uDFFF` → U+FFFF '3' and its four hex digits,
+ *   a lone surrogate character → U+FFFF '4' and its four hex digits.
+ * The escaped forms are what make JSON documents storable: JSON.stringify writes a NUL as `\u0000`
+ * and a lone surrogate as `\udXXX`, both of which JSONB refuses; a backslash that is itself
+ * escaped (`\\`) is skipped as a pair, so only a real escape is replaced and the document stays
+ * valid JSON. (A lone surrogate in a text value would otherwise be stored as U+FFFD, silently.)
+ * Encoding is a substitution, so equality and prefix matches on encoded values still mean what
+ * they meant (only values holding these rare sequences change at all), and decoding restores
+ * every string exactly.
  */
 const ESCAPE = '\uffff';
 // eslint-disable-next-line no-control-regex -- the NUL character is the point
-const NEEDS_ENCODING = /[\u0000\uffff]|\\u0000/;
+const NEEDS_ENCODING = /[\u0000\uffff\ud800-\udfff]|\\u0000|\\u[dD][89a-fA-F]/;
 // eslint-disable-next-line no-control-regex -- the NUL character is the point
-const ENCODE = /\\\\|\\u0000|\u0000|\uffff/g;
-const DECODE = /\uffff([012])/g;
+const ENCODE = /\\\\|\\u0000|\\u([dD][89a-fA-F][0-9a-fA-F]{2})|\u0000|\uffff|[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]/g;
+const DECODE = /\uffff(?:([012])|([34])([0-9a-fA-F]{4}))/g;
 const DECODED = ['\u0000', ESCAPE, '\\u0000'] as const;
 
 export function encodeForPostgres(value: string): string {
   if (!NEEDS_ENCODING.test(value)) return value;
-  return value.replace(ENCODE, (match) => {
-    if (match === '\\\\') return match;
+  return value.replace(ENCODE, (match, escaped: string | undefined) => {
+    if (match === '\\\\' || match.length === 2) return match; // an escaped backslash, or a valid surrogate pair
     if (match === '\u0000') return `${ESCAPE}0`;
     if (match === ESCAPE) return `${ESCAPE}1`;
-    return `${ESCAPE}2`;
+    if (match === '\\u0000') return `${ESCAPE}2`;
+    if (escaped !== undefined) return `${ESCAPE}3${escaped}`;
+    return `${ESCAPE}4${match.charCodeAt(0).toString(16)}`;
   });
 }
 
 export function decodeFromPostgres(value: string): string {
   if (!value.includes(ESCAPE)) return value;
-  return value.replace(DECODE, (_match, digit: string) => DECODED[Number(digit)] ?? '');
+  return value.replace(DECODE, (_match, digit: string | undefined, kind: string | undefined, hex: string | undefined) => {
+    if (digit !== undefined) return DECODED[Number(digit)] ?? '';
+    return kind === '3' ? `\\u${hex}` : String.fromCharCode(parseInt(hex ?? '0', 16));
+  });
 }
 
 /** Query parameters as they must reach PostgreSQL: strings (and arrays of them) encoded. */
@@ -66,9 +75,14 @@ export function decodeRows<Row>(rows: Row[]): Row[] {
 
 /**
  * The JSON and JSONB type parser: the document as stored, decoded, then parsed. Inside a document
- * a NUL can only be written as the escape (a raw one would not parse), whichever way it was stored.
+ * a NUL or a lone surrogate can only be written as an escape, whichever way it was stored.
  */
 export function parseJsonFromPostgres(text: string): unknown {
   if (!text.includes(ESCAPE)) return JSON.parse(text);
-  return JSON.parse(text.replace(DECODE, (_match, digit: string) => (digit === '1' ? ESCAPE : '\\u0000')));
+  return JSON.parse(
+    text.replace(DECODE, (_match, digit: string | undefined, _kind: string | undefined, hex: string | undefined) => {
+      if (digit === '1') return ESCAPE;
+      return digit !== undefined ? '\\u0000' : `\\u${hex}`;
+    }),
+  );
 }

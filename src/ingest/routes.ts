@@ -23,10 +23,11 @@ export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committe
   );
 
   app.get('/webhooks/whatsapp', async (request, reply) => {
-    const query = request.query as Record<string, string | undefined>;
+    // A repeated key arrives as an array: only single strings are taken (an array reached the query).
+    const query = request.query as Record<string, unknown>;
     const token = query['hub.verify_token'];
     const challenge = query['hub.challenge'];
-    if (query['hub.mode'] !== 'subscribe' || !token || challenge === undefined) {
+    if (query['hub.mode'] !== 'subscribe' || typeof token !== 'string' || !token || typeof challenge !== 'string') {
       throw errors.invalidParameter('hub.mode', 'Expected hub.mode=subscribe with hub.verify_token and hub.challenge.');
     }
     if (!(await verifyTokenExists(deps.database.db, hashApiKey(token)))) throw errors.verifyTokenMismatch();

@@ -25,6 +25,8 @@ describe.each(dialects)('refusals before any route runs (%s)', (dialect) => {
     ['a body over the limit', () => ({ method: 'POST', url: `/v24.0/${t.phoneNumberId}/messages`, headers: { 'x-api-key': t.apiKey, ...json }, payload: JSON.stringify({ to: 'x'.repeat(2 * 1024 * 1024) }) }), 413],
     ['a webhook that is not JSON', () => ({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/xml' }, payload: '<a/>' }), 415],
     ['an empty webhook body', () => ({ method: 'POST', url: '/webhooks/whatsapp', headers: json, payload: '' }), 400],
+    // A repeated key is an array, which reached the verify-token query (a 500 on both dialects).
+    ['a repeated hub.verify_token', () => ({ method: 'GET', url: '/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1&hub.verify_token=a&hub.verify_token=b' }), 400],
   ];
 
   it.each(cases)('answers %s in the envelope', async (_label, request, status) => {

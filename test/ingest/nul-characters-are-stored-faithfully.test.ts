@@ -16,7 +16,7 @@ describe.each(dialects)('NUL characters in a signed payload (%s)', (dialect) => 
   afterAll(() => gw.close());
 
   // The escape character of the database encoding and a literal backslash-u0000 must survive too.
-  const tricky = ['a\u0000b', '\u0000', 'x\uffff0y', '\uffff', 'lit \\u0000 eral', '\\\u0000', 'end\u0000'];
+  const tricky = ['a\u0000b', '\u0000', 'x\uffff0y', '\uffff', 'lit \\u0000 eral', '\\\u0000', 'end\u0000', 'lone \ud800 high', 'lone \udc00 low', 'pair \ud83d\ude00'];
 
   it.each(tricky)('stores and serves back a text body %j exactly', async (text) => {
     const t = await newTenant(gw);
