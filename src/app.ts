@@ -2,7 +2,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.ts';
-import { installErrorHandler } from './http/error-handler.ts';
+import { installErrorHandler, renderFrameworkError } from './http/error-handler.ts';
+import { installBoundedJsonParser } from './http/json-body.ts';
 import { installGraphScope } from './http/graph-scope.ts';
 import { loggableUrl, serializeRequest } from './http/log-url.ts';
 import { benchRoutes } from './http/bench-route.ts';
@@ -39,10 +40,12 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     connectionTimeout: 30_000,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 512 },
+    frameworkErrors: renderFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installBoundedJsonParser(app);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       { method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kys
 import pg from 'pg';
 import { attachPostgresReader } from './postgres-reader.ts';
 import { withPreparedStatements } from './prepared-statements.ts';
+import { parseJsonFromPostgres } from './postgres-text.ts';
 import { type SqliteCheckpointer, startSqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { attachSqliteWriter } from './sqlite-direct.ts';
 import { tuneSqliteReads } from './sqlite-read-tuning.ts';
@@ -24,6 +25,9 @@ export interface Database {
 // int8 (COUNT(*), bigint columns) arrives from pg as a string; every bigint we store is an epoch
 // millisecond or a sequence, far below 2^53, so a number is exact and matches SQLite's rows.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// JSON documents come back through the NUL escape (postgres-text.ts).
+pg.types.setTypeParser(pg.types.builtins.JSON, parseJsonFromPostgres);
+pg.types.setTypeParser(pg.types.builtins.JSONB, parseJsonFromPostgres);
 
 /**
  * Opens the database a URL names: `sqlite:<file>` (WAL, the embedded default) or

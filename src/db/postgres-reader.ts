@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { statementName } from './prepared-statements.ts';
+import { decodeRows, encodeParameters } from './postgres-text.ts';
 import type { DB } from './schema.ts';
 
 /**
@@ -55,9 +56,9 @@ export function attachPostgresReader(db: Kysely<DB>, config: pg.ClientConfig): (
   };
   const query = async <Row>(connection: Promise<pg.Client>, text: string, parameters: readonly unknown[], prepared: boolean): Promise<Row[]> => {
     const client = await connection;
-    const values = [...parameters];
+    const values = encodeParameters(parameters);
     const result = await client.query<Row & pg.QueryResultRow>(prepared ? { name: statementName(text), text, values } : { text, values });
-    return result.rows;
+    return decodeRows(result.rows);
   };
   // Named (prepared once per connection) by default, as the pool's marked texts are; built queries
   // stay unnamed and planned for their values (see prepared-statements.ts).

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { decodeRows, encodeParameters } from './postgres-text.ts';
 
 /**
  * Named (server-side prepared) statements on PostgreSQL for the hot, precompiled queries of
@@ -37,11 +38,17 @@ export function withPreparedStatements(pool: pg.Pool): pg.Pool {
           wrapped.add(client);
           const query = client.query.bind(client) as (...args: unknown[]) => unknown;
           // Kysely calls query(text, values); anything else (cursors, config objects) passes through.
+          // Values and rows cross through the NUL escape (postgres-text.ts).
           (client as { query: unknown }).query = (textOrConfig: unknown, values?: unknown) => {
-            if (typeof textOrConfig === 'string' && Array.isArray(values) && textOrConfig.startsWith(PREPARE_MARK)) {
-              return query({ name: statementName(textOrConfig), text: textOrConfig, values });
+            if (typeof textOrConfig !== 'string' || !Array.isArray(values)) {
+              return values === undefined ? query(textOrConfig) : query(textOrConfig, values);
             }
-            return values === undefined ? query(textOrConfig) : query(textOrConfig, values);
+            const encoded = encodeParameters(values);
+            const config = textOrConfig.startsWith(PREPARE_MARK) ? { name: statementName(textOrConfig), text: textOrConfig, values: encoded } : { text: textOrConfig, values: encoded };
+            return (query(config) as Promise<pg.QueryResult>).then((result) => {
+              decodeRows(result.rows);
+              return result;
+            });
           };
         }
         return client;

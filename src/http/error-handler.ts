@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isStoreUnavailable } from '../db/unavailable.ts';
 import { errors, GraphError } from './errors.ts';
@@ -10,19 +10,30 @@ import { describeValidationIssue } from './validation-message.ts';
  * anything else logged with its stack and answered as a generic 500.
  */
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const graph = toGraphError(error);
-    if (graph.statusCode >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.debug({ code: graph.code, status: graph.statusCode }, graph.message);
-    void reply.code(graph.statusCode).headers(graph.headers).send({ error: graph.toBody(request.id) });
-  });
+  app.setErrorHandler(renderError);
   app.setNotFoundHandler((request, reply) => {
     const graph = errors.unknownPath(request.method, request.url.split('?')[0] ?? '');
     void reply.code(404).send({ error: graph.toBody(request.id) });
   });
 }
 
-function toGraphError(error: FastifyError): GraphError {
+function renderError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const graph = toGraphError(error, request);
+  if (graph.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.debug({ code: graph.code, status: graph.statusCode }, graph.message);
+  void reply.code(graph.statusCode).headers(graph.headers).send({ error: graph.toBody(request.id) });
+}
+
+/**
+ * Fastify's `frameworkErrors` option: what the router refuses before any route or error handler
+ * runs (a path that is not valid percent-encoding, a path parameter over maxParamLength) would
+ * otherwise answer Fastify's own body.
+ */
+export function renderFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  renderError(error, request, reply);
+}
+
+function toGraphError(error: FastifyError, request: FastifyRequest): GraphError {
   if (error instanceof GraphError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const { parameter, details } = describeValidationIssue(error.validationContext ?? 'request', error.validation[0]);
@@ -30,9 +41,13 @@ function toGraphError(error: FastifyError): GraphError {
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return errors.payloadTooLarge(Number(/\d+/.exec(error.message)?.[0] ?? 0));
+      return errors.payloadTooLarge(request.routeOptions.bodyLimit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return errors.unsupportedMediaType(undefined);
+      return errors.unsupportedMediaType(request.headers['content-type']);
+    case 'FST_ERR_BAD_URL':
+      return errors.invalidParameter('path', 'The path is not valid percent-encoded UTF-8.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return errors.uriTooLong();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return errors.invalidJson();

@@ -79,7 +79,11 @@ export const errors = {
     return new GraphError(413, 100, 'OAuthException', '(#100) Request body too large', `The body exceeds ${limitBytes} bytes.`);
   },
   unsupportedMediaType(contentType: string | undefined): GraphError {
-    return new GraphError(415, 100, 'OAuthException', '(#100) Unsupported content type', `Content-Type '${contentType ?? ''}' is not accepted here; send application/json.`);
+    return new GraphError(415, 100, 'OAuthException', '(#100) Unsupported content type', `Content-Type '${(contentType ?? '').slice(0, 100)}' is not accepted here; send application/json.`);
+  },
+  /** A path segment longer than any id (the router's maxParamLength). */
+  uriTooLong(): GraphError {
+    return new GraphError(414, 100, 'OAuthException', '(#100) URI too long', 'A path segment is longer than any id this API takes.');
   },
   conflict(details: string): GraphError {
     return new GraphError(409, 100, 'OAuthException', '(#100) Conflict', details);

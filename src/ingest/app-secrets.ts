@@ -8,26 +8,28 @@ import { TtlCache } from '../tenants/ttl-cache.ts';
  * briefly: every webhook needs them, and decrypting plus a query per POST is avoidable work.
  */
 export class AppSecrets {
-  private readonly byNumber = new TtlCache<string | null>(TENANCY_CACHE_TTL_MS);
+  private readonly byNumber = new TtlCache<string>(TENANCY_CACHE_TTL_MS);
 
   constructor(private readonly deps: Pick<Deps, 'database' | 'cipher' | 'clock'>) {}
 
   /**
    * The app secret of each named phone number, or null when any of them is not registered here
-   * (a payload we cannot fully verify is not accepted).
+   * (a payload we cannot fully verify is not accepted). Only numbers found are cached: an unsigned
+   * body naming unknown ids would otherwise fill the cache with misses and flush the real entries,
+   * and a number registered a moment after a miss would stay refused for the cache's lifetime.
    */
   async forNumbers(phoneNumberIds: readonly string[]): Promise<string[] | null> {
     const now = this.deps.clock.now();
     const missing = phoneNumberIds.filter((id) => this.byNumber.get(id, now) === undefined);
     if (missing.length > 0) {
       const rows = await findPhoneNumbersByIds(this.deps.database.db, missing);
-      const found = new Map(rows.map((r) => [r.id, this.deps.cipher.decrypt(r.app_secret_enc)]));
-      for (const id of missing) this.byNumber.set(id, found.get(id) ?? null, now);
+      if (rows.length < missing.length) return null;
+      for (const r of rows) this.byNumber.set(r.id, this.deps.cipher.decrypt(r.app_secret_enc), now);
     }
     const secrets: string[] = [];
     for (const id of phoneNumberIds) {
       const secret = this.byNumber.get(id, now);
-      if (!secret) return null;
+      if (secret === undefined) return null;
       secrets.push(secret);
     }
     return [...new Set(secrets)];

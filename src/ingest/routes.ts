@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { errors } from '../http/errors.ts';
+import { parseBoundedJson } from '../http/json-body.ts';
 import { hashApiKey } from '../tenants/keys.ts';
 import { verifyTokenExists } from '../tenants/store.ts';
 import { AppSecrets } from './app-secrets.ts';
@@ -22,10 +23,11 @@ export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committe
   );
 
   app.get('/webhooks/whatsapp', async (request, reply) => {
-    const query = request.query as Record<string, string | undefined>;
+    // A repeated key arrives as an array: only single strings are taken (an array reached the query).
+    const query = request.query as Record<string, unknown>;
     const token = query['hub.verify_token'];
     const challenge = query['hub.challenge'];
-    if (query['hub.mode'] !== 'subscribe' || !token || challenge === undefined) {
+    if (query['hub.mode'] !== 'subscribe' || typeof token !== 'string' || !token || typeof challenge !== 'string') {
       throw errors.invalidParameter('hub.mode', 'Expected hub.mode=subscribe with hub.verify_token and hub.challenge.');
     }
     if (!(await verifyTokenExists(deps.database.db, hashApiKey(token)))) throw errors.verifyTokenMismatch();
@@ -34,7 +36,8 @@ export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committe
 
   app.post('/webhooks/whatsapp', async (request, reply) => {
     const raw = request.body as Buffer;
-    const parsed = parseJson(raw);
+    // Bounded in size (the parser's limit) and nesting before anything parses or walks it.
+    const parsed = parseBoundedJson(raw);
     await assertSignedByMeta(raw, parsed, request.headers['x-hub-signature-256'] as string | undefined, secrets);
     const webhook = normalizeWebhook(parsed);
     const ctx = { now: deps.clock.now(), inactivityMs: deps.config.conversations.inactivityMs };
@@ -45,12 +48,4 @@ export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committe
     request.log.debug({ outcome }, 'webhook stored');
     return reply.send({ success: true });
   });
-}
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw errors.invalidJson();
-  }
 }

@@ -12,14 +12,28 @@ import { verifySignature } from './signature.ts';
  */
 export async function assertSignedByMeta(raw: Buffer, parsed: unknown, header: string | undefined, secrets: AppSecrets): Promise<void> {
   if (!header) throw errors.invalidSignature();
-  const numbers = phoneNumberIdsOf(parsed);
+  const numbers = capped(phoneNumberIdsOf(parsed));
   if (numbers.length > 0) {
     const appSecrets = await secrets.forNumbers(numbers);
     if (!appSecrets || !appSecrets.every((s) => verifySignature(raw, header, s))) throw errors.invalidSignature();
     return;
   }
-  const appSecrets = await secrets.forWabas(wabaIdsOf(parsed));
+  const appSecrets = await secrets.forWabas(capped(wabaIdsOf(parsed)));
   if (!appSecrets.some((s) => verifySignature(raw, header, s))) throw errors.invalidSignature();
+}
+
+/**
+ * Ids a payload may name before its signature is known. Meta batches at most a few hundred
+ * changes, each naming one number of one WABA; an unsigned body naming thousands would otherwise
+ * drive one `in (…)` lookup of all of them (past SQLite's variable limit) before it is refused.
+ */
+export const MAX_IDS_PER_WEBHOOK = 500;
+
+function capped(ids: string[]): string[] {
+  if (ids.length > MAX_IDS_PER_WEBHOOK) {
+    throw errors.invalidParameter('entry', `A webhook payload names at most ${MAX_IDS_PER_WEBHOOK} phone numbers or WhatsApp Business Accounts.`);
+  }
+  return ids;
 }
 
 function wabaIdsOf(parsed: unknown): string[] {

@@ -32,8 +32,9 @@ const SETTINGS = ['include_sip_credentials', 'fields'];
  * only the query parameters a route names are forwarded (graph-path.ts).
  */
 export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { tenants: TenantLookup }): Promise<void> {
-  // Uploads are multipart: forward the exact bytes with their boundary.
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: MEDIA_BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
+  // Uploads are multipart: forward the exact bytes with their boundary. The parser serves the whole
+  // Graph scope, so it takes each route's own limit: the upload route's large one, else the app's.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   // An id that is not a Meta id cannot be one of the project's numbers: answered like any unknown one.
   const number = (request: Request, id: string) => (isGraphId(id) ? requirePhoneNumber(request, deps.tenants, id) : Promise.reject(errors.notFound('phone number', id)));
