@@ -50,6 +50,8 @@ export class MediaWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** When each download in flight must be over, on the monotonic clock (performance.now()). */
   private readonly deadlines = new Map<string, number>();
+  /** Aborts each download in flight: at its deadline, or when a stop has waited long enough. */
+  private readonly aborts = new Map<string, AbortController>();
   private readonly deadlineRule: DeadlineRule;
   private readonly concurrency: number;
   private readonly perProject: number;
@@ -105,7 +107,13 @@ export class MediaWorker {
     await Promise.race([Promise.allSettled([...this.inFlight.values()]), deadline]);
     clearTimeout(timer);
     clearInterval(this.renewal);
-    if (this.inFlight.size > 0) this.log.warn({ inFlight: this.inFlight.size }, 'stopped with downloads in flight; their leases will expire');
+    if (this.inFlight.size > 0) {
+      // Aborted rather than left running: the link fetcher's pool cannot close under a transfer
+      // that never ends (a link dripping bytes), and the rows go back in the queue at once.
+      this.log.warn({ inFlight: this.inFlight.size }, 'stopping: aborting downloads still in flight; they are retried');
+      for (const abort of this.aborts.values()) abort.abort(new Error('the media worker is stopping'));
+      await Promise.race([Promise.allSettled([...this.inFlight.values()]), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    }
     await this.links.close();
   }
 
@@ -164,6 +172,7 @@ export class MediaWorker {
       .finally(() => {
         this.inFlight.delete(row.id);
         this.deadlines.delete(row.id);
+        this.aborts.delete(row.id);
         this.wake();
       });
     this.inFlight.set(row.id, task);
@@ -176,6 +185,7 @@ export class MediaWorker {
    */
   private fetchWithin(row: MediaRow, number: PhoneNumberRow | undefined, deadlineMs: number, log: Logger): Promise<MediaDownloadResult> {
     const abort = new AbortController();
+    this.aborts.set(row.id, abort);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<MediaDownloadResult>((resolve) => {
       timer = setTimeout(() => {
@@ -184,8 +194,9 @@ export class MediaWorker {
       }, deadlineMs);
     });
     const fetched = this.fetch(row, number, abort.signal).catch((err: unknown): MediaDownloadResult => {
+      if (abort.signal.aborted) return { ok: false, transient: true, reason: 'interrupted: the media worker stopped mid-download' };
       // A bug or the blob store failing: worth another attempt later (download.ts).
-      if (!abort.signal.aborted) log.error({ err }, 'media download failed unexpectedly');
+      log.error({ err }, 'media download failed unexpectedly');
       return { ok: false, transient: true, reason: 'internal error while storing the file (see the gateway log)' };
     });
     return Promise.race([fetched, deadline]).finally(() => clearTimeout(timer));
