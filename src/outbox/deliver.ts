@@ -6,7 +6,7 @@ export interface AttemptResult {
   ok: boolean;
   responseStatus: number | null;
   durationMs: number;
-  /** `http_status`, `timeout`, `connection`, `blocked_address`, `invalid_url`, `error`; null on success. */
+  /** `http_status`, `timeout`, `connection`, `bad_response`, `blocked_address`, `invalid_url`, `error`; null on success. */
   errorClass: string | null;
   errorMessage: string | null;
   /** The first bytes of the receiver's answer, for the delivery log. */
@@ -59,7 +59,8 @@ export class WebhookSender {
       };
     } catch (err) {
       const e = err as { code?: string; name?: string; message?: string };
-      return failure(started, clock, null, classify(e), e.message ?? String(err));
+      const errorClass = classify(e);
+      return failure(started, clock, null, errorClass, describe(errorClass, e, this.opts.timeoutMs) ?? e.message ?? String(err));
     }
   }
 
@@ -88,24 +89,50 @@ function classify(e: { code?: string; name?: string }): string {
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_CLOSED':
       return 'connection';
+    case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
+      return 'bad_response';
     default:
+      if (e.name === 'HTTPParserError') return 'bad_response';
       return e.name === 'TimeoutError' || e.name === 'AbortError' ? 'timeout' : 'error';
   }
+}
+
+/**
+ * The delivery log's reason for a network failure, from its class and code: the same words for
+ * the same fault, and never the address connected to (the receiver's URL is in the log already).
+ */
+function describe(errorClass: string, e: { code?: string; name?: string }, timeoutMs: number): string | undefined {
+  const code = e.code ?? e.name;
+  if (errorClass === 'timeout') return `timeout: no complete answer within ${timeoutMs} ms${code ? ` (${code})` : ''}`;
+  if (errorClass === 'connection' && code === 'ECONNREFUSED') return 'connection refused (ECONNREFUSED)';
+  if (errorClass === 'connection') return `connection reset or closed before an answer${code ? ` (${code})` : ''}`;
+  if (errorClass === 'bad_response') return `bad response: not HTTP${code ? ` (${code})` : ''}`;
+  return undefined;
 }
 
 function failure(started: number, clock: () => number, status: number | null, errorClass: string, message: string): AttemptResult {
   return { ok: false, responseStatus: status, durationMs: clock() - started, errorClass, errorMessage: message.slice(0, 500), responseExcerpt: null };
 }
 
-/** Reads at most EXCERPT_BYTES of the answer and discards the rest without buffering it. */
-async function readExcerpt(body: AsyncIterable<Buffer> & { destroy?: () => void }): Promise<string | null> {
+/**
+ * Reads at most EXCERPT_BYTES of the answer, then stops (closing the connection of a longer
+ * one): the status has decided the outcome already, so a huge, endless or broken body neither
+ * holds the attempt until the timeout nor turns an accepted delivery into a failed one.
+ */
+async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): unknown; on(event: 'error', listener: () => void): unknown }): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    if (size < EXCERPT_BYTES) {
+  try {
+    for await (const chunk of body) {
       chunks.push(chunk);
       size += chunk.length;
+      if (size >= EXCERPT_BYTES) break;
     }
+  } catch {
+    // Reset, truncated or timed out after the status line: the excerpt is what came.
+  } finally {
+    body.on('error', () => undefined);
+    body.destroy();
   }
   if (size === 0) return null;
   return Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
