@@ -46,6 +46,12 @@ const envSchema = z.object({
   MEDIA_URL_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
   /** Media downloads one worker process runs at once. */
   MEDIA_DOWNLOAD_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Downloads of one project in flight at once across all workers (default: half the concurrency, rounded up). */
+  MEDIA_DOWNLOADS_PER_PROJECT: z.coerce.number().int().min(1).max(64).optional(),
+  /** The slowest transfer a download may be: its deadline is META_TIMEOUT_MS + its size limit at this rate (docs/media.md). */
+  MEDIA_MIN_BYTES_PER_SECOND: z.coerce.number().int().positive().default(100 * 1024),
+  /** A fixed deadline for every download instead of the derived one. */
+  MEDIA_DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   /** Largest webhook body accepted; Meta documents 3 MB per POST (meta-cloud-api.md §1.3). */
   INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(3 * 1024 * 1024),
   /** Inactivity after which the next message opens a new conversation (kapso-api.md §7.4). */
@@ -84,6 +90,9 @@ export interface Config {
     readonly s3Endpoint: string | undefined;
     readonly urlTtlSeconds: number;
     readonly downloadConcurrency: number;
+    readonly downloadsPerProject: number;
+    readonly minBytesPerSecond: number;
+    readonly downloadTimeoutMs: number | undefined;
   };
   readonly benchRoutes: boolean;
   readonly sandbox: boolean;
@@ -126,6 +135,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       s3Endpoint: e.MEDIA_S3_ENDPOINT,
       urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
       downloadConcurrency: e.MEDIA_DOWNLOAD_CONCURRENCY,
+      downloadsPerProject: e.MEDIA_DOWNLOADS_PER_PROJECT ?? Math.ceil(e.MEDIA_DOWNLOAD_CONCURRENCY / 2),
+      minBytesPerSecond: e.MEDIA_MIN_BYTES_PER_SECOND,
+      downloadTimeoutMs: e.MEDIA_DOWNLOAD_TIMEOUT_MS,
     },
     benchRoutes: e.BENCH_ROUTES,
     sandbox: e.SANDBOX,

@@ -9,6 +9,7 @@ import * as mediaSources from './migrations/2026-11-27-006-media-sources.ts';
 import * as mediaByMetaId from './migrations/2026-11-27-007-media-by-meta-id.ts';
 import * as mediaQueue from './migrations/2026-11-27-008-media-queue.ts';
 import * as currentConversation from './migrations/2026-11-27-009-current-conversation.ts';
+import * as mediaLeases from './migrations/2026-12-06-011-media-leases.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-27-007-media-by-meta-id': mediaByMetaId,
   '2026-11-27-008-media-queue': mediaQueue,
   '2026-11-27-009-current-conversation': currentConversation,
+  '2026-12-06-011-media-leases': mediaLeases,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

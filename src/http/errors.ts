@@ -108,12 +108,16 @@ export const errors = {
     );
   },
   /** Meta (or the simulator) did not answer within the timeout. */
-  upstreamTimeout(): GraphError {
-    return new GraphError(504, 2, 'OAuthException', '(#2) Graph API timeout', 'The Graph API did not answer in time; the request may or may not have been processed.');
+  upstreamTimeout(details = 'The Graph API did not answer in time; the request may or may not have been processed.'): GraphError {
+    return new GraphError(504, 2, 'OAuthException', '(#2) Graph API timeout', details);
   },
-  /** Meta (or the simulator) could not be reached at all. */
-  upstreamUnavailable(): GraphError {
-    return new GraphError(502, 2, 'OAuthException', '(#2) Graph API unreachable', 'The gateway could not connect to the Graph API.');
+  /** Meta (or the simulator) could not be reached at all, or dropped the connection. */
+  upstreamUnavailable(details = 'The gateway could not connect to the Graph API.'): GraphError {
+    return new GraphError(502, 2, 'OAuthException', '(#2) Graph API unreachable', details);
+  },
+  /** Meta (or what stands at its address) answered something that is not a Graph answer. */
+  upstreamBadResponse(details: string): GraphError {
+    return new GraphError(502, 2, 'OAuthException', '(#2) Graph API bad response', details);
   },
   /** A `/media/{id}` URL whose signature does not verify: altered, or not issued by this gateway. */
   mediaUrlInvalid(): GraphError {

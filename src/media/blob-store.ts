@@ -62,6 +62,20 @@ export class BlobIntegrityError extends Error {
   }
 }
 
+/** The store itself failed while keeping bytes (S3 unreachable, reset, erroring): worth trying again later. */
+export class BlobStoreUnavailableError extends Error {
+  readonly code = 'BLOB_STORE_UNAVAILABLE';
+  /** The failure's own code (`ECONNRESET`, `TimeoutError`, an HTTP status), for the reason recorded. */
+  readonly why: string;
+  constructor(cause: unknown) {
+    super('the blob store failed', { cause });
+    this.name = 'BlobStoreUnavailableError';
+    const c = cause as { code?: unknown; name?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
+    const status = c?.$metadata?.httpStatusCode;
+    this.why = typeof c?.code === 'string' ? c.code : typeof status === 'number' ? `HTTP ${status}` : typeof c?.name === 'string' ? c.name : 'unknown';
+  }
+}
+
 export class BlobNotFoundError extends Error {
   readonly code = 'BLOB_NOT_FOUND';
   constructor(readonly key: string) {

@@ -29,6 +29,8 @@ export interface DownloadOptions {
   maxBytes?: number;
   /** Defaults to undici's global dispatcher. */
   dispatcher?: Dispatcher;
+  /** Aborts the transfer (the worker's overall deadline, deadline.ts). */
+  signal?: AbortSignal;
 }
 
 const GRAPH_VERSION = 'v24.0';
@@ -56,7 +58,7 @@ export async function downloadMetaMedia(
     const { info } = metadata;
     const maxBytes = opts.maxBytes ?? maxBytesFor(info.mimeType);
     if (info.byteSize > maxBytes) return permanent(`announced ${info.byteSize} bytes, over the ${maxBytes}-byte limit for ${info.mimeType}`);
-    const outcome = await fetchIntoStore(info, { token, maxBytes, timeoutMs: deps.config.meta.timeoutMs }, store, opts.dispatcher);
+    const outcome = await fetchIntoStore(info, { token, maxBytes, timeoutMs: deps.config.meta.timeoutMs }, store, opts);
     if (outcome.ok || !outcome.refetch) return outcome.ok ? outcome : withoutRefetch(outcome);
     failure = outcome;
   }
@@ -68,17 +70,18 @@ async function fetchIntoStore(
   info: MetaMediaInfo,
   limits: { token: string; maxBytes: number; timeoutMs: number },
   store: BlobStore,
-  dispatcher?: Dispatcher,
+  { dispatcher, signal }: Pick<DownloadOptions, 'dispatcher' | 'signal'>,
 ): Promise<MediaDownloaded | MediaFailure> {
   let response: Dispatcher.ResponseData;
   try {
-    // bodyTimeout bounds the silence between chunks, not the whole transfer of a large file.
+    // bodyTimeout bounds the silence between chunks; `signal` (the worker's deadline) the whole transfer.
     response = await request(info.url, {
       method: 'GET',
       headers: { authorization: `Bearer ${limits.token}` },
       headersTimeout: limits.timeoutMs,
       bodyTimeout: limits.timeoutMs,
       ...(dispatcher ? { dispatcher } : {}),
+      ...(signal ? { signal } : {}),
     });
   } catch (err) {
     const failure = classifyNetworkError(err);

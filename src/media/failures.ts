@@ -58,6 +58,27 @@ export function classifyLinkStatus(status: number): MediaFailure {
   return permanent(what);
 }
 
+/**
+ * A download stopped at its overall deadline (deadline.ts): the reason its transfer is aborted
+ * with, so that whatever the abort surfaces as carries this code.
+ */
+export class DownloadDeadlineError extends Error {
+  readonly code = 'MEDIA_DOWNLOAD_DEADLINE';
+  constructor(readonly deadlineMs: number) {
+    super(`the download did not finish within its ${deadlineMs} ms deadline`);
+    this.name = 'DownloadDeadlineError';
+  }
+}
+
+/** A download cut off at its deadline: worth another attempt later (the link may be faster then). */
+export function deadlineExceeded(deadlineMs: number): MediaFailure {
+  return transient(`timed out: the download did not finish within its ${formatSeconds(deadlineMs)} deadline`);
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
 /** Error codes of undici and Node that mean the network or the peer failed, not the request. */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -78,6 +99,7 @@ const NETWORK_CODES = new Set([
 
 /** A transient failure for a network error, or undefined for anything else. */
 export function classifyNetworkError(err: unknown): MediaFailure | undefined {
+  if (err instanceof DownloadDeadlineError) return deadlineExceeded(err.deadlineMs);
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && NETWORK_CODES.has(code) ? transient(`network error ${code}`, err) : undefined;
 }

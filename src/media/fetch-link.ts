@@ -26,14 +26,14 @@ export class LinkFetcher {
   }
 
   /** Fetches `link` for a message of media kind `kind` (`image`, `document`…) into the store. */
-  async fetch(link: string, kind: string, store: BlobStore): Promise<MediaDownloadResult> {
+  async fetch(link: string, kind: string, store: BlobStore, signal?: AbortSignal): Promise<MediaDownloadResult> {
     const maxBytes = maxBytesForKind(kind);
     let url = link;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const parsed = parseWebhookUrl(url, { allowPrivate: this.opts.allowPrivate });
       // A refused address is not named: the failure reason is shown to API clients.
       if (!parsed.ok) return permanent(`link refused: ${parsed.blocked ? BLOCKED_ADDRESS_REASON : parsed.reason}`);
-      const response = await this.get(parsed.url);
+      const response = await this.get(parsed.url, signal);
       if ('ok' in response) return response;
       const location = response.headers.location;
       if (REDIRECTS.has(response.statusCode) && typeof location === 'string') {
@@ -50,10 +50,10 @@ export class LinkFetcher {
     await this.agent.close();
   }
 
-  private async get(url: URL): Promise<Dispatcher.ResponseData | MediaFailure> {
+  private async get(url: URL, signal: AbortSignal | undefined): Promise<Dispatcher.ResponseData | MediaFailure> {
     try {
-      // bodyTimeout bounds the silence between chunks, not the whole transfer of a large file.
-      return await request(url, { method: 'GET', dispatcher: this.agent, headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs });
+      // bodyTimeout bounds the silence between chunks; `signal` (the worker's deadline) the whole transfer.
+      return await request(url, { method: 'GET', dispatcher: this.agent, headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs, ...(signal ? { signal } : {}) });
     } catch (err) {
       if ((err as { code?: unknown }).code === BLOCKED_ADDRESS_CODE) return permanent(`link refused: ${BLOCKED_ADDRESS_REASON}`);
       const failure = classifyNetworkError(err);

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { type BlobStore, BlobNotFoundError, type ByteRange, checkSha256, DigestStream, isBlobKey, type StoredBlob, blobKeyFor } from './blob-store.ts';
+import { BlobIntegrityError, type BlobStore, BlobNotFoundError, BlobStoreUnavailableError, type ByteRange, checkSha256, DigestStream, isBlobKey, type StoredBlob, blobKeyFor } from './blob-store.ts';
 
 export interface S3BlobStoreOptions {
   bucket: string;
@@ -20,6 +20,9 @@ export interface S3BlobStoreOptions {
 // S3's smallest part. With one part uploading at a time, an upload holds about two parts in
 // memory whatever the file's size (the 30 MB budget for a 100 MB document).
 const PART_BYTES = 5 * 1024 * 1024;
+const CONNECT_TIMEOUT_MS = 5_000;
+/** The longest an S3 request may sit without a byte moving either way. */
+const SILENCE_TIMEOUT_MS = 30_000;
 
 /**
  * Media in S3-compatible object storage: each blob at `<prefix>sha256/ab/<hex>`. A put uploads
@@ -45,6 +48,9 @@ export class S3BlobStore implements BlobStore {
       // (the SHA-256 of every byte, checked before the object gets its key).
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // The SDK waits for ever by default: an endpoint that accepts and never answers would hold
+      // a download (and its slot) until the download's deadline. Silence is bounded instead.
+      requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: SILENCE_TIMEOUT_MS },
     });
   }
 
@@ -52,7 +58,10 @@ export class S3BlobStore implements BlobStore {
     const tmpKey = `${this.prefix}tmp/${randomUUID()}`;
     const digest = new DigestStream();
     // A failing source destroys `digest`, which fails the upload (and aborts a multipart one).
-    pipeline(source, digest, () => undefined);
+    let sourceFailure: unknown;
+    pipeline(source, digest, (err) => {
+      sourceFailure = err ?? undefined;
+    });
     try {
       const upload = new Upload({
         client: this.client,
@@ -70,6 +79,12 @@ export class S3BlobStore implements BlobStore {
         );
       }
       return { key, sha256, byteSize };
+    } catch (err) {
+      // The source's own failure (a download cut off, too large) is the caller's to classify;
+      // anything else is S3 failing.
+      const failed = sourceFailure ?? source.errored ?? undefined;
+      if (failed !== undefined || err instanceof BlobIntegrityError) throw failed ?? err;
+      throw new BlobStoreUnavailableError(err);
     } finally {
       // Stops reading the source when the upload failed half-way (no-op once it has ended).
       digest.destroy();

@@ -1,8 +1,8 @@
 import { pipeline, type Readable } from 'node:stream';
-import { BlobIntegrityError, type BlobStore } from './blob-store.ts';
+import { BlobIntegrityError, type BlobStore, BlobStoreUnavailableError } from './blob-store.ts';
 import { SNIFF_BYTES, sniffContentType } from './content-type.ts';
 import type { MediaDownloaded } from './download.ts';
-import { classifyNetworkError, type MediaFailure, permanent } from './failures.ts';
+import { classifyNetworkError, type MediaFailure, permanent, transient } from './failures.ts';
 import { MediaSizeError, SizeLimitStream } from './size-limit.ts';
 
 /** What the sender announced about a file being fetched. */
@@ -41,6 +41,7 @@ function classifyStoreFailure(err: unknown): MediaFailure {
     if (err.code === 'MEDIA_TOO_LARGE') return permanent(`download cut off past the ${err.limitBytes}-byte limit`);
     return { ...permanent(`download size is not the ${err.limitBytes} bytes announced`), refetch: true };
   }
+  if (err instanceof BlobStoreUnavailableError) return transient(`blob store unavailable (${err.why})`, err);
   const network = classifyNetworkError(err);
   if (network) return network;
   throw err;

@@ -7,7 +7,9 @@ import { isStoreUnavailable } from '../db/unavailable.ts';
 import type { MediaRow, PhoneNumberRow } from '../db/schema.ts';
 import { findPhoneNumbersByIds } from '../tenants/store.ts';
 import { claimDueMedia, extendMediaLeases } from './claim-store.ts';
+import { type DeadlineRule, downloadDeadlineMs, maxBytesOfRow } from './deadline.ts';
 import { downloadMetaMedia, type MediaDownloadResult } from './download.ts';
+import { deadlineExceeded, DownloadDeadlineError } from './failures.ts';
 import { LinkFetcher } from './fetch-link.ts';
 import { promoteQueuedMedia } from './queue-store.ts';
 import { nextMediaAttemptAt } from './retry.ts';
@@ -21,6 +23,8 @@ export type MediaWorkerDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'ciph
 export interface MediaWorkerOptions {
   /** Downloads in flight at once (default MEDIA_DOWNLOAD_CONCURRENCY). */
   concurrency?: number;
+  /** Downloads of one project in flight at once, across workers (default MEDIA_DOWNLOADS_PER_PROJECT). */
+  perProject?: number;
   /** How long an idle worker sleeps before looking again (a wake() cuts it short). */
   idlePollMs?: number;
   /** How long a claim holds a row; renewed while the download runs. */
@@ -35,15 +39,24 @@ export interface MediaWorkerOptions {
  * stores it in the blob store, and records the outcome: stored, failed for good with the reason,
  * or due again after a backoff. Any number of workers can run against one PostgreSQL database;
  * a worker that dies leaves leases that expire and are claimed again. Leases of downloads in
- * flight are renewed, so a large file is never fetched twice at once. On stop it claims nothing
- * more and lets downloads in flight finish, up to a deadline.
+ * flight are renewed, so a large file is never fetched twice at once, but only up to the
+ * download's overall deadline (deadline.ts): a transfer still running then is aborted, its slot
+ * freed and the row due again after the backoff. Claims share the slots between projects
+ * (claim-store.ts), so one project's slow or numerous downloads never hold them all. On stop it
+ * claims nothing more and lets downloads in flight finish, up to a deadline.
  */
 export class MediaWorker {
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly log: Logger;
   private readonly links: LinkFetcher;
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** When each download in flight must be over, on the monotonic clock (performance.now()). */
+  private readonly deadlines = new Map<string, number>();
+  /** Aborts each download in flight: at its deadline, or when a stop has waited long enough. */
+  private readonly aborts = new Map<string, AbortController>();
+  private readonly deadlineRule: DeadlineRule;
   private readonly concurrency: number;
+  private readonly perProject: number;
   private readonly idlePollMs: number;
   private readonly leaseMs: number;
   private readonly random: () => number;
@@ -62,6 +75,9 @@ export class MediaWorker {
     this.log = deps.log.child({ mediaWorker: this.workerId });
     this.links = new LinkFetcher({ timeoutMs: deps.config.meta.timeoutMs, allowPrivate: deps.config.webhooks.allowPrivateUrls });
     this.concurrency = opts.concurrency ?? deps.config.media.downloadConcurrency;
+    this.perProject = opts.perProject ?? deps.config.media.downloadsPerProject;
+    const { media, meta } = deps.config;
+    this.deadlineRule = { timeoutMs: meta.timeoutMs, minBytesPerSecond: media.minBytesPerSecond, fixedMs: media.downloadTimeoutMs };
     this.idlePollMs = opts.idlePollMs ?? 200;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.random = opts.random ?? Math.random;
@@ -95,7 +111,13 @@ export class MediaWorker {
     await Promise.race([Promise.allSettled([...this.inFlight.values()]), deadline]);
     clearTimeout(timer);
     clearInterval(this.renewal);
-    if (this.inFlight.size > 0) this.log.warn({ inFlight: this.inFlight.size }, 'stopped with downloads in flight; their leases will expire');
+    if (this.inFlight.size > 0) {
+      // Aborted rather than left running: the link fetcher's pool cannot close under a transfer
+      // that never ends (a link dripping bytes), and the rows go back in the queue at once.
+      this.log.warn({ inFlight: this.inFlight.size }, 'stopping: aborting downloads still in flight; they are retried');
+      for (const abort of this.aborts.values()) abort.abort(new Error('the media worker is stopping'));
+      await Promise.race([Promise.allSettled([...this.inFlight.values()]), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    }
     await this.links.close();
   }
 
@@ -134,7 +156,7 @@ export class MediaWorker {
     const now = this.deps.clock.now();
     // Files ingest queued since the last look become media rows first (queue-store.ts).
     await promoteQueuedMedia(db, { limit: PROMOTE_BATCH, now });
-    const claimed = await claimDueMedia(db, { workerId: this.workerId, now, leaseMs: this.leaseMs, limit: room });
+    const claimed = await claimDueMedia(db, { workerId: this.workerId, now, leaseMs: this.leaseMs, limit: room, perProject: this.perProject });
     if (claimed.length === 0) return 0;
     const numbers = new Map((await findPhoneNumbersByIds(db, [...new Set(claimed.map((m) => m.phone_number_id))])).map((n) => [n.id, n]));
     for (const row of claimed) {
@@ -146,31 +168,54 @@ export class MediaWorker {
 
   private launch(row: MediaRow, number: PhoneNumberRow | undefined): void {
     const log = this.log.child({ mediaId: row.id, attempt: row.attempts });
-    const task = this.fetch(row, number)
-      .catch((err: unknown) => {
-        // A bug or the blob store failing: worth another attempt later (download.ts).
-        log.error({ err }, 'media download failed unexpectedly');
-        return { ok: false as const, transient: true, reason: 'internal error while storing the file (see the gateway log)' };
-      })
+    const deadlineMs = downloadDeadlineMs(maxBytesOfRow(row), this.deadlineRule);
+    this.deadlines.set(row.id, performance.now() + deadlineMs);
+    const task = this.fetchWithin(row, number, deadlineMs, log)
       .then((result) => this.record(row, result, log))
       .catch((err: unknown) => log[isStoreUnavailable(err) ? 'warn' : 'error']({ err }, 'recording a media download failed; the lease will expire and it is retried'))
       .finally(() => {
         this.inFlight.delete(row.id);
+        this.deadlines.delete(row.id);
+        this.aborts.delete(row.id);
         this.wake();
       });
     this.inFlight.set(row.id, task);
   }
 
+  /**
+   * Fetches under the download's overall deadline: at the deadline the transfer is aborted and
+   * the outcome is a timeout whatever the fetch is still doing (a blob store that hangs too), so
+   * the slot is freed then.
+   */
+  private fetchWithin(row: MediaRow, number: PhoneNumberRow | undefined, deadlineMs: number, log: Logger): Promise<MediaDownloadResult> {
+    const abort = new AbortController();
+    this.aborts.set(row.id, abort);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<MediaDownloadResult>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(deadlineExceeded(deadlineMs));
+        abort.abort(new DownloadDeadlineError(deadlineMs));
+      }, deadlineMs);
+    });
+    const fetched = this.fetch(row, number, abort.signal).catch((err: unknown): MediaDownloadResult => {
+      if (abort.signal.aborted) return { ok: false, transient: true, reason: 'interrupted: the media worker stopped mid-download' };
+      // A bug or the blob store failing: worth another attempt later (download.ts).
+      log.error({ err }, 'media download failed unexpectedly');
+      return { ok: false, transient: true, reason: 'internal error while storing the file (see the gateway log)' };
+    });
+    return Promise.race([fetched, deadline]).finally(() => clearTimeout(timer));
+  }
+
   /** Fetches the file from Meta by media id, or from the outbound message's link. */
-  private async fetch(row: MediaRow, number: PhoneNumberRow | undefined): Promise<MediaDownloadResult> {
+  private async fetch(row: MediaRow, number: PhoneNumberRow | undefined, signal: AbortSignal): Promise<MediaDownloadResult> {
     if (!number) return { ok: false, transient: false, reason: 'the phone number is no longer configured' };
     if (row.meta_media_id !== null) {
       // Uploaded through the gateway: the copy kept then is the file Meta holds.
       const upload = await findMediaByMetaId(this.deps.database.db, number.id, row.meta_media_id);
       if (upload?.state === 'stored' && upload.id !== row.id) return copyOfStored(upload);
-      return downloadMetaMedia(this.deps, number, row.meta_media_id, this.deps.blobs);
+      return downloadMetaMedia(this.deps, number, row.meta_media_id, this.deps.blobs, { signal });
     }
-    if (row.source_url !== null) return this.links.fetch(row.source_url, row.kind ?? 'document', this.deps.blobs);
+    if (row.source_url !== null) return this.links.fetch(row.source_url, row.kind ?? 'document', this.deps.blobs, signal);
     return { ok: false, transient: false, reason: 'the message names neither a media id nor a link' };
   }
 
@@ -195,10 +240,13 @@ export class MediaWorker {
     log.warn({ reason }, 'media download failed for good');
   }
 
+  /** Renews the leases of downloads in flight, but not past their deadline: those are being aborted. */
   private async renewLeases(): Promise<void> {
-    if (this.inFlight.size === 0) return;
+    const at = performance.now();
+    const ids = [...this.deadlines].filter(([, deadline]) => deadline > at).map(([id]) => id);
+    if (ids.length === 0) return;
     try {
-      await extendMediaLeases(this.deps.database.db, [...this.inFlight.keys()], this.workerId, this.deps.clock.now() + this.leaseMs);
+      await extendMediaLeases(this.deps.database.db, ids, this.workerId, this.deps.clock.now() + this.leaseMs);
     } catch (err) {
       this.log[isStoreUnavailable(err) ? 'warn' : 'error']({ err }, 'renewing media leases failed');
     }

@@ -6,7 +6,7 @@ export interface AttemptResult {
   ok: boolean;
   responseStatus: number | null;
   durationMs: number;
-  /** `http_status`, `timeout`, `connection`, `blocked_address`, `invalid_url`, `error`; null on success. */
+  /** `http_status`, `timeout`, `connection`, `bad_response`, `blocked_address`, `invalid_url`, `error`; null on success. */
   errorClass: string | null;
   errorMessage: string | null;
   /** The first bytes of the receiver's answer, for the delivery log. */
@@ -60,7 +60,7 @@ export class WebhookSender {
     } catch (err) {
       const e = err as { code?: string; name?: string };
       const errorClass = classify(e);
-      return failure(started, clock, null, errorClass, describe(errorClass, e));
+      return failure(started, clock, null, errorClass, describe(errorClass, e, this.opts.timeoutMs));
     }
   }
 
@@ -89,27 +89,34 @@ function classify(e: { code?: string; name?: string }): string {
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_CLOSED':
       return 'connection';
+    case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
+      return 'bad_response';
     default:
+      if (e.name === 'HTTPParserError') return 'bad_response';
       return e.name === 'TimeoutError' || e.name === 'AbortError' ? 'timeout' : 'error';
   }
 }
 
 /**
- * The delivery log's words for a failed attempt, from the error's class and code only: Node's and
- * undici's messages name the host and the address connected to (`connect ECONNREFUSED
- * 10.0.0.7:443`), which a project must not learn about the gateway's network.
+ * The delivery log's words for a failed attempt, from the error's class and code only: the same
+ * words for the same fault, and never Node's or undici's messages, which name the host and the
+ * address connected to (`connect ECONNREFUSED 10.0.0.7:443`): a project must not learn about the
+ * gateway's network.
  */
-function describe(errorClass: string, e: { code?: string; name?: string }): string {
-  const code = e.code ?? e.name ?? 'unknown';
+function describe(errorClass: string, e: { code?: string; name?: string }, timeoutMs: number): string {
+  const code = e.code ?? e.name;
+  const suffix = code ? ` (${code})` : '';
   switch (errorClass) {
     case 'blocked_address':
       return BLOCKED_ADDRESS_REASON;
     case 'timeout':
-      return `timed out (${code})`;
+      return `timeout: no complete answer within ${timeoutMs} ms${suffix}`;
     case 'connection':
-      return `connection failed (${code})`;
+      return code === 'ECONNREFUSED' ? 'connection refused (ECONNREFUSED)' : `connection reset or closed before an answer${suffix}`;
+    case 'bad_response':
+      return `bad response: not HTTP${suffix}`;
     default:
-      return `request failed (${code})`;
+      return `request failed (${code ?? 'unknown'})`;
   }
 }
 
@@ -117,15 +124,25 @@ function failure(started: number, clock: () => number, status: number | null, er
   return { ok: false, responseStatus: status, durationMs: clock() - started, errorClass, errorMessage: message.slice(0, 500), responseExcerpt: null };
 }
 
-/** Reads at most EXCERPT_BYTES of the answer and discards the rest without buffering it. */
-async function readExcerpt(body: AsyncIterable<Buffer> & { destroy?: () => void }): Promise<string | null> {
+/**
+ * Reads at most EXCERPT_BYTES of the answer, then stops (closing the connection of a longer
+ * one): the status has decided the outcome already, so a huge, endless or broken body neither
+ * holds the attempt until the timeout nor turns an accepted delivery into a failed one.
+ */
+async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): unknown; on(event: 'error', listener: () => void): unknown }): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    if (size < EXCERPT_BYTES) {
+  try {
+    for await (const chunk of body) {
       chunks.push(chunk);
       size += chunk.length;
+      if (size >= EXCERPT_BYTES) break;
     }
+  } catch {
+    // Reset, truncated or timed out after the status line: the excerpt is what came.
+  } finally {
+    body.on('error', () => undefined);
+    body.destroy();
   }
   if (size === 0) return null;
   return Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');

@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import { errors } from '../http/errors.ts';
+import { errors, type GraphError } from '../http/errors.ts';
 import type { GraphPath } from './graph-path.ts';
 
 export interface GraphCall {
@@ -18,14 +18,48 @@ export interface GraphResponse {
   body: Buffer;
 }
 
-/** undici error codes that mean the Graph API was never reached (answer 502). */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
-/** undici error codes for an answer that did not come in time (answer 504). */
-const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** Largest Graph answer read: Graph answers are JSON objects, a page of templates a few hundred KB. */
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * What a failed call tells the client, by undici's and Node's error `code` (or the standard
+ * `name` of an abort and a parser error), never by message text. The envelope's `error_data`
+ * names the origin and the fault. A request that reached Meta may have been processed whatever
+ * happened after, which the details say.
+ */
+const MAYBE = 'the request may or may not have been processed';
+const FAULTS: Readonly<Record<string, (o: string, timeoutMs: number) => GraphError>> = {
+  ECONNREFUSED: (o) => errors.upstreamUnavailable(`${o}: connection refused`),
+  ENOTFOUND: (o) => errors.upstreamUnavailable(`${o}: host not found`),
+  EAI_AGAIN: (o) => errors.upstreamUnavailable(`${o}: host not found (DNS temporarily failing)`),
+  EHOSTUNREACH: (o) => errors.upstreamUnavailable(`${o}: host unreachable`),
+  ENETUNREACH: (o) => errors.upstreamUnavailable(`${o}: network unreachable`),
+  UND_ERR_CONNECT_TIMEOUT: (o) => errors.upstreamUnavailable(`${o}: connection timed out`),
+  ECONNRESET: (o) => errors.upstreamUnavailable(`${o}: connection reset; ${MAYBE}`),
+  EPIPE: (o) => errors.upstreamUnavailable(`${o}: connection reset; ${MAYBE}`),
+  UND_ERR_SOCKET: (o) => errors.upstreamUnavailable(`${o}: connection closed before the answer was complete; ${MAYBE}`),
+  UND_ERR_CLOSED: (o) => errors.upstreamUnavailable(`${o}: connection closed; ${MAYBE}`),
+  UND_ERR_HEADERS_TIMEOUT: (o, ms) => errors.upstreamTimeout(`${o}: timeout (no answer within ${ms} ms); ${MAYBE}`),
+  UND_ERR_BODY_TIMEOUT: (o, ms) => errors.upstreamTimeout(`${o}: timeout (the answer stalled for ${ms} ms); ${MAYBE}`),
+  TimeoutError: (o, ms) => errors.upstreamTimeout(`${o}: timeout (no complete answer within ${ms} ms); ${MAYBE}`),
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: (o) => errors.upstreamBadResponse(`${o}: bad response (shorter or longer than announced); ${MAYBE}`),
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: (o) => errors.upstreamBadResponse(`${o}: bad response (over ${MAX_ANSWER_BYTES} bytes); ${MAYBE}`),
+  HTTPParserError: (o) => errors.upstreamBadResponse(`${o}: bad response (not HTTP); ${MAYBE}`),
+};
+
+/** The envelope error for a failed call, or undefined for what is not a network fault (a bug). */
+export function classifyGraphFailure(err: unknown, origin: string, timeoutMs: number): GraphError | undefined {
+  const e = err as { code?: unknown; name?: unknown } | null;
+  const key = typeof e?.code === 'string' && e.code in FAULTS ? e.code : typeof e?.name === 'string' && e.name in FAULTS ? e.name : undefined;
+  return key === undefined ? undefined : FAULTS[key]?.(originOnly(origin), timeoutMs);
+}
 
 /**
  * The gateway's client for Meta's Graph API (or the simulator): one pooled undici agent with
- * explicit timeouts. Failures are classified by undici's error `code`, never by message text.
+ * explicit timeouts. `META_TIMEOUT_MS` bounds each call as a whole (an answer that drips a byte
+ * at a time included), and answers are read up to MAX_ANSWER_BYTES. Every failure, and an answer
+ * that is not JSON (or an error status without Graph's `error` object), becomes a 502/504 in
+ * Meta's envelope (classifyGraphFailure).
  */
 export class GraphClient {
   private readonly agent: Agent;
@@ -38,11 +72,13 @@ export class GraphClient {
       connect: { timeout: opts.connectTimeoutMs },
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
+      maxResponseSize: MAX_ANSWER_BYTES,
     });
   }
 
   /** Performs one Graph call and returns Meta's answer as it came, whatever its status. */
   async call(origin: string, call: GraphCall): Promise<GraphResponse> {
+    let answer: GraphResponse;
     try {
       const res = await request(`${origin}${call.path}`, {
         method: call.method,
@@ -52,19 +88,48 @@ export class GraphClient {
           ...(call.contentType ? { 'content-type': call.contentType } : {}),
         },
         body: call.body,
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
       });
+      // undici counts the limit as bytes arrive; an announced size over it is refused unread.
+      if (Number(res.headers['content-length']) > MAX_ANSWER_BYTES) {
+        res.body.on('error', () => undefined).destroy();
+        throw Object.assign(new Error('announced answer over the limit'), { code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE' });
+      }
       const body = Buffer.from(await res.body.arrayBuffer());
       const contentType = res.headers['content-type'];
-      return { statusCode: res.statusCode, contentType: Array.isArray(contentType) ? contentType[0] : contentType, body };
+      answer = { statusCode: res.statusCode, contentType: Array.isArray(contentType) ? contentType[0] : contentType, body };
     } catch (err) {
-      const code = (err as { code?: string }).code ?? '';
-      if (TIMED_OUT.has(code)) throw errors.upstreamTimeout();
-      if (UNREACHABLE.has(code)) throw errors.upstreamUnavailable();
-      throw err;
+      throw classifyGraphFailure(err, origin, this.opts.timeoutMs) ?? err;
     }
+    const fault = answerFault(answer);
+    if (fault) throw errors.upstreamBadResponse(`${originOnly(origin)}: bad response (${fault}); ${MAYBE}`);
+    return answer;
   }
 
   async close(): Promise<void> {
     await this.agent.close();
+  }
+}
+
+/** Why an answer is not one Graph gives (every Graph answer is JSON; errors carry `error`), or undefined. */
+function answerFault(answer: GraphResponse): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer.body.toString('utf8'));
+  } catch {
+    return `status ${answer.statusCode} with a body that is not JSON`;
+  }
+  const ok = answer.statusCode >= 200 && answer.statusCode < 300;
+  if (ok && (typeof parsed !== 'object' || parsed === null)) return `status ${answer.statusCode} with a body that is not a JSON object`;
+  if (!ok && typeof (parsed as { error?: unknown } | null)?.error !== 'object') return `status ${answer.statusCode} without Graph's error object`;
+  return undefined;
+}
+
+/** `https://graph.facebook.com` of a configured origin: never a path, query or credentials. */
+function originOnly(origin: string): string {
+  try {
+    return new URL(origin).origin;
+  } catch {
+    return 'the Graph API';
   }
 }

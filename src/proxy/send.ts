@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
+import { errors } from '../http/errors.ts';
 import { deriveMessageFields } from '../messages/derive.ts';
 import { advanceMessageStatus } from '../messages/advance-status.ts';
 import { storeConversationMessage } from '../messages/store-conversation-message.ts';
@@ -36,7 +37,10 @@ export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, versio
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
   const accepted = sendResponseSchema.safeParse(safeJson(answer.body));
   const wamid = accepted.success ? accepted.data.messages[0]?.id : undefined;
-  if (!accepted.success || !wamid) return answer;
+  // Meta accepted nothing we can store or the client can track: not a send to report as done.
+  if (!accepted.success || !wamid) {
+    throw errors.upstreamBadResponse(`${new URL(graphOriginOf(deps, number)).origin}: bad response (status ${answer.statusCode} without a message id); the message may or may not have been sent`);
+  }
   const type = body.type ?? 'text';
   const { messaging_product: _product, recipient_type: _recipient, ...payload } = { ...body, type } as Record<string, unknown>;
   const now = deps.clock.now();

@@ -34,7 +34,7 @@ describe.each(dialects)('upgrading a store to current-conversation pointers (%s)
       conversation('c4', 'k4', '111', 'active', T0, 'n2'),
     ]).execute();
 
-    expect(await migrateToLatest(database)).toEqual(['2026-11-27-009-current-conversation']);
+    expect(await migrateToLatest(database, '2026-11-27-009-current-conversation')).toEqual(['2026-11-27-009-current-conversation']);
 
     const pointers = await db.selectFrom('contacts').select(['id', 'current_conversation_id']).orderBy('id').execute();
     expect(pointers).toEqual([

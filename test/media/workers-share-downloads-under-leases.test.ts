@@ -14,7 +14,7 @@ describe.each(dialects)('media workers claiming downloads (%s)', (dialect) => {
   let gw: TestGateway;
   let now: number;
   const db = () => gw.deps.database.db;
-  const claim = (workerId: string, limit = 10, at = now) => claimDueMedia(db(), { workerId, now: at, leaseMs: LEASE_MS, limit });
+  const claim = (workerId: string, limit = 10, at = now) => claimDueMedia(db(), { workerId, now: at, leaseMs: LEASE_MS, limit, perProject: 100 });
   /** Queues `n` downloads of a fresh tenant, due at `now`; returns their ids. */
   const queue = async (n: number, at = now) => {
     const t = await newTenant(gw);

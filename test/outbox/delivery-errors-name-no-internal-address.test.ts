@@ -36,7 +36,7 @@ describe('delivery errors in the log', () => {
     const { port } = server.address() as AddressInfo;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const result = await post(relaxed, `http://127.0.0.1:${port}/hook`);
-    expect(result).toMatchObject({ ok: false, errorClass: 'connection', errorMessage: 'connection failed (ECONNREFUSED)' });
+    expect(result).toMatchObject({ ok: false, errorClass: 'connection', errorMessage: 'connection refused (ECONNREFUSED)' });
   });
 
   it('keeps the reason of a URL refused for its form, which names no address', async () => {

@@ -11,7 +11,7 @@ const text = (body: string, to = `+${CUSTOMER}`) => ({ messaging_product: 'whats
 describe.each(dialects)("Meta's errors and failures on the send path (%s)", (dialect) => {
   let env: GatewayAndSimulator;
   beforeAll(async () => {
-    env = await startGatewayWithSimulator(dialect, { windowFailure: 'response', maxMessagesPerSecond: 2, pairRateLimit: false }, { META_TIMEOUT_MS: '300' });
+    env = await startGatewayWithSimulator(dialect, { windowFailure: 'response', maxMessagesPerSecond: 2, pairRateLimit: false }, { META_TIMEOUT_MS: '1000' });
   });
   afterAll(() => env.close());
 
