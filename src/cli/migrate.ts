@@ -1,15 +1,32 @@
 import type { Command } from 'commander';
-import { output, withDeps } from './context.ts';
+import { loadConfig } from '../config.ts';
+import { connectDatabase } from '../db/connect.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { output } from './context.ts';
 
-/** `switchboard migrate`: applies pending migrations (serve does this on start too). */
+/**
+ * `switchboard migrate`: applies pending migrations (serve does this on start too) and says which.
+ * It needs only the database, not the secret: a deployment can migrate before its secret is set.
+ */
 export function registerMigrateCommand(program: Command): void {
   program
     .command('migrate')
     .description('apply pending database migrations')
-    .option('--json', 'print one JSON object')
+    .option('--json', 'print one JSON object: {"applied":[names]}')
     .action(async (o: { json?: boolean }) => {
-      // withDeps migrates before running the body; the body only reports.
-      await withDeps(async () => undefined);
-      output(!!o.json, { migrated: true }, 'database schema is up to date');
+      const database = connectDatabase(loadConfig().db.url);
+      let applied: string[];
+      try {
+        applied = await migrateToLatest(database);
+      } finally {
+        await database.close();
+      }
+      output(!!o.json, { applied }, describeApplied(applied));
     });
+}
+
+function describeApplied(applied: string[]): string {
+  if (applied.length === 0) return 'already up to date';
+  const count = `${applied.length} migration${applied.length === 1 ? '' : 's'}`;
+  return `applied ${applied.join(', ')} (${count})`;
 }
