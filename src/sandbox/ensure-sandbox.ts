@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { findProject, findProjectPhoneNumber } from '../tenants/store.ts';
 import { addPhoneNumber, createProject } from '../tenants/tenancy.ts';
-import { findSandbox, hasRealPhoneNumbers, insertSandbox } from './store.ts';
+import { findSandbox, hasRealNumberOutside, hasRealPhoneNumbers, insertSandbox } from './store.ts';
 
 /** What a newcomer needs to use the sandbox (design.md: `switchboard sandbox --json`). */
 export interface SandboxDetails {
@@ -19,12 +19,13 @@ type SandboxDeps = Pick<Deps, 'database' | 'clock' | 'cipher'>;
 
 /**
  * The sandbox's details, creating it first when there is none and no real number is configured
- * (with real numbers, no sandbox is created and this returns null).
+ * (with real numbers, no sandbox is created and this returns null). A retired sandbox (a real
+ * number exists in another project, see retire.ts) also gives null: its key is not handed out.
  */
 export async function ensureSandbox(deps: SandboxDeps, opts: { create: boolean }): Promise<SandboxDetails | null> {
   const { db } = deps.database;
   const existing = await findSandbox(db);
-  if (existing) return detailsOf(deps, existing);
+  if (existing) return (await hasRealNumberOutside(db, existing.project_id)) ? null : detailsOf(deps, existing);
   if (!opts.create || (await hasRealPhoneNumbers(db))) return null;
 
   const { project, apiKey } = await createProject(deps, 'sandbox');
