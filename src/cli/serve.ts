@@ -4,6 +4,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { closeDeps, createDeps, type Deps } from '../deps.ts';
 import { type LifecycleSweep, startLifecycleSweep } from '../conversations/sweep.ts';
 import type { RunningSandbox } from '../sandbox/run-sandbox.ts';
+import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';
 import { startMediaWorker } from '../media/embedded.ts';
 import type { MediaWorker } from '../media/worker.ts';
 import { servesEmbeddedWorker, startWorker } from '../outbox/embedded.ts';
@@ -26,6 +27,7 @@ export function registerServeCommand(program: Command): void {
       const deps = createDeps(config, { backgroundCheckpoints: true });
       const migrated = await migrateToLatest(deps.database);
       if (migrated.length > 0) deps.log.info({ migrated }, 'database migrated');
+      await resealLegacySecrets(deps);
       // Imported here so one-shot commands do not load the HTTP stack.
       const { buildApp } = await import('../app.ts');
       const app = await buildApp(deps);

@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import { findPhoneNumbersByIds, findPhoneNumbersByWabaIds } from '../tenants/store.ts';
 import { TENANCY_CACHE_TTL_MS } from '../tenants/lookup.ts';
 import { TtlCache } from '../tenants/ttl-cache.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 /**
  * The decrypted app secrets that can verify a webhook, by the phone numbers it names. Cached
@@ -21,7 +22,7 @@ export class AppSecrets {
     const missing = phoneNumberIds.filter((id) => this.byNumber.get(id, now) === undefined);
     if (missing.length > 0) {
       const rows = await findPhoneNumbersByIds(this.deps.database.db, missing);
-      const found = new Map(rows.map((r) => [r.id, this.deps.cipher.decrypt(r.app_secret_enc)]));
+      const found = new Map(rows.map((r) => [r.id, this.deps.cipher.decrypt(r.app_secret_enc, secretSlots.appSecret(r.id))]));
       for (const id of missing) this.byNumber.set(id, found.get(id) ?? null, now);
     }
     const secrets: string[] = [];
@@ -36,6 +37,6 @@ export class AppSecrets {
   /** App secrets of the numbers of the given WABAs, for webhooks that name no phone number. */
   async forWabas(wabaIds: readonly string[]): Promise<string[]> {
     const rows = await findPhoneNumbersByWabaIds(this.deps.database.db, wabaIds);
-    return [...new Set(rows.map((r) => this.deps.cipher.decrypt(r.app_secret_enc)))];
+    return [...new Set(rows.map((r) => this.deps.cipher.decrypt(r.app_secret_enc, secretSlots.appSecret(r.id))))];
   }
 }

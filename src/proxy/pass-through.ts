@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import type { ProxyAnswer } from './answer.ts';
 import { graphOriginOf } from './send.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 type PassDeps = Pick<Deps, 'cipher' | 'graph' | 'config'>;
 
@@ -15,7 +16,7 @@ export async function passThrough(deps: PassDeps, number: PhoneNumberRow, reques
   return deps.graph.call(graphOriginOf(deps, number), {
     method,
     path: `${path}${query}`,
-    token: deps.cipher.decrypt(number.access_token_enc),
+    token: deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id)),
     body: method === 'GET' ? undefined : body,
     contentType: body === undefined ? undefined : (request.headers['content-type'] ?? 'application/json'),
   });

@@ -5,6 +5,7 @@ import { advanceMessageStatus } from '../messages/advance-status.ts';
 import { storeConversationMessage } from '../messages/store-conversation-message.ts';
 import type { ProxyAnswer } from './answer.ts';
 import { type MarkReadBody, type SendBody, sendResponseSchema } from './schemas.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell'>;
 
@@ -18,7 +19,7 @@ async function forward(deps: SendDeps, number: PhoneNumberRow, version: string, 
   return deps.graph.call(graphOriginOf(deps, number), {
     method: 'POST',
     path: `/${version}/${encodeURIComponent(number.id)}/messages`,
-    token: deps.cipher.decrypt(number.access_token_enc),
+    token: deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id)),
     body: JSON.stringify(body),
     contentType: 'application/json',
   });

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import { findProject, findProjectPhoneNumber } from '../tenants/store.ts';
 import { addPhoneNumber, createProject } from '../tenants/tenancy.ts';
 import { findSandbox, hasRealNumberOutside, hasRealPhoneNumbers, insertSandbox } from './store.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 /** What a newcomer needs to use the sandbox (design.md: `switchboard sandbox --json`). */
 export interface SandboxDetails {
@@ -43,7 +44,7 @@ export async function ensureSandbox(deps: SandboxDeps, opts: { create: boolean }
   await insertSandbox(db, {
     project_id: project.id,
     phone_number_id: phoneNumberId,
-    api_key_enc: deps.cipher.encrypt(apiKey),
+    api_key_enc: deps.cipher.encrypt(apiKey, secretSlots.sandboxApiKey(project.id)),
     customer_wa_id: SANDBOX_CUSTOMER.waId,
     created_at: deps.clock.now(),
   });
@@ -57,7 +58,7 @@ async function detailsOf(deps: SandboxDeps, row: { project_id: string; phone_num
   if (!project || !number) throw new Error('the sandbox record points at a missing project or number');
   return {
     project: { id: project.id, name: project.name },
-    api_key: deps.cipher.decrypt(row.api_key_enc),
+    api_key: deps.cipher.decrypt(row.api_key_enc, secretSlots.sandboxApiKey(row.project_id)),
     phone_number: { id: number.id, display_phone_number: number.display_phone_number, waba_id: number.waba_id },
     customer_wa_id: row.customer_wa_id,
   };

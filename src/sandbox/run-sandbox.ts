@@ -5,6 +5,7 @@ import { pairKey } from '../simulator/state.ts';
 import { findProjectPhoneNumber } from '../tenants/store.ts';
 import { SANDBOX_CUSTOMER, type SandboxDetails } from './ensure-sandbox.ts';
 import { setGraphUrl } from './store.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 /** The customer writes again before Meta's 24-hour window would close (meta-cloud-api.md §5.5). */
 const REWRITE_AFTER_MS = 20 * 3_600_000;
@@ -38,8 +39,8 @@ export async function runSandbox(deps: Deps, sandbox: SandboxDetails, gatewayUrl
         phone_number_id: number.id,
         display_phone_number: number.display_phone_number,
         waba_id: number.waba_id,
-        access_token: deps.cipher.decrypt(number.access_token_enc),
-        app_secret: deps.cipher.decrypt(number.app_secret_enc),
+        access_token: deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id)),
+        app_secret: deps.cipher.decrypt(number.app_secret_enc, secretSlots.appSecret(number.id)),
         verified_name: 'Switchboard Sandbox',
       },
     ],
