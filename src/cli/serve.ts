@@ -4,6 +4,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { closeDeps, createDeps, type Deps } from '../deps.ts';
 import { type LifecycleSweep, startLifecycleSweep } from '../conversations/sweep.ts';
 import type { RunningSandbox } from '../sandbox/run-sandbox.ts';
+import { startIdempotencyPurge } from '../proxy/idempotency-purge.ts';
 import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';
 import { startMediaWorker } from '../media/embedded.ts';
 import type { MediaWorker } from '../media/worker.ts';
@@ -34,6 +35,7 @@ export function registerServeCommand(program: Command): void {
       let closing = false;
       let sandbox: RunningSandbox | null = null;
       let sweep: LifecycleSweep | null = null;
+      let purge: { stop(): Promise<void> } | null = null;
       let worker: OutboxWorker | null = null;
       let mediaWorker: MediaWorker | null = null;
       let startup: Promise<unknown> = Promise.resolve();
@@ -53,6 +55,7 @@ export function registerServeCommand(program: Command): void {
         // Deliveries and downloads in flight get what is left of the 10 s; their leases cover the rest.
         await Promise.all([worker?.stop(5_000), mediaWorker?.stop(5_000)]);
         await sweep?.stop();
+        await purge?.stop();
         await sandbox?.close();
         await closeDeps(deps);
         deps.log.info('stopped');
@@ -73,6 +76,8 @@ export function registerServeCommand(program: Command): void {
         // Conversations quiet for CONVERSATION_INACTIVITY_HOURS are ended (kapso-api.md §7.4).
         sweep = startLifecycleSweep(deps, SWEEP_INTERVAL_MS);
         deps.readiness.ready('lifecycle_sweep');
+        // Idempotency-Keys past their retention are forgotten (the table would grow forever).
+        purge = startIdempotencyPurge(deps, SWEEP_INTERVAL_MS);
         if (embeddedWorker) {
           worker = startWorker(deps);
           deps.readiness.ready('outbox_worker');
