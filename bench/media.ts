@@ -87,7 +87,7 @@ async function benchAll(ingest: Awaited<ReturnType<typeof benchIngest>>) {
 
 /** A gateway on a fresh SQLite file with the bench number, known to the simulator with webhooks to it. */
 async function startGateway(name: string, env: Record<string, string> = {}) {
-  const gatewayEnv = { DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}`, SWITCHBOARD_SECRET: 'bench-secret' };
+  const gatewayEnv = { DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}`, SWITCHBOARD_SECRET: 'bench-secret-0123456789abcdefghijklmnop' };
   const created = JSON.parse(await runCli(['projects', 'create', '--name', `media-bench-${name}`, '--json'], gatewayEnv)) as { project: { id: string }; api_key: string };
   await runCli(['numbers', 'add', '--project', created.project.id, '--phone-number-id', NUMBER.id, '--display-phone-number', NUMBER.display,
     '--waba-id', NUMBER.waba, '--access-token', NUMBER.token, '--app-secret', NUMBER.secret, '--verify-token', 'bench-verify', '--json'], gatewayEnv);

@@ -29,7 +29,7 @@ const body = JSON.stringify({ messaging_product: 'whatsapp', to: CUSTOMER, type:
 
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-send-bench-'));
 const file = join(dir, 'send.db');
-const env = { DATABASE_URL: `sqlite:${file}`, SWITCHBOARD_SECRET: 'bench-secret' };
+const env = { DATABASE_URL: `sqlite:${file}`, SWITCHBOARD_SECRET: 'bench-secret-0123456789abcdefghijklmnop' };
 
 const simulatorPort = await freePort();
 const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;

@@ -29,6 +29,7 @@ import { createDeps, createLogger, type Deps } from '../src/deps.ts';
 import { storeConversationMessage } from '../src/messages/store-conversation-message.ts';
 import { addPhoneNumber, createProject } from '../src/tenants/tenancy.ts';
 import { startServer, sleep } from './processes.ts';
+import { secretSlots } from '../src/tenants/secrets.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PG_BASE = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -101,17 +102,18 @@ async function prepare(deps: Deps, receiverUrl: string): Promise<void> {
     verifyToken: 'bench-verify',
   });
   const now = Date.now();
+  const webhookId = crypto.randomUUID();
   await deps.database.db
     .insertInto('webhooks')
     .values({
-      id: crypto.randomUUID(),
+      id: webhookId,
       project_id: project.id,
       phone_number_id: NUMBER.id,
       url: receiverUrl,
       kind: 'kapso',
       events: writeJson(['whatsapp.message.received']),
       active: 1,
-      secret_enc: deps.cipher.encrypt('bench-webhook-secret'),
+      secret_enc: deps.cipher.encrypt('bench-webhook-secret', secretSlots.webhookSecret(webhookId)),
       headers: '{}',
       payload_version: 'v2',
       buffer_enabled: 0,
@@ -193,7 +195,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function benchDialect(dialect: 'sqlite' | 'postgres') {
   const db = freshDatabase(dialect);
-  const env = { DATABASE_URL: db.url, SWITCHBOARD_SECRET: 'bench-secret', WEBHOOK_ALLOW_PRIVATE_URLS: 'true', SANDBOX: 'false' };
+  const env = { DATABASE_URL: db.url, SWITCHBOARD_SECRET: 'bench-secret-0123456789abcdefghijklmnop', WEBHOOK_ALLOW_PRIVATE_URLS: 'true', SANDBOX: 'false' };
   const receiver = await startReceiver();
   const deps = createDeps(loadConfig(env), { log: createLogger('silent') });
   const workerCount = dialect === 'sqlite' ? 1 : 2;

@@ -58,6 +58,8 @@ const envSchema = z.object({
   CONVERSATION_INACTIVITY_HOURS: z.coerce.number().positive().default(24),
   /** On the embedded default, create and run the sandbox (number + simulated Meta) when no real number exists. */
   SANDBOX: booleanString.default(true),
+  /** How long a send's Idempotency-Key is remembered (and then purged); Meta and Stripe keep them 24 h. */
+  IDEMPOTENCY_KEY_RETENTION_HOURS: z.coerce.number().positive().default(24),
   /** Serves `GET /_bench/fixed` (a constant ~600-byte JSON body): the baseline of `npm run bench`. */
   BENCH_ROUTES: booleanString.default(false),
 });
@@ -96,6 +98,7 @@ export interface Config {
   };
   readonly benchRoutes: boolean;
   readonly sandbox: boolean;
+  readonly idempotency: { readonly retentionMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     benchRoutes: e.BENCH_ROUTES,
     sandbox: e.SANDBOX,
+    idempotency: { retentionMs: e.IDEMPOTENCY_KEY_RETENTION_HOURS * 3_600_000 },
   });
 }
 

@@ -2,9 +2,11 @@ import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { connectDatabase, type Database } from './db/connect.ts';
+import { createDatabaseProbe } from './db/probe.ts';
 import { type CursorCodec, createCursorCodec, deriveCursorKey } from './http/cursor.ts';
 import type { BlobStore } from './media/blob-store.ts';
 import { openBlobStore } from './media/open-blob-store.ts';
+import { Readiness } from './http/readiness.ts';
 import { createMediaUrlSigner, deriveMediaUrlKey, type MediaUrlSigner } from './media/signed-url.ts';
 import { WorkerBell } from './outbox/bell.ts';
 import { GraphClient } from './proxy/graph-client.ts';
@@ -36,6 +38,8 @@ export interface Deps {
   outboxBell: WorkerBell;
   /** Rung after commits that queue media downloads, to wake this process's media worker. */
   mediaBell: WorkerBell;
+  /** What `/readyz` reports: the database probe and the components `serve` has started. */
+  readiness: Readiness;
 }
 
 /** Paths and headers the logger must never print (style.md §17). */
@@ -73,14 +77,16 @@ export function createDeps(
 ): Deps {
   const embedded = config.db.url.startsWith('sqlite:');
   const secret = resolveSecret({ configured: config.secret, dataDir: config.db.dataDir, embedded });
+  const database = connectDatabase(config.db.url, {
+    relaxedCommits: overrides.relaxedCommits ?? false,
+    backgroundCheckpoints: overrides.backgroundCheckpoints ?? false,
+  });
+  const clock = overrides.clock ?? systemClock;
   return {
     config,
-    database: connectDatabase(config.db.url, {
-      relaxedCommits: overrides.relaxedCommits ?? false,
-      backgroundCheckpoints: overrides.backgroundCheckpoints ?? false,
-    }),
+    database,
     log: overrides.log ?? createLogger(config.log.level),
-    clock: overrides.clock ?? systemClock,
+    clock,
     cipher: createCipher(secret),
     // Every process sharing a database shares the secret, so a cursor verifies on any of them.
     cursors: createCursorCodec(deriveCursorKey(secret)),
@@ -89,6 +95,7 @@ export function createDeps(
     graph: new GraphClient({ timeoutMs: config.meta.timeoutMs, connectTimeoutMs: 5_000 }),
     outboxBell: new WorkerBell(),
     mediaBell: new WorkerBell(),
+    readiness: new Readiness(createDatabaseProbe(database, { now: () => clock.now() })),
   };
 }
 

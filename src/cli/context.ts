@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { closeDeps, createDeps, createLogger, type Deps } from '../deps.ts';
+import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';
 
 /** Prints a command's result: one JSON object with --json, else a short human summary. */
 export function output(json: boolean, value: unknown, human: string): void {
@@ -17,6 +18,7 @@ export async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
   const deps = createDeps(config, { log: createLogger(process.env.LOG_LEVEL ?? 'warn') });
   try {
     await migrateToLatest(deps.database);
+    await resealLegacySecrets(deps);
     return await fn(deps);
   } finally {
     await closeDeps(deps);

@@ -1,15 +1,18 @@
 import type { Command } from 'commander';
 import { listPhoneNumbers } from '../tenants/store.ts';
-import { addPhoneNumber, presentPhoneNumber } from '../tenants/tenancy.ts';
+import { addPhoneNumber, presentPhoneNumber, TenancyError } from '../tenants/tenancy.ts';
 import { output, withDeps } from './context.ts';
+import { readSecretOption } from './secret-input.ts';
 
 interface AddOptions {
   project: string;
   phoneNumberId: string;
   displayPhoneNumber: string;
   wabaId: string;
-  accessToken: string;
-  appSecret: string;
+  accessToken?: string;
+  accessTokenFile?: string;
+  appSecret?: string;
+  appSecretFile?: string;
   verifyToken: string;
   json?: boolean;
 }
@@ -24,19 +27,24 @@ export function registerNumberCommands(program: Command): void {
     .requiredOption('--phone-number-id <id>', "Meta's phone_number_id")
     .requiredOption('--display-phone-number <e164>', 'the number as customers see it')
     .requiredOption('--waba-id <id>', 'WhatsApp Business Account id')
-    .requiredOption('--access-token <token>', 'Meta access token used to send')
-    .requiredOption('--app-secret <secret>', "Meta app secret (verifies X-Hub-Signature-256)")
+    .option('--access-token <token>', 'Meta access token used to send (visible in ps: prefer --access-token-file)')
+    .option('--access-token-file <path>', 'read the access token from a file, or from standard input with -')
+    .option('--app-secret <secret>', 'Meta app secret, verifies X-Hub-Signature-256 (prefer --app-secret-file)')
+    .option('--app-secret-file <path>', 'read the app secret from a file, or from standard input with -')
     .requiredOption('--verify-token <token>', 'verify token typed into the webhook settings')
     .option('--json', 'print one JSON object')
     .action(async (o: AddOptions) => {
+      if (o.accessTokenFile === '-' && o.appSecretFile === '-') throw new TenancyError('only one of --access-token-file and --app-secret-file can be - (standard input)');
+      const accessToken = readSecretOption('access-token', o.accessToken, o.accessTokenFile);
+      const appSecret = readSecretOption('app-secret', o.appSecret, o.appSecretFile);
       const phoneNumber = await withDeps((deps) =>
         addPhoneNumber(deps, {
           projectId: o.project,
           phoneNumberId: o.phoneNumberId,
           displayPhoneNumber: o.displayPhoneNumber,
           wabaId: o.wabaId,
-          accessToken: o.accessToken,
-          appSecret: o.appSecret,
+          accessToken,
+          appSecret,
           verifyToken: o.verifyToken,
         }),
       );

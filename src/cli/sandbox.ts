@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ensureSandbox } from '../sandbox/ensure-sandbox.ts';
+import { retireSandboxIfReplaced } from '../sandbox/retire.ts';
 import { output, withDeps } from './context.ts';
 
 /** `switchboard sandbox [--json]`: the sandbox's details, creating it when there is none. */
@@ -9,7 +10,14 @@ export function registerSandboxCommand(program: Command): void {
     .description('print the sandbox project, key and number (created on first use when no real number exists)')
     .option('--json', 'print one JSON object')
     .action(async (o: { json?: boolean }) => {
-      const details = await withDeps((deps) => ensureSandbox(deps, { create: true }));
+      const { retired, details } = await withDeps(async (deps) => {
+        const retirement = await retireSandboxIfReplaced(deps);
+        return { retired: retirement.retired, details: retirement.retired ? null : await ensureSandbox(deps, { create: true }) };
+      });
+      if (retired) {
+        console.error('switchboard: the sandbox was retired because a real phone number is registered; its API key is revoked');
+        process.exit(1);
+      }
       if (!details) {
         console.error('switchboard: real phone numbers are configured, so there is no sandbox');
         process.exit(1);

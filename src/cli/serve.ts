@@ -4,6 +4,8 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { closeDeps, createDeps, type Deps } from '../deps.ts';
 import { type LifecycleSweep, startLifecycleSweep } from '../conversations/sweep.ts';
 import type { RunningSandbox } from '../sandbox/run-sandbox.ts';
+import { startIdempotencyPurge } from '../proxy/idempotency-purge.ts';
+import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';
 import { startMediaWorker } from '../media/embedded.ts';
 import type { MediaWorker } from '../media/worker.ts';
 import { servesEmbeddedWorker, startWorker } from '../outbox/embedded.ts';
@@ -26,18 +28,21 @@ export function registerServeCommand(program: Command): void {
       const deps = createDeps(config, { backgroundCheckpoints: true });
       const migrated = await migrateToLatest(deps.database);
       if (migrated.length > 0) deps.log.info({ migrated }, 'database migrated');
+      await resealLegacySecrets(deps);
       // Imported here so one-shot commands do not load the HTTP stack.
       const { buildApp } = await import('../app.ts');
       const app = await buildApp(deps);
       let closing = false;
       let sandbox: RunningSandbox | null = null;
       let sweep: LifecycleSweep | null = null;
+      let purge: { stop(): Promise<void> } | null = null;
       let worker: OutboxWorker | null = null;
       let mediaWorker: MediaWorker | null = null;
       let startup: Promise<unknown> = Promise.resolve();
       const shutdown = async (signal: string) => {
         if (closing) return;
         closing = true;
+        deps.readiness.stopping();
         deps.log.info({ signal }, 'shutting down: draining in-flight requests');
         const force = setTimeout(() => {
           deps.log.error('shutdown took longer than 10 s; exiting');
@@ -50,33 +55,62 @@ export function registerServeCommand(program: Command): void {
         // Deliveries and downloads in flight get what is left of the 10 s; their leases cover the rest.
         await Promise.all([worker?.stop(5_000), mediaWorker?.stop(5_000)]);
         await sweep?.stop();
+        await purge?.stop();
         await sandbox?.close();
         await closeDeps(deps);
         deps.log.info('stopped');
       };
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
       process.once('SIGINT', () => void shutdown('SIGINT'));
+      // /readyz answers 200 only once each of these serves (design.md "Health").
+      const embeddedWorker = servesEmbeddedWorker(deps);
+      deps.readiness.expect('http', 'lifecycle_sweep', ...(embeddedWorker ? ['outbox_worker', 'media_worker'] : []));
+      if (mayRunSandbox(deps)) deps.readiness.expect('sandbox');
       startup = (async () => {
+        // The sandbox's simulator listens and its number points at it before the gateway does.
+        sandbox = await startSandboxIfEmbedded(deps);
+        if (!sandbox) deps.readiness.forget('sandbox');
         await app.listen({ port: config.http.port, host: config.http.host });
+        deps.readiness.ready('http');
         deps.log.info({ url: config.http.publicUrl, database: deps.database.dialect }, 'switchboard listening');
         // Conversations quiet for CONVERSATION_INACTIVITY_HOURS are ended (kapso-api.md §7.4).
         sweep = startLifecycleSweep(deps, SWEEP_INTERVAL_MS);
-        if (servesEmbeddedWorker(deps)) {
+        deps.readiness.ready('lifecycle_sweep');
+        // Idempotency-Keys past their retention are forgotten (the table would grow forever).
+        purge = startIdempotencyPurge(deps, SWEEP_INTERVAL_MS);
+        if (embeddedWorker) {
           worker = startWorker(deps);
+          deps.readiness.ready('outbox_worker');
           mediaWorker = startMediaWorker(deps);
+          deps.readiness.ready('media_worker');
         }
-        sandbox = await startSandboxIfEmbedded(deps);
+        if (sandbox) {
+          await sandbox.keepCustomerWriting();
+          deps.readiness.ready('sandbox');
+        }
       })();
       await startup;
     });
 }
 
+/** The sandbox runs only on the embedded default (SQLite) with SANDBOX on. */
+function mayRunSandbox(deps: Deps): boolean {
+  return deps.database.dialect === 'sqlite' && deps.config.sandbox;
+}
+
 /**
  * On the embedded default (SQLite) with no real number configured, a first start creates the
- * sandbox and every start runs its simulated Meta and prints how to use it (design.md).
+ * sandbox and every start runs its simulated Meta and prints how to use it (design.md). Once a
+ * real number exists in another project the sandbox is retired: its keys are revoked (logged
+ * once, on the start that revokes them), its simulator no longer starts, its key is not printed.
  */
 async function startSandboxIfEmbedded(deps: Deps): Promise<RunningSandbox | null> {
-  if (deps.database.dialect !== 'sqlite' || !deps.config.sandbox) return null;
+  const { retireSandboxIfReplaced } = await import('../sandbox/retire.ts');
+  const retirement = await retireSandboxIfReplaced(deps);
+  if (retirement.revokedKeys > 0) {
+    deps.log.info({ projectId: retirement.projectId, revokedKeys: retirement.revokedKeys }, 'sandbox retired: a real phone number is registered, so its API key is revoked and its simulator no longer starts');
+  }
+  if (retirement.retired || !mayRunSandbox(deps)) return null;
   const { ensureSandbox } = await import('../sandbox/ensure-sandbox.ts');
   const details = await ensureSandbox(deps, { create: true });
   if (!details) return null;
@@ -84,6 +118,9 @@ async function startSandboxIfEmbedded(deps: Deps): Promise<RunningSandbox | null
   const { sandboxBanner } = await import('../sandbox/banner.ts');
   const gatewayUrl = `http://127.0.0.1:${deps.config.http.port}`;
   const running = await runSandbox(deps, details, gatewayUrl);
-  console.log(sandboxBanner(details, deps.config.http.publicUrl, running.simulatorUrl));
-  return running;
+  return { ...running, keepCustomerWriting: async () => {
+    await running.keepCustomerWriting();
+    // Printed once the gateway listens, so its lines work when they appear.
+    console.log(sandboxBanner(details, deps.config.http.publicUrl, running.simulatorUrl));
+  } };
 }

@@ -4,6 +4,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { closeDeps, createDeps } from '../deps.ts';
 import { startMediaWorker } from '../media/embedded.ts';
 import { startWorker } from '../outbox/embedded.ts';
+import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';
 
 /** Requests in flight get this long to finish on SIGTERM; their leases cover anything left. */
 const DRAIN_MS = 10_000;
@@ -22,6 +23,7 @@ export function registerWorkerCommand(program: Command): void {
       // is delivered again): its commits need not wait for the WAL flush.
       const deps = createDeps(loadConfig(), { relaxedCommits: true, backgroundCheckpoints: true });
       await migrateToLatest(deps.database);
+      await resealLegacySecrets(deps);
       const worker = startWorker(deps);
       const mediaWorker = startMediaWorker(deps);
       deps.log.info({ worker: worker.workerId, mediaWorker: mediaWorker.workerId, database: deps.database.dialect }, 'webhook and media worker started');

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
@@ -69,7 +69,7 @@ const WAL_IDLE_TICKS_BEFORE_SHRINK = 5_000 / CHECKPOINT_INTERVAL_MS;
 const WAL_SHRINK_ABOVE_BYTES = 64 * 1024 * 1024;
 
 function connectSqlite(file: string, backgroundCheckpoints: boolean): Database {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') createPrivateSqliteFile(file);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode is durable against process crashes; only an OS crash can lose the last
@@ -109,6 +109,25 @@ function connectSqlite(file: string, backgroundCheckpoints: boolean): Database {
       await db.destroy();
     },
   };
+}
+
+/**
+ * The database holds every customer's messages: owner-only, like `secret.key`. The folder is made
+ * 0700 when this creates it (an existing folder, maybe the working directory, is left alone); the
+ * file is created 0600 before SQLite opens it, and SQLite gives its -wal and -shm files the
+ * database file's mode. Files an older version left world-readable are tightened here too.
+ */
+function createPrivateSqliteFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if (existsSync(path)) chmodSync(path, 0o600);
+    } catch (err) {
+      // Another owner's file this process may still open: keep going, but say so.
+      process.emitWarning(`could not make ${path} private (0600): ${(err as Error).message}`);
+    }
+  }
 }
 
 /**

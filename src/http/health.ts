@@ -1,18 +1,20 @@
-import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { errors } from './errors.ts';
 
-/** `/healthz` (the process answers) and `/readyz` (the database answers too). */
-export async function healthRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+/**
+ * `/healthz`: liveness (the process answers). `/readyz`: readiness, 200 only when the database
+ * answers and everything `serve` started is serving (http/readiness.ts); else 503 with each check's
+ * state beside Meta's error envelope, so a load balancer or a script sees what is not ready.
+ */
+export async function healthRoutes(app: FastifyInstance, deps: Pick<Deps, 'readiness' | 'database'>): Promise<void> {
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { logLevel: 'warn' }, async () => {
-    try {
-      await sql`select 1`.execute(deps.database.db);
-    } catch (err) {
-      app.log.warn({ err }, 'database not reachable');
-      throw errors.serviceUnavailable('The database is not reachable.');
-    }
-    return { status: 'ready', database: deps.database.dialect };
+  app.get('/readyz', { logLevel: 'warn' }, async (request, reply) => {
+    const report = await deps.readiness.report();
+    const body = { status: report.status, dialect: deps.database.dialect, checks: report.checks };
+    if (report.ready) return body;
+    const notReady = Object.entries(report.checks).filter(([, state]) => state !== 'ok').map(([name, state]) => `${name} ${state}`);
+    const error = errors.serviceUnavailable(`Not ready: ${notReady.join(', ')}.`);
+    return reply.code(503).header('retry-after', '1').send({ ...body, error: error.toBody(request.id) });
   });
 }

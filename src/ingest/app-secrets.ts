@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import { findPhoneNumbersByIds, findPhoneNumbersByWabaIds } from '../tenants/store.ts';
 import { TENANCY_CACHE_TTL_MS } from '../tenants/lookup.ts';
 import { TtlCache } from '../tenants/ttl-cache.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 /**
  * The decrypted app secrets that can verify a webhook, by the phone numbers it names. Cached
@@ -24,7 +25,7 @@ export class AppSecrets {
     if (missing.length > 0) {
       const rows = await findPhoneNumbersByIds(this.deps.database.db, missing);
       if (rows.length < missing.length) return null;
-      for (const r of rows) this.byNumber.set(r.id, this.deps.cipher.decrypt(r.app_secret_enc), now);
+      for (const r of rows) this.byNumber.set(r.id, this.deps.cipher.decrypt(r.app_secret_enc, secretSlots.appSecret(r.id)), now);
     }
     const secrets: string[] = [];
     for (const id of phoneNumberIds) {
@@ -38,6 +39,6 @@ export class AppSecrets {
   /** App secrets of the numbers of the given WABAs, for webhooks that name no phone number. */
   async forWabas(wabaIds: readonly string[]): Promise<string[]> {
     const rows = await findPhoneNumbersByWabaIds(this.deps.database.db, wabaIds);
-    return [...new Set(rows.map((r) => this.deps.cipher.decrypt(r.app_secret_enc)))];
+    return [...new Set(rows.map((r) => this.deps.cipher.decrypt(r.app_secret_enc, secretSlots.appSecret(r.id))))];
   }
 }

@@ -6,6 +6,7 @@ import { classifyDownloadStatus, classifyNetworkError, type MediaFailure, perman
 import { maxBytesFor } from './limits.ts';
 import { fetchMetaMediaInfo, type MetaMediaInfo } from './meta-media.ts';
 import { storeResponseBody } from './store-body.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 /** A downloaded and stored file: what markMediaStored records. */
 export interface MediaDownloaded {
@@ -50,7 +51,7 @@ export async function downloadMetaMedia(
   store: BlobStore,
   opts: DownloadOptions = {},
 ): Promise<MediaDownloadResult> {
-  const token = deps.cipher.decrypt(number.access_token_enc);
+  const token = deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id));
   let failure: MediaFailure | undefined;
   for (let fetches = 0; fetches < 2; fetches++) {
     const metadata = await fetchMetaMediaInfo(deps, number, token, metaMediaId, opts.graphVersion ?? GRAPH_VERSION);

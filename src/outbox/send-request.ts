@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import type { DeliveryWithBody, WebhookRow } from '../db/schema.ts';
 import { composeRequest } from './compose-request.ts';
 import type { AttemptResult, WebhookSender } from './deliver.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 /** One request's outcome, waiting to be recorded. */
 export interface RequestOutcome {
@@ -19,7 +20,7 @@ export async function sendRequest(
   webhook: WebhookRow,
   items: readonly DeliveryWithBody[],
 ): Promise<RequestOutcome> {
-  const request = composeRequest(items, webhook, deps.cipher.decrypt(webhook.secret_enc));
+  const request = composeRequest(items, webhook, deps.cipher.decrypt(webhook.secret_enc, secretSlots.webhookSecret(webhook.id)));
   const result = await sender.post(webhook.url, request.body, request.headers, () => deps.clock.now());
   return { webhook, items, result, at: deps.clock.now() };
 }

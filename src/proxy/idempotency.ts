@@ -4,18 +4,17 @@ import { errors } from '../http/errors.ts';
 import type { ProxyAnswer } from './answer.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './store.ts';
 
-const KEY_LIFETIME_MS = 24 * 3_600_000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * Runs a send at most once per `Idempotency-Key` within 24 hours: a retry with the same key and
+ * Runs a send at most once per `Idempotency-Key` within IDEMPOTENCY_KEY_RETENTION_HOURS (24): a retry with the same key and
  * the same request gets the first answer again and nothing is sent twice; the same key with a
  * different request, or while the first is still in flight, is refused with 409. Answers Meta
  * gave (success or a 4xx Meta error) are kept; a 5xx or a failure to reach Meta releases the
  * key for a retry.
  */
 export async function withIdempotency(
-  deps: Pick<Deps, 'database' | 'clock'>,
+  deps: Pick<Deps, 'database' | 'clock' | 'config'>,
   scope: { projectId: string; key: string | undefined; request: string },
   run: () => Promise<ProxyAnswer>,
 ): Promise<ProxyAnswer> {
@@ -25,7 +24,7 @@ export async function withIdempotency(
   const { db } = deps.database;
   const now = deps.clock.now();
   const requestHash = createHash('sha256').update(scope.request).digest('hex');
-  const existing = await claimIdempotencyKey(db, { project_id: projectId, key, request_hash: requestHash, created_at: now }, now - KEY_LIFETIME_MS);
+  const existing = await claimIdempotencyKey(db, { project_id: projectId, key, request_hash: requestHash, created_at: now }, now - deps.config.idempotency.retentionMs);
   if (existing) {
     if (existing.request_hash !== requestHash) throw errors.conflict('This Idempotency-Key was used with a different request.');
     if (existing.status_code === null || existing.response_body === null) {

@@ -4,6 +4,7 @@ import type { PhoneNumberRow } from '../db/schema.ts';
 import type { ProxyAnswer } from './answer.ts';
 import { assertNoReservedFields, type GraphPath } from './graph-path.ts';
 import { graphOriginOf } from './send.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 type PassDeps = Pick<Deps, 'cipher' | 'graph' | 'config'>;
 
@@ -20,7 +21,7 @@ export async function passThrough(deps: PassDeps, number: PhoneNumberRow, reques
   return deps.graph.call(graphOriginOf(deps, number), {
     method,
     path,
-    token: deps.cipher.decrypt(number.access_token_enc),
+    token: deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id)),
     body: method === 'GET' ? undefined : body,
     contentType: body === undefined ? undefined : (request.headers['content-type'] ?? 'application/json'),
   });

@@ -7,6 +7,7 @@ import { storeConversationMessage } from '../messages/store-conversation-message
 import type { ProxyAnswer } from './answer.ts';
 import { graphPath } from './graph-path.ts';
 import { type MarkReadBody, type SendBody, sendResponseSchema } from './schemas.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell'>;
 
@@ -20,7 +21,7 @@ async function forward(deps: SendDeps, number: PhoneNumberRow, version: string, 
   return deps.graph.call(graphOriginOf(deps, number), {
     method: 'POST',
     path: graphPath(version, [number.id, 'messages']),
-    token: deps.cipher.decrypt(number.access_token_enc),
+    token: deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id)),
     body: JSON.stringify(body),
     contentType: 'application/json',
   });

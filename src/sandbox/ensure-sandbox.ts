@@ -2,7 +2,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { findProject, findProjectPhoneNumber } from '../tenants/store.ts';
 import { addPhoneNumber, createProject } from '../tenants/tenancy.ts';
-import { findSandbox, hasRealPhoneNumbers, insertSandbox } from './store.ts';
+import { findSandbox, hasRealNumberOutside, hasRealPhoneNumbers, insertSandbox } from './store.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 /** What a newcomer needs to use the sandbox (design.md: `switchboard sandbox --json`). */
 export interface SandboxDetails {
@@ -19,12 +20,13 @@ type SandboxDeps = Pick<Deps, 'database' | 'clock' | 'cipher'>;
 
 /**
  * The sandbox's details, creating it first when there is none and no real number is configured
- * (with real numbers, no sandbox is created and this returns null).
+ * (with real numbers, no sandbox is created and this returns null). A retired sandbox (a real
+ * number exists in another project, see retire.ts) also gives null: its key is not handed out.
  */
 export async function ensureSandbox(deps: SandboxDeps, opts: { create: boolean }): Promise<SandboxDetails | null> {
   const { db } = deps.database;
   const existing = await findSandbox(db);
-  if (existing) return detailsOf(deps, existing);
+  if (existing) return (await hasRealNumberOutside(db, existing.project_id)) ? null : detailsOf(deps, existing);
   if (!opts.create || (await hasRealPhoneNumbers(db))) return null;
 
   const { project, apiKey } = await createProject(deps, 'sandbox');
@@ -42,7 +44,7 @@ export async function ensureSandbox(deps: SandboxDeps, opts: { create: boolean }
   await insertSandbox(db, {
     project_id: project.id,
     phone_number_id: phoneNumberId,
-    api_key_enc: deps.cipher.encrypt(apiKey),
+    api_key_enc: deps.cipher.encrypt(apiKey, secretSlots.sandboxApiKey(project.id)),
     customer_wa_id: SANDBOX_CUSTOMER.waId,
     created_at: deps.clock.now(),
   });
@@ -56,7 +58,7 @@ async function detailsOf(deps: SandboxDeps, row: { project_id: string; phone_num
   if (!project || !number) throw new Error('the sandbox record points at a missing project or number');
   return {
     project: { id: project.id, name: project.name },
-    api_key: deps.cipher.decrypt(row.api_key_enc),
+    api_key: deps.cipher.decrypt(row.api_key_enc, secretSlots.sandboxApiKey(row.project_id)),
     phone_number: { id: number.id, display_phone_number: number.display_phone_number, waba_id: number.waba_id },
     customer_wa_id: row.customer_wa_id,
   };

@@ -5,6 +5,7 @@ import { pairKey } from '../simulator/state.ts';
 import { findProjectPhoneNumber } from '../tenants/store.ts';
 import { SANDBOX_CUSTOMER, type SandboxDetails } from './ensure-sandbox.ts';
 import { setGraphUrl } from './store.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 /** The customer writes again before Meta's 24-hour window would close (meta-cloud-api.md §5.5). */
 const REWRITE_AFTER_MS = 20 * 3_600_000;
@@ -13,14 +14,17 @@ const CHECK_EVERY_MS = 15 * 60_000;
 export interface RunningSandbox {
   simulator: Simulator;
   simulatorUrl: string;
+  /** Has the customer write first (or tells the simulator when it last did), then before the window closes. */
+  keepCustomerWriting(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
  * Runs the sandbox's Meta: an in-process simulator on a loopback port, holding the sandbox number,
- * sending its webhooks to this gateway, with the number's Graph origin pointed at it. The simulated
- * customer has written first (so free-form sends succeed), writes again before the window would
- * close, and echoes every message sent to it.
+ * sending its webhooks to this gateway, with the number's Graph origin pointed at it. Called before
+ * the gateway listens, so no request ever sees the number pointed at a previous run's port. Once
+ * the gateway listens, `keepCustomerWriting` has the simulated customer write first (so free-form
+ * sends succeed) and again before the window would close; it echoes every message sent to it.
  */
 export async function runSandbox(deps: Deps, sandbox: SandboxDetails, gatewayUrl: string): Promise<RunningSandbox> {
   const { db } = deps.database;
@@ -35,8 +39,8 @@ export async function runSandbox(deps: Deps, sandbox: SandboxDetails, gatewayUrl
         phone_number_id: number.id,
         display_phone_number: number.display_phone_number,
         waba_id: number.waba_id,
-        access_token: deps.cipher.decrypt(number.access_token_enc),
-        app_secret: deps.cipher.decrypt(number.app_secret_enc),
+        access_token: deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id)),
+        app_secret: deps.cipher.decrypt(number.app_secret_enc, secretSlots.appSecret(number.id)),
         verified_name: 'Switchboard Sandbox',
       },
     ],
@@ -61,12 +65,15 @@ export async function runSandbox(deps: Deps, sandbox: SandboxDetails, gatewayUrl
       message: { type: 'text', text: { body: 'Hi! I am the sandbox customer. Send me anything and I will echo it back.' } },
     });
   };
-  await keepWindowOpen();
-  const timer = setInterval(() => void keepWindowOpen().catch((err) => deps.log.warn({ err }, 'sandbox customer could not write')), CHECK_EVERY_MS);
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
   return {
     simulator,
     simulatorUrl,
+    keepCustomerWriting: async () => {
+      await keepWindowOpen();
+      timer = setInterval(() => void keepWindowOpen().catch((err) => deps.log.warn({ err }, 'sandbox customer could not write')), CHECK_EVERY_MS);
+      timer.unref();
+    },
     close: async () => {
       clearInterval(timer);
       await simulator.close();

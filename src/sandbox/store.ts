@@ -26,3 +26,21 @@ export async function hasRealPhoneNumbers(db: Db): Promise<boolean> {
 export async function setGraphUrl(db: Db, phoneNumberId: string, graphUrl: string): Promise<void> {
   await db.updateTable('phone_numbers').set({ graph_url: graphUrl }).where('id', '=', phoneNumberId).execute();
 }
+
+/** Whether a project other than `sandboxProjectId` has a real (not sandbox) phone number. */
+export async function hasRealNumberOutside(db: Db, sandboxProjectId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('phone_numbers')
+    .select('id')
+    .where('is_sandbox', '=', 0)
+    .where('project_id', '<>', sandboxProjectId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Revokes every live API key of a project; returns how many were revoked. */
+export async function revokeProjectKeys(db: Db, projectId: string, now: number): Promise<number> {
+  const result = await db.updateTable('api_keys').set({ revoked_at: now }).where('project_id', '=', projectId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -4,6 +4,7 @@ import type { PhoneNumberRow } from '../db/schema.ts';
 import { appendEvent } from '../outbox/events.ts';
 import { generateApiKey, hashApiKey } from './keys.ts';
 import { findProject, insertApiKey, insertPhoneNumber, insertProject, phoneNumberExists, type ProjectRecord } from './store.ts';
+import { secretSlots } from './secrets.ts';
 
 type TenancyDeps = Pick<Deps, 'database' | 'clock' | 'cipher'>;
 
@@ -67,8 +68,8 @@ export async function addPhoneNumber(deps: TenancyDeps, input: NewPhoneNumber): 
     project_id: input.projectId,
     display_phone_number: input.displayPhoneNumber.replace(/\D/g, ''),
     waba_id: input.wabaId,
-    access_token_enc: deps.cipher.encrypt(input.accessToken),
-    app_secret_enc: deps.cipher.encrypt(input.appSecret),
+    access_token_enc: deps.cipher.encrypt(input.accessToken, secretSlots.accessToken(input.phoneNumberId)),
+    app_secret_enc: deps.cipher.encrypt(input.appSecret, secretSlots.appSecret(input.phoneNumberId)),
     verify_token_hash: hashApiKey(input.verifyToken),
     created_at: deps.clock.now(),
     graph_url: input.graphUrl ?? null,

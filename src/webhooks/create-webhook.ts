@@ -7,6 +7,7 @@ import { presentWebhook } from './present.ts';
 import type { WebhookCreateInput, WebhookObject } from './schemas.ts';
 import { settingsForCreate } from './settings.ts';
 import { findMetaWebhookForNumber, insertWebhook, lockPhoneNumberForWebhooks } from './store.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 export type WebhookDeps = Pick<Deps, 'database' | 'cipher' | 'clock' | 'config'>;
 
@@ -29,12 +30,13 @@ export async function createWebhook(
   const settings = settingsForCreate(input, { phoneNumberId }, { allowPrivate: deps.config.webhooks.allowPrivateUrls });
   const secret = input.secret_key ?? generateWebhookSecret();
   const now = deps.clock.now();
+  const id = randomUUID();
   const row = {
-    id: randomUUID(),
+    id,
     project_id: projectId,
     phone_number_id: phoneNumberId,
     ...settingsColumns(settings),
-    secret_enc: deps.cipher.encrypt(secret),
+    secret_enc: deps.cipher.encrypt(secret, secretSlots.webhookSecret(id)),
     consecutive_failures: 0,
     failing_since: null,
     paused_at: null,

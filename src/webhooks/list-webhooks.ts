@@ -2,6 +2,7 @@ import type { WebhookDeps } from './create-webhook.ts';
 import { presentWebhook } from './present.ts';
 import type { WebhookObject } from './schemas.ts';
 import { countWebhooks, listWebhooksPage, type WebhookFilters } from './store.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 /** The list query of §8.7, as the schema parsed it. */
 export interface WebhookListQuery {
@@ -32,7 +33,7 @@ export async function listWebhooks(deps: WebhookDeps, projectId: string, query: 
   const total = await countWebhooks(db, projectId, filters);
   const rows = total > (page - 1) * perPage ? await listWebhooksPage(db, projectId, filters, (page - 1) * perPage, perPage) : [];
   return {
-    data: rows.map((row) => presentWebhook(row, deps.cipher.decrypt(row.secret_enc))),
+    data: rows.map((row) => presentWebhook(row, deps.cipher.decrypt(row.secret_enc, secretSlots.webhookSecret(row.id)))),
     meta: { page, per_page: perPage, total_pages: Math.ceil(total / perPage), total_count: total },
   };
 }

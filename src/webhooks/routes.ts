@@ -19,6 +19,7 @@ import {
 } from './schemas.ts';
 import { findTargetWebhook, removeTargetWebhook, type WebhookTarget } from './target.ts';
 import { changeWebhook } from './update-webhook.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 const NUMBER_WEBHOOKS = '/platform/v1/whatsapp/phone_numbers/:phone_number_id/webhooks';
 const PROJECT_WEBHOOKS = '/platform/v1/whatsapp/webhooks';
@@ -73,7 +74,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: RouteDeps): Prom
       const target = await targetOf(request, deps.tenants, request.params);
       const row = await findTargetWebhook(db, target);
       if (!row) throw errors.notFound('webhook', target.id);
-      return { data: presentWebhook(row, deps.cipher.decrypt(row.secret_enc)) };
+      return { data: presentWebhook(row, deps.cipher.decrypt(row.secret_enc, secretSlots.webhookSecret(row.id))) };
     });
 
     r.patch(path, { schema: updateWebhookSchema }, async (request) => {

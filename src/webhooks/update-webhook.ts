@@ -7,6 +7,7 @@ import { settingsForUpdate } from './settings.ts';
 import { holdDeliveriesOfWebhook, releaseDeliveriesOfWebhook } from '../outbox/delivery-store.ts';
 import { updateWebhook, type WebhookPatch } from './store.ts';
 import { findTargetWebhook, type WebhookTarget } from './target.ts';
+import { secretSlots } from '../tenants/secrets.ts';
 
 /**
  * Applies a partial update to the addressed webhook; null when there is none. The merged settings
@@ -26,7 +27,7 @@ export async function changeWebhook(deps: WebhookDeps, target: WebhookTarget, in
   const settings = settingsForUpdate(settingsOfRow(row), input, { phoneNumberId: row.phone_number_id }, policy);
   const patch: WebhookPatch = changedColumns(settingsColumns(settingsOfRow(row)), settingsColumns(settings));
   if (input.active === true) patch.active = 1;
-  if (input.secret_key !== undefined) patch.secret_enc = deps.cipher.encrypt(input.secret_key);
+  if (input.secret_key !== undefined) patch.secret_enc = deps.cipher.encrypt(input.secret_key, secretSlots.webhookSecret(row.id));
   const now = deps.clock.now();
   const updated = await db.transaction().execute(async (trx) => {
     const changed = await updateWebhook(trx, target.projectId, target.id, patch, now);
@@ -36,7 +37,7 @@ export async function changeWebhook(deps: WebhookDeps, target: WebhookTarget, in
     return changed;
   });
   if (!updated) return null; // deleted in the meantime
-  return presentWebhook(updated, input.secret_key ?? deps.cipher.decrypt(updated.secret_enc));
+  return presentWebhook(updated, input.secret_key ?? deps.cipher.decrypt(updated.secret_enc, secretSlots.webhookSecret(updated.id)));
 }
 
 function changedColumns(before: SettingsColumns, after: SettingsColumns): Partial<SettingsColumns> {

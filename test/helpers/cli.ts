@@ -41,8 +41,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `switchboard serve` and resolves once /healthz answers. */
-export async function startServe(env: Record<string, string>, cwd?: string) {
+/** Spawns `switchboard serve` on a free port without waiting for it (see startServe). */
+export async function spawnServe(env: Record<string, string>, cwd?: string) {
   const port = await freePort();
   const child = spawn(process.execPath, [BIN, 'serve'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
@@ -53,16 +53,21 @@ export async function startServe(env: Record<string, string>, cwd?: string) {
   child.stdout.on('data', (d) => (output += String(d)));
   child.stderr.on('data', (d) => (output += String(d)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const base = `http://127.0.0.1:${port}`;
+  return { child, port, base: `http://127.0.0.1:${port}`, exited, output: () => output };
+}
+
+/** Starts `switchboard serve` and resolves once /healthz answers. */
+export async function startServe(env: Record<string, string>, cwd?: string) {
+  const s = await spawnServe(env, cwd);
   for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`serve exited early: ${output}`);
+    if (s.child.exitCode !== null) throw new Error(`serve exited early: ${s.output()}`);
     try {
-      if ((await fetch(`${base}/healthz`)).ok) return { child, port, base, exited, output: () => output };
+      if ((await fetch(`${s.base}/healthz`)).ok) return s;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  child.kill('SIGKILL');
-  throw new Error(`serve did not become healthy: ${output}`);
+  s.child.kill('SIGKILL');
+  throw new Error(`serve did not become healthy: ${s.output()}`);
 }

@@ -38,7 +38,7 @@ export async function startGateway(
 ): Promise<TestGateway> {
   const config = loadConfig({
     DATABASE_URL: opts.isolated ? isolatedDatabaseUrlFor(dialect, 'gw') : databaseUrlFor(dialect, 'gw'),
-    SWITCHBOARD_SECRET: 'test-secret-do-not-use',
+    SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop',
     LOG_LEVEL: 'silent',
     ...env,
   });

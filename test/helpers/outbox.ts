@@ -5,6 +5,7 @@ import { OutboxWorker } from '../../src/outbox/worker.ts';
 import type { TestDialect } from './dialects.ts';
 import { startGateway, type TestGateway } from './harness.ts';
 import { type Receiver, startReceiver } from './receiver.ts';
+import { secretSlots } from '../../src/tenants/secrets.ts';
 
 export interface TestSubscription {
   id: string;
@@ -41,7 +42,7 @@ export async function subscribe(
       kind: s.kind ?? 'kapso',
       events: writeJson(s.events ?? NUMBER_EVENTS),
       active: 1,
-      secret_enc: gw.deps.cipher.encrypt(secret),
+      secret_enc: gw.deps.cipher.encrypt(secret, secretSlots.webhookSecret(id)),
       headers: writeJson(s.headers ?? {}),
       payload_version: 'v2',
       buffer_enabled: s.buffer ? 1 : 0,

@@ -5,6 +5,7 @@ import { storedCounts } from '../helpers/db-counts.ts';
 import { fixtureFor, newPhoneNumber, newProject, newTenant, postWebhook } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
 import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
+import { secretSlots } from '../../src/tenants/secrets.ts';
 
 describe.each(dialects)('webhook signatures (%s)', (dialect) => {
   let gw: TestGateway;
@@ -46,7 +47,7 @@ describe.each(dialects)('webhook signatures (%s)', (dialect) => {
     // Same Meta app: register the second number with the first one's app secret.
     await gw.deps.database.db
       .updateTable('phone_numbers')
-      .set({ app_secret_enc: gw.deps.cipher.encrypt(a.appSecret) })
+      .set({ app_secret_enc: gw.deps.cipher.encrypt(a.appSecret, secretSlots.appSecret(b.phoneNumberId)) })
       .where('id', '=', b.phoneNumberId)
       .execute();
     const body = fixtureFor('two-numbers', a).split('998877665544332').join(b.phoneNumberId);

@@ -11,7 +11,7 @@ describe.runIf(dialects.includes('sqlite'))('switchboard media retry (sqlite)', 
     loop = await startMediaLoop('sqlite');
     // The CLI runs on the real clock: so does the gateway here.
     loop.gw.clock.set(Date.now());
-    env = { DATABASE_URL: loop.gw.deps.config.db.url, SWITCHBOARD_SECRET: 'test-secret-do-not-use', LOG_LEVEL: 'warn' };
+    env = { DATABASE_URL: loop.gw.deps.config.db.url, SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop', LOG_LEVEL: 'warn' };
   });
   afterAll(() => loop.close());
 

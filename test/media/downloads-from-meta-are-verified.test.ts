@@ -9,6 +9,7 @@ import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
 import type { TestGateway } from '../helpers/harness.ts';
 import { bytesOf, jpegBytes, newStore, pathOf, readAll, startMediaGateway, startS3, storeKinds, type TestS3, type TestStore } from './helpers.ts';
+import { secretSlots } from '../../src/tenants/secrets.ts';
 
 const matrix = dialects.flatMap((dialect) => storeKinds.map((store) => [dialect, store] as const));
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -162,7 +163,7 @@ describe.each(matrix)('downloading media from Meta (%s, %s store)', (dialect, st
 
     it("retries later when Meta rejects the number's token", async () => {
       const mediaId = await upload(jpegBytes(1000), 'image/jpeg');
-      const revoked = { ...number, access_token_enc: gw.deps.cipher.encrypt('revoked-token') };
+      const revoked = { ...number, access_token_enc: gw.deps.cipher.encrypt('revoked-token', secretSlots.accessToken(number.id)) };
       expect(await download(mediaId, { number: revoked })).toMatchObject({ ok: false, transient: true, reason: expect.stringContaining('access token rejected') });
     });
 

@@ -4,6 +4,7 @@ import { expectAuthRequired, expectIndistinguishable } from '../helpers/common-r
 import { dialects } from '../helpers/dialects.ts';
 import { newPhoneNumber, newProject } from '../helpers/factories.ts';
 import { type GatewayAndSimulator, startGatewayWithSimulator } from '../helpers/with-simulator.ts';
+import { secretSlots } from '../../src/tenants/secrets.ts';
 
 const CUSTOMER = '14155550123';
 const text = (body: string, to = `+${CUSTOMER}`) => ({ messaging_product: 'whatsapp', to, type: 'text', text: { body } });
@@ -55,7 +56,7 @@ describe.each(dialects)("Meta's errors and failures on the send path (%s)", (dia
     const t = await env.newTenant();
     await env.gw.deps.database.db
       .updateTable('phone_numbers')
-      .set({ access_token_enc: env.gw.deps.cipher.encrypt('expired-token') })
+      .set({ access_token_enc: env.gw.deps.cipher.encrypt('expired-token', secretSlots.accessToken(t.phoneNumberId)) })
       .where('id', '=', t.phoneNumberId)
       .execute();
     const res = await send(t, text('hello'));

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey, keyMatchesHash, prefixOf } from '../../src/tenants/keys.ts';
-import { createCipher } from '../../src/tenants/secrets.ts';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resealLegacySecrets } from '../../src/tenants/reseal-secrets.ts';
+import { assertStrongSecret, createCipher, resolveSecret, secretSlots } from '../../src/tenants/secrets.ts';
+import { runCli } from '../helpers/cli.ts';
+import { subscribe } from '../helpers/outbox.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
@@ -24,25 +31,78 @@ describe('API keys', () => {
   });
 });
 
-describe('secrets at rest', () => {
-  const cipher = createCipher('a passphrase');
+const SECRET = 'AYk3P0v2Zt1c9QeXw8uHn5LrB7mJ4sDf6GgTiKoE=';
+const TOKEN_SLOT = secretSlots.accessToken('106540352242922');
 
-  it('round-trips with a fresh nonce every time', () => {
-    const a = cipher.encrypt('EAAG-access-token');
-    const b = cipher.encrypt('EAAG-access-token');
+describe('secrets at rest', () => {
+  const cipher = createCipher(SECRET);
+
+  it('round-trips with a fresh nonce every time, in the current format', () => {
+    const a = cipher.encrypt('EAAG-access-token', TOKEN_SLOT);
+    const b = cipher.encrypt('EAAG-access-token', TOKEN_SLOT);
     expect(a).not.toBe(b);
-    expect(cipher.decrypt(a)).toBe('EAAG-access-token');
+    expect(a.startsWith('v2:')).toBe(true);
+    expect(cipher.decrypt(a, TOKEN_SLOT)).toBe('EAAG-access-token');
   });
 
   it('refuses a tampered ciphertext and the wrong key', () => {
-    const sealed = cipher.encrypt('app-secret');
+    const sealed = cipher.encrypt('app-secret', TOKEN_SLOT);
     const parts = sealed.split(':');
     const last = parts[3] ?? '';
     parts[3] = `${last.slice(0, -2)}${last.endsWith('AA') ? 'BB' : 'AA'}`;
-    expect(() => cipher.decrypt(parts.join(':'))).toThrow();
-    expect(() => createCipher('another passphrase').decrypt(sealed)).toThrow();
+    expect(() => cipher.decrypt(parts.join(':'), TOKEN_SLOT)).toThrow();
+    expect(() => createCipher(`${SECRET}x`).decrypt(sealed, TOKEN_SLOT)).toThrow();
+  });
+
+  it.each([
+    ['another row', secretSlots.accessToken('106540352242923')],
+    ['another column', secretSlots.appSecret('106540352242922')],
+    ['another table', secretSlots.webhookSecret('106540352242922')],
+  ])('does not open a ciphertext moved to %s', (_, slot) => {
+    const sealed = cipher.encrypt('EAAG-access-token', TOKEN_SLOT);
+    expect(() => cipher.decrypt(sealed, slot)).toThrow();
+  });
+
+  it('still opens a ciphertext in the legacy format (SHA-256 key, no associated data)', () => {
+    const legacy = sealLegacy(SECRET, 'EAAG-old-token');
+    expect(cipher.isLegacy(legacy)).toBe(true);
+    expect(cipher.decrypt(legacy, TOKEN_SLOT)).toBe('EAAG-old-token');
   });
 });
+
+describe('SWITCHBOARD_SECRET', () => {
+  it.each(['short', 'a'.repeat(64), 'passwordpasswordpasswordpassword', 'test-secret-do-not-use'])('is refused when weak: %j', (weak) => {
+    expect(() => resolveSecret({ configured: weak, dataDir: '/nonexistent', embedded: false })).toThrow(
+      /^SWITCHBOARD_SECRET is too weak: .*openssl rand -base64 32$/,
+    );
+  });
+
+  it('is accepted from `openssl rand -base64 32`', () => {
+    expect(resolveSecret({ configured: randomBytes(32).toString('base64'), dataDir: '/nonexistent', embedded: false })).toHaveLength(44);
+  });
+
+  it('is generated strong on the embedded default, and read back on the next start', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-secret-'));
+    const generated = resolveSecret({ configured: undefined, dataDir: dir, embedded: true });
+    expect(() => assertStrongSecret(generated, 'generated')).not.toThrow();
+    expect(resolveSecret({ configured: undefined, dataDir: dir, embedded: true })).toBe(generated);
+  });
+
+  it('is refused at start with one line naming it', () => {
+    const r = runCli(['numbers', 'list'], { DATABASE_URL: `sqlite:${mkdtempSync(join(tmpdir(), 'sb-weak-'))}/db.sqlite`, SWITCHBOARD_SECRET: 'hunter2' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^switchboard: SWITCHBOARD_SECRET is too weak: .*openssl rand -base64 32$/)]);
+  });
+});
+
+/** The format written before issue 16: `v1:iv:tag:body`, key = SHA-256(secret), no associated data. */
+function sealLegacy(secret: string, plain: string): string {
+  const key = createHash('sha256').update(secret, 'utf8').digest();
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+  return ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), body.toString('base64url')].join(':');
+}
 
 describe.each(dialects)('stored tenancy rows (%s)', (dialect) => {
   let gw: TestGateway;
@@ -61,6 +121,29 @@ describe.each(dialects)('stored tenancy rows (%s)', (dialect) => {
     expect(stored).not.toContain(t.appSecret);
     expect(stored).not.toContain(t.verifyToken);
     expect(stored).not.toContain('token-');
-    expect(gw.deps.cipher.decrypt(numbers[0]?.app_secret_enc ?? '')).toBe(t.appSecret);
+    expect(gw.deps.cipher.decrypt(numbers[0]?.app_secret_enc ?? '', secretSlots.appSecret(t.phoneNumberId))).toBe(t.appSecret);
+  });
+
+  it('re-seals secrets stored in the legacy format on start, once, keeping what they open to', async () => {
+    const t = await newTenant(gw);
+    const hook = await subscribe(gw, { projectId: t.projectId, phoneNumberId: t.phoneNumberId, url: 'https://example.com/hook' });
+    const { db } = gw.deps.database;
+    const secret = gw.deps.config.secret ?? '';
+    await db
+      .updateTable('phone_numbers')
+      .set({ access_token_enc: sealLegacy(secret, 'EAAG-legacy-token'), app_secret_enc: sealLegacy(secret, t.appSecret) })
+      .where('id', '=', t.phoneNumberId)
+      .execute();
+    await db.updateTable('webhooks').set({ secret_enc: sealLegacy(secret, hook.secret) }).where('id', '=', hook.id).execute();
+
+    expect(await resealLegacySecrets(gw.deps)).toBeGreaterThanOrEqual(3);
+    const number = await db.selectFrom('phone_numbers').selectAll().where('id', '=', t.phoneNumberId).executeTakeFirstOrThrow();
+    const webhook = await db.selectFrom('webhooks').selectAll().where('id', '=', hook.id).executeTakeFirstOrThrow();
+    for (const sealed of [number.access_token_enc, number.app_secret_enc, webhook.secret_enc]) expect(sealed.startsWith('v2:')).toBe(true);
+    expect(gw.deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(t.phoneNumberId))).toBe('EAAG-legacy-token');
+    expect(gw.deps.cipher.decrypt(number.app_secret_enc, secretSlots.appSecret(t.phoneNumberId))).toBe(t.appSecret);
+    expect(gw.deps.cipher.decrypt(webhook.secret_enc, secretSlots.webhookSecret(hook.id))).toBe(hook.secret);
+    // Nothing left to do on the next start.
+    expect(await resealLegacySecrets(gw.deps)).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import { dialects } from '../helpers/dialects.ts';
 import { newPhoneNumber, newTenant } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
 import { call, createWebhook, iso, numberWebhooks, PROJECT_WEBHOOKS } from './helpers.ts';
+import { secretSlots } from '../../src/tenants/secrets.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const GIVEN_SECRET = 'wh_sec_3kfj9dmfkg8s2-0123';
@@ -242,7 +243,7 @@ describe.each(dialects)('webhook subscriptions: create, read, update, delete (%s
       });
       const row = await gw.deps.database.db.selectFrom('webhooks').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();
       expect(JSON.stringify(row)).not.toContain(GIVEN_SECRET);
-      expect(gw.deps.cipher.decrypt(row.secret_enc)).toBe(GIVEN_SECRET);
+      expect(gw.deps.cipher.decrypt(row.secret_enc, secretSlots.webhookSecret(row.id))).toBe(GIVEN_SECRET);
     });
   });
 });
