@@ -60,7 +60,7 @@ describe.skipIf(!dialects.includes('sqlite'))('SQLite disk full (sqlite)', () =>
   beforeAll(async () => {
     dir = mountSmallDisk('2m');
     file = join(dir, 'switchboard.db');
-    const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, SWITCHBOARD_SECRET: 'test-secret-do-not-use', LOG_LEVEL: 'silent' });
+    const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop', LOG_LEVEL: 'silent' });
     const clock = createTestClock();
     const deps = createDeps(config, { clock, log: createLogger('silent'), backgroundCheckpoints: true });
     await migrateToLatest(deps.database);

@@ -33,7 +33,7 @@ describe('request log lines', () => {
   let deps: Deps;
   let app: Awaited<ReturnType<typeof buildApp>>;
   beforeAll(async () => {
-    const config = loadConfig({ DATABASE_URL: databaseUrlFor('sqlite', 'logs'), SWITCHBOARD_SECRET: 'test-secret-do-not-use', LOG_LEVEL: 'info' });
+    const config = loadConfig({ DATABASE_URL: databaseUrlFor('sqlite', 'logs'), SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop', LOG_LEVEL: 'info' });
     const stream = new Writable({
       write(chunk, _encoding, done) {
         lines.push(String(chunk));
