@@ -28,7 +28,14 @@ export async function startGraphRecorder(uploadId = '1234567890123456'): Promise
     req.resume();
     req.on('end', () => {
       const path = (req.url ?? '').split('?')[0] ?? '';
-      const body = req.method === 'POST' && path.endsWith('/media') ? { id: uploadId } : req.method === 'GET' ? { data: [] } : { success: true };
+      const body =
+        req.method === 'POST' && path.endsWith('/media')
+          ? { id: uploadId }
+          : req.method === 'POST' && path.endsWith('/messages')
+            ? { messaging_product: 'whatsapp', contacts: [{ input: '14155550123', wa_id: '14155550123' }], messages: [{ id: `wamid.RECORDED${calls.length}` }] }
+            : req.method === 'GET'
+              ? { data: [] }
+              : { success: true };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
   });
