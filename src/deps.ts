@@ -95,7 +95,8 @@ export function createDeps(
     graph: new GraphClient({ timeoutMs: config.meta.timeoutMs, connectTimeoutMs: 5_000 }),
     outboxBell: new WorkerBell(),
     mediaBell: new WorkerBell(),
-    readiness: new Readiness(createDatabaseProbe(database, { now: () => clock.now() })),
+    // The probe's cache is about wall time (how often /readyz queries), not the domain clock.
+    readiness: new Readiness(createDatabaseProbe(database)),
   };
 }
 

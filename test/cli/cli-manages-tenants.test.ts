@@ -59,8 +59,8 @@ describe('switchboard CLI configuration', { timeout: 90_000 }, () => {
 
   it('generates the secret for secrets at rest into the data folder on the embedded default', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-cli-'));
-    const r = runCliJson(['migrate'], {}, dir);
-    expect(r).toEqual({ migrated: true });
+    const r = runCliJson<{ applied: string[] }>(['migrate'], {}, dir);
+    expect(r.applied.length).toBeGreaterThan(0);
     const again = runCliJson<{ project: { id: string } }>(['projects', 'create', '--name', 'default'], {}, dir);
     expect(again.project.id).toBeTruthy();
     // the default database and the generated key both live in ./data

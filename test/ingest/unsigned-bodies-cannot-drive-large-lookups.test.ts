@@ -1,3 +1,4 @@
+import { addPhoneNumber } from '../../src/tenants/tenancy.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppSecrets } from '../../src/ingest/app-secrets.ts';
 import { MAX_IDS_PER_WEBHOOK } from '../../src/ingest/verify-webhook.ts';
@@ -46,7 +47,7 @@ describe.each(dialects)('unsigned bodies naming many ids (%s)', (dialect) => {
     expect(await secrets.forNumbers([n.phoneNumberId])).toEqual([n.appSecret]);
     const unknown = `${n.phoneNumberId}9`;
     expect(await secrets.forNumbers([unknown])).toBeNull();
-    await gw.deps.database.db.updateTable('phone_numbers').set({ id: unknown }).where('id', '=', n.phoneNumberId).execute();
-    expect(await secrets.forNumbers([unknown])).toEqual([n.appSecret]);
+    await addPhoneNumber(gw.deps, { projectId: project.projectId, phoneNumberId: unknown, displayPhoneNumber: '15550109999', wabaId: n.wabaId, accessToken: 'token', appSecret: 'registered-after-the-miss', verifyToken: `verify-${unknown}` });
+    expect(await secrets.forNumbers([unknown])).toEqual(['registered-after-the-miss']);
   });
 });
