@@ -36,6 +36,31 @@ export class GraphError extends Error {
   }
 }
 
+/**
+ * errors.notFound: Meta's text names the request's method ("Unsupported post request. …"), which
+ * the code throwing it does not know, so the error handler renders it for the request (forMethod).
+ */
+export class UnknownObjectError extends GraphError {
+  constructor(
+    private readonly what: string,
+    private readonly id: string,
+    method: string,
+  ) {
+    super(
+      404,
+      100,
+      'GraphMethodException',
+      `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      `Unknown ${what}.`,
+      33,
+    );
+  }
+
+  forMethod(method: string): UnknownObjectError {
+    return new UnknownObjectError(this.what, this.id, method);
+  }
+}
+
 export const errors = {
   /** Meta's code 100 for a bad or missing parameter; `details` names it. */
   invalidParameter(name: string, details?: string): GraphError {
@@ -62,14 +87,7 @@ export const errors = {
    * (Meta's GraphMethodException for a nonexistent object).
    */
   notFound(what: string, id: string): GraphError {
-    return new GraphError(
-      404,
-      100,
-      'GraphMethodException',
-      `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
-      `Unknown ${what}.`,
-      33,
-    );
+    return new UnknownObjectError(what, id, 'GET');
   },
   /** No route matches the method and path. */
   unknownPath(method: string, path: string): GraphError {
