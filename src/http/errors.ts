@@ -74,9 +74,14 @@ export const errors = {
   unauthenticated(): GraphError {
     return new GraphError(401, 190, 'OAuthException', 'Invalid or missing API key', 'Send a project API key in the X-API-Key header.');
   },
-  /** A webhook whose X-Hub-Signature-256 does not verify. */
-  invalidSignature(): GraphError {
-    return new GraphError(401, 190, 'OAuthException', 'Invalid webhook signature', 'X-Hub-Signature-256 does not match the payload for the app secret of the phone number it names.');
+  /** A webhook whose X-Hub-Signature-256 is missing, malformed or does not verify; details say which. */
+  invalidSignature(problem: 'missing' | 'malformed' | 'mismatch' = 'mismatch'): GraphError {
+    const details = {
+      missing: 'X-Hub-Signature-256 is missing; Meta signs every webhook with the app secret of the number it names.',
+      malformed: "X-Hub-Signature-256 is malformed: expected 'sha256=' followed by 64 hexadecimal digits.",
+      mismatch: 'X-Hub-Signature-256 does not match the payload for the app secret of the phone number it names.',
+    }[problem];
+    return new GraphError(401, 190, 'OAuthException', 'Invalid webhook signature', details);
   },
   /** Verification handshake with an unknown verify token. */
   verifyTokenMismatch(): GraphError {
