@@ -2,7 +2,7 @@ import { type Dispatcher, request } from 'undici';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import type { BlobStore } from './blob-store.ts';
-import { classifyDownloadStatus, classifyNetworkError, type MediaFailure, permanent } from './failures.ts';
+import { atHost, classifyDownloadStatus, classifyNetworkError, type MediaFailure, permanent } from './failures.ts';
 import { maxBytesFor } from './limits.ts';
 import { fetchMetaMediaInfo, type MetaMediaInfo } from './meta-media.ts';
 import { storeResponseBody } from './store-body.ts';
@@ -85,12 +85,12 @@ async function fetchIntoStore(
     });
   } catch (err) {
     const failure = classifyNetworkError(err);
-    if (failure) return failure;
+    if (failure) return atHost(info.url, failure);
     throw err;
   }
   if (response.statusCode < 200 || response.statusCode >= 300) {
     await response.body.dump();
-    return classifyDownloadStatus(response.statusCode);
+    return atHost(info.url, classifyDownloadStatus(response.statusCode));
   }
   try {
     return await storeResponseBody(response.body, { mimeType: info.mimeType, sha256: info.sha256, byteSize: info.byteSize, maxBytes: limits.maxBytes }, store);

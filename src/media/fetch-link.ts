@@ -2,7 +2,7 @@ import { Agent, type Dispatcher, request } from 'undici';
 import { BLOCKED_ADDRESS_CODE, BLOCKED_ADDRESS_REASON, guardedLookup, parseWebhookUrl } from '../webhooks/url-policy.ts';
 import type { BlobStore } from './blob-store.ts';
 import type { MediaDownloadResult } from './download.ts';
-import { classifyLinkStatus, classifyNetworkError, type MediaFailure, permanent } from './failures.ts';
+import { atHost, classifyLinkStatus, classifyNetworkError, type MediaFailure, permanent } from './failures.ts';
 import { baseMimeType, maxBytesForKind } from './limits.ts';
 import { storeResponseBody } from './store-body.ts';
 
@@ -41,7 +41,7 @@ export class LinkFetcher {
         url = new URL(location, parsed.url).toString();
         continue;
       }
-      return this.store(response, kind, maxBytes, store);
+      return this.store(parsed.url, response, kind, maxBytes, store);
     }
     return permanent(`link redirected more than ${MAX_REDIRECTS} times`);
   }
@@ -57,14 +57,14 @@ export class LinkFetcher {
     } catch (err) {
       if ((err as { code?: unknown }).code === BLOCKED_ADDRESS_CODE) return permanent(`link refused: ${BLOCKED_ADDRESS_REASON}`);
       const failure = classifyNetworkError(err);
-      if (failure) return failure;
+      if (failure) return atHost(url, failure);
       throw err;
     }
   }
 
-  private async store(response: Dispatcher.ResponseData, kind: string, maxBytes: number, store: BlobStore): Promise<MediaDownloadResult> {
+  private async store(url: URL, response: Dispatcher.ResponseData, kind: string, maxBytes: number, store: BlobStore): Promise<MediaDownloadResult> {
     try {
-      if (response.statusCode < 200 || response.statusCode >= 300) return classifyLinkStatus(response.statusCode);
+      if (response.statusCode < 200 || response.statusCode >= 300) return atHost(url, classifyLinkStatus(response.statusCode));
       const length = header(response.headers['content-length']);
       const byteSize = length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : undefined;
       if (byteSize !== undefined && byteSize > maxBytes) return permanent(`link announced ${byteSize} bytes, over the ${maxBytes}-byte limit for ${kind}`);
