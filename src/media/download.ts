@@ -31,6 +31,8 @@ export interface DownloadOptions {
   dispatcher?: Dispatcher;
   /** Aborts the transfer (the worker's overall deadline, deadline.ts). */
   signal?: AbortSignal;
+  /** Told the host of the file before it is asked, so a deadline's timeout can name it. */
+  onHost?: (host: string) => void;
 }
 
 const GRAPH_VERSION = 'v24.0';
@@ -70,9 +72,10 @@ async function fetchIntoStore(
   info: MetaMediaInfo,
   limits: { token: string; maxBytes: number; timeoutMs: number },
   store: BlobStore,
-  { dispatcher, signal }: Pick<DownloadOptions, 'dispatcher' | 'signal'>,
+  { dispatcher, signal, onHost }: Pick<DownloadOptions, 'dispatcher' | 'signal' | 'onHost'>,
 ): Promise<MediaDownloaded | MediaFailure> {
   let response: Dispatcher.ResponseData;
+  onHost?.(new URL(info.url).host);
   try {
     // bodyTimeout bounds the silence between chunks; `signal` (the worker's deadline) the whole transfer.
     response = await request(info.url, {

@@ -25,14 +25,18 @@ export class LinkFetcher {
     this.agent = new Agent({ connect: { lookup: guardedLookup(opts.allowPrivate), timeout: Math.min(opts.timeoutMs, 5_000) }, connections: 8 });
   }
 
-  /** Fetches `link` for a message of media kind `kind` (`image`, `document`…) into the store. */
-  async fetch(link: string, kind: string, store: BlobStore, signal?: AbortSignal): Promise<MediaDownloadResult> {
+  /**
+   * Fetches `link` for a message of media kind `kind` (`image`, `document`…) into the store;
+   * `onHost` is told each host (redirects too) that passed the address policy before it is asked.
+   */
+  async fetch(link: string, kind: string, store: BlobStore, signal?: AbortSignal, onHost?: (host: string) => void): Promise<MediaDownloadResult> {
     const maxBytes = maxBytesForKind(kind);
     let url = link;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const parsed = parseWebhookUrl(url, { allowPrivate: this.opts.allowPrivate });
       // A refused address is not named: the failure reason is shown to API clients.
       if (!parsed.ok) return permanent(`link refused: ${parsed.blocked ? BLOCKED_ADDRESS_REASON : parsed.reason}`);
+      onHost?.(parsed.url.host);
       const response = await this.get(parsed.url, signal);
       if ('ok' in response) return response;
       const location = response.headers.location;
