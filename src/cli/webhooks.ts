@@ -7,6 +7,7 @@ import { TenancyError } from '../tenants/tenancy.ts';
 import { createWebhook } from '../webhooks/create-webhook.ts';
 import { listWebhooks } from '../webhooks/list-webhooks.ts';
 import { type WebhookObject, webhookCreateFields, webhookUpdateFields } from '../webhooks/schemas.ts';
+import { PRIVATE_URL_HINT } from '../webhooks/settings.ts';
 import { removeTargetWebhook } from '../webhooks/target.ts';
 import { changeWebhook } from '../webhooks/update-webhook.ts';
 import { output, withDeps } from './context.ts';
@@ -172,9 +173,24 @@ async function reportFailures(fn: () => Promise<void>): Promise<void> {
     await fn();
   } catch (err) {
     if (!(err instanceof GraphError) && !(err instanceof CliInputError)) throw err;
-    console.error(`switchboard: ${err instanceof GraphError ? (err.details ?? err.message) : err.message}`);
+    console.error(`switchboard: ${err instanceof GraphError ? forThisProcess(err.details ?? err.message) : err.message}`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * The CLI checks a URL with its own environment, not the running gateway's: a refusal says which
+ * value it read, and that the gateway's processes need the same setting (they check again at
+ * every delivery).
+ */
+function forThisProcess(details: string): string {
+  if (!details.endsWith(PRIVATE_URL_HINT)) return details;
+  const raw = process.env.WEBHOOK_ALLOW_PRIVATE_URLS;
+  const read = raw === undefined ? 'unset (false)' : `=${raw} (false)`;
+  return (
+    `${details.slice(0, -PRIVATE_URL_HINT.length)}This command ran with WEBHOOK_ALLOW_PRIVATE_URLS ${read}; to allow such URLs for local development, ` +
+    "set WEBHOOK_ALLOW_PRIVATE_URLS=true for this command and for the gateway's serve and worker processes, which check again at every delivery."
+  );
 }
 
 function describe(w: WebhookObject): string {

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isStoreUnavailable } from '../db/unavailable.ts';
-import { errors, GraphError } from './errors.ts';
+import { errors, GraphError, UnknownObjectError } from './errors.ts';
 import { describeValidationIssue } from './validation-message.ts';
 
 /**
@@ -34,6 +34,7 @@ export function renderFrameworkError(error: FastifyError, request: FastifyReques
 }
 
 function toGraphError(error: FastifyError, request: FastifyRequest): GraphError {
+  if (error instanceof UnknownObjectError) return error.forMethod(request.method);
   if (error instanceof GraphError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const { parameter, details } = describeValidationIssue(error.validationContext ?? 'request', error.validation[0]);

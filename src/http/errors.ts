@@ -36,6 +36,31 @@ export class GraphError extends Error {
   }
 }
 
+/**
+ * errors.notFound: Meta's text names the request's method ("Unsupported post request. …"), which
+ * the code throwing it does not know, so the error handler renders it for the request (forMethod).
+ */
+export class UnknownObjectError extends GraphError {
+  constructor(
+    private readonly what: string,
+    private readonly id: string,
+    method: string,
+  ) {
+    super(
+      404,
+      100,
+      'GraphMethodException',
+      `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      `Unknown ${what}.`,
+      33,
+    );
+  }
+
+  forMethod(method: string): UnknownObjectError {
+    return new UnknownObjectError(this.what, this.id, method);
+  }
+}
+
 export const errors = {
   /** Meta's code 100 for a bad or missing parameter; `details` names it. */
   invalidParameter(name: string, details?: string): GraphError {
@@ -49,9 +74,14 @@ export const errors = {
   unauthenticated(): GraphError {
     return new GraphError(401, 190, 'OAuthException', 'Invalid or missing API key', 'Send a project API key in the X-API-Key header.');
   },
-  /** A webhook whose X-Hub-Signature-256 does not verify. */
-  invalidSignature(): GraphError {
-    return new GraphError(401, 190, 'OAuthException', 'Invalid webhook signature', 'X-Hub-Signature-256 does not match the payload for the app secret of the phone number it names.');
+  /** A webhook whose X-Hub-Signature-256 is missing, malformed or does not verify; details say which. */
+  invalidSignature(problem: 'missing' | 'malformed' | 'mismatch' = 'mismatch'): GraphError {
+    const details = {
+      missing: 'X-Hub-Signature-256 is missing; Meta signs every webhook with the app secret of the number it names.',
+      malformed: "X-Hub-Signature-256 is malformed: expected 'sha256=' followed by 64 hexadecimal digits.",
+      mismatch: 'X-Hub-Signature-256 does not match the payload for the app secret of the phone number it names.',
+    }[problem];
+    return new GraphError(401, 190, 'OAuthException', 'Invalid webhook signature', details);
   },
   /** Verification handshake with an unknown verify token. */
   verifyTokenMismatch(): GraphError {
@@ -62,14 +92,7 @@ export const errors = {
    * (Meta's GraphMethodException for a nonexistent object).
    */
   notFound(what: string, id: string): GraphError {
-    return new GraphError(
-      404,
-      100,
-      'GraphMethodException',
-      `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
-      `Unknown ${what}.`,
-      33,
-    );
+    return new UnknownObjectError(what, id, 'GET');
   },
   /** No route matches the method and path. */
   unknownPath(method: string, path: string): GraphError {

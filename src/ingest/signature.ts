@@ -16,3 +16,8 @@ export function verifySignature(body: Buffer, header: string | undefined, appSec
   const expected = Buffer.from(signPayload(body, appSecret).slice('sha256='.length), 'utf8');
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
+
+/** Whether a header has the form Meta sends, so a refusal can tell a malformed one from a wrong one. */
+export function isWellFormedSignature(header: string): boolean {
+  return /^sha256=[0-9a-f]{64}$/i.test(header);
+}

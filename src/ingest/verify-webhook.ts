@@ -1,7 +1,7 @@
 import { errors } from '../http/errors.ts';
 import type { AppSecrets } from './app-secrets.ts';
 import { phoneNumberIdsOf } from './normalize.ts';
-import { verifySignature } from './signature.ts';
+import { isWellFormedSignature, verifySignature } from './signature.ts';
 
 /**
  * Checks `X-Hub-Signature-256` over the raw bytes (meta-cloud-api.md §1.2). The payload is parsed
@@ -11,7 +11,8 @@ import { verifySignature } from './signature.ts';
  * fields) verify against the app secret of any number of the WABA in `entry[].id`.
  */
 export async function assertSignedByMeta(raw: Buffer, parsed: unknown, header: string | undefined, secrets: AppSecrets): Promise<void> {
-  if (!header) throw errors.invalidSignature();
+  if (!header) throw errors.invalidSignature('missing');
+  if (!isWellFormedSignature(header)) throw errors.invalidSignature('malformed');
   const numbers = capped(phoneNumberIdsOf(parsed));
   if (numbers.length > 0) {
     const appSecrets = await secrets.forNumbers(numbers);

@@ -2,7 +2,7 @@ import { type Dispatcher, request } from 'undici';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import type { BlobStore } from './blob-store.ts';
-import { classifyDownloadStatus, classifyNetworkError, type MediaFailure, permanent } from './failures.ts';
+import { atHost, classifyDownloadStatus, classifyNetworkError, type MediaFailure, permanent } from './failures.ts';
 import { maxBytesFor } from './limits.ts';
 import { fetchMetaMediaInfo, type MetaMediaInfo } from './meta-media.ts';
 import { storeResponseBody } from './store-body.ts';
@@ -32,6 +32,8 @@ export interface DownloadOptions {
   dispatcher?: Dispatcher;
   /** Aborts the transfer (the worker's overall deadline, deadline.ts). */
   signal?: AbortSignal;
+  /** Told the host of the file before it is asked, so a deadline's timeout can name it. */
+  onHost?: (host: string) => void;
 }
 
 const GRAPH_VERSION = 'v24.0';
@@ -71,9 +73,10 @@ async function fetchIntoStore(
   info: MetaMediaInfo,
   limits: { token: string; maxBytes: number; timeoutMs: number },
   store: BlobStore,
-  { dispatcher, signal }: Pick<DownloadOptions, 'dispatcher' | 'signal'>,
+  { dispatcher, signal, onHost }: Pick<DownloadOptions, 'dispatcher' | 'signal' | 'onHost'>,
 ): Promise<MediaDownloaded | MediaFailure> {
   let response: Dispatcher.ResponseData;
+  onHost?.(new URL(info.url).host);
   try {
     // bodyTimeout bounds the silence between chunks; `signal` (the worker's deadline) the whole transfer.
     response = await request(info.url, {
@@ -86,12 +89,12 @@ async function fetchIntoStore(
     });
   } catch (err) {
     const failure = classifyNetworkError(err);
-    if (failure) return failure;
+    if (failure) return atHost(info.url, failure);
     throw err;
   }
   if (response.statusCode < 200 || response.statusCode >= 300) {
     await response.body.dump();
-    return classifyDownloadStatus(response.statusCode);
+    return atHost(info.url, classifyDownloadStatus(response.statusCode));
   }
   try {
     return await storeResponseBody(response.body, { mimeType: info.mimeType, sha256: info.sha256, byteSize: info.byteSize, maxBytes: limits.maxBytes }, store);

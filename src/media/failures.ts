@@ -103,3 +103,13 @@ export function classifyNetworkError(err: unknown): MediaFailure | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && NETWORK_CODES.has(code) ? transient(`network error ${code}`, err) : undefined;
 }
+
+/**
+ * A failure of a request to a public host, naming the host it tried (`lookaside.fbsbx.com: download
+ * answered 503`) so an operator knows where to look. Never for an address the policy refused:
+ * those say only BLOCKED_ADDRESS_REASON (webhooks/url-policy.ts).
+ */
+export function atHost(url: string | URL, failure: MediaFailure): MediaFailure {
+  const host = typeof url === 'string' ? URL.canParse(url) && new URL(url).host : url.host;
+  return host ? { ...failure, reason: `${host}: ${failure.reason}` } : failure;
+}

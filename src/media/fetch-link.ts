@@ -2,7 +2,7 @@ import { Agent, type Dispatcher, request } from 'undici';
 import { BLOCKED_ADDRESS_CODE, BLOCKED_ADDRESS_REASON, guardedLookup, parseWebhookUrl } from '../webhooks/url-policy.ts';
 import type { BlobStore } from './blob-store.ts';
 import type { MediaDownloadResult } from './download.ts';
-import { classifyLinkStatus, classifyNetworkError, type MediaFailure, permanent } from './failures.ts';
+import { atHost, classifyLinkStatus, classifyNetworkError, type MediaFailure, permanent } from './failures.ts';
 import { baseMimeType, maxBytesForKind } from './limits.ts';
 import { storeResponseBody } from './store-body.ts';
 
@@ -25,14 +25,18 @@ export class LinkFetcher {
     this.agent = new Agent({ connect: { lookup: guardedLookup(opts.allowPrivate), timeout: Math.min(opts.timeoutMs, 5_000) }, connections: 8 });
   }
 
-  /** Fetches `link` for a message of media kind `kind` (`image`, `document`…) into the store. */
-  async fetch(link: string, kind: string, store: BlobStore, signal?: AbortSignal): Promise<MediaDownloadResult> {
+  /**
+   * Fetches `link` for a message of media kind `kind` (`image`, `document`…) into the store;
+   * `onHost` is told each host (redirects too) that passed the address policy before it is asked.
+   */
+  async fetch(link: string, kind: string, store: BlobStore, signal?: AbortSignal, onHost?: (host: string) => void): Promise<MediaDownloadResult> {
     const maxBytes = maxBytesForKind(kind);
     let url = link;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const parsed = parseWebhookUrl(url, { allowPrivate: this.opts.allowPrivate });
       // A refused address is not named: the failure reason is shown to API clients.
       if (!parsed.ok) return permanent(`link refused: ${parsed.blocked ? BLOCKED_ADDRESS_REASON : parsed.reason}`);
+      onHost?.(parsed.url.host);
       const response = await this.get(parsed.url, signal);
       if ('ok' in response) return response;
       const location = response.headers.location;
@@ -41,7 +45,7 @@ export class LinkFetcher {
         url = new URL(location, parsed.url).toString();
         continue;
       }
-      return this.store(response, kind, maxBytes, store);
+      return this.store(parsed.url, response, kind, maxBytes, store);
     }
     return permanent(`link redirected more than ${MAX_REDIRECTS} times`);
   }
@@ -57,14 +61,14 @@ export class LinkFetcher {
     } catch (err) {
       if ((err as { code?: unknown }).code === BLOCKED_ADDRESS_CODE) return permanent(`link refused: ${BLOCKED_ADDRESS_REASON}`);
       const failure = classifyNetworkError(err);
-      if (failure) return failure;
+      if (failure) return atHost(url, failure);
       throw err;
     }
   }
 
-  private async store(response: Dispatcher.ResponseData, kind: string, maxBytes: number, store: BlobStore): Promise<MediaDownloadResult> {
+  private async store(url: URL, response: Dispatcher.ResponseData, kind: string, maxBytes: number, store: BlobStore): Promise<MediaDownloadResult> {
     try {
-      if (response.statusCode < 200 || response.statusCode >= 300) return classifyLinkStatus(response.statusCode);
+      if (response.statusCode < 200 || response.statusCode >= 300) return atHost(url, classifyLinkStatus(response.statusCode));
       const length = header(response.headers['content-length']);
       const byteSize = length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : undefined;
       if (byteSize !== undefined && byteSize > maxBytes) return permanent(`link announced ${byteSize} bytes, over the ${maxBytes}-byte limit for ${kind}`);

@@ -39,6 +39,10 @@ export class S3BlobStore implements BlobStore {
   constructor(opts: S3BlobStoreOptions) {
     this.bucket = opts.bucket;
     this.prefix = opts.prefix === '' || opts.prefix.endsWith('/') ? opts.prefix : `${opts.prefix}/`;
+    // The SDK warns, once per process, that its future versions will need a newer Node: nothing
+    // an operator can act on from here, printed in every log. It reads this switch when a client
+    // is created; an operator who sets it to something else keeps the warning.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client = new S3Client({
       ...(opts.endpoint ? { endpoint: opts.endpoint, forcePathStyle: true } : {}),
       ...(opts.region ? { region: opts.region } : {}),

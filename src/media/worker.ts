@@ -9,7 +9,7 @@ import { findPhoneNumbersByIds } from '../tenants/store.ts';
 import { claimDueMedia, extendMediaLeases } from './claim-store.ts';
 import { type DeadlineRule, downloadDeadlineMs, maxBytesOfRow } from './deadline.ts';
 import { downloadMetaMedia, type MediaDownloadResult } from './download.ts';
-import { deadlineExceeded, DownloadDeadlineError } from './failures.ts';
+import { atHost, deadlineExceeded, DownloadDeadlineError } from './failures.ts';
 import { LinkFetcher } from './fetch-link.ts';
 import { promoteQueuedMedia } from './queue-store.ts';
 import { nextMediaAttemptAt } from './retry.ts';
@@ -191,13 +191,14 @@ export class MediaWorker {
     const abort = new AbortController();
     this.aborts.set(row.id, abort);
     let timer: NodeJS.Timeout | undefined;
+    let host: string | undefined; // the file's host once it is asked, named by the timeout
     const deadline = new Promise<MediaDownloadResult>((resolve) => {
       timer = setTimeout(() => {
-        resolve(deadlineExceeded(deadlineMs));
+        resolve(host === undefined ? deadlineExceeded(deadlineMs) : atHost(`http://${host}`, deadlineExceeded(deadlineMs)));
         abort.abort(new DownloadDeadlineError(deadlineMs));
       }, deadlineMs);
     });
-    const fetched = this.fetch(row, number, abort.signal).catch((err: unknown): MediaDownloadResult => {
+    const fetched = this.fetch(row, number, abort.signal, (h) => (host = h)).catch((err: unknown): MediaDownloadResult => {
       if (abort.signal.aborted) return { ok: false, transient: true, reason: 'interrupted: the media worker stopped mid-download' };
       // A bug or the blob store failing: worth another attempt later (download.ts).
       log.error({ err }, 'media download failed unexpectedly');
@@ -207,15 +208,15 @@ export class MediaWorker {
   }
 
   /** Fetches the file from Meta by media id, or from the outbound message's link. */
-  private async fetch(row: MediaRow, number: PhoneNumberRow | undefined, signal: AbortSignal): Promise<MediaDownloadResult> {
+  private async fetch(row: MediaRow, number: PhoneNumberRow | undefined, signal: AbortSignal, onHost: (host: string) => void): Promise<MediaDownloadResult> {
     if (!number) return { ok: false, transient: false, reason: 'the phone number is no longer configured' };
     if (row.meta_media_id !== null) {
       // Uploaded through the gateway: the copy kept then is the file Meta holds.
       const upload = await findMediaByMetaId(this.deps.database.db, number.id, row.meta_media_id);
       if (upload?.state === 'stored' && upload.id !== row.id) return copyOfStored(upload);
-      return downloadMetaMedia(this.deps, number, row.meta_media_id, this.deps.blobs, { signal });
+      return downloadMetaMedia(this.deps, number, row.meta_media_id, this.deps.blobs, { signal, onHost });
     }
-    if (row.source_url !== null) return this.links.fetch(row.source_url, row.kind ?? 'document', this.deps.blobs, signal);
+    if (row.source_url !== null) return this.links.fetch(row.source_url, row.kind ?? 'document', this.deps.blobs, signal, onHost);
     return { ok: false, transient: false, reason: 'the message names neither a media id nor a link' };
   }
 

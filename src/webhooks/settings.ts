@@ -93,12 +93,27 @@ export function settingsForUpdate(current: WebhookSettings, patch: WebhookUpdate
   );
 }
 
-/** Applies every rule; throws the GraphError the caller answers with. */
-function checkSettings(settings: WebhookSettings, scope: WebhookScope, policy: UrlPolicy): WebhookSettings {
-  const parsed = parseWebhookUrl(settings.url, policy);
-  if (!parsed.ok) throw errors.invalidParameter('url', `${parsed.reason}.`);
-  if (settings.kind === 'meta') return checkMetaSettings(settings, scope);
+/**
+ * What a refusal of a private URL adds: how to allow one. It names the gateway's processes, since
+ * the delivery worker checks the address again at every delivery. The CLI, which checks with its
+ * own environment, replaces it with its own wording (cli/webhooks.ts).
+ */
+export const PRIVATE_URL_HINT =
+  "Such URLs are refused unless the gateway's serve and worker processes run with WEBHOOK_ALLOW_PRIVATE_URLS=true, which allows them for local development.";
 
+/**
+ * Applies every rule; throws the GraphError the caller answers with. The URL comes last: a
+ * refused private URL depends on the environment, so any mistake in the body is named first.
+ */
+function checkSettings(settings: WebhookSettings, scope: WebhookScope, policy: UrlPolicy): WebhookSettings {
+  const checked = settings.kind === 'meta' ? checkMetaSettings(settings, scope) : checkEventSettings(settings, scope);
+  const parsed = parseWebhookUrl(settings.url, policy);
+  if (!parsed.ok) throw errors.invalidParameter('url', parsed.blocked ? `${parsed.reason}. ${PRIVATE_URL_HINT}` : `${parsed.reason}.`);
+  return checked;
+}
+
+/** The rules of a `kapso` webhook: its events, buffered events and buffering for its scope. */
+function checkEventSettings(settings: WebhookSettings, scope: WebhookScope): WebhookSettings {
   const events = unique(settings.events);
   const badEvent = firstProblem(events, (e) => eventProblem(e, scope));
   if (badEvent) throw badEvent;
@@ -138,7 +153,8 @@ function eventProblem(event: string, scope: WebhookScope): GraphError | null {
   if (PROJECT_EVENT_SET.has(event)) {
     return errors.invalidParameter('events', `Event '${event}' is a project event; phone-number webhooks accept only ${NUMBER_EVENTS.join(', ')}.`);
   }
-  return errors.invalidParameter('events', `Unknown event '${event}'.`);
+  const accepted = numberScoped ? `a phone-number webhook accepts ${NUMBER_EVENTS.join(', ')}` : `a project webhook accepts ${PROJECT_EVENTS.join(', ')}`;
+  return errors.invalidParameter('events', `Unknown event '${event}'; ${accepted}.`);
 }
 
 function firstProblem(values: readonly string[], check: (value: string) => GraphError | null): GraphError | null {

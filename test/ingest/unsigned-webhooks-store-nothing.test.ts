@@ -17,19 +17,24 @@ describe.each(dialects)('webhook signatures (%s)', (dialect) => {
   const post = (body: string, headers: Record<string, string>) =>
     gw.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', ...headers }, payload: body });
 
-  it.each([
-    ['missing', () => ({})],
-    ['without the sha256= prefix', (b: string, s: string) => ({ 'x-hub-signature-256': signPayload(b, s).slice(7) })],
-    ['forged', () => ({ 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` })],
-    ['made with another app secret', (b: string) => ({ 'x-hub-signature-256': signPayload(b, 'some-other-app-secret') })],
-    ['over different bytes', (b: string, s: string) => ({ 'x-hub-signature-256': signPayload(`${b} `, s) })],
-    ['sha1 only', () => ({ 'x-hub-signature': 'sha1=0000000000000000000000000000000000000000' })],
-  ])('answers 401 and stores nothing for a %s signature', async (_label, headersFor) => {
+  const MISSING = 'X-Hub-Signature-256 is missing; Meta signs every webhook with the app secret of the number it names.';
+  const MALFORMED = "X-Hub-Signature-256 is malformed: expected 'sha256=' followed by 64 hexadecimal digits.";
+  const MISMATCH = 'X-Hub-Signature-256 does not match the payload for the app secret of the phone number it names.';
+  it.each<[string, (b: string, s: string) => Record<string, string>, string]>([
+    ['missing', () => ({}), MISSING],
+    ['empty', () => ({ 'x-hub-signature-256': '' }), MISSING],
+    ['without the sha256= prefix', (b, s) => ({ 'x-hub-signature-256': signPayload(b, s).slice(7) }), MALFORMED],
+    ['truncated', (b, s) => ({ 'x-hub-signature-256': signPayload(b, s).slice(0, 40) }), MALFORMED],
+    ['forged', () => ({ 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` }), MISMATCH],
+    ['made with another app secret', (b) => ({ 'x-hub-signature-256': signPayload(b, 'some-other-app-secret') }), MISMATCH],
+    ['over different bytes', (b, s) => ({ 'x-hub-signature-256': signPayload(`${b} `, s) }), MISMATCH],
+    ['sha1 only (no X-Hub-Signature-256)', () => ({ 'x-hub-signature': 'sha1=0000000000000000000000000000000000000000' }), MISSING],
+  ])('answers 401, saying why, and stores nothing when the signature is %s', async (_label, headersFor, details) => {
     const t = await newTenant(gw);
     const body = fixtureFor('text', t);
     const res = await post(body, headersFor(body, t.appSecret));
     expect(res.statusCode).toBe(401);
-    expect(res.json().error).toMatchObject({ code: 190, type: 'OAuthException', message: 'Invalid webhook signature' });
+    expect(res.json().error).toMatchObject({ code: 190, type: 'OAuthException', message: 'Invalid webhook signature', error_data: { details } });
     expect(res.json().error.fbtrace_id).toBeTruthy();
     expect(await storedCounts(gw, t.phoneNumberId)).toEqual({ messages: 0, conversations: 0, contacts: 0, statuses: 0 });
   });

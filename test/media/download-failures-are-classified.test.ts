@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyDownloadStatus, classifyMetadataFailure, classifyNetworkError } from '../../src/media/failures.ts';
+import { atHost, classifyDownloadStatus, classifyMetadataFailure, classifyNetworkError, transient } from '../../src/media/failures.ts';
 import { hexSha256 } from '../../src/media/meta-media.ts';
 
 describe('failures of GET /{media-id}', () => {
@@ -60,5 +60,16 @@ describe("Meta's sha256", () => {
     ['base64 of 16 bytes', Buffer.alloc(16, 1).toString('base64'), undefined],
   ])('reads %s', (_name, value, expected) => {
     expect(hexSha256(value)).toBe(expected);
+  });
+});
+
+describe('a failure at a host', () => {
+  it('names the host it tried, with its port when not the default', () => {
+    const timeout = transient('network error UND_ERR_HEADERS_TIMEOUT');
+    expect(atHost('https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1&ext=2', timeout)).toMatchObject({
+      transient: true,
+      reason: 'lookaside.fbsbx.com: network error UND_ERR_HEADERS_TIMEOUT',
+    });
+    expect(atHost(new URL('http://files.example.com:8080/a.pdf'), classifyDownloadStatus(503)).reason).toBe('files.example.com:8080: download answered 503');
   });
 });

@@ -132,7 +132,7 @@ describe.each(matrix)('downloading media from Meta (%s, %s store)', (dialect, st
       expect(await download(mediaId)).toMatchObject({ ok: false, transient: false, reason: expect.stringContaining('over the 5242880-byte limit for image/jpeg') });
       // The scripted download failure is still pending: the URL was never fetched.
       await fault(mediaId, { file_size: '1000' });
-      expect(await download(mediaId)).toMatchObject({ ok: false, transient: true, reason: 'download answered 500' });
+      expect(await download(mediaId)).toMatchObject({ ok: false, transient: true, reason: `${new URL(simUrl).host}: download answered 500` });
     });
 
     it('holds a file to a lower limit when one is given', async () => {
@@ -152,7 +152,7 @@ describe.each(matrix)('downloading media from Meta (%s, %s store)', (dialect, st
     it('retries later when the download answers 5xx', async () => {
       const mediaId = await upload(jpegBytes(1000), 'image/jpeg');
       await fault(mediaId, { fail: { on: 'download', status: 503, times: 1 } });
-      expect(await download(mediaId)).toMatchObject({ ok: false, transient: true, reason: 'download answered 503' });
+      expect(await download(mediaId)).toMatchObject({ ok: false, transient: true, reason: `${new URL(simUrl).host}: download answered 503` });
     });
 
     it('retries later when a fresh URL has expired too', async () => {

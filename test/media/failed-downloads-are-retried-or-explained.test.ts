@@ -54,7 +54,7 @@ describe.each(dialects)('a download that fails (%s)', (dialect) => {
     }
     // Each attempt asked twice (a fresh URL is not fetched for a 503), so six failures cover three attempts.
     expect(delays).toEqual([5_000, 30_000, 120_000]);
-    expect(await row(wamid)).toMatchObject({ state: 'pending', attempts: 3, failure_reason: 'download answered 503' });
+    expect(await row(wamid)).toMatchObject({ state: 'pending', attempts: 3, failure_reason: `${new URL(loop.simUrl).host}: download answered 503` });
   });
 
   it('fails for good when Meta no longer knows the media id, and says why in message_type_data', async () => {

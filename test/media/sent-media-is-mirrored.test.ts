@@ -123,8 +123,8 @@ describe.each(dialects)('sent media is mirrored like received media (%s)', (dial
     const missing = await send('image', { link: `${files.base}/missing.jpg` });
     const busy = await send('image', { link: `${files.base}/busy` });
     await loop.worker.runOnce();
-    expect((await loop.message(t, missing)).kapso.message_type_data).toMatchObject({ media_status: 'failed', media_error: 'link answered 404' });
-    expect((await loop.message(t, busy)).kapso.message_type_data).toMatchObject({ media_status: 'pending', media_error: 'link answered 503' });
+    expect((await loop.message(t, missing)).kapso.message_type_data).toMatchObject({ media_status: 'failed', media_error: `${new URL(files.base).host}: link answered 404` });
+    expect((await loop.message(t, busy)).kapso.message_type_data).toMatchObject({ media_status: 'pending', media_error: `${new URL(files.base).host}: link answered 503` });
   });
 
   it("holds a linked file to its message type's limit, announced or counted", async () => {

@@ -76,7 +76,7 @@ describe.each(dialects)('a media link that drips a byte every 200 ms (%s)', (dia
       attempts: 1,
       locked_by: null,
       locked_until: null,
-      failure_reason: 'timed out: the download did not finish within its 1.0 s deadline',
+      failure_reason: `${new URL(links.url).host}: timed out: the download did not finish within its 1.0 s deadline`,
       // The first retry of the backoff (retry.ts), on the test clock.
       next_attempt_at: gw.clock.now() + 5_000,
     });

@@ -81,8 +81,14 @@ describe.each(dialects)('switchboard webhooks (%s)', { timeout: 90_000 }, (diale
   });
 
   it.each<[string, string[], string]>([
-    ['a private URL', ['--url', 'http://127.0.0.1:9000/x', '--events', 'whatsapp.message.received'], 'url host 127.0.0.1 is a local or private address'],
-    ['an unknown event', ['--url', 'https://api.acme.com/x', '--events', 'whatsapp.message.nope'], "Unknown event 'whatsapp.message.nope'."],
+    [
+      'a private URL, saying which setting the command read and that the gateway needs it too',
+      ['--url', 'http://127.0.0.1:9000/x', '--events', 'whatsapp.message.received'],
+      'url host 127.0.0.1 is a local or private address, which webhooks may not target. This command ran with WEBHOOK_ALLOW_PRIVATE_URLS unset (false);'
+        + " to allow such URLs for local development, set WEBHOOK_ALLOW_PRIVATE_URLS=true for this command and for the gateway's serve and worker processes, which check again at every delivery.",
+    ],
+    ['an unknown event', ['--url', 'https://api.acme.com/x', '--events', 'whatsapp.message.nope'], "Unknown event 'whatsapp.message.nope'; a phone-number webhook accepts whatsapp.message.received, "],
+    ['an unknown event with a loopback URL', ['--url', 'http://localhost:3000/x', '--events', 'message.received'], "Unknown event 'message.received'; a phone-number webhook accepts whatsapp.message.received, "],
     ['a short secret', ['--url', 'https://api.acme.com/x', '--events', 'whatsapp.message.received', '--secret', 'short'], 'secret_key: secret_key must be at least 16 characters'],
     ['a reserved header', ['--url', 'https://api.acme.com/x', '--events', 'whatsapp.message.received', '--header', 'Host=x'], "header 'Host' is set by the gateway"],
     ['a header without =', ['--url', 'https://api.acme.com/x', '--events', 'whatsapp.message.received', '--header', 'X-A'], "--header wants name=value, got 'X-A'"],

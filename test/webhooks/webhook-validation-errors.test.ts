@@ -7,6 +7,9 @@ import { call, createWebhook, expectGraphError, expectInvalid, numberWebhooks, P
 const URL = 'https://api.acme.com/hook';
 const MESSAGE = ['whatsapp.message.received'];
 const PROJECT_EVENT = ['whatsapp.phone_number.created'];
+const PRIVATE_HINT = " Such URLs are refused unless the gateway's serve and worker processes run with WEBHOOK_ALLOW_PRIVATE_URLS=true, which allows them for local development.";
+const NUMBER_EVENT_LIST =
+  'whatsapp.message.received, whatsapp.message.sent, whatsapp.message.delivered, whatsapp.message.read, whatsapp.message.failed, whatsapp.conversation.created, whatsapp.conversation.ended, whatsapp.conversation.inactive';
 
 describe.each(dialects)('webhook subscription errors (%s)', (dialect) => {
   let gw: TestGateway;
@@ -26,12 +29,13 @@ describe.each(dialects)('webhook subscription errors (%s)', (dialect) => {
       ['an ftp URL', { url: 'ftp://api.acme.com/hook', events: MESSAGE }, 'url must use https (or http).'],
       ['a relative URL', { url: '/hook', events: MESSAGE }, 'url is not a valid absolute URL.'],
       ['a URL with credentials', { url: 'https://me:pw@api.acme.com/hook', events: MESSAGE }, 'url must not carry credentials; use headers instead.'],
-      ['a loopback URL', { url: 'http://127.0.0.1:8080/hook', events: MESSAGE }, 'url host 127.0.0.1 is a local or private address, which webhooks may not target.'],
-      ['a localhost URL', { url: 'http://localhost:8080/hook', events: MESSAGE }, 'url host localhost is a local or private address, which webhooks may not target.'],
-      ['a private-network URL', { url: 'https://192.168.1.20/hook', events: MESSAGE }, 'url host 192.168.1.20 is a local or private address, which webhooks may not target.'],
-      ['the cloud metadata address', { url: 'http://169.254.169.254/latest', events: MESSAGE }, 'url host 169.254.169.254 is a local or private address, which webhooks may not target.'],
-      ['an IPv6 loopback URL', { url: 'http://[::1]/hook', events: MESSAGE }, 'url host [::1] is a local or private address, which webhooks may not target.'],
-      ['an unknown event', { url: URL, events: ['whatsapp.message.received', 'whatsapp.message.exploded'] }, "Unknown event 'whatsapp.message.exploded'."],
+      ['a loopback URL', { url: 'http://127.0.0.1:8080/hook', events: MESSAGE }, 'url host 127.0.0.1 is a local or private address, which webhooks may not target.'+PRIVATE_HINT],
+      ['a localhost URL', { url: 'http://localhost:8080/hook', events: MESSAGE }, 'url host localhost is a local or private address, which webhooks may not target.'+PRIVATE_HINT],
+      ['a private-network URL', { url: 'https://192.168.1.20/hook', events: MESSAGE }, 'url host 192.168.1.20 is a local or private address, which webhooks may not target.'+PRIVATE_HINT],
+      ['the cloud metadata address', { url: 'http://169.254.169.254/latest', events: MESSAGE }, 'url host 169.254.169.254 is a local or private address, which webhooks may not target.'+PRIVATE_HINT],
+      ['an IPv6 loopback URL', { url: 'http://[::1]/hook', events: MESSAGE }, 'url host [::1] is a local or private address, which webhooks may not target.'+PRIVATE_HINT],
+      ['an unknown event', { url: URL, events: ['whatsapp.message.received', 'whatsapp.message.exploded'] }, `Unknown event 'whatsapp.message.exploded'; a phone-number webhook accepts ${NUMBER_EVENT_LIST}.`],
+      ['an unknown event with a loopback URL', { url: 'http://localhost:4000/hook', events: ['message.received'] }, `Unknown event 'message.received'; a phone-number webhook accepts ${NUMBER_EVENT_LIST}.`],
       [
         'a project event',
         { url: URL, events: ['whatsapp.message.sent', 'whatsapp.phone_number.created'] },
@@ -75,6 +79,11 @@ describe.each(dialects)('webhook subscription errors (%s)', (dialect) => {
 
     it.each<[string, Record<string, unknown>, string]>([
       ['a number event', { url: URL, events: MESSAGE }, "Event 'whatsapp.message.received' is a phone-number event; subscribe to it with a phone-number webhook."],
+      [
+        'an unknown event',
+        { url: URL, events: ['whatsapp.number.created'] },
+        "Unknown event 'whatsapp.number.created'; a project webhook accepts whatsapp.phone_number.created, whatsapp.phone_number.deleted, workflow.execution.handoff, workflow.execution.failed.",
+      ],
       ['a meta webhook without a number', { url: URL, kind: 'meta' }, "A 'meta' webhook forwards one phone number's raw Meta webhooks; give a phone_number_id."],
       ['buffering', { url: URL, events: PROJECT_EVENT, buffer_enabled: true, buffer_events: [] }, 'Only phone-number webhooks can buffer (only message events are buffered).'],
     ])('refuses %s on a project webhook', async (_label, fields, details) => {
@@ -130,7 +139,7 @@ describe.each(dialects)('webhook subscription errors (%s)', (dialect) => {
     const patch = (id: string, fields: Record<string, unknown>) => call(gw, t.apiKey, 'PATCH', `${PROJECT_WEBHOOKS}/${id}`, { whatsapp_webhook: fields });
 
     it.each<[string, Record<string, unknown>, string | ReturnType<typeof expect.stringContaining>]>([
-      ['a private URL', { url: 'http://10.1.1.1/x' }, 'url host 10.1.1.1 is a local or private address, which webhooks may not target.'],
+      ['a private URL', { url: 'http://10.1.1.1/x' }, 'url host 10.1.1.1 is a local or private address, which webhooks may not target.'+PRIVATE_HINT],
       ['an empty event list', { events: [] }, 'Subscribe to at least one event.'],
       ['a project event', { events: PROJECT_EVENT }, expect.stringContaining("Event 'whatsapp.phone_number.created' is a project event")],
       ['a change of kind', { kind: 'meta' }, 'kind cannot be changed after creation; create another webhook instead.'],
