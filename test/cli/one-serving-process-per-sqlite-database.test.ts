@@ -53,16 +53,16 @@ describe.runIf(dialects.includes('sqlite'))('one serving process per SQLite data
 
   it('takes over the lock of a process that is gone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-stale-'));
-    const killed = await startServe({}, dir);
+    const killed = await startServe({ SANDBOX: 'false' }, dir);
     killed.child.kill('SIGKILL');
     await killed.exited;
     const file = join(dir, 'data', 'switchboard.db');
     expect(existsSync(`${file}.lock`)).toBe(true);
-    const again = await startServe({}, dir);
+    const again = await startServe({ SANDBOX: 'false' }, dir);
     running.push(again);
     expect(readFileSync(`${file}.lock`, 'utf8').trim()).toBe(String(again.child.pid));
     again.child.kill('SIGTERM');
-    expect(await again.exited).toBe(0);
+    expect(await again.exited, again.output()).toBe(0);
   });
 
   it('takes over a lock holding a pid that is not running', async () => {

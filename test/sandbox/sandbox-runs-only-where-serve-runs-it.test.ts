@@ -7,7 +7,7 @@ import { databaseUrlFor, dialects, isolatedDatabaseUrlFor } from '../helpers/dia
  * elsewhere would be a number nothing answers for, so `switchboard sandbox` refuses and says what
  * to do instead, and creates nothing.
  */
-describe.runIf(dialects.includes('postgres'))('switchboard sandbox on PostgreSQL', () => {
+describe.runIf(dialects.includes('postgres'))('switchboard sandbox on PostgreSQL', { timeout: 60_000 }, () => {
   it('refuses in one line, pointing at `numbers add` and the simulator, and creates no project', () => {
     const env = { DATABASE_URL: isolatedDatabaseUrlFor('postgres', 'nosandbox'), SWITCHBOARD_SECRET: 'no-sandbox-test-secret-0123456789abcdefg' };
     const r = runCli(['sandbox', '--json'], env);
@@ -19,7 +19,7 @@ describe.runIf(dialects.includes('postgres'))('switchboard sandbox on PostgreSQL
   });
 });
 
-describe.runIf(dialects.includes('sqlite'))('switchboard sandbox with SANDBOX=false (sqlite)', () => {
+describe.runIf(dialects.includes('sqlite'))('switchboard sandbox with SANDBOX=false (sqlite)', { timeout: 60_000 }, () => {
   it('refuses, since serve would not run it', () => {
     const env = { DATABASE_URL: databaseUrlFor('sqlite', 'nosandbox'), SANDBOX: 'false' };
     const r = runCli(['sandbox', '--json'], env);
