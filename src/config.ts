@@ -8,13 +8,21 @@ const booleanString = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
 
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/switchboard.db';
+
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // A string of digits: `PORT=` (empty) coerced to 0 and started on a random port.
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535 (it is empty or not a number)')
+    .transform(Number)
+    .pipe(z.number().max(65535, 'must be a port number from 0 to 65535'))
+    .default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z
     .string()
     .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: or postgres://')
-    .default('sqlite:./data/switchboard.db'),
+    .default(DEFAULT_DATABASE_URL),
   META_GRAPH_URL: z.url().default('https://graph.facebook.com'),
   /** How long a Graph call may take before the client gets 504. */
   META_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
@@ -32,7 +40,10 @@ const envSchema = z.object({
   WEBHOOK_DEADLINE_HOURS: z.coerce.number().positive().default(24),
   /** A subscription whose deliveries have failed without a success for this long is paused. */
   WEBHOOK_PAUSE_AFTER_HOURS: z.coerce.number().positive().default(6),
-  /** `auto`: `serve` runs the delivery worker on SQLite, `switchboard worker` does it on PostgreSQL. */
+  /**
+   * Whether `serve` runs the delivery and media workers itself: `auto` (the default) and `true` do,
+   * on both dialects; `false` makes an API-only process (then `switchboard worker` processes must run).
+   */
   EMBEDDED_WORKER: z.enum(['auto', 'true', 'false']).default('auto'),
   PUBLIC_URL: z.url().optional(),
   /** Where media files are kept: `file:<folder>` (default `file:<data folder>/media`) or `s3://bucket/prefix`. */

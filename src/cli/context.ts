@@ -2,6 +2,7 @@ import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { closeDeps, createDeps, createLogger, type Deps } from '../deps.ts';
 import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';
+import { claimStore, createdStoreNotice } from './open-store.ts';
 
 /** Prints a command's result: one JSON object with --json, else a short human summary. */
 export function output(json: boolean, value: unknown, human: string): void {
@@ -15,7 +16,9 @@ export function output(json: boolean, value: unknown, human: string): void {
  */
 export async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  const store = claimStore(config, { serving: false });
   const deps = createDeps(config, { log: createLogger(process.env.LOG_LEVEL ?? 'warn') });
+  if (store.created) console.error(createdStoreNotice(config, store));
   try {
     await migrateToLatest(deps.database);
     await resealLegacySecrets(deps);

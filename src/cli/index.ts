@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError } from '../config.ts';
 import { registerSimulatorCommand } from '../simulator/cli.ts';
+import { explainStartupFailure } from './startup-errors.ts';
 import { TenancyError } from '../tenants/tenancy.ts';
 import { registerKeyCommands } from './keys.ts';
 import { registerMediaCommands } from './media.ts';
@@ -13,7 +14,11 @@ import { registerServeCommand } from './serve.ts';
 import { registerWebhookCommands } from './webhooks.ts';
 import { registerWorkerCommand } from './worker.ts';
 
-/** Parses argv and runs the chosen command; expected failures print one line and exit 1. */
+/**
+ * Parses argv and runs the chosen command; expected failures (bad configuration, an operator's
+ * fault at start such as a port in use) print one line and exit 1, with the stack only at
+ * LOG_LEVEL=debug or trace.
+ */
 export async function runCli(argv: string[]): Promise<void> {
   const program = new Command()
     .name('switchboard')
@@ -36,7 +41,11 @@ export async function runCli(argv: string[]): Promise<void> {
       console.error(`switchboard: ${err.message}`);
       process.exit(1);
     }
-    throw err;
+    const explained = explainStartupFailure(err, process.env);
+    if (explained === null) throw err;
+    console.error(`switchboard: ${explained}`);
+    if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error((err as Error).stack);
+    process.exit(1);
   }
 }
 

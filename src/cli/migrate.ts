@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { output } from './context.ts';
+import { claimStore, createdStoreNotice } from './open-store.ts';
 
 /**
  * `switchboard migrate`: applies pending migrations (serve does this on start too) and says which.
@@ -14,7 +15,10 @@ export function registerMigrateCommand(program: Command): void {
     .description('apply pending database migrations')
     .option('--json', 'print one JSON object: {"applied":[names]}')
     .action(async (o: { json?: boolean }) => {
-      const database = connectDatabase(loadConfig().db.url);
+      const config = loadConfig();
+      const store = claimStore(config, { serving: false });
+      const database = connectDatabase(config.db.url);
+      if (store.created) console.error(createdStoreNotice(config, store));
       let applied: string[];
       try {
         applied = await migrateToLatest(database);

@@ -1,15 +1,25 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../config.ts';
 import { ensureSandbox } from '../sandbox/ensure-sandbox.ts';
 import { retireSandboxIfReplaced } from '../sandbox/retire.ts';
 import { output, withDeps } from './context.ts';
 
-/** `switchboard sandbox [--json]`: the sandbox's details, creating it when there is none. */
+/**
+ * `switchboard sandbox [--json]`: the sandbox's details, creating it when there is none. Only where
+ * `serve` runs it (cli/serve.ts): on SQLite with SANDBOX on. Elsewhere it would be a number nothing
+ * answers for, so the command refuses and says what to do instead.
+ */
 export function registerSandboxCommand(program: Command): void {
   program
     .command('sandbox')
     .description('print the sandbox project, key and number (created on first use when no real number exists)')
     .option('--json', 'print one JSON object')
     .action(async (o: { json?: boolean }) => {
+      const refusal = sandboxUnavailable(loadConfig());
+      if (refusal) {
+        console.error(`switchboard: ${refusal}`);
+        process.exit(1);
+      }
       const { retired, details } = await withDeps(async (deps) => {
         const retirement = await retireSandboxIfReplaced(deps);
         return { retired: retirement.retired, details: retirement.retired ? null : await ensureSandbox(deps, { create: true }) };
@@ -28,4 +38,12 @@ export function registerSandboxCommand(program: Command): void {
         `sandbox project ${details.project.id}\napi key: ${details.api_key}\nphone number id: ${details.phone_number.id}\ncustomer: ${details.customer_wa_id}`,
       );
     });
+}
+
+function sandboxUnavailable(config: ReturnType<typeof loadConfig>): string | null {
+  if (!config.db.url.startsWith('sqlite:')) {
+    return 'the sandbox runs only on the embedded SQLite store (its simulated Meta lives inside one serve process, and PostgreSQL deployments run several); on PostgreSQL register a number with `switchboard numbers add`, or point it at `switchboard simulator` to try it offline (docs/simulator.md)';
+  }
+  if (!config.sandbox) return 'SANDBOX=false: serve does not run the sandbox, so none is created; unset SANDBOX to use it';
+  return null;
 }

@@ -10,12 +10,13 @@ import { startMediaWorker } from '../media/embedded.ts';
 import type { MediaWorker } from '../media/worker.ts';
 import { servesEmbeddedWorker, startWorker } from '../outbox/embedded.ts';
 import type { OutboxWorker } from '../outbox/worker.ts';
+import { claimStore, logStore } from './open-store.ts';
 
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * `switchboard serve`: migrate, listen, run the conversation lifecycle sweep (and, on the embedded
- * default, the webhook delivery worker, the media worker and the sandbox); on SIGTERM/SIGINT stop accepting
+ * `switchboard serve`: migrate, listen, run the conversation lifecycle sweep, the webhook delivery
+ * and media workers (unless EMBEDDED_WORKER=false) and, on the embedded default, the sandbox; on SIGTERM/SIGINT stop accepting
  * connections, let in-flight requests and deliveries finish, stop the sweep and the sandbox, then
  * close the database.
  */
@@ -25,7 +26,9 @@ export function registerServeCommand(program: Command): void {
     .description('run the HTTP gateway (migrates the database first)')
     .action(async () => {
       const config = loadConfig();
+      const store = claimStore(config, { serving: true });
       const deps = createDeps(config, { backgroundCheckpoints: true });
+      logStore(deps.log, store);
       const migrated = await migrateToLatest(deps.database);
       if (migrated.length > 0) deps.log.info({ migrated }, 'database migrated');
       await resealLegacySecrets(deps);
@@ -64,6 +67,7 @@ export function registerServeCommand(program: Command): void {
       process.once('SIGINT', () => void shutdown('SIGINT'));
       // /readyz answers 200 only once each of these serves (design.md "Health").
       const embeddedWorker = servesEmbeddedWorker(deps);
+      if (!embeddedWorker) deps.log.warn('EMBEDDED_WORKER=false: this process delivers no webhooks and downloads no media; run `switchboard worker` processes for that');
       deps.readiness.expect('http', 'lifecycle_sweep', ...(embeddedWorker ? ['outbox_worker', 'media_worker'] : []));
       if (mayRunSandbox(deps)) deps.readiness.expect('sandbox');
       startup = (async () => {
@@ -72,7 +76,7 @@ export function registerServeCommand(program: Command): void {
         if (!sandbox) deps.readiness.forget('sandbox');
         await app.listen({ port: config.http.port, host: config.http.host });
         deps.readiness.ready('http');
-        deps.log.info({ url: config.http.publicUrl, database: deps.database.dialect }, 'switchboard listening');
+        deps.log.info({ url: config.http.publicUrl, database: deps.database.dialect, store: store.location.description }, 'switchboard listening');
         // Conversations quiet for CONVERSATION_INACTIVITY_HOURS are ended (kapso-api.md §7.4).
         sweep = startLifecycleSweep(deps, SWEEP_INTERVAL_MS);
         deps.readiness.ready('lifecycle_sweep');

@@ -5,23 +5,28 @@ import { closeDeps, createDeps } from '../deps.ts';
 import { startMediaWorker } from '../media/embedded.ts';
 import { startWorker } from '../outbox/embedded.ts';
 import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';
+import { claimStore, logStore } from './open-store.ts';
 
 /** Requests in flight get this long to finish on SIGTERM; their leases cover anything left. */
 const DRAIN_MS = 10_000;
 
 /**
- * `switchboard worker`: a delivery and media worker process (design.md "Processes"). Run any number of
- * them against one PostgreSQL database; they share the work through `skip locked` claims. On
+ * `switchboard worker`: a delivery and media worker process (design.md "Processes"), beside the one
+ * each `serve` embeds. Run any number of them against one PostgreSQL database (on SQLite, one serving
+ * process per file: see db/sqlite-lock.ts); they share the work through `skip locked` claims. On
  * SIGTERM/SIGINT a worker stops claiming, lets deliveries and downloads in flight finish, then exits.
  */
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('deliver webhooks and download media (run several on PostgreSQL; serve embeds one on SQLite)')
+    .description('deliver webhooks and download media (serve embeds one; add several on PostgreSQL)')
     .action(async () => {
       // A worker's writes may be lost in a PostgreSQL crash without losing an event (at worst one
       // is delivered again): its commits need not wait for the WAL flush.
-      const deps = createDeps(loadConfig(), { relaxedCommits: true, backgroundCheckpoints: true });
+      const config = loadConfig();
+      const store = claimStore(config, { serving: true });
+      const deps = createDeps(config, { relaxedCommits: true, backgroundCheckpoints: true });
+      logStore(deps.log, store);
       await migrateToLatest(deps.database);
       await resealLegacySecrets(deps);
       const worker = startWorker(deps);

@@ -78,9 +78,8 @@ describe.each(dialects)('serve readiness (%s)', { timeout: 90_000 }, (dialect) =
     const s = await spawnServe(env);
     running.push(s);
     const ready = (await pollUntilReady(s)).at(-1)?.body;
-    // On PostgreSQL the delivery and media workers run as `switchboard worker` processes.
-    const workers = dialect === 'sqlite' ? { outbox_worker: 'ok', media_worker: 'ok' } : {};
-    expect(ready).toEqual({ status: 'ready', dialect, checks: { database: 'ok', http: 'ok', lifecycle_sweep: 'ok', ...workers } });
+    // The delivery and media workers run inside serve on both dialects (EMBEDDED_WORKER defaults on).
+    expect(ready).toEqual({ status: 'ready', dialect, checks: { database: 'ok', http: 'ok', lifecycle_sweep: 'ok', outbox_worker: 'ok', media_worker: 'ok' } });
     s.child.kill('SIGTERM');
     expect(await s.exited, s.output()).toBe(0);
   });

@@ -87,7 +87,8 @@ describe.each(dialects)('a delivery process killed mid-delivery (%s)', { timeout
     await subscribe({ deps: local, clock: createTestClock(Date.now()) } as unknown as TestGateway, { projectId: project.id, phoneNumberId: pnid, url: receiver.url, events: ['whatsapp.message.received'] });
     await local.database.close();
 
-    const api = dialect === 'sqlite' ? await startDeliverer() : await startServe(env).then((s) => (children.push(s.child), { child: s.child, base: s.base }));
+    // On PostgreSQL the API process is API-only, so the killed `switchboard worker` is the one delivering.
+    const api = dialect === 'sqlite' ? await startDeliverer() : await startServe({ ...env, EMBEDDED_WORKER: 'false' }).then((s) => (children.push(s.child), { child: s.child, base: s.base }));
     const deliverer = dialect === 'sqlite' ? api : await startDeliverer();
     const body = messagesWebhook(pnid, [textMessage('wamid.CRASH', 'are you there?', Math.floor(Date.now() / 1000))]);
     const res = await fetch(`${api.base}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(body, 'crash-secret') }, body });
