@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { listPhoneNumbers } from '../tenants/store.ts';
+import { findProject, listPhoneNumbers } from '../tenants/store.ts';
 import { addPhoneNumber, presentPhoneNumber, TenancyError } from '../tenants/tenancy.ts';
+import { registerNumberChangeCommands } from './numbers-change.ts';
 import { output, withDeps } from './context.ts';
 import { readSecretOption } from './secret-input.ts';
 
@@ -17,7 +18,7 @@ interface AddOptions {
   json?: boolean;
 }
 
-/** `switchboard numbers add …`, `switchboard numbers list [--project ID]` */
+/** `switchboard numbers add …`, `switchboard numbers list [--project ID]`, `numbers update|remove …` */
 export function registerNumberCommands(program: Command): void {
   const numbers = program.command('numbers').description('manage Meta phone numbers');
   numbers
@@ -56,9 +57,13 @@ export function registerNumberCommands(program: Command): void {
     .option('--project <id>', 'only this project')
     .option('--json', 'print one JSON object')
     .action(async (o: { project?: string; json?: boolean }) => {
-      const rows = await withDeps((deps) => listPhoneNumbers(deps.database.db, o.project));
+      const rows = await withDeps(async (deps) => {
+        if (o.project !== undefined && !(await findProject(deps.database.db, o.project))) throw new TenancyError(`no project ${o.project}`);
+        return listPhoneNumbers(deps.database.db, o.project);
+      });
       const phoneNumbers = rows.map(presentPhoneNumber);
-      const lines = phoneNumbers.map((n) => `${n.id}  +${n.display_phone_number}  waba ${n.waba_id}  project ${n.project_id}`);
+      const lines = phoneNumbers.map((n) => `${n.id}  ${n.display_phone_number}  waba ${n.waba_id}  project ${n.project_id}`);
       output(!!o.json, { phone_numbers: phoneNumbers }, lines.join('\n') || 'no phone numbers');
     });
+  registerNumberChangeCommands(numbers);
 }

@@ -10,6 +10,7 @@ import * as mediaByMetaId from './migrations/2026-11-27-007-media-by-meta-id.ts'
 import * as mediaQueue from './migrations/2026-11-27-008-media-queue.ts';
 import * as currentConversation from './migrations/2026-11-27-009-current-conversation.ts';
 import * as mediaLeases from './migrations/2026-12-06-011-media-leases.ts';
+import * as numberRemoval from './migrations/2026-12-06-012-number-removal.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-27-008-media-queue': mediaQueue,
   '2026-11-27-009-current-conversation': currentConversation,
   '2026-12-06-011-media-leases': mediaLeases,
+  '2026-12-06-012-number-removal': numberRemoval,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

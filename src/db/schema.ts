@@ -43,6 +43,8 @@ export interface PhoneNumbersTable {
   graph_url: string | null;
   /** 1 for the sandbox number created on first start. */
   is_sandbox: number;
+  /** When it was removed with its history kept (tenants/remove-number.ts); null while registered. */
+  removed_at: number | null;
 }
 
 export interface ContactsTable {

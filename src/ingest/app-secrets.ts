@@ -3,6 +3,7 @@ import { findPhoneNumbersByIds, findPhoneNumbersByWabaIds } from '../tenants/sto
 import { TENANCY_CACHE_TTL_MS } from '../tenants/lookup.ts';
 import { TtlCache } from '../tenants/ttl-cache.ts';
 import { secretSlots } from '../tenants/secrets.ts';
+import { numbersGeneration } from '../tenants/number-changes.ts';
 
 /**
  * The decrypted app secrets that can verify a webhook, by the phone numbers it names. Cached
@@ -10,6 +11,7 @@ import { secretSlots } from '../tenants/secrets.ts';
  */
 export class AppSecrets {
   private readonly byNumber = new TtlCache<string>(TENANCY_CACHE_TTL_MS);
+  private seen = numbersGeneration();
 
   constructor(private readonly deps: Pick<Deps, 'database' | 'cipher' | 'clock'>) {}
 
@@ -21,6 +23,11 @@ export class AppSecrets {
    */
   async forNumbers(phoneNumberIds: readonly string[]): Promise<string[] | null> {
     const now = this.deps.clock.now();
+    // An app secret replaced or a number removed in this process counts at once (number-changes.ts).
+    if (this.seen !== numbersGeneration()) {
+      this.byNumber.clear();
+      this.seen = numbersGeneration();
+    }
     const missing = phoneNumberIds.filter((id) => this.byNumber.get(id, now) === undefined);
     if (missing.length > 0) {
       const rows = await findPhoneNumbersByIds(this.deps.database.db, missing);

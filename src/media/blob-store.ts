@@ -18,6 +18,8 @@ export interface BlobStore {
   /** The blob's size, or null when there is no such blob. */
   stat(key: string): Promise<{ byteSize: number } | null>;
   exists(key: string): Promise<boolean>;
+  /** Deletes a blob; an absent one is not an error (a number's history deleted: tenants/manage-numbers.ts). */
+  remove(key: string): Promise<void>;
   /** Releases connections (S3); the store is not used afterwards. */
   close(): Promise<void>;
 }

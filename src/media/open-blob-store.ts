@@ -42,6 +42,7 @@ function lazyStore(build: () => Promise<BlobStore>): BlobStore {
     open: async (key, range) => (await get()).open(key, range),
     stat: async (key) => (await get()).stat(key),
     exists: async (key) => (await get()).exists(key),
+    remove: async (key) => (await get()).remove(key),
     close: async () => {
       if (store) await (await store).close();
     },

@@ -124,6 +124,12 @@ export class S3BlobStore implements BlobStore {
     return (await this.stat(key)) !== null;
   }
 
+  async remove(key: string): Promise<void> {
+    if (!isBlobKey(key)) return;
+    // S3 answers a delete of an absent key with success.
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+  }
+
   async close(): Promise<void> {
     this.client.destroy();
   }

@@ -1,6 +1,7 @@
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { formatInstant } from '../messages/instants.ts';
 import { whatsappConfigId } from './config-id.ts';
+import { formatDisplayNumber } from '../tenants/number-fields.ts';
 
 /**
  * A number as the Platform API's PhoneNumber object (kapso-api.md §6.9). The inbox auto-selects
@@ -9,7 +10,7 @@ import { whatsappConfigId } from './config-id.ts';
  * rating, limits) is null rather than invented; never a secret.
  */
 export function presentPlatformPhoneNumber(row: PhoneNumberRow): Record<string, unknown> {
-  const display = `+${row.display_phone_number}`;
+  const display = formatDisplayNumber(row.display_phone_number);
   const name = row.is_sandbox ? 'Switchboard sandbox' : display;
   const createdAt = formatInstant(row.created_at);
   return {

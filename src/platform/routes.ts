@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { authenticate } from '../http/auth.ts';
 import { errors } from '../http/errors.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
+import { phoneNumberRoutes } from './number-routes.ts';
 import { presentPlatformPhoneNumber } from './present.ts';
 import { countProjectPhoneNumbers, listProjectPhoneNumbersPage } from './store.ts';
 
@@ -46,4 +47,6 @@ export async function platformRoutes(app: FastifyInstance, deps: Deps & { tenant
       meta: { page, per_page: perPage, total_pages: Math.ceil(total / perPage), total_count: total },
     };
   });
+
+  await phoneNumberRoutes(app, deps);
 }

@@ -9,6 +9,7 @@ export async function countProjectPhoneNumbers(db: Db, projectId: string): Promi
     .selectFrom('phone_numbers')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('project_id', '=', projectId)
+    .where('removed_at', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -19,6 +20,7 @@ export async function listProjectPhoneNumbersPage(db: Db, projectId: string, off
     .selectFrom('phone_numbers')
     .selectAll()
     .where('project_id', '=', projectId)
+    .where('removed_at', 'is', null)
     .orderBy('created_at')
     .orderBy('id')
     .offset(offset)

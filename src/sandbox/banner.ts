@@ -14,7 +14,7 @@ export function sandboxBanner(sandbox: SandboxDetails, gatewayUrl: string, simul
     '',
     `Switchboard sandbox ready: ${gatewayUrl} (simulated Meta Cloud API at ${simulatorUrl})`,
     `  API key          ${key}`,
-    `  phone number id  ${pnid}  (+${sandbox.phone_number.display_phone_number}, WABA ${sandbox.phone_number.waba_id})`,
+    `  phone number id  ${pnid}  (${sandbox.phone_number.display_phone_number}, WABA ${sandbox.phone_number.waba_id})`,
     `  customer         ${sandbox.customer_wa_id}  (writes first and echoes whatever you send)`,
     '',
     'Send a text:',

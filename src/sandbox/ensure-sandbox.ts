@@ -4,6 +4,7 @@ import { findProject, findProjectPhoneNumber } from '../tenants/store.ts';
 import { addPhoneNumber, createProject } from '../tenants/tenancy.ts';
 import { findSandbox, hasRealNumberOutside, hasRealPhoneNumbers, insertSandbox } from './store.ts';
 import { secretSlots } from '../tenants/secrets.ts';
+import { formatDisplayNumber } from '../tenants/number-fields.ts';
 
 /** What a newcomer needs to use the sandbox (design.md: `switchboard sandbox --json`). */
 export interface SandboxDetails {
@@ -59,7 +60,7 @@ async function detailsOf(deps: SandboxDeps, row: { project_id: string; phone_num
   return {
     project: { id: project.id, name: project.name },
     api_key: deps.cipher.decrypt(row.api_key_enc, secretSlots.sandboxApiKey(row.project_id)),
-    phone_number: { id: number.id, display_phone_number: number.display_phone_number, waba_id: number.waba_id },
+    phone_number: { id: number.id, display_phone_number: formatDisplayNumber(number.display_phone_number), waba_id: number.waba_id },
     customer_wa_id: row.customer_wa_id,
   };
 }

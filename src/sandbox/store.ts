@@ -18,7 +18,7 @@ export async function insertSandbox(
 
 /** Whether any phone number other than the sandbox's is registered. */
 export async function hasRealPhoneNumbers(db: Db): Promise<boolean> {
-  const row = await db.selectFrom('phone_numbers').select('id').where('is_sandbox', '=', 0).limit(1).executeTakeFirst();
+  const row = await db.selectFrom('phone_numbers').select('id').where('is_sandbox', '=', 0).where('removed_at', 'is', null).limit(1).executeTakeFirst();
   return row !== undefined;
 }
 

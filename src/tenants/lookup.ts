@@ -3,6 +3,7 @@ import type { PhoneNumberRow } from '../db/schema.ts';
 import { keyMatchesHash, prefixOf } from './keys.ts';
 import { findLiveApiKeyByPrefix, findProjectPhoneNumber } from './store.ts';
 import { TtlCache } from './ttl-cache.ts';
+import { numbersGeneration } from './number-changes.ts';
 
 /** How long a verified key or an ownership answer is reused before the database is asked again. */
 export const TENANCY_CACHE_TTL_MS = 5_000;
@@ -13,6 +14,7 @@ type LookupDeps = Pick<Deps, 'database' | 'clock'>;
 export class TenantLookup {
   private readonly keys = new TtlCache<string | null>(TENANCY_CACHE_TTL_MS);
   private readonly numbers = new TtlCache<PhoneNumberRow | null>(TENANCY_CACHE_TTL_MS);
+  private numbersSeen = numbersGeneration();
 
   constructor(private readonly deps: LookupDeps) {}
 
@@ -35,6 +37,11 @@ export class TenantLookup {
   /** The phone number if the project owns it; null for unknown and foreign numbers alike. */
   async phoneNumberOf(projectId: string, phoneNumberId: string): Promise<PhoneNumberRow | null> {
     const now = this.deps.clock.now();
+    // A number changed in this process (new token, removal) is read afresh at once.
+    if (this.numbersSeen !== numbersGeneration()) {
+      this.numbers.clear();
+      this.numbersSeen = numbersGeneration();
+    }
     const cacheKey = `${projectId}\u0000${phoneNumberId}`;
     const cached = this.numbers.get(cacheKey, now);
     if (cached !== undefined) return cached;

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
 import { findSealedWithPrefix, replaceSealed, SEALED_COLUMNS } from './sealed-store.ts';
+import { assertSecretOpensStoredData } from './secret-check.ts';
 
 const BATCH = 200;
 
@@ -7,9 +8,12 @@ const BATCH = 200;
  * Re-seals secrets stored in the legacy `v1` format (SHA-256 key, no associated data) in the
  * current one (HKDF key, bound to their row: tenants/secrets.ts). Run on every start, after the
  * migrations (a migration cannot, since it does not know SWITCHBOARD_SECRET). Idempotent and
- * safe when several processes start at once; returns how many values this call re-sealed.
+ * safe when several processes start at once; returns how many values this call re-sealed. Refuses
+ * (ConfigError) a secret that opens none of the stored values.
  */
-export async function resealLegacySecrets(deps: Pick<Deps, 'database' | 'cipher' | 'log'>): Promise<number> {
+export async function resealLegacySecrets(deps: Pick<Deps, 'database' | 'cipher' | 'log' | 'config'>): Promise<number> {
+  // A wrong SWITCHBOARD_SECRET stops the start here, with one line (secret-check.ts).
+  await assertSecretOpensStoredData(deps);
   const { db } = deps.database;
   let resealed = 0;
   for (const target of SEALED_COLUMNS) {

@@ -58,10 +58,42 @@ export async function insertPhoneNumber(db: Db, row: PhoneNumberRow): Promise<vo
   await db.insertInto('phone_numbers').values(row).execute();
 }
 
-/** Whether a phone number id is registered (to any project). */
-export async function phoneNumberExists(db: Db, id: string): Promise<boolean> {
-  const row = await db.selectFrom('phone_numbers').select('id').where('id', '=', id).executeTakeFirst();
-  return row !== undefined;
+/** A phone number by id, in any project, removed ones included (registration checks). */
+export async function findPhoneNumber(db: Db, id: string): Promise<PhoneNumberRow | undefined> {
+  return db.selectFrom('phone_numbers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Registers again a number removed with its history kept: the row is replaced whole. */
+export async function replaceRemovedPhoneNumber(db: Db, row: PhoneNumberRow): Promise<void> {
+  const { id, ...rest } = row;
+  await db.updateTable('phone_numbers').set(rest).where('id', '=', id).where('removed_at', 'is not', null).execute();
+}
+
+/** Changes a registered number's fields; returns whether it was (still) registered. */
+export async function updateLivePhoneNumber(
+  db: Db,
+  id: string,
+  changes: Partial<Pick<PhoneNumberRow, 'display_phone_number' | 'waba_id' | 'access_token_enc' | 'app_secret_enc' | 'verify_token_hash'>>,
+): Promise<boolean> {
+  if (Object.keys(changes).length === 0) return (await findPhoneNumber(db, id))?.removed_at === null;
+  const result = await db.updateTable('phone_numbers').set(changes).where('id', '=', id).where('removed_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Marks a number removed with its history kept; its secrets are overwritten by the caller's blanks. */
+export async function markPhoneNumberRemoved(
+  db: Db,
+  id: string,
+  now: number,
+  blanks: Pick<PhoneNumberRow, 'access_token_enc' | 'app_secret_enc' | 'verify_token_hash'>,
+): Promise<boolean> {
+  const result = await db.updateTable('phone_numbers').set({ ...blanks, removed_at: now }).where('id', '=', id).where('removed_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Deletes a number's row (its history deleted first: number-history-store.ts). */
+export async function deletePhoneNumberRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('phone_numbers').where('id', '=', id).execute();
 }
 
 /** The phone number if it belongs to the project; a foreign number is indistinguishable from none. */
@@ -71,12 +103,13 @@ export async function findProjectPhoneNumber(db: Db, projectId: string, id: stri
     .selectAll()
     .where('id', '=', id)
     .where('project_id', '=', projectId)
+    .where('removed_at', 'is', null)
     .executeTakeFirst();
 }
 
 /** A project's phone numbers, or every number when no project is given (CLI listing). */
 export async function listPhoneNumbers(db: Db, projectId?: string): Promise<PhoneNumberRow[]> {
-  let q = db.selectFrom('phone_numbers').selectAll();
+  let q = db.selectFrom('phone_numbers').selectAll().where('removed_at', 'is', null);
   if (projectId) q = q.where('project_id', '=', projectId);
   return q.orderBy('created_at').orderBy('id').execute();
 }
@@ -84,13 +117,13 @@ export async function listPhoneNumbers(db: Db, projectId?: string): Promise<Phon
 /** Phone numbers by Meta id, for routing an incoming webhook to its app secret. */
 export async function findPhoneNumbersByIds(db: Db, ids: readonly string[]): Promise<PhoneNumberRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('phone_numbers').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('phone_numbers').selectAll().where('id', 'in', ids).where('removed_at', 'is', null).execute();
 }
 
 /** Phone numbers of the given WABAs (webhooks that name no phone number, e.g. template updates). */
 export async function findPhoneNumbersByWabaIds(db: Db, wabaIds: readonly string[]): Promise<PhoneNumberRow[]> {
   if (wabaIds.length === 0) return [];
-  return db.selectFrom('phone_numbers').selectAll().where('waba_id', 'in', wabaIds).execute();
+  return db.selectFrom('phone_numbers').selectAll().where('waba_id', 'in', wabaIds).where('removed_at', 'is', null).execute();
 }
 
 /** Whether any phone number was registered with this verify token hash. */
@@ -99,6 +132,7 @@ export async function verifyTokenExists(db: Db, tokenHash: string): Promise<bool
     .selectFrom('phone_numbers')
     .select('id')
     .where('verify_token_hash', '=', tokenHash)
+    .where('removed_at', 'is', null)
     .executeTakeFirst();
   return row !== undefined;
 }
@@ -110,6 +144,7 @@ export async function findProjectNumberByWaba(db: Db, projectId: string, wabaId:
     .selectAll()
     .where('project_id', '=', projectId)
     .where('waba_id', '=', wabaId)
+    .where('removed_at', 'is', null)
     .orderBy('created_at')
     .limit(1)
     .executeTakeFirst();

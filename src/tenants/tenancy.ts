@@ -3,12 +3,15 @@ import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { appendEvent } from '../outbox/events.ts';
 import { generateApiKey, hashApiKey } from './keys.ts';
-import { findProject, insertApiKey, insertPhoneNumber, insertProject, phoneNumberExists, type ProjectRecord } from './store.ts';
+import { findPhoneNumber, findProject, insertApiKey, insertPhoneNumber, insertProject, replaceRemovedPhoneNumber, type ProjectRecord } from './store.ts';
+import { checkDisplayNumber, checkMetaId, checkNonEmpty, cliFlag, type FieldNamer, formatDisplayNumber } from './number-fields.ts';
+import { noteNumbersChanged } from './number-changes.ts';
 import { secretSlots } from './secrets.ts';
+import { TenancyError } from './tenancy-error.ts';
 
 type TenancyDeps = Pick<Deps, 'database' | 'clock' | 'cipher'>;
 
-export class TenancyError extends Error {}
+export { TenancyError } from './tenancy-error.ts';
 
 /** Creates a project and its first API key; the key is returned once and never stored in clear. */
 export async function createProject(deps: TenancyDeps, name: string): Promise<{ project: ProjectRecord; apiKey: string }> {
@@ -51,22 +54,39 @@ export interface NewPhoneNumber {
 export interface PhoneNumberView {
   id: string;
   project_id: string;
+  /** E.164 with its `+`, as the sandbox banner and the Platform API print it. */
   display_phone_number: string;
   waba_id: string;
   created_at: string;
 }
 
-/** Registers a Meta phone number with its secrets encrypted at rest. */
-export async function addPhoneNumber(deps: TenancyDeps, input: NewPhoneNumber): Promise<PhoneNumberView> {
+/**
+ * Registers a Meta phone number with its secrets encrypted at rest. Ids must be Meta's numeric
+ * ids and the display number E.164 (number-fields.ts). A number removed with its history kept
+ * can be registered again by the project that had it, which finds its history again; another
+ * project cannot take it until it is removed with its history deleted (the kept history is the
+ * first project's).
+ */
+export async function addPhoneNumber(deps: TenancyDeps, input: NewPhoneNumber, name: FieldNamer = cliFlag): Promise<PhoneNumberView> {
   const { db } = deps.database;
   if (!(await findProject(db, input.projectId))) throw new TenancyError(`no project ${input.projectId}`);
-  if (await phoneNumberExists(db, input.phoneNumberId)) {
-    throw new TenancyError(`phone number ${input.phoneNumberId} is already registered`);
+  checkMetaId(input.phoneNumberId, 'phone_number_id', name);
+  checkMetaId(input.wabaId, 'waba_id', name);
+  const display = checkDisplayNumber(input.displayPhoneNumber, name);
+  checkNonEmpty(input.accessToken, 'access_token', name);
+  checkNonEmpty(input.appSecret, 'app_secret', name);
+  checkNonEmpty(input.verifyToken, 'verify_token', name);
+  const existing = await findPhoneNumber(db, input.phoneNumberId);
+  if (existing && existing.removed_at === null) throw new TenancyError(`phone number ${input.phoneNumberId} is already registered`);
+  if (existing && existing.project_id !== input.projectId) {
+    throw new TenancyError(
+      `phone number ${input.phoneNumberId} was removed from another project with its history kept; remove it there with --delete-history before registering it here`,
+    );
   }
   const row: PhoneNumberRow = {
     id: input.phoneNumberId,
     project_id: input.projectId,
-    display_phone_number: input.displayPhoneNumber.replace(/\D/g, ''),
+    display_phone_number: display,
     waba_id: input.wabaId,
     access_token_enc: deps.cipher.encrypt(input.accessToken, secretSlots.accessToken(input.phoneNumberId)),
     app_secret_enc: deps.cipher.encrypt(input.appSecret, secretSlots.appSecret(input.phoneNumberId)),
@@ -74,12 +94,15 @@ export async function addPhoneNumber(deps: TenancyDeps, input: NewPhoneNumber): 
     created_at: deps.clock.now(),
     graph_url: input.graphUrl ?? null,
     is_sandbox: input.isSandbox ? 1 : 0,
+    removed_at: null,
   };
   // Project webhooks hear of it (kapso-api.md §8.2 `whatsapp.phone_number.created`).
   await db.transaction().execute(async (trx) => {
-    await insertPhoneNumber(trx, row);
+    if (existing) await replaceRemovedPhoneNumber(trx, row);
+    else await insertPhoneNumber(trx, row);
     await appendEvent(trx, { type: 'whatsapp.phone_number.created', phoneNumberId: row.id, projectId: row.project_id }, row.created_at);
   });
+  noteNumbersChanged();
   return presentPhoneNumber(row);
 }
 
@@ -88,7 +111,7 @@ export function presentPhoneNumber(row: PhoneNumberRow): PhoneNumberView {
   return {
     id: row.id,
     project_id: row.project_id,
-    display_phone_number: row.display_phone_number,
+    display_phone_number: formatDisplayNumber(row.display_phone_number),
     waba_id: row.waba_id,
     created_at: new Date(row.created_at).toISOString(),
   };

@@ -21,7 +21,7 @@ describe.each(dialects)('switchboard CLI (%s)', { timeout: 90_000 }, (dialect) =
       ['numbers', 'add', '--project', created.project.id, '--phone-number-id', pnid, '--display-phone-number', '+1 555-010-2030', '--waba-id', '109876543210987', '--access-token', 'EAAG-token', '--app-secret', 'app-secret', '--verify-token', 'verify-me'],
       env,
     );
-    expect(added.phone_number).toMatchObject({ id: pnid, project_id: created.project.id, display_phone_number: '15550102030', waba_id: '109876543210987' });
+    expect(added.phone_number).toMatchObject({ id: pnid, project_id: created.project.id, display_phone_number: '+15550102030', waba_id: '109876543210987' });
     expect(JSON.stringify(added)).not.toContain('EAAG-token');
 
     const listed = runCliJson<{ phone_numbers: Array<{ id: string }> }>(['numbers', 'list', '--project', created.project.id], env);
@@ -34,7 +34,7 @@ describe.each(dialects)('switchboard CLI (%s)', { timeout: 90_000 }, (dialect) =
   });
 
   it('refuses a number for a project that does not exist, with one line on stderr', () => {
-    const r = runCli(['numbers', 'add', '--project', '00000000-0000-0000-0000-000000000000', '--phone-number-id', '1', '--display-phone-number', '1', '--waba-id', '1', '--access-token', 't', '--app-secret', 's', '--verify-token', 'v', '--json'], env);
+    const r = runCli(['numbers', 'add', '--project', '00000000-0000-0000-0000-000000000000', '--phone-number-id', '1', '--display-phone-number', '+15550102040', '--waba-id', '109876543210987', '--access-token', 't', '--app-secret', 's', '--verify-token', 'v', '--json'], env);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('no project');
     expect(r.stdout).toBe('');
@@ -42,7 +42,7 @@ describe.each(dialects)('switchboard CLI (%s)', { timeout: 90_000 }, (dialect) =
 
   it('refuses to register a number twice', () => {
     const { project } = runCliJson<{ project: { id: string } }>(['projects', 'create', '--name', 'twice'], env);
-    const args = ['numbers', 'add', '--project', project.id, '--phone-number-id', `8${Date.now()}`, '--display-phone-number', '1', '--waba-id', '1', '--access-token', 't', '--app-secret', 's', '--verify-token', 'v'];
+    const args = ['numbers', 'add', '--project', project.id, '--phone-number-id', `8${Date.now()}`, '--display-phone-number', '+15550102040', '--waba-id', '109876543210987', '--access-token', 't', '--app-secret', 's', '--verify-token', 'v'];
     runCliJson(args, env);
     const r = runCli([...args, '--json'], env);
     expect(r.status).toBe(1);

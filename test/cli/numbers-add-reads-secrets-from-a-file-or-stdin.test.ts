@@ -27,7 +27,7 @@ describe.each(dialects)('switchboard numbers add, secrets off the command line (
     const file = join(mkdtempSync(join(tmpdir(), 'sb-app-secret-')), 'app-secret');
     writeFileSync(file, 'app-secret-from-file\n', { mode: 0o600 });
     const pnid = `8${Date.now()}`;
-    const args = ['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '+15550102030', '--waba-id', '1', '--access-token-file', '-', '--app-secret-file', file, '--verify-token', `v${pnid}`, '--json'];
+    const args = ['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '+15550102030', '--waba-id', '109876543210987', '--access-token-file', '-', '--app-secret-file', file, '--verify-token', `v${pnid}`, '--json'];
     const r = spawnSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, input: 'EAAG-token-from-stdin\n', encoding: 'utf8', timeout: 30_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ phone_number: { id: pnid } });
@@ -40,7 +40,7 @@ describe.each(dialects)('switchboard numbers add, secrets off the command line (
     [['--access-token', 't', '--app-secret-file', '/nonexistent/secret'], 'cannot read --app-secret-file /nonexistent/secret: ENOENT'],
     [['--access-token-file', '-', '--app-secret-file', '-'], 'only one of --access-token-file and --app-secret-file can be - (standard input)'],
   ])('refuses %j with one line', (secretArgs, message) => {
-    const r = runCli(['numbers', 'add', '--project', 'p', '--phone-number-id', '1', '--display-phone-number', '1', '--waba-id', '1', '--verify-token', 'v', ...secretArgs], env);
+    const r = runCli(['numbers', 'add', '--project', 'p', '--phone-number-id', '1', '--display-phone-number', '+15550102040', '--waba-id', '109876543210987', '--verify-token', 'v', ...secretArgs], env);
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe(`switchboard: ${message}`);
   });

@@ -25,7 +25,7 @@ describe.each(dialects)('switchboard serve (%s)', { timeout: 90_000 }, (dialect)
   it('finishes a webhook already in flight when SIGTERM arrives, then exits cleanly', async () => {
     const { project, api_key: apiKey } = runCliJson<{ project: { id: string }; api_key: string }>(['projects', 'create', '--name', 'drain'], env);
     const pnid = `6${Date.now()}`;
-    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '1', '--waba-id', '1', '--access-token', 't', '--app-secret', 'drain-secret', '--verify-token', `v${pnid}`], env);
+    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '+15550102040', '--waba-id', '109876543210987', '--access-token', 't', '--app-secret', 'drain-secret', '--verify-token', `v${pnid}`], env);
     const s = await startServe(env);
     running.push(s);
 

@@ -33,7 +33,7 @@ describe.runIf(dialects.includes('sqlite'))('switchboard webhooks test, deliveri
   it('queues a test event, lists its failure and sends it again, each printing one JSON object', async () => {
     const { project } = runCliJson<{ project: { id: string } }>(['projects', 'create', '--name', 'deliveries'], env);
     const pnid = `5${Date.now()}`;
-    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '15550102030', '--waba-id', '1', '--access-token', 't', '--app-secret', 's', '--verify-token', 'v'], env);
+    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '15550102030', '--waba-id', '109876543210987', '--access-token', 't', '--app-secret', 's', '--verify-token', 'v'], env);
     const { webhook } = runCliJson<{ webhook: { id: string } }>(
       ['webhooks', 'add', '--project', project.id, '--phone-number-id', pnid, '--url', receiver.url, '--events', 'whatsapp.message.received,whatsapp.message.sent'],
       env,

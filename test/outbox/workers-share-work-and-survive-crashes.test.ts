@@ -82,7 +82,7 @@ describe.each(dialects)('a delivery process killed mid-delivery (%s)', { timeout
     receiver.respond = () => (++calls === 1 ? 'hang' : 200);
     const { project } = runCliJson<{ project: { id: string } }>(['projects', 'create', '--name', 'crash'], env);
     const pnid = `7${Date.now()}`;
-    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '1', '--waba-id', '1', '--access-token', 't', '--app-secret', 'crash-secret', '--verify-token', `v${pnid}`], env);
+    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '+15550102040', '--waba-id', '109876543210987', '--access-token', 't', '--app-secret', 'crash-secret', '--verify-token', `v${pnid}`], env);
     const local = createDeps(loadConfig(env), { clock: createTestClock(Date.now()), log: createLogger('silent') });
     await subscribe({ deps: local, clock: createTestClock(Date.now()) } as unknown as TestGateway, { projectId: project.id, phoneNumberId: pnid, url: receiver.url, events: ['whatsapp.message.received'] });
     await local.database.close();

@@ -25,7 +25,7 @@ describe('a real number retires the sandbox (sqlite, the embedded default)', { t
     const dir = mkdtempSync(join(tmpdir(), 'sb-retire-'));
     const sandbox = runCliJson<{ api_key: string; phone_number: { id: string } }>(['sandbox'], {}, dir);
     const { project } = runCliJson<{ project: { id: string } }>(['projects', 'create', '--name', 'real'], {}, dir);
-    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', '112233445566779', '--display-phone-number', '+15550102031', '--waba-id', '1', '--access-token', 't', '--app-secret', 's', '--verify-token', 'v-retire'], {}, dir);
+    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', '112233445566779', '--display-phone-number', '+15550102031', '--waba-id', '109876543210987', '--access-token', 't', '--app-secret', 's', '--verify-token', 'v-retire'], {}, dir);
 
     const first = await startServe({ LOG_LEVEL: 'info' }, dir);
     running.push(first);

@@ -54,7 +54,7 @@ describe('the sandbox on first start (sqlite, the embedded default)', { timeout:
   it('creates no sandbox when a real number is configured', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-real-'));
     const { project } = runCliJson<{ project: { id: string } }>(['projects', 'create', '--name', 'real'], {}, dir);
-    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', '112233445566778', '--display-phone-number', '+15550102030', '--waba-id', '1', '--access-token', 't', '--app-secret', 's', '--verify-token', 'v'], {}, dir);
+    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', '112233445566778', '--display-phone-number', '+15550102030', '--waba-id', '109876543210987', '--access-token', 't', '--app-secret', 's', '--verify-token', 'v'], {}, dir);
     const s = await startServe({}, dir);
     running.push(s);
     await new Promise((r) => setTimeout(r, 500));

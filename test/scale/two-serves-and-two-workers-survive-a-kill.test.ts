@@ -30,7 +30,7 @@ describe.runIf(dialects.includes('postgres'))('two serve and two worker processe
     const { project } = runCliJson<{ project: { id: string } }>(['projects', 'create', '--name', 'scale-out'], env);
     const pnid = `8${Date.now()}`;
     const appSecret = 'scale-out-app-secret';
-    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '+15550100200', '--waba-id', '1', '--access-token', 't', '--app-secret', appSecret, '--verify-token', `v${pnid}`], env);
+    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '+15550100200', '--waba-id', '109876543210987', '--access-token', 't', '--app-secret', appSecret, '--verify-token', `v${pnid}`], env);
     runCliJson(['webhooks', 'add', '--project', project.id, '--phone-number-id', pnid, '--url', receiver.url, '--events', 'whatsapp.message.received'], env);
 
     const apis = [await startServe(env), await startServe(env)];

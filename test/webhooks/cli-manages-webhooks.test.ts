@@ -26,7 +26,7 @@ describe.each(dialects)('switchboard webhooks (%s)', { timeout: 90_000 }, (diale
   const tenant = () => {
     const { project } = runCliJson<{ project: { id: string } }>(['projects', 'create', '--name', 'hooks'], env);
     const pnid = `6${Date.now()}${Math.floor(Math.random() * 1000)}`;
-    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '15550102030', '--waba-id', '1', '--access-token', 't', '--app-secret', 's', '--verify-token', 'v'], env);
+    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '15550102030', '--waba-id', '109876543210987', '--access-token', 't', '--app-secret', 's', '--verify-token', 'v'], env);
     return { projectId: project.id, phoneNumberId: pnid };
   };
   // Every spawn costs about a second, so the refusal cases share one tenant.

@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import { removePhoneNumber, updatePhoneNumber, type PhoneNumberChanges } from '../tenants/manage-numbers.ts';
+import { presentPhoneNumber, TenancyError } from '../tenants/tenancy.ts';
+import { output, withDeps } from './context.ts';
+import { readSecretOption } from './secret-input.ts';
+
+interface UpdateOptions {
+  phoneNumberId: string;
+  displayPhoneNumber?: string;
+  wabaId?: string;
+  accessToken?: string;
+  accessTokenFile?: string;
+  appSecret?: string;
+  appSecretFile?: string;
+  verifyToken?: string;
+  json?: boolean;
+}
+
+/** A secret given as a flag or a file, or undefined when neither is (left as it is). */
+function optionalSecret(name: string, value: string | undefined, file: string | undefined): string | undefined {
+  return value === undefined && file === undefined ? undefined : readSecretOption(name, value, file);
+}
+
+/** `switchboard numbers update …` and `switchboard numbers remove …` (a number's token rotated, a number retired). */
+export function registerNumberChangeCommands(numbers: Command): void {
+  numbers
+    .command('update')
+    .description("replace a number's access token, app secret, verify token, display number or WABA id")
+    .requiredOption('--phone-number-id <id>', "Meta's phone_number_id of a registered number")
+    .option('--display-phone-number <e164>', 'the number as customers see it (E.164)')
+    .option('--waba-id <id>', 'WhatsApp Business Account id')
+    .option('--access-token <token>', 'a new Meta access token (visible in ps: prefer --access-token-file)')
+    .option('--access-token-file <path>', 'read the access token from a file, or from standard input with -')
+    .option('--app-secret <secret>', 'a new Meta app secret (prefer --app-secret-file)')
+    .option('--app-secret-file <path>', 'read the app secret from a file, or from standard input with -')
+    .option('--verify-token <token>', 'a new verify token typed into the webhook settings')
+    .option('--json', 'print one JSON object')
+    .action(async (o: UpdateOptions) => {
+      if (o.accessTokenFile === '-' && o.appSecretFile === '-') throw new TenancyError('only one of --access-token-file and --app-secret-file can be - (standard input)');
+      const changes: PhoneNumberChanges = {
+        displayPhoneNumber: o.displayPhoneNumber,
+        wabaId: o.wabaId,
+        accessToken: optionalSecret('access-token', o.accessToken, o.accessTokenFile),
+        appSecret: optionalSecret('app-secret', o.appSecret, o.appSecretFile),
+        verifyToken: o.verifyToken,
+      };
+      if (Object.values(changes).every((v) => v === undefined)) {
+        throw new TenancyError('nothing to update: give at least one of --display-phone-number, --waba-id, --access-token(-file), --app-secret(-file), --verify-token');
+      }
+      const row = await withDeps((deps) => updatePhoneNumber(deps, o.phoneNumberId, changes));
+      if (!row) throw new TenancyError(`no phone number ${o.phoneNumberId}`);
+      const phoneNumber = presentPhoneNumber(row);
+      output(!!o.json, { phone_number: phoneNumber }, `phone number ${phoneNumber.id} updated`);
+    });
+  numbers
+    .command('remove')
+    .description('remove a number: it stops sending and receiving at once; say whether its history is kept or deleted')
+    .requiredOption('--phone-number-id <id>', "Meta's phone_number_id of a registered number")
+    .option('--keep-history', "keep its messages, conversations, contacts and media (still the project's; the project can add the number again)")
+    .option('--delete-history', 'delete its messages, statuses, conversations, contacts, media and webhook events too')
+    .option('--json', 'print one JSON object')
+    .action(async (o: { phoneNumberId: string; keepHistory?: boolean; deleteHistory?: boolean; json?: boolean }) => {
+      if (!!o.keepHistory === !!o.deleteHistory) throw new TenancyError('say what happens to its history: give exactly one of --keep-history and --delete-history');
+      const history = o.keepHistory ? 'kept' : 'deleted';
+      const removed = await withDeps((deps) => removePhoneNumber(deps, o.phoneNumberId, history));
+      if (!removed) throw new TenancyError(`no phone number ${o.phoneNumberId}`);
+      output(!!o.json, { removed: true, history }, `phone number ${o.phoneNumberId} removed; its history ${history === 'kept' ? 'is kept' : 'was deleted'}`);
+    });
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { META_ID, normaliseDisplayNumber } from '../tenants/number-fields.ts';
+
+/** Request schemas of the Platform API's phone-number update and removal (docs/api.md). */
+
+const params = z.object({ phone_number_id: z.string().min(1).max(64) });
+const secret = (what: string) => z.string().max(4096).refine((v) => v.trim() !== '', `${what} must not be empty`);
+
+/**
+ * Kapso's `PATCH /platform/v1/whatsapp/phone_numbers/{phone_number_id}` body, with the fields this
+ * gateway stores: Kapso's names (`access_token`, `webhook_verify_token`, `business_account_id`)
+ * and ours for what Kapso keeps elsewhere (`app_secret`, `display_phone_number`). Strict: a Kapso
+ * field this gateway does not keep (`webhook_destination_url`…) is refused by name, not dropped.
+ */
+export const updatePhoneNumberSchema = {
+  params,
+  body: z.object({
+    whatsapp_phone_number: z
+      .strictObject({
+        access_token: secret('access_token').optional(),
+        app_secret: secret('app_secret').optional(),
+        webhook_verify_token: secret('webhook_verify_token').optional(),
+        business_account_id: z.string().regex(META_ID, "business_account_id must be Meta's numeric id (5 to 20 digits)").optional(),
+        display_phone_number: z
+          .string()
+          .max(64)
+          .refine((v) => normaliseDisplayNumber(v) !== null, 'display_phone_number must be an E.164 number such as +15550100000 (8 to 15 digits)')
+          .optional(),
+      })
+      .refine((o) => Object.values(o).some((v) => v !== undefined), 'give at least one field to change'),
+  }),
+};
+
+/** `DELETE …/phone_numbers/{phone_number_id}?history=keep|delete`: what happens to its history is required. */
+export const removePhoneNumberSchema = {
+  params,
+  querystring: z.object({ history: z.enum(['keep', 'delete'], "history must be 'keep' or 'delete'") }).loose(),
+};
