@@ -21,7 +21,7 @@ describe('the pretty terminal logger', () => {
 });
 
 describe.each(dialects)('switchboard projects list and keys list (%s)', { timeout: 90_000 }, (dialect) => {
-  const env = { DATABASE_URL: databaseUrlFor(dialect, 'cli-lists'), SWITCHBOARD_SECRET: 'cli-lists-test-secret-0123456789abcdef', LOG_LEVEL: 'warn' };
+  const env = { DATABASE_URL: databaseUrlFor(dialect, 'cli-lists'), SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop', LOG_LEVEL: 'warn' };
 
   it('lists the projects and a project’s keys by id and prefix, never the keys', () => {
     const created = runCliJson<{ project: { id: string; name: string }; api_key: string }>(['projects', 'create', '--name', 'listed'], env);

@@ -6,7 +6,7 @@ import { runCli, runCliJson } from '../helpers/cli.ts';
 import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
 
 describe.each(dialects)('switchboard CLI (%s)', { timeout: 90_000 }, (dialect) => {
-  const env = { DATABASE_URL: databaseUrlFor(dialect, 'cli'), SWITCHBOARD_SECRET: 'cli-test-secret-0123456789abcdefghijklmnop', LOG_LEVEL: 'warn' };
+  const env = { DATABASE_URL: databaseUrlFor(dialect, 'cli'), SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop', LOG_LEVEL: 'warn' };
 
   it('creates a project, keys and a number, each printing one JSON object', () => {
     const created = runCliJson<{ project: { id: string; name: string }; api_key: string }>(['projects', 'create', '--name', 'acme'], env);

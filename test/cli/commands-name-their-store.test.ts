@@ -56,7 +56,7 @@ describe.runIf(dialects.includes('postgres'))('the PostgreSQL store serve uses',
   it('is named in the start log by host, database and schema, without the password', async () => {
     const url = new URL(isolatedDatabaseUrlFor('postgres', 'named'));
     url.password = 'not-printed';
-    const s = await startServe({ DATABASE_URL: url.toString(), SWITCHBOARD_SECRET: 'named-store-secret-0123456789abcdefghijk', LOG_LEVEL: 'info' });
+    const s = await startServe({ DATABASE_URL: url.toString(), SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop', LOG_LEVEL: 'info' });
     expect(s.output()).toContain(`using the store at postgres://postgres@${url.host}${url.pathname} schema ${url.searchParams.get('schema')}`);
     expect(s.output()).not.toContain('not-printed');
     s.child.kill('SIGTERM');

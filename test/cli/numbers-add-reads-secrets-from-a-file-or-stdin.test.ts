@@ -10,7 +10,7 @@ import { BIN, runCli, runCliJson } from '../helpers/cli.ts';
 import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
 
 describe.each(dialects)('switchboard numbers add, secrets off the command line (%s)', { timeout: 90_000 }, (dialect) => {
-  const env = { DATABASE_URL: databaseUrlFor(dialect, 'cli-secrets'), SWITCHBOARD_SECRET: 'cli-secrets-test-0123456789abcdefghijklmnop', LOG_LEVEL: 'warn' };
+  const env = { DATABASE_URL: databaseUrlFor(dialect, 'cli-secrets'), SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop', LOG_LEVEL: 'warn' };
 
   async function storedSecrets(pnid: string) {
     const deps = createDeps(loadConfig(env), { log: createLogger('silent') });

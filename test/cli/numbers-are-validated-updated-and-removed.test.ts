@@ -3,7 +3,7 @@ import { runCli, runCliJson } from '../helpers/cli.ts';
 import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
 
 describe.each(dialects)('switchboard numbers add, update and remove (%s)', { timeout: 300_000 }, (dialect) => {
-  const env = { DATABASE_URL: databaseUrlFor(dialect, 'cli-numbers'), SWITCHBOARD_SECRET: 'cli-numbers-secret-0123456789abcdefghijklmnop', LOG_LEVEL: 'warn' };
+  const env = { DATABASE_URL: databaseUrlFor(dialect, 'cli-numbers'), SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop', LOG_LEVEL: 'warn' };
   const project = () => runCliJson<{ project: { id: string } }>(['projects', 'create', '--name', 'numbers'], env).project.id;
   let next = 0;
   const freshId = () => `9${Date.now()}${next++}`;

@@ -22,14 +22,14 @@ describe.each(dialects)('serve runs the delivery worker by default (%s)', { time
   const setUp = async () => {
     const env = {
       DATABASE_URL: isolatedDatabaseUrlFor(dialect, 'embedded'),
-      SWITCHBOARD_SECRET: 'embedded-test-secret-0123456789abcdefghijk',
+      SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop',
       WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
       SANDBOX: 'false',
     };
     receiver = await startReceiver();
     const { project } = runCliJson<{ project: { id: string } }>(['projects', 'create', '--name', 'embedded'], env);
     const pnid = `5${Date.now()}`;
-    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '+15550100300', '--waba-id', '1', '--access-token', 't', '--app-secret', 'embedded-secret', '--verify-token', `v${pnid}`], env);
+    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '+15550100300', '--waba-id', '109876543210987', '--access-token', 't', '--app-secret', 'embedded-secret', '--verify-token', `v${pnid}`], env);
     runCliJson(['webhooks', 'add', '--project', project.id, '--phone-number-id', pnid, '--url', receiver.url, '--events', 'whatsapp.message.received'], env);
     return { env, pnid };
   };

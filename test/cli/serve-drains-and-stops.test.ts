@@ -7,7 +7,7 @@ import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
 import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
 
 describe.each(dialects)('switchboard serve (%s)', { timeout: 90_000 }, (dialect) => {
-  const env = { DATABASE_URL: databaseUrlFor(dialect, 'serve'), SWITCHBOARD_SECRET: 'serve-test-secret-0123456789abcdefghijklmnop' };
+  const env = { DATABASE_URL: databaseUrlFor(dialect, 'serve'), SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop' };
   const running: Array<{ child: ChildProcess }> = [];
   afterEach(() => {
     for (const r of running.splice(0)) if (r.child.exitCode === null) r.child.kill('SIGKILL');

@@ -74,7 +74,7 @@ describe.each(dialects)('serve readiness (%s)', { timeout: 90_000 }, (dialect) =
   });
 
   it('reports each component it started', async () => {
-    const env = { DATABASE_URL: databaseUrlFor(dialect, 'ready'), SWITCHBOARD_SECRET: 'ready-test-secret-0123456789abcdefghijkl', SANDBOX: 'false' };
+    const env = { DATABASE_URL: databaseUrlFor(dialect, 'ready'), SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop', SANDBOX: 'false' };
     const s = await spawnServe(env);
     running.push(s);
     const ready = (await pollUntilReady(s)).at(-1)?.body;

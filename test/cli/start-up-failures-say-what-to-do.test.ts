@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type CliResult, freePort, runCli } from '../helpers/cli.ts';
 import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
 
-const SECRET = 'start-up-test-secret-0123456789abcdefghijk';
+const SECRET = 'test-secret-do-not-use-0123456789abcdefghijklmnop';
 
 /** One line on stderr, naming the fault and the fix; exit 1; no stack trace. */
 function expectOneLine(r: CliResult, ...phrases: string[]): void {

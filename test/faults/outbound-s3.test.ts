@@ -10,12 +10,12 @@ import { startMediaGateway } from '../media/helpers.ts';
 
 /** S3 endpoints that misbehave (a fake TCP/HTTP server in s3rver's place), and the reason the download must record. */
 const endpoints: Record<string, { start: () => Promise<FaultServer>; reason: RegExp }> = {
-  'accepts and never answers': { start: startHangingServer, reason: /^timed out: the download did not finish within its 1\.5 s deadline$/ },
+  'accepts and never answers': { start: startHangingServer, reason: /^(\S+: )?timed out: the download did not finish within its 1\.5 s deadline$/ },
   'resets every connection': { start: () => startResettingServer(), reason: /^blob store unavailable \((ECONNRESET|EPIPE)\)$/ },
   'answers 503 to everything': {
     start: () => startHttpFault((_req, res) => res.writeHead(503, { 'content-type': 'application/xml' }).end('<Error><Code>SlowDown</Code></Error>')),
     // The SDK retries a throttled S3 with its own backoff, which may outlast the deadline.
-    reason: /^blob store unavailable \((SlowDown|HTTP 503)\)$|^timed out: /,
+    reason: /^blob store unavailable \((SlowDown|HTTP 503)\)$|^(\S+: )?timed out: /,
   },
   'answers garbage': { start: () => startHttpFault((_req, res) => res.writeHead(500, { 'content-type': 'text/html' }).end('<html>oops')), reason: /^blob store unavailable \(.+\)$/ },
 };

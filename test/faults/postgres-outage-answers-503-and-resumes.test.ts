@@ -129,9 +129,14 @@ describe.skipIf(!dialects.includes('postgres'))('PostgreSQL unreachable for a wh
   });
 });
 
-/** Waits until the sweep (every 200 ms) has run since the store came back. */
+/**
+ * Waits until each background loop has run since the store came back: a loop backing off sleeps
+ * up to 5 s between tries (a commit wakes the workers sooner, but text messages queue no media).
+ */
 async function sweepsAgain(lines: LogLine[]): Promise<void> {
-  for (let i = 0; i < 100 && !lines.some((l) => l.msg.startsWith('conversation lifecycle sweep: store available again')); i++) await delay(50);
+  const loops = ['outbox worker cycle', 'media worker cycle', 'conversation lifecycle sweep'];
+  const recovered = () => loops.every((loop) => lines.some((l) => l.msg.startsWith(`${loop}: store available again`)));
+  for (let i = 0; i < 200 && !recovered(); i++) await delay(50);
 }
 
 /** How many of the test's messages the receiver got, once it got `expected` of them or after 20 s. */

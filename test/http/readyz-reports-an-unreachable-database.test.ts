@@ -8,7 +8,7 @@ import { freePort } from '../helpers/cli.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { createTestClock, startGateway, type TestGateway } from '../helpers/harness.ts';
 
-const SECRET = 'readyz-test-secret-0123456789abcdefghijkl';
+const SECRET = 'test-secret-do-not-use-0123456789abcdefghijklmnop';
 
 describe.each(dialects)('/readyz and the database (%s)', (dialect) => {
   let gw: TestGateway | null = null;

@@ -15,7 +15,7 @@ interface Delivery {
 }
 
 describe.runIf(dialects.includes('sqlite'))('switchboard webhooks test, deliveries and redeliver (sqlite)', { timeout: 90_000 }, () => {
-  const env = { DATABASE_URL: databaseUrlFor('sqlite', 'cli-deliveries'), SWITCHBOARD_SECRET: 'cli-test-secret-0123456789abcdefghijklmnop', LOG_LEVEL: 'warn', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' };
+  const env = { DATABASE_URL: databaseUrlFor('sqlite', 'cli-deliveries'), SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop', LOG_LEVEL: 'warn', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' };
   let receiver: Receiver;
   // The worker runs in this process on the same database file. Its deadline of 0.36 s makes a
   // delivery that fails once failed for good (the first retry is 10 s away).

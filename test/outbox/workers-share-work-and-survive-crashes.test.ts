@@ -52,7 +52,7 @@ describe.runIf(dialects.includes('postgres'))('two delivery workers on PostgreSQ
 describe.each(dialects)('a delivery process killed mid-delivery (%s)', { timeout: 90_000 }, (dialect) => {
   const env = {
     DATABASE_URL: isolatedDatabaseUrlFor(dialect, 'crash'),
-    SWITCHBOARD_SECRET: 'crash-test-secret-0123456789abcdefghijklmnop',
+    SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop',
     WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
     WEBHOOK_TIMEOUT_MS: '1500',
     SANDBOX: 'false',

@@ -9,7 +9,7 @@ import { databaseUrlFor, dialects, isolatedDatabaseUrlFor } from '../helpers/dia
  */
 describe.runIf(dialects.includes('postgres'))('switchboard sandbox on PostgreSQL', { timeout: 60_000 }, () => {
   it('refuses in one line, pointing at `numbers add` and the simulator, and creates no project', () => {
-    const env = { DATABASE_URL: isolatedDatabaseUrlFor('postgres', 'nosandbox'), SWITCHBOARD_SECRET: 'no-sandbox-test-secret-0123456789abcdefg' };
+    const env = { DATABASE_URL: isolatedDatabaseUrlFor('postgres', 'nosandbox'), SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop' };
     const r = runCli(['sandbox', '--json'], env);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');

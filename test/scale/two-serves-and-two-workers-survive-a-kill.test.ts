@@ -17,7 +17,7 @@ import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
  */
 describe.runIf(dialects.includes('postgres'))('two serve and two worker processes on PostgreSQL', { timeout: 180_000 }, () => {
   const databaseUrl = isolatedDatabaseUrlFor('postgres', 'scaleout');
-  const env = { DATABASE_URL: databaseUrl, SWITCHBOARD_SECRET: 'scale-out-test-secret-0123456789abcdef', WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_TIMEOUT_MS: '1500', SANDBOX: 'false' };
+  const env = { DATABASE_URL: databaseUrl, SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop', WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_TIMEOUT_MS: '1500', SANDBOX: 'false' };
   const children: ChildProcess[] = [];
   let receiver: Receiver | undefined;
   afterAll(async () => {

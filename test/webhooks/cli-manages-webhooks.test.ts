@@ -20,7 +20,7 @@ interface Webhook {
 }
 
 describe.each(dialects)('switchboard webhooks (%s)', { timeout: 90_000 }, (dialect) => {
-  const env = { DATABASE_URL: databaseUrlFor(dialect, 'cli-webhooks'), SWITCHBOARD_SECRET: 'cli-test-secret-0123456789abcdefghijklmnop', LOG_LEVEL: 'warn' };
+  const env = { DATABASE_URL: databaseUrlFor(dialect, 'cli-webhooks'), SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop', LOG_LEVEL: 'warn' };
 
   /** A project with one number, made through the CLI. */
   const tenant = () => {
