@@ -1,4 +1,4 @@
-import { OutageBackoff } from '../db/outage.ts';
+import { type PeriodicJob, startPeriodicJob } from '../db/periodic-job.ts';
 import type { Deps } from '../deps.ts';
 import { appendEvent } from '../outbox/events.ts';
 import { endConversationsInactiveSince } from './store.ts';
@@ -30,45 +30,16 @@ export async function endInactiveConversations(deps: Pick<SweepDeps, 'database' 
   }
 }
 
-export interface LifecycleSweep {
-  /** Stops the timer and waits for a sweep in progress to finish. */
-  stop(): Promise<void>;
-}
+export type LifecycleSweep = PeriodicJob;
 
 /**
  * Runs endInactiveConversations at once and then every `intervalMs` (never two at a time in one
  * process), reading the time from the injected clock. A failed sweep is logged and the next one
- * runs on schedule. The timer does not keep the process alive.
+ * runs on schedule; a store outage is logged when it starts and ends, not at every sweep.
  */
 export function startLifecycleSweep(deps: SweepDeps, intervalMs: number): LifecycleSweep {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  // A store outage is logged when it starts and ends, not at every sweep; the schedule stays.
-  const outage = new OutageBackoff(deps.log, 'conversation lifecycle sweep');
-  const sweep = async () => {
-    try {
-      const ended = await endInactiveConversations(deps, deps.clock.now());
-      outage.succeeded();
-      if (ended.length > 0) deps.log.info({ ended: ended.length }, 'ended inactive conversations');
-    } catch (err) {
-      outage.failed(err);
-    }
-  };
-  const schedule = (delayMs: number) => {
-    timer = setTimeout(() => {
-      running = sweep().then(() => {
-        if (!stopped) schedule(intervalMs);
-      });
-    }, delayMs);
-    timer.unref();
-  };
-  schedule(0);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPeriodicJob(deps.log, 'conversation lifecycle sweep', intervalMs, async () => {
+    const ended = await endInactiveConversations(deps, deps.clock.now());
+    if (ended.length > 0) deps.log.info({ ended: ended.length }, 'ended inactive conversations');
+  });
 }

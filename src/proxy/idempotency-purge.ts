@@ -1,3 +1,4 @@
+import { type PeriodicJob, startPeriodicJob } from '../db/periodic-job.ts';
 import type { Deps } from '../deps.ts';
 import { deleteIdempotencyKeysBefore } from './idempotency-store.ts';
 
@@ -21,29 +22,9 @@ export async function purgeExpiredIdempotencyKeys(deps: Pick<PurgeDeps, 'databas
 }
 
 /** Runs purgeExpiredIdempotencyKeys now and then every `intervalMs`; stop() waits for a run in progress. */
-export function startIdempotencyPurge(deps: PurgeDeps, intervalMs: number): { stop(): Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const schedule = (delayMs: number) => {
-    timer = setTimeout(() => {
-      running = purgeExpiredIdempotencyKeys(deps, deps.clock.now())
-        .then((purged) => {
-          if (purged > 0) deps.log.info({ purged }, 'expired idempotency keys purged');
-        })
-        .catch((err: unknown) => deps.log.error({ err }, 'idempotency key purge failed'))
-        .then(() => {
-          if (!stopped) schedule(intervalMs);
-        });
-    }, delayMs);
-    timer.unref();
-  };
-  schedule(0);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+export function startIdempotencyPurge(deps: PurgeDeps, intervalMs: number): PeriodicJob {
+  return startPeriodicJob(deps.log, 'idempotency key purge', intervalMs, async () => {
+    const purged = await purgeExpiredIdempotencyKeys(deps, deps.clock.now());
+    if (purged > 0) deps.log.info({ purged }, 'expired idempotency keys purged');
+  });
 }
