@@ -101,6 +101,10 @@ export const errors = {
   payloadTooLarge(limitBytes: number): GraphError {
     return new GraphError(413, 100, 'OAuthException', '(#100) Request body too large', `The body exceeds ${limitBytes} bytes.`);
   },
+  /** An uploaded file over the largest media Meta takes (documents, 100 MB). */
+  fileTooLarge(limitBytes: number): GraphError {
+    return new GraphError(413, 100, 'OAuthException', '(#100) Request body too large', `The file exceeds ${limitBytes} bytes, the largest media Meta accepts.`);
+  },
   unsupportedMediaType(contentType: string | undefined): GraphError {
     return new GraphError(415, 100, 'OAuthException', '(#100) Unsupported content type', `Content-Type '${(contentType ?? '').slice(0, 100)}' is not accepted here; send application/json.`);
   },

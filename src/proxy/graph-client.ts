@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent, type FormData, request } from 'undici';
 import { errors, type GraphError } from '../http/errors.ts';
 import type { GraphPath } from './graph-path.ts';
 
@@ -8,7 +8,8 @@ export interface GraphCall {
   path: GraphPath;
   /** The number's Meta access token, sent as a bearer. */
   token: string;
-  body?: Buffer | string;
+  /** A FormData is sent as multipart, its files streamed, under its own content type. */
+  body?: Buffer | string | FormData;
   contentType?: string;
 }
 

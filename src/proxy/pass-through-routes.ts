@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { errors } from '../http/errors.ts';
-import { keepUploadedMedia } from '../media/keep-upload.ts';
 import { describeMedia } from '../media/media-metadata.ts';
 import { isMetaMediaQueued } from '../media/queue-store.ts';
 import { findMediaByMetaId } from '../media/store.ts';
@@ -12,9 +11,7 @@ import { findProjectNumberByWaba } from '../tenants/store.ts';
 import { replyWithAnswer } from './answer.ts';
 import { forwardedQuery, graphPath, isGraphId } from './graph-path.ts';
 import { passThrough } from './pass-through.ts';
-
-/** Meta's largest media (documents, 100 MB) plus multipart overhead. */
-const MEDIA_BODY_LIMIT_BYTES = 101 * 1024 * 1024;
+import { uploadRoute } from './upload-route.ts';
 
 type Params = { version: string; id: string; templateId?: string; action?: string };
 type Request = FastifyRequest<{ Params: Params }>;
@@ -32,8 +29,8 @@ const SETTINGS = ['include_sip_credentials', 'fields'];
  * only the query parameters a route names are forwarded (graph-path.ts).
  */
 export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { tenants: TenantLookup }): Promise<void> {
-  // Uploads are multipart: forward the exact bytes with their boundary. The parser serves the whole
-  // Graph scope, so it takes each route's own limit: the upload route's large one, else the app's.
+  // A multipart body on any other route is forwarded as its exact bytes, within the app's body
+  // limit; the upload route streams instead (upload-route.ts).
   app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   // An id that is not a Meta id cannot be one of the project's numbers: answered like any unknown one.
@@ -41,13 +38,7 @@ export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { ten
   const forward = async (request: Request, reply: FastifyReply, n: PhoneNumberRow, segments: string[], allowed: readonly string[] = []) =>
     replyWithAnswer(reply, await passThrough(deps, n, request, graphPath(request.params.version, segments, forwardedQuery(request.query, allowed))));
 
-  app.post<{ Params: Params }>('/:version/:id/media', { bodyLimit: MEDIA_BODY_LIMIT_BYTES }, async (request, reply) => {
-    const n = await number(request, request.params.id);
-    const answer = await passThrough(deps, n, request, graphPath(request.params.version, [n.id, 'media'], forwardedQuery(request.query, [])));
-    const mediaId = answer.statusCode === 200 ? uploadedMediaId(answer.body) : undefined;
-    if (mediaId !== undefined && Buffer.isBuffer(request.body)) await keepUploadedMedia(deps, n, request.headers['content-type'], request.body, mediaId);
-    return replyWithAnswer(reply, answer);
-  });
+  await app.register(async (scope) => uploadRoute(scope, deps, number));
 
   // `/{id}` is a media id when `phone_number_id` says whose it is (Kapso §1.3), else a phone number.
   const mediaOwner = (request: Request) => {
@@ -108,14 +99,4 @@ async function isKnownMedia(deps: Pick<Deps, 'database'>, n: PhoneNumberRow, met
   if (!isGraphId(metaMediaId)) return false;
   const { db } = deps.database;
   return (await findMediaByMetaId(db, n.id, metaMediaId)) !== undefined || (await isMetaMediaQueued(db, n.id, metaMediaId));
-}
-
-/** The `id` of Meta's answer to an upload (`{ "id": "…" }`), if it is one. */
-function uploadedMediaId(body: Buffer): string | undefined {
-  try {
-    const id = (JSON.parse(body.toString('utf8')) as { id?: unknown }).id;
-    return typeof id === 'string' && id.length > 0 ? id : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { FormData } from 'undici';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import type { ProxyAnswer } from './answer.ts';
@@ -11,17 +12,19 @@ type PassDeps = Pick<Deps, 'cipher' | 'graph' | 'config'>;
 /**
  * Forwards a call to a Graph path the route built (graph-path.ts: its own segments and the
  * query parameters it allows, never the client's raw URL) under the number's token, with the
- * request's body (kapso-api.md §6.4–6.6).
+ * request's body, or the multipart `form` the route rebuilt from it (kapso-api.md §6.4–6.6).
  */
-export async function passThrough(deps: PassDeps, number: PhoneNumberRow, request: FastifyRequest, path: GraphPath): Promise<ProxyAnswer> {
+export async function passThrough(deps: PassDeps, number: PhoneNumberRow, request: FastifyRequest, path: GraphPath, form?: FormData): Promise<ProxyAnswer> {
   const method = request.method as 'GET' | 'POST' | 'DELETE';
+  const token = deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id));
+  if (form) return deps.graph.call(graphOriginOf(deps, number), { method, path, token, body: form });
   const raw = request.body;
   assertNoReservedFields(raw);
   const body = raw === undefined || raw === null ? undefined : Buffer.isBuffer(raw) ? raw : JSON.stringify(raw);
   return deps.graph.call(graphOriginOf(deps, number), {
     method,
     path,
-    token: deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id)),
+    token,
     body: method === 'GET' ? undefined : body,
     contentType: body === undefined ? undefined : (request.headers['content-type'] ?? 'application/json'),
   });

@@ -1,0 +1,63 @@
+import { openAsBlob } from 'node:fs';
+import { join } from 'node:path';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { FormData } from 'undici';
+import type { Deps } from '../deps.ts';
+import type { PhoneNumberRow } from '../db/schema.ts';
+import { keepUploadedMedia } from '../media/keep-upload.ts';
+import { receiveUpload, UPLOAD_LIMITS, type UploadPart } from '../media/receive-upload.ts';
+import { replyWithAnswer } from './answer.ts';
+import { assertNoReservedFields, forwardedQuery, graphPath } from './graph-path.ts';
+import { passThrough } from './pass-through.ts';
+
+type Request = FastifyRequest<{ Params: { version: string; id: string } }>;
+
+/**
+ * `POST /{version}/{phone_number_id}/media`, in a scope of its own: there @fastify/multipart
+ * replaces the Graph scope's buffering multipart parser, so the file (up to 100 MB) streams to a
+ * temporary file in the data folder, from there to Meta, and into the media store once Meta
+ * accepted it (keep-upload.ts). The temporary file is removed whatever happens. A body that is
+ * not multipart goes to Meta as it came, and Meta answers it.
+ */
+export async function uploadRoute(app: FastifyInstance, deps: Deps, numberOf: (request: Request, id: string) => Promise<PhoneNumberRow>): Promise<void> {
+  app.removeContentTypeParser('multipart/form-data');
+  await app.register(multipart, { limits: UPLOAD_LIMITS });
+  const spoolDir = join(deps.config.db.dataDir, 'uploads');
+
+  app.post<{ Params: { version: string; id: string } }>('/:version/:id/media', async (request, reply) => {
+    const n = await numberOf(request, request.params.id);
+    const path = graphPath(request.params.version, [n.id, 'media'], forwardedQuery(request.query, []));
+    if (!request.isMultipart()) return replyWithAnswer(reply, await passThrough(deps, n, request, path));
+    const upload = await receiveUpload(request, spoolDir);
+    try {
+      assertNoReservedFields(Object.fromEntries(upload.parts.map((p) => [p.name, true])));
+      const answer = await passThrough(deps, n, request, path, await formOf(upload.parts));
+      const mediaId = answer.statusCode === 200 ? uploadedMediaId(answer.body) : undefined;
+      if (mediaId !== undefined) await keepUploadedMedia(deps, n, upload.parts, mediaId);
+      return replyWithAnswer(reply, answer);
+    } finally {
+      await upload.remove();
+    }
+  });
+}
+
+/** The upload as Meta takes it: the same parts in the same order, the file read from disk as it is sent. */
+async function formOf(parts: readonly UploadPart[]): Promise<FormData> {
+  const form = new FormData();
+  for (const part of parts) {
+    if (part.kind === 'field') form.append(part.name, part.value);
+    else form.append(part.name, await openAsBlob(part.path, { type: part.contentType }), part.filename);
+  }
+  return form;
+}
+
+/** The `id` of Meta's answer to an upload (`{ "id": "…" }`), if it is one. */
+function uploadedMediaId(body: Buffer): string | undefined {
+  try {
+    const id = (JSON.parse(body.toString('utf8')) as { id?: unknown }).id;
+    return typeof id === 'string' && id.length > 0 ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
