@@ -7,7 +7,7 @@ import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { keepUploadedMedia } from '../media/keep-upload.ts';
 import { receiveUpload, UPLOAD_LIMITS, type UploadPart } from '../media/receive-upload.ts';
-import { replyWithAnswer } from './answer.ts';
+import { type ProxyAnswer, replyWithAnswer } from './answer.ts';
 import { assertNoReservedFields, forwardedQuery, graphPath } from './graph-path.ts';
 import { passThrough } from './pass-through.ts';
 
@@ -30,15 +30,17 @@ export async function uploadRoute(app: FastifyInstance, deps: Deps, numberOf: (r
     const path = graphPath(request.params.version, [n.id, 'media'], forwardedQuery(request.query, []));
     if (!request.isMultipart()) return replyWithAnswer(reply, await passThrough(deps, n, request, path));
     const upload = await receiveUpload(request, spoolDir);
+    let answer: ProxyAnswer;
+    // The temporary file is gone before the client hears back, whatever Meta said.
     try {
       assertNoReservedFields(Object.fromEntries(upload.parts.map((p) => [p.name, true])));
-      const answer = await passThrough(deps, n, request, path, await formOf(upload.parts));
+      answer = await passThrough(deps, n, request, path, await formOf(upload.parts));
       const mediaId = answer.statusCode === 200 ? uploadedMediaId(answer.body) : undefined;
       if (mediaId !== undefined) await keepUploadedMedia(deps, n, upload.parts, mediaId);
-      return replyWithAnswer(reply, answer);
     } finally {
       await upload.remove();
     }
+    return replyWithAnswer(reply, answer);
   });
 }
 

@@ -118,6 +118,13 @@ describe.each(dialects)('media uploads through `serve` stream (%s)', { timeout: 
     expect(leftovers()).toEqual([]);
   });
 
+  it("passes Meta's refusal through and leaves no temporary file", async () => {
+    const res = await postUpload(uploadUrl(), apiKey, new StreamedUpload(2 * MB, 'image/gif', 'moving.gif')).answer;
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).error).toMatchObject({ code: 100, error_data: { details: expect.stringContaining("Received file of type 'image/gif'") } });
+    expect(leftovers()).toEqual([]);
+  });
+
   it('removes the temporary file (created 0600) when the client drops mid-upload, and keeps serving', async () => {
     const sending = postUpload(uploadUrl(), apiKey, new StreamedUpload(30 * MB), { stopAfterFileBytes: 10 * MB });
     sending.answer.catch(() => undefined);
