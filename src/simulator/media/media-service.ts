@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { SimContext } from '../context.ts';
 import { simErrors } from '../graph-errors.ts';
 import type { SimMedia, SimNumber } from '../state.ts';
-import type { MultipartPart } from '../../http/multipart.ts';
 import { announcedMetadata, failIfScripted } from './media-faults.ts';
 import { mediaRuleFor, supportedMimeTypes } from './media-rules.ts';
 
@@ -11,6 +10,14 @@ const MEDIA_KINDS: ReadonlySet<string> = new Set(['image', 'video', 'audio', 'do
 /** Uploaded media ids live 30 days; media ids from webhooks 7 days (§3). */
 export const uploadLifetimeMs = 30 * dayMs;
 export const inboundLifetimeMs = 7 * dayMs;
+
+/** One part of an upload (RFC 7578): a field has no filename; a file, its bytes whole. */
+export interface UploadPart {
+  name: string;
+  filename?: string;
+  contentType?: string;
+  data: Buffer;
+}
 
 /** Keeps a file and gives it a fresh media id. */
 export function storeMedia(ctx: SimContext, input: { phoneNumberId: string; data: Buffer; mimeType: string; filename?: string; lifetimeMs: number }): SimMedia {
@@ -36,7 +43,7 @@ export function storeMedia(ctx: SimContext, input: { phoneNumberId: string; data
  * A `type` that names a kind (`image`, `document`…), as Kapso's inbox sends it, leaves the MIME
  * type to the file part, which must then be of that kind (kapso-api.md §6.4.1).
  */
-export function uploadMedia(ctx: SimContext, number: SimNumber, parts: MultipartPart[]): { id: string } {
+export function uploadMedia(ctx: SimContext, number: SimNumber, parts: UploadPart[]): { id: string } {
   const field = (name: string) => parts.find((p) => p.name === name && p.filename === undefined)?.data.toString('utf8');
   const product = field('messaging_product');
   if (product === undefined) throw simErrors.invalidParameter('The parameter messaging_product is required.');
