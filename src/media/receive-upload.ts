@@ -40,7 +40,7 @@ export async function receiveUpload(request: FastifyRequest, dir: string): Promi
     for await (const part of request.parts({ limits: UPLOAD_LIMITS })) {
       if (part.type === 'field') {
         if (part.valueTruncated) throw errors.invalidParameter(part.fieldname, `Field '${part.fieldname}' is longer than ${UPLOAD_LIMITS.fieldSize} bytes.`);
-        // A part sent as application/json arrives parsed: forwarded as the text it was.
+        // A part sent as application/json arrives parsed: forwarded as JSON text again.
         parts.push({ kind: 'field', name: part.fieldname, value: typeof part.value === 'string' ? part.value : JSON.stringify(part.value) });
         continue;
       }
