@@ -71,8 +71,6 @@ const envSchema = z.object({
   SANDBOX: booleanString.default(true),
   /** How long a send's Idempotency-Key is remembered (and then purged); Meta and Stripe keep them 24 h. */
   IDEMPOTENCY_KEY_RETENTION_HOURS: z.coerce.number().positive().default(24),
-  /** Serves `GET /_bench/fixed` (a constant ~600-byte JSON body): the baseline of `npm run bench`. */
-  BENCH_ROUTES: booleanString.default(false),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -107,7 +105,6 @@ export interface Config {
     readonly minBytesPerSecond: number;
     readonly downloadTimeoutMs: number | undefined;
   };
-  readonly benchRoutes: boolean;
   readonly sandbox: boolean;
   readonly idempotency: { readonly retentionMs: number };
 }
@@ -153,7 +150,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       minBytesPerSecond: e.MEDIA_MIN_BYTES_PER_SECOND,
       downloadTimeoutMs: e.MEDIA_DOWNLOAD_TIMEOUT_MS,
     },
-    benchRoutes: e.BENCH_ROUTES,
     sandbox: e.SANDBOX,
     idempotency: { retentionMs: e.IDEMPOTENCY_KEY_RETENTION_HOURS * 3_600_000 },
   });
