@@ -27,7 +27,8 @@ const envSchema = z.object({
   /** How long a Graph call may take before the client gets 504. */
   META_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   SWITCHBOARD_SECRET: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: `info` for serving processes, `warn` for one-shot commands (whose stdout is their output). */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   WEBHOOK_ALLOW_PRIVATE_URLS: booleanString.default(false),
   /** A delivery attempt that has not been answered in this time failed (Kapso: 10 s, §8.5). */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -86,7 +87,12 @@ export interface Config {
   readonly db: { readonly url: string; readonly dataDir: string };
   readonly meta: { readonly graphUrl: string; readonly timeoutMs: number };
   readonly secret: string | undefined;
-  readonly log: { readonly level: string };
+  readonly log: {
+    /** `serve` and `worker`. */
+    readonly level: string;
+    /** One-shot commands (`projects`, `keys`, `migrate`…): LOG_LEVEL when set, else only warnings. */
+    readonly commandLevel: string;
+  };
   readonly webhooks: {
     readonly allowPrivateUrls: boolean;
     readonly timeoutMs: number;
@@ -131,7 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     db: { url: e.DATABASE_URL, dataDir: dataDirOf(e.DATABASE_URL) },
     meta: { graphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''), timeoutMs: e.META_TIMEOUT_MS },
     secret: e.SWITCHBOARD_SECRET,
-    log: { level: e.LOG_LEVEL },
+    log: { level: e.LOG_LEVEL ?? 'info', commandLevel: e.LOG_LEVEL ?? 'warn' },
     webhooks: {
       allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
@@ -156,6 +162,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** The folder that holds the embedded database, the generated secret and (by default) media. */
+/**
+ * Whether a failed start prints its stack (LOG_LEVEL=debug or trace). Read on its own, from the
+ * raw environment, because it is asked after a failure, whatever the rest of the environment holds.
+ */
+export function wantsStartupStacks(env: Record<string, string | undefined> = process.env): boolean {
+  return env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace';
+}
+
 function dataDirOf(url: string): string {
   if (!url.startsWith('sqlite:')) return './data';
   const file = url.slice('sqlite:'.length);
