@@ -57,8 +57,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     maxBatch: 256,
     // About 10 ms of SQLite work (measured): larger batches only lengthen every request's wait.
     maxWeight: 500,
-    // SQLite has one writer: batches run one after another. PostgreSQL commits several at once.
-    maxConcurrentBatches: deps.database.dialect === 'sqlite' ? 1 : 4,
+    maxConcurrentBatches: deps.database.capabilities.concurrentCommitBatches,
   });
 
   await app.register(async (scope) => healthRoutes(scope, deps));

@@ -107,9 +107,9 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   await startup;
 }
 
-/** The sandbox runs only on the embedded default (SQLite) with SANDBOX on. */
+/** The sandbox runs only on a store one process serves (the embedded default) with SANDBOX on. */
 function mayRunSandbox(deps: Deps): boolean {
-  return deps.database.dialect === 'sqlite' && deps.config.sandbox;
+  return deps.database.capabilities.singleServingProcess && deps.config.sandbox;
 }
 
 /**
