@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = 'bin/switchboard.js';
+/** `switchboard serve` plus the fixed-JSON baseline route, which the production app does not have. */
+const BENCH_GATEWAY = ['--import', 'tsx', 'bench/gateway.ts'];
 
 /** The environment every gateway process of one bench database shares. */
 export interface GatewayEnv {
@@ -38,16 +40,17 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `switchboard serve` as a child process with the production logger (LOG_LEVEL=info, JSON
- * lines) writing to /dev/null, the benchmark routes on, and waits until /healthz answers.
+ * Starts the gateway as `switchboard serve` runs it, plus the baseline route (bench/gateway.ts), as a
+ * child process with the production logger (LOG_LEVEL=info, JSON lines) writing to /dev/null, and
+ * waits until /healthz answers.
  */
 export async function startServer(env: GatewayEnv, opts: { cpuProfileDir: string | null; label: string }): Promise<ServerProcess> {
   const port = await freePort();
   const devNull = openSync('/dev/null', 'w');
   const profile = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`, `--cpu-prof-name=${opts.label}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profile, CLI, 'serve'], {
+  const child = spawn(process.execPath, [...profile, ...BENCH_GATEWAY], {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', BENCH_ROUTES: 'true' },
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', devNull, 'pipe'],
   });
   closeSync(devNull);

@@ -6,7 +6,6 @@ import { installErrorHandler, renderFrameworkError } from './http/error-handler.
 import { installBoundedJsonParser } from './http/json-body.ts';
 import { installGraphScope } from './http/graph-scope.ts';
 import { loggableUrl, serializeRequest } from './http/log-url.ts';
-import { benchRoutes } from './http/bench-route.ts';
 import { healthRoutes } from './http/health.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
 import { ingestWebhooks, type IngestCommitter } from './ingest/ingest.ts';
@@ -58,12 +57,10 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     maxBatch: 256,
     // About 10 ms of SQLite work (measured): larger batches only lengthen every request's wait.
     maxWeight: 500,
-    // SQLite has one writer: batches run one after another. PostgreSQL commits several at once.
-    maxConcurrentBatches: deps.database.dialect === 'sqlite' ? 1 : 4,
+    maxConcurrentBatches: deps.database.capabilities.concurrentCommitBatches,
   });
 
   await app.register(async (scope) => healthRoutes(scope, deps));
-  if (deps.config.benchRoutes) await app.register(benchRoutes);
   await app.register(async (scope) => ingestRoutes(scope, { ...deps, committer }));
   await app.register(async (scope) => mediaRoutes(scope, deps));
   const graphApi = async (scope: FastifyInstance) => {

@@ -27,7 +27,8 @@ const envSchema = z.object({
   /** How long a Graph call may take before the client gets 504. */
   META_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   SWITCHBOARD_SECRET: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: `info` for serving processes, `warn` for one-shot commands (whose stdout is their output). */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   WEBHOOK_ALLOW_PRIVATE_URLS: booleanString.default(false),
   /** A delivery attempt that has not been answered in this time failed (Kapso: 10 s, §8.5). */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -71,8 +72,6 @@ const envSchema = z.object({
   SANDBOX: booleanString.default(true),
   /** How long a send's Idempotency-Key is remembered (and then purged); Meta and Stripe keep them 24 h. */
   IDEMPOTENCY_KEY_RETENTION_HOURS: z.coerce.number().positive().default(24),
-  /** Serves `GET /_bench/fixed` (a constant ~600-byte JSON body): the baseline of `npm run bench`. */
-  BENCH_ROUTES: booleanString.default(false),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -88,7 +87,12 @@ export interface Config {
   readonly db: { readonly url: string; readonly dataDir: string };
   readonly meta: { readonly graphUrl: string; readonly timeoutMs: number };
   readonly secret: string | undefined;
-  readonly log: { readonly level: string };
+  readonly log: {
+    /** `serve` and `worker`. */
+    readonly level: string;
+    /** One-shot commands (`projects`, `keys`, `migrate`…): LOG_LEVEL when set, else only warnings. */
+    readonly commandLevel: string;
+  };
   readonly webhooks: {
     readonly allowPrivateUrls: boolean;
     readonly timeoutMs: number;
@@ -107,7 +111,6 @@ export interface Config {
     readonly minBytesPerSecond: number;
     readonly downloadTimeoutMs: number | undefined;
   };
-  readonly benchRoutes: boolean;
   readonly sandbox: boolean;
   readonly idempotency: { readonly retentionMs: number };
 }
@@ -134,7 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     db: { url: e.DATABASE_URL, dataDir: dataDirOf(e.DATABASE_URL) },
     meta: { graphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''), timeoutMs: e.META_TIMEOUT_MS },
     secret: e.SWITCHBOARD_SECRET,
-    log: { level: e.LOG_LEVEL },
+    log: { level: e.LOG_LEVEL ?? 'info', commandLevel: e.LOG_LEVEL ?? 'warn' },
     webhooks: {
       allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
@@ -153,13 +156,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       minBytesPerSecond: e.MEDIA_MIN_BYTES_PER_SECOND,
       downloadTimeoutMs: e.MEDIA_DOWNLOAD_TIMEOUT_MS,
     },
-    benchRoutes: e.BENCH_ROUTES,
     sandbox: e.SANDBOX,
     idempotency: { retentionMs: e.IDEMPOTENCY_KEY_RETENTION_HOURS * 3_600_000 },
   });
 }
 
 /** The folder that holds the embedded database, the generated secret and (by default) media. */
+/**
+ * Whether a failed start prints its stack (LOG_LEVEL=debug or trace). Read on its own, from the
+ * raw environment, because it is asked after a failure, whatever the rest of the environment holds.
+ */
+export function wantsStartupStacks(env: Record<string, string | undefined> = process.env): boolean {
+  return env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace';
+}
+
 function dataDirOf(url: string): string {
   if (!url.startsWith('sqlite:')) return './data';
   const file = url.slice('sqlite:'.length);

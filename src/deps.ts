@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
+import { storeCapabilities } from './db/capabilities.ts';
 import { connectDatabase, type Database } from './db/connect.ts';
 import { createDatabaseProbe } from './db/probe.ts';
 import { type CursorCodec, createCursorCodec, deriveCursorKey } from './http/cursor.ts';
@@ -75,8 +76,8 @@ export function createDeps(
   config: Config,
   overrides: Partial<Pick<Deps, 'log' | 'clock' | 'blobs'>> & { relaxedCommits?: boolean; backgroundCheckpoints?: boolean } = {},
 ): Deps {
-  const embedded = config.db.url.startsWith('sqlite:');
-  const secret = resolveSecret({ configured: config.secret, dataDir: config.db.dataDir, embedded });
+  const { generatesSecret } = storeCapabilities(config.db.url);
+  const secret = resolveSecret({ configured: config.secret, dataDir: config.db.dataDir, embedded: generatesSecret });
   const database = connectDatabase(config.db.url, {
     relaxedCommits: overrides.relaxedCommits ?? false,
     backgroundCheckpoints: overrides.backgroundCheckpoints ?? false,

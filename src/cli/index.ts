@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { ConfigError } from '../config.ts';
+import { ConfigError, wantsStartupStacks } from '../config.ts';
 import { registerSimulatorCommand } from '../simulator/cli.ts';
 import { explainStartupFailure } from './startup-errors.ts';
 import { TenancyError } from '../tenants/tenancy.ts';
@@ -44,7 +44,7 @@ export async function runCli(argv: string[]): Promise<void> {
     const explained = explainStartupFailure(err, process.env);
     if (explained === null) throw err;
     console.error(`switchboard: ${explained}`);
-    if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error((err as Error).stack);
+    if (wantsStartupStacks()) console.error((err as Error).stack);
     process.exit(1);
   }
 }

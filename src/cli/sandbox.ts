@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
+import { storeCapabilities } from '../db/capabilities.ts';
 import { ensureSandbox } from '../sandbox/ensure-sandbox.ts';
 import { retireSandboxIfReplaced } from '../sandbox/retire.ts';
 import { output, withDeps } from './context.ts';
@@ -41,7 +42,7 @@ export function registerSandboxCommand(program: Command): void {
 }
 
 function sandboxUnavailable(config: ReturnType<typeof loadConfig>): string | null {
-  if (!config.db.url.startsWith('sqlite:')) {
+  if (!storeCapabilities(config.db.url).singleServingProcess) {
     return 'the sandbox runs only on the embedded SQLite store (its simulated Meta lives inside one serve process, and PostgreSQL deployments run several); on PostgreSQL register a number with `switchboard numbers add`, or point it at `switchboard simulator` to try it offline (docs/simulator.md)';
   }
   if (!config.sandbox) return 'SANDBOX=false: serve does not run the sandbox, so none is created; unset SANDBOX to use it';

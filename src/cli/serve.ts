@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { closeDeps, createDeps, type Deps } from '../deps.ts';
@@ -24,82 +25,91 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve', { isDefault: true })
     .description('run the HTTP gateway (migrates the database first)')
-    .action(async () => {
-      const config = loadConfig();
-      const store = claimStore(config, { serving: true });
-      const deps = createDeps(config, { backgroundCheckpoints: true });
-      logStore(deps.log, store);
-      const migrated = await migrateToLatest(deps.database);
-      if (migrated.length > 0) deps.log.info({ migrated }, 'database migrated');
-      await resealLegacySecrets(deps);
-      // Imported here so one-shot commands do not load the HTTP stack.
-      const { buildApp } = await import('../app.ts');
-      const app = await buildApp(deps);
-      let closing = false;
-      let sandbox: RunningSandbox | null = null;
-      let sweep: LifecycleSweep | null = null;
-      let purge: { stop(): Promise<void> } | null = null;
-      let worker: OutboxWorker | null = null;
-      let mediaWorker: MediaWorker | null = null;
-      let startup: Promise<unknown> = Promise.resolve();
-      const shutdown = async (signal: string) => {
-        if (closing) return;
-        closing = true;
-        deps.readiness.stopping();
-        deps.log.info({ signal }, 'shutting down: draining in-flight requests');
-        const force = setTimeout(() => {
-          deps.log.error('shutdown took longer than 10 s; exiting');
-          process.exit(1);
-        }, 10_000);
-        force.unref();
-        // A signal during start-up waits for it: closing the database under it would crash.
-        await startup.catch(() => undefined);
-        await app.close();
-        // Deliveries and downloads in flight get what is left of the 10 s; their leases cover the rest.
-        await Promise.all([worker?.stop(5_000), mediaWorker?.stop(5_000)]);
-        await sweep?.stop();
-        await purge?.stop();
-        await sandbox?.close();
-        await closeDeps(deps);
-        deps.log.info('stopped');
-      };
-      process.once('SIGTERM', () => void shutdown('SIGTERM'));
-      process.once('SIGINT', () => void shutdown('SIGINT'));
-      // /readyz answers 200 only once each of these serves (design.md "Health").
-      const embeddedWorker = servesEmbeddedWorker(deps);
-      if (!embeddedWorker) deps.log.warn('EMBEDDED_WORKER=false: this process delivers no webhooks and downloads no media; run `switchboard worker` processes for that');
-      deps.readiness.expect('http', 'lifecycle_sweep', ...(embeddedWorker ? ['outbox_worker', 'media_worker'] : []));
-      if (mayRunSandbox(deps)) deps.readiness.expect('sandbox');
-      startup = (async () => {
-        // The sandbox's simulator listens and its number points at it before the gateway does.
-        sandbox = await startSandboxIfEmbedded(deps);
-        if (!sandbox) deps.readiness.forget('sandbox');
-        await app.listen({ port: config.http.port, host: config.http.host });
-        deps.readiness.ready('http');
-        deps.log.info({ url: config.http.publicUrl, database: deps.database.dialect, store: store.location.description }, 'switchboard listening');
-        // Conversations quiet for CONVERSATION_INACTIVITY_HOURS are ended (kapso-api.md §7.4).
-        sweep = startLifecycleSweep(deps, SWEEP_INTERVAL_MS);
-        deps.readiness.ready('lifecycle_sweep');
-        // Idempotency-Keys past their retention are forgotten (the table would grow forever).
-        purge = startIdempotencyPurge(deps, SWEEP_INTERVAL_MS);
-        if (embeddedWorker) {
-          worker = startWorker(deps);
-          deps.readiness.ready('outbox_worker');
-          mediaWorker = startMediaWorker(deps);
-          deps.readiness.ready('media_worker');
-        }
-        if (sandbox) {
-          await sandbox.keepCustomerWriting();
-          deps.readiness.ready('sandbox');
-        }
-      })();
-      await startup;
-    });
+    .action(async () => serve());
 }
 
-/** The sandbox runs only on the embedded default (SQLite) with SANDBOX on. */
+export interface ServeOptions {
+  /** Routes added to the app before it listens: only the benchmarks add any (bench/gateway.ts). */
+  extendApp?: (app: FastifyInstance) => Promise<void>;
+}
+
+/** Runs the gateway until SIGTERM or SIGINT, as `switchboard serve` does. */
+export async function serve(options: ServeOptions = {}): Promise<void> {
+  const config = loadConfig();
+  const store = claimStore(config, { serving: true });
+  const deps = createDeps(config, { backgroundCheckpoints: true });
+  logStore(deps.log, store);
+  const migrated = await migrateToLatest(deps.database);
+  if (migrated.length > 0) deps.log.info({ migrated }, 'database migrated');
+  await resealLegacySecrets(deps);
+  // Imported here so one-shot commands do not load the HTTP stack.
+  const { buildApp } = await import('../app.ts');
+  const app = await buildApp(deps);
+  await options.extendApp?.(app);
+  let closing = false;
+  let sandbox: RunningSandbox | null = null;
+  let sweep: LifecycleSweep | null = null;
+  let purge: { stop(): Promise<void> } | null = null;
+  let worker: OutboxWorker | null = null;
+  let mediaWorker: MediaWorker | null = null;
+  let startup: Promise<unknown> = Promise.resolve();
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    deps.readiness.stopping();
+    deps.log.info({ signal }, 'shutting down: draining in-flight requests');
+    const force = setTimeout(() => {
+      deps.log.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    // A signal during start-up waits for it: closing the database under it would crash.
+    await startup.catch(() => undefined);
+    await app.close();
+    // Deliveries and downloads in flight get what is left of the 10 s; their leases cover the rest.
+    await Promise.all([worker?.stop(5_000), mediaWorker?.stop(5_000)]);
+    await sweep?.stop();
+    await purge?.stop();
+    await sandbox?.close();
+    await closeDeps(deps);
+    deps.log.info('stopped');
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // /readyz answers 200 only once each of these serves (design.md "Health").
+  const embeddedWorker = servesEmbeddedWorker(deps);
+  if (!embeddedWorker) deps.log.warn('EMBEDDED_WORKER=false: this process delivers no webhooks and downloads no media; run `switchboard worker` processes for that');
+  deps.readiness.expect('http', 'lifecycle_sweep', ...(embeddedWorker ? ['outbox_worker', 'media_worker'] : []));
+  if (mayRunSandbox(deps)) deps.readiness.expect('sandbox');
+  startup = (async () => {
+    // The sandbox's simulator listens and its number points at it before the gateway does.
+    sandbox = await startSandboxIfEmbedded(deps);
+    if (!sandbox) deps.readiness.forget('sandbox');
+    await app.listen({ port: config.http.port, host: config.http.host });
+    deps.readiness.ready('http');
+    deps.log.info({ url: config.http.publicUrl, database: deps.database.dialect, store: store.location.description }, 'switchboard listening');
+    // Conversations quiet for CONVERSATION_INACTIVITY_HOURS are ended (kapso-api.md §7.4).
+    sweep = startLifecycleSweep(deps, SWEEP_INTERVAL_MS);
+    deps.readiness.ready('lifecycle_sweep');
+    // Idempotency-Keys past their retention are forgotten (the table would grow forever).
+    purge = startIdempotencyPurge(deps, SWEEP_INTERVAL_MS);
+    if (embeddedWorker) {
+      worker = startWorker(deps);
+      deps.readiness.ready('outbox_worker');
+      mediaWorker = startMediaWorker(deps);
+      deps.readiness.ready('media_worker');
+    }
+    if (sandbox) {
+      await sandbox.keepCustomerWriting();
+      deps.readiness.ready('sandbox');
+    }
+  })();
+  await startup;
+}
+
+/** The sandbox runs only on a store one process serves (the embedded default) with SANDBOX on. */
 function mayRunSandbox(deps: Deps): boolean {
-  return deps.database.dialect === 'sqlite' && deps.config.sandbox;
+  return deps.database.capabilities.singleServingProcess && deps.config.sandbox;
 }
 
 /**

@@ -10,6 +10,7 @@ import { type SqliteCheckpointer, startSqliteCheckpointer } from './sqlite-check
 import { attachSqliteWriter } from './sqlite-direct.ts';
 import { tuneSqliteReads } from './sqlite-read-tuning.ts';
 import { attachSqliteReader } from './sqlite-reader.ts';
+import { type StoreCapabilities, storeCapabilities } from './capabilities.ts';
 import type { DB } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -17,6 +18,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Database {
   readonly db: Kysely<DB>;
   readonly dialect: Dialect;
+  /** What the rest of the process decides by the store, instead of testing the dialect. */
+  readonly capabilities: StoreCapabilities;
   /** The PostgreSQL schema a `?schema=` URL selected (created by migrateToLatest), else null. */
   readonly schema: string | null;
   close(): Promise<void>;
@@ -102,6 +105,7 @@ function connectSqlite(file: string, backgroundCheckpoints: boolean): Database {
   return {
     db,
     dialect: 'sqlite',
+    capabilities: storeCapabilities('sqlite:'),
     schema: null,
     close: async () => {
       closeReader();
@@ -195,6 +199,7 @@ function connectPostgres(url: string, poolSize: number, relaxedCommits: boolean)
   return {
     db,
     dialect: 'postgres',
+    capabilities: storeCapabilities(url),
     schema,
     close: async () => {
       await closeReader();

@@ -10,10 +10,12 @@ import { numbersGeneration } from '../tenants/number-changes.ts';
  * briefly: every webhook needs them, and decrypting plus a query per POST is avoidable work.
  */
 export class AppSecrets {
-  private readonly byNumber = new TtlCache<string>(TENANCY_CACHE_TTL_MS);
+  private readonly byNumber: TtlCache<string>;
   private seen = numbersGeneration();
 
-  constructor(private readonly deps: Pick<Deps, 'database' | 'cipher' | 'clock'>) {}
+  constructor(private readonly deps: Pick<Deps, 'database' | 'cipher' | 'clock'>) {
+    this.byNumber = new TtlCache(TENANCY_CACHE_TTL_MS, deps.clock);
+  }
 
   /**
    * The app secret of each named phone number, or null when any of them is not registered here
@@ -22,21 +24,20 @@ export class AppSecrets {
    * and a number registered a moment after a miss would stay refused for the cache's lifetime.
    */
   async forNumbers(phoneNumberIds: readonly string[]): Promise<string[] | null> {
-    const now = this.deps.clock.now();
     // An app secret replaced or a number removed in this process counts at once (number-changes.ts).
     if (this.seen !== numbersGeneration()) {
       this.byNumber.clear();
       this.seen = numbersGeneration();
     }
-    const missing = phoneNumberIds.filter((id) => this.byNumber.get(id, now) === undefined);
+    const missing = phoneNumberIds.filter((id) => this.byNumber.get(id) === undefined);
     if (missing.length > 0) {
       const rows = await findPhoneNumbersByIds(this.deps.database.db, missing);
       if (rows.length < missing.length) return null;
-      for (const r of rows) this.byNumber.set(r.id, this.deps.cipher.decrypt(r.app_secret_enc, secretSlots.appSecret(r.id)), now);
+      for (const r of rows) this.byNumber.set(r.id, this.deps.cipher.decrypt(r.app_secret_enc, secretSlots.appSecret(r.id)));
     }
     const secrets: string[] = [];
     for (const id of phoneNumberIds) {
-      const secret = this.byNumber.get(id, now);
+      const secret = this.byNumber.get(id);
       if (secret === undefined) return null;
       secrets.push(secret);
     }

@@ -17,9 +17,11 @@ interface NumberForwarding {
  * for it: whether they do is cached briefly (a new subscription starts forwarding within 5 s).
  */
 export class MetaForwarding {
-  private readonly byNumber = new TtlCache<NumberForwarding | null>(TENANCY_CACHE_TTL_MS);
+  private readonly byNumber: TtlCache<NumberForwarding | null>;
 
-  constructor(private readonly deps: Pick<Deps, 'database' | 'clock'>) {}
+  constructor(private readonly deps: Pick<Deps, 'database' | 'clock'>) {
+    this.byNumber = new TtlCache(TENANCY_CACHE_TTL_MS, deps.clock);
+  }
 
   /**
    * The bodies to forward, by number: the raw bytes when every number the payload names belongs to
@@ -27,12 +29,11 @@ export class MetaForwarding {
    * entries, re-serialised, so no project ever receives another's messages.
    */
   async bodiesFor(raw: string, parsed: unknown, phoneNumberIds: readonly string[]): Promise<Map<string, string>> {
-    const now = this.deps.clock.now();
-    const missing = phoneNumberIds.filter((id) => this.byNumber.get(id, now) === undefined);
+    const missing = phoneNumberIds.filter((id) => this.byNumber.get(id) === undefined);
     if (missing.length > 0) {
-      for (const [id, value] of await lookupForwarding(this.deps.database.db, missing)) this.byNumber.set(id, value, now);
+      for (const [id, value] of await lookupForwarding(this.deps.database.db, missing)) this.byNumber.set(id, value);
     }
-    const known = phoneNumberIds.map((id) => [id, this.byNumber.get(id, now)] as const);
+    const known = phoneNumberIds.map((id) => [id, this.byNumber.get(id)] as const);
     const bodies = new Map<string, string>();
     const projects = new Set(known.map(([, v]) => v?.projectId));
     for (const [id, value] of known) {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ConfigError } from '../config.ts';
+import { storeCapabilities } from '../db/capabilities.ts';
 import type { Deps } from '../deps.ts';
 import { findSealedWithPrefix, SEALED_COLUMNS } from './sealed-store.ts';
 
@@ -25,7 +26,7 @@ export async function assertSecretOpensStoredData(deps: Pick<Deps, 'database' | 
 
 function mismatch(config: Pick<Deps['config'], 'secret' | 'db'>): string {
   const generated = join(config.db.dataDir, 'secret.key');
-  const embedded = config.db.url.startsWith('sqlite:');
+  const embedded = storeCapabilities(config.db.url).generatesSecret;
   if (config.secret === undefined) {
     return `the secret in ${generated} (the generated SWITCHBOARD_SECRET) does not match the one this database's secrets were sealed with; set SWITCHBOARD_SECRET to that one`;
   }

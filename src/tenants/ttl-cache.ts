@@ -1,31 +1,36 @@
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../deps.ts';
+
 /**
- * A small bounded cache with a time-to-live, for hot tenancy lookups (API key → project, phone
- * number ownership, app secrets). Entries live `ttlMs`; a revoked key stops working within that
- * time in every process without cross-process invalidation.
+ * A bounded cache with a time-to-live for hot tenancy lookups (API key → project, phone number
+ * ownership, app secrets): lru-cache, on the injected clock so tests move time by hand. An entry
+ * is served for `ttlMs` after it was set (reading it does not extend it), so a revoked key stops
+ * working within that time in every process without cross-process invalidation. A full cache
+ * drops its least recently used entry. A null value is kept like any other (a miss the caller
+ * chose to remember); undefined means not cached.
  */
 export class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+  // Boxed: lru-cache takes no null values, and callers cache null for "no such key".
+  private readonly entries: LRUCache<string, { value: V }>;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-  ) {}
-
-  /** The cached value, or undefined when absent or expired. */
-  get(key: string, now: number): V | undefined {
-    const hit = this.entries.get(key);
-    if (!hit) return undefined;
-    if (hit.expiresAt <= now) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return hit.value;
+  constructor(ttlMs: number, clock: Clock, maxEntries = 10_000) {
+    this.entries = new LRUCache({
+      max: maxEntries,
+      ttl: ttlMs,
+      // Read the clock on every check: lru-cache otherwise reuses a reading for 1 ms of real time,
+      // which a test clock moved by hand within that millisecond would not see.
+      ttlResolution: 0,
+      perf: { now: () => clock.now() },
+    });
   }
 
-  /** Stores a value; a full cache is emptied rather than tracked entry by entry (cheap, rare). */
-  set(key: string, value: V, now: number): void {
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(key, { value, expiresAt: now + this.ttlMs });
+  /** The cached value, or undefined when absent or expired. */
+  get(key: string): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.set(key, { value });
   }
 
   clear(): void {

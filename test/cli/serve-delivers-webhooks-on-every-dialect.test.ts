@@ -1,7 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signPayload } from '../../src/ingest/signature.ts';
-import { runCliJson, startServe } from '../helpers/cli.ts';
+import { BIN, runCliJson, startServe } from '../helpers/cli.ts';
 import { dialects, isolatedDatabaseUrlFor } from '../helpers/dialects.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
@@ -54,9 +54,15 @@ describe.each(dialects)('serve runs the delivery worker by default (%s)', { time
     children.push(s.child);
     expect((await (await fetch(`${s.base}/readyz`)).json()).checks).not.toHaveProperty('outbox_worker');
     await postInbound(s.base, pnid);
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect((receiver as Receiver).requests).toHaveLength(0);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
     expect(s.output()).toContain('EMBEDDED_WORKER=false');
     expect(s.output()).toContain('switchboard worker');
+    // Serve has come and gone without sending it; the delivery waited, and a worker sends it.
+    expect((receiver as Receiver).requests).toHaveLength(0);
+    const worker = spawn(process.execPath, [BIN, 'worker'], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env }, stdio: 'ignore' });
+    children.push(worker);
+    const [delivery] = await (receiver as Receiver).waitFor(1, 30_000);
+    expect(delivery?.json.message.id).toBe('wamid.EMBEDDED');
   });
 });

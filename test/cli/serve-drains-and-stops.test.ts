@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { signPayload } from '../../src/ingest/signature.ts';
 import { runCliJson, startServe } from '../helpers/cli.ts';
 import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
 
 describe.each(dialects)('switchboard serve (%s)', { timeout: 90_000 }, (dialect) => {
@@ -26,25 +27,28 @@ describe.each(dialects)('switchboard serve (%s)', { timeout: 90_000 }, (dialect)
     const { project, api_key: apiKey } = runCliJson<{ project: { id: string }; api_key: string }>(['projects', 'create', '--name', 'drain'], env);
     const pnid = `6${Date.now()}`;
     runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '+15550102040', '--waba-id', '109876543210987', '--access-token', 't', '--app-secret', 'drain-secret', '--verify-token', `v${pnid}`], env);
-    const s = await startServe(env);
+    // At info, serve logs when SIGTERM has reached it.
+    const s = await startServe({ ...env, LOG_LEVEL: 'info' });
     running.push(s);
 
     const body = messagesWebhook(pnid, [textMessage('wamid.DRAIN', 'sent during shutdown')]);
+    // Expect: 100-continue: the server answers 100 once it has read the head, so the request is
+    // known to be in flight before SIGTERM is sent.
     const head =
       `POST /webhooks/whatsapp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
-      `X-Hub-Signature-256: ${signPayload(body, 'drain-secret')}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+      `X-Hub-Signature-256: ${signPayload(body, 'drain-secret')}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nExpect: 100-continue\r\n\r\n`;
     const socket = connect(s.port, '127.0.0.1');
     let answer = '';
     socket.on('data', (d) => (answer += String(d)));
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
-    socket.write(head + body.slice(0, 20)); // the request is now in flight
-    await new Promise((r) => setTimeout(r, 200));
+    socket.write(head + body.slice(0, 20));
+    await waitFor('the server reads the request head', () => answer.startsWith('HTTP/1.1 100 Continue\r\n\r\n'));
     s.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor('serve starts shutting down', () => s.output().includes('shutting down'));
     socket.write(body.slice(20));
     await closed;
-    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200/);
     expect(await s.exited, s.output()).toBe(0);
 
     // What was acknowledged is stored: a fresh process serves it.

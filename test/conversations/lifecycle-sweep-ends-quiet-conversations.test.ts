@@ -4,6 +4,7 @@ import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
 import { storeMessages } from '../helpers/history.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 // Every conversation here is from 2001, so that a sweep (which covers the whole database, as in
 // production) ends nothing that other test files share the PostgreSQL test schema with.
@@ -95,12 +96,21 @@ describe.each(dialects)('the conversation lifecycle sweep (%s)', (dialect) => {
     const t = await newTenant(gw);
     const [first] = await conversationsAt(t.phoneNumberId, [base]);
     gw.clock.set((base + 2 * DAY_SEC) * 1000);
-    const sweep = startLifecycleSweep(gw.deps, 10);
-    for (let i = 0; i < 200 && (await statusOf(first as string)) !== 'ended'; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(await statusOf(first as string)).toBe('ended');
+    // Each sweep reads the clock once: counting the reads counts the sweeps.
+    let sweeps = 0;
+    const sweep = startLifecycleSweep({ ...gw.deps, clock: { now: () => (sweeps++, gw.clock.now()) } }, 10);
+    await waitFor('the sweep ends the quiet conversation', async () => (await statusOf(first as string)) === 'ended');
+    await waitFor('the sweep runs again on its interval', () => sweeps >= 2);
     await sweep.stop();
+    const sweepsWhenStopped = sweeps;
     const [second] = await conversationsAt(t.phoneNumberId, [base + 60]);
-    await new Promise((r) => setTimeout(r, 50));
+    // A sweep on the same interval that ends nothing (its clock is at 0) runs three times: the
+    // stopped one, were its timer still set, would have run meanwhile.
+    let control = 0;
+    const controlSweep = startLifecycleSweep({ ...gw.deps, clock: { now: () => (control++, 0) } }, 10);
+    await waitFor('a control sweep runs three times', () => control >= 3);
+    await controlSweep.stop();
+    expect(sweeps).toBe(sweepsWhenStopped);
     expect(await statusOf(second as string)).toBe('active');
   });
 });

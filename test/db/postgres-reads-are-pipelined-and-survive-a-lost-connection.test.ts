@@ -5,6 +5,7 @@ import { migrateToLatest } from '../../src/db/migrate.ts';
 import { APPLICATION_NAME, postgresReaderOf } from '../../src/db/postgres-reader.ts';
 import { findMessage, listMessages } from '../../src/messages/store.ts';
 import { dialects, isolatedDatabaseUrlFor } from '../helpers/dialects.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 /**
  * On PostgreSQL, GET message by id and pages of messages read through one pipelined connection
@@ -78,7 +79,7 @@ describe.runIf(dialects.includes('postgres'))('pipelined PostgreSQL reads', () =
         await gate;
       }),
     );
-    while (started < 10) await sleep(5);
+    await waitFor('every pooled connection is checked out', () => started === 10);
     const within = <T>(work: Promise<T>) => Promise.race([work, sleep(3_000).then(() => 'waited for the pool' as const)]);
     const one = await within(findMessage(database.db, 'p-reader', 'pn-reader', ids[7] as string));
     const page = await within(listMessages(database.db, 'p-reader', 'pn-reader', {}, { start: { kind: 'first' }, limit: 5 }));
@@ -87,7 +88,9 @@ describe.runIf(dialects.includes('postgres'))('pipelined PostgreSQL reads', () =
     const filtered = listMessages(database.db, 'p-reader', 'pn-reader', { status: 'received' }, { start: { kind: 'first' }, limit: 5 }).finally(() => {
       filteredDone = true;
     });
-    await sleep(300);
+    // The pipeline answers in order: two reads asked after the filtered page and answered one
+    // after the other show it is not on the pipeline, but waiting for the pool.
+    for (const id of [ids[8], ids[9]]) expect(await within(findMessage(database.db, 'p-reader', 'pn-reader', id as string))).toMatchObject({ id });
     const filteredWaited = !filteredDone;
     release();
     await Promise.all(busy);

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSqliteCheckpointer } from '../../src/db/sqlite-checkpointer.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 /**
  * Under load the WAL file keeps its size when it starts over (overwriting is cheaper than growing,
@@ -30,31 +30,31 @@ describe('SQLite WAL once writes stop', () => {
     return { file, db, written: statSync(`${file}-wal`).size };
   }
 
-  async function walAfterQuiet(name: string, idleTicksBeforeShrink: number): Promise<{ written: number; after: number }> {
-    const { file, db, written } = writtenDatabase(name);
-    const checkpointer = startSqliteCheckpointer(file, {
+  function startCheckpointer(file: string, idleTicksBeforeShrink: number, holdWrites: <T>(work: () => Promise<T>) => Promise<T> = (work) => work()) {
+    return startSqliteCheckpointer(file, {
       intervalMs: 20,
       restartFrames: Number.POSITIVE_INFINITY,
       catchUpFrames: 50,
       idleTicksBeforeShrink,
       shrinkAboveBytes: 64 * 1024,
-      holdWrites: (work) => work(),
+      holdWrites,
       onError: (message) => {
         throw new Error(message);
       },
     });
-    await sleep(1_000); // 50 ticks: five quiet ones come long before, even on a loaded machine
-    const after = statSync(`${file}-wal`).size;
-    await checkpointer.stop();
-    expect((db.prepare('select count(*) as n from t').get() as { n: number }).n).toBe(500);
-    db.close();
-    return { written, after };
   }
 
+  const walSize = (file: string) => statSync(`${file}-wal`).size;
+  const rowsIn = (db: SQLite.Database) => (db.prepare('select count(*) as n from t').get() as { n: number }).n;
+
   it('empties a WAL file larger than shrinkAboveBytes after the quiet ticks', async () => {
-    const { written, after } = await walAfterQuiet('shrinks', 5);
+    const { file, db, written } = writtenDatabase('shrinks');
+    const checkpointer = startCheckpointer(file, 5);
+    await waitFor('the WAL is emptied', () => walSize(file) === 0);
+    await checkpointer.stop();
     expect(written).toBeGreaterThan(64 * 1024);
-    expect(after).toBe(0);
+    expect(rowsIn(db)).toBe(500);
+    db.close();
   });
 
   it('gives up within a moment while a reader still uses the WAL, and empties it once the reader is done', async () => {
@@ -65,42 +65,41 @@ describe('SQLite WAL once writes stop', () => {
     reader.prepare('select count(*) from t').get();
 
     const holds: number[] = [];
-    const checkpointer = startSqliteCheckpointer(file, {
-      intervalMs: 20,
-      restartFrames: Number.POSITIVE_INFINITY,
-      catchUpFrames: 50,
-      idleTicksBeforeShrink: 5,
-      shrinkAboveBytes: 64 * 1024,
-      holdWrites: async (work) => {
-        const started = performance.now();
-        try {
-          return await work();
-        } finally {
-          holds.push(performance.now() - started);
-        }
-      },
-      onError: (message) => {
-        throw new Error(message);
-      },
+    const checkpointer = startCheckpointer(file, 5, async (work) => {
+      const started = performance.now();
+      try {
+        return await work();
+      } finally {
+        holds.push(performance.now() - started);
+      }
     });
-    await sleep(1_500);
-    const whileReading = statSync(`${file}-wal`).size;
+    // Each hold is one attempt to empty the file: two of them have given up while the reader reads.
+    await waitFor('two attempts to empty the WAL', () => holds.length >= 2);
+    const whileReading = walSize(file);
     reader.prepare('commit').run();
-    await sleep(1_000);
-    const after = statSync(`${file}-wal`).size;
+    await waitFor('the WAL is emptied once the reader is done', () => walSize(file) === 0);
     await checkpointer.stop();
     reader.close();
     db.close();
 
     expect(whileReading).toBe(written);
     // Writes were held for the 100 ms the truncation waits, not for as long as the reader read.
-    expect(holds.length).toBeGreaterThan(1);
     expect(Math.max(...holds)).toBeLessThan(1_000);
-    expect(after).toBe(0);
   });
 
   it('keeps the file as it is while the quiet ticks have not passed', async () => {
-    const { written, after } = await walAfterQuiet('keeps', Number.POSITIVE_INFINITY);
-    expect(after).toBe(written);
+    const kept = writtenDatabase('keeps');
+    // A control on the same interval that shrinks after 5 quiet ticks: once it has, as many ticks
+    // have passed for the one that never does.
+    const control = writtenDatabase('keeps-control');
+    const keeping = startCheckpointer(kept.file, Number.POSITIVE_INFINITY);
+    const shrinking = startCheckpointer(control.file, 5);
+    await waitFor('the control WAL is emptied', () => walSize(control.file) === 0);
+    const after = walSize(kept.file);
+    await Promise.all([keeping.stop(), shrinking.stop()]);
+    expect(after).toBe(kept.written);
+    expect(rowsIn(kept.db)).toBe(500);
+    kept.db.close();
+    control.db.close();
   });
 });

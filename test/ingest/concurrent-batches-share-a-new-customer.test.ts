@@ -1,8 +1,10 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertContacts } from '../../src/contacts/store.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 /**
  * PostgreSQL: two batches name the same new customer at once. The second batch's contact upsert
@@ -25,8 +27,13 @@ describe.skipIf(!dialects.includes('postgres'))('concurrent batches and a new cu
     const first = await db.startTransaction().execute();
     const created = await upsertContacts(first, [customer]);
     const second = await db.startTransaction().execute();
+    const secondPid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(second)).rows[0]?.pid;
     const waiting = upsertContacts(second, [customer, { ...customer, waId: '14155558888', profileName: 'Other' }]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Committing before the second batch waits on the row would test nothing: wait until it does.
+    await waitFor('the second batch waits on the first one’s row', async () => {
+      const found = await sql<{ wait: string | null }>`select wait_event_type as wait from pg_stat_activity where pid = ${secondPid}`.execute(db);
+      return found.rows[0]?.wait === 'Lock';
+    });
     await first.commit().execute();
     const found = await waiting;
     await second.commit().execute();

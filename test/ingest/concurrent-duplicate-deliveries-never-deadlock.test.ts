@@ -3,9 +3,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordMessage } from '../../src/messages/record-message.ts';
 import { nextStatus } from '../../src/messages/statuses.ts';
-import { dialects } from '../helpers/dialects.ts';
+import { connectDatabase } from '../../src/db/connect.ts';
+import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
 import { getMessage, newTenant, postWebhook } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { statusesWebhook, statusItem } from '../helpers/webhooks.ts';
 
 /**
@@ -17,10 +19,13 @@ import { statusesWebhook, statusItem } from '../helpers/webhooks.ts';
  */
 describe.each(dialects)('concurrent duplicate status deliveries (%s)', (dialect) => {
   let gateways: TestGateway[];
+  // The gateways' PostgreSQL sessions carry this name, so the test can tell when they have ended.
+  const sessionName = `deadlock-test-${randomUUID().slice(0, 8)}`;
   beforeAll(async () => {
-    const first = await startGateway(dialect);
+    const env: Record<string, string> = dialect === 'postgres' ? { DATABASE_URL: `${databaseUrlFor(dialect, 'gw')}&application_name=${sessionName}` } : {};
+    const first = await startGateway(dialect, env);
     // On SQLite one process owns the file; on PostgreSQL a second gateway is a second process's pool.
-    gateways = dialect === 'postgres' ? [first, await startGateway(dialect)] : [first];
+    gateways = dialect === 'postgres' ? [first, await startGateway(dialect, env)] : [first];
   });
   afterAll(() => Promise.all(gateways.map((gw) => gw.close())));
 
@@ -47,7 +52,7 @@ describe.each(dialects)('concurrent duplicate status deliveries (%s)', (dialect)
     }
     shuffle(deliveries, random);
 
-    const before = await deadlocks(gw);
+    const before = await deadlocksCounted();
     const codes: number[] = [];
     for (let i = 0; i < deliveries.length; i += 32) {
       const wave = deliveries.slice(i, i + 32).map((items, k) => postWebhook(gateways[k % gateways.length] as TestGateway, statusesWebhook(t.phoneNumberId, items), t.appSecret));
@@ -56,7 +61,6 @@ describe.each(dialects)('concurrent duplicate status deliveries (%s)', (dialect)
     for (const wamid of wamids.slice(12)) await storeOutbound(gw, t.phoneNumberId, wamid);
 
     expect(codes.filter((code) => code !== 200)).toEqual([]);
-    expect(await deadlocks(gw)).toBe(before);
     // Each message holds the furthest status it was sent, and its history each distinct event once.
     const all = payloads.flat();
     for (const wamid of wamids) {
@@ -67,15 +71,31 @@ describe.each(dialects)('concurrent duplicate status deliveries (%s)', (dialect)
       expect(kapso.status, wamid).toBe(expected);
       expect(kapso.statuses ?? [], wamid).toHaveLength(new Set(mine.map((s) => `${s.status as string}:${s.timestamp as string}`)).size);
     }
+    await Promise.all(gateways.splice(0).map((g) => g.close()));
+    expect(await deadlocksCounted()).toBe(before);
   });
 
-  /** PostgreSQL's count of deadlocks detected in this database (SQLite cannot deadlock: 0). */
-  async function deadlocks(gw: TestGateway): Promise<number> {
-    if (gw.dialect !== 'postgres') return 0;
-    // A backend reports its counters when it goes idle, at most once a second.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const { rows } = await sql<{ deadlocks: string }>`select deadlocks from pg_stat_database where datname = current_database()`.execute(gw.deps.database.db);
-    return Number(rows[0]?.deadlocks ?? 0);
+  /**
+   * PostgreSQL's count of deadlocks detected in this database, once the gateways' sessions have
+   * ended (SQLite cannot deadlock: 0). A session reports its counters when it goes idle, but after
+   * a report less than a second old only 10 s later; it reports them all as it ends.
+   */
+  async function deadlocksCounted(): Promise<number> {
+    if (dialect !== 'postgres') return 0;
+    const database = connectDatabase(databaseUrlFor(dialect, 'deadlocks'));
+    const sessions = async () => {
+      const { rows } = await sql<{ n: number }>`select count(*) as n from pg_stat_activity where application_name = ${sessionName}`.execute(database.db);
+      return Number(rows[0]?.n);
+    };
+    try {
+      // The name must be on the gateways' sessions, or waiting for them to end would wait for nothing.
+      if (gateways.length > 0) expect(await sessions()).toBeGreaterThan(0);
+      else await waitFor('the gateways’ PostgreSQL sessions end', async () => (await sessions()) === 0);
+      const { rows } = await sql<{ deadlocks: string }>`select deadlocks from pg_stat_database where datname = current_database()`.execute(database.db);
+      return Number(rows[0]?.deadlocks ?? 0);
+    } finally {
+      await database.close();
+    }
   }
 });
 

@@ -19,6 +19,7 @@ describe('Range: bytes= against a 1000-byte file (RFC 9110 §14.1.2)', () => {
     ['bytes=-', { kind: 'none' }],
     ['bytes=0-1,5-6', { kind: 'none' }],
     ['items=0-1', { kind: 'none' }],
+    ['items=5000-', { kind: 'none' }],
     ['bytes=abc', { kind: 'none' }],
   ])('reads %s as %j', (header, expected) => {
     expect(parseRange(header, 1000)).toEqual(expected);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliJson, startServe } from '../helpers/cli.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 /** The newcomer's path: `npm start` on an empty folder, then the two printed curl lines. */
 describe('the sandbox on first start (sqlite, the embedded default)', { timeout: 90_000 }, () => {
@@ -17,7 +18,7 @@ describe('the sandbox on first start (sqlite, the embedded default)', { timeout:
     const dir = mkdtempSync(join(tmpdir(), 'sb-sandbox-'));
     const s = await startServe({}, dir);
     running.push(s);
-    await waitFor(() => s.output().includes('Read it back by id:'));
+    await waitFor('the sandbox banner', () => s.output().includes('Read it back by id:'), { timeoutMs: 30_000 });
     const lines = s.output().split('\n');
     const sendLine = lines[lines.findIndex((l) => l.startsWith('Send a text:')) + 1]?.trim() ?? '';
     const readLine = lines[lines.findIndex((l) => l.startsWith('Read it back by id:')) + 1]?.trim() ?? '';
@@ -33,17 +34,17 @@ describe('the sandbox on first start (sqlite, the embedded default)', { timeout:
     expect(sendLine).toContain(details.phone_number.id);
 
     // The simulated customer wrote first and echoes what it receives.
-    await waitFor(async () => {
+    await waitFor('the customer reads the message', async () => {
       const res = await fetch(`${s.base}/v24.0/${details.phone_number.id}/messages/${encodeURIComponent(message.id)}?fields=kapso(status)`, { headers: { 'x-api-key': details.api_key } });
       return (await res.json()).kapso.status === 'read';
-    });
+    }, { timeoutMs: 30_000, intervalMs: 100 });
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
 
     // A restart keeps the data and prints the same details again.
     const again = await startServe({}, dir);
     running.push(again);
-    await waitFor(() => again.output().includes('Read it back by id:'));
+    await waitFor('the sandbox banner again', () => again.output().includes('Read it back by id:'), { timeoutMs: 30_000 });
     expect(again.output()).toContain(details.api_key);
     const res = await fetch(`${again.base}/v24.0/${details.phone_number.id}/messages/${encodeURIComponent(message.id)}`, { headers: { 'x-api-key': details.api_key } });
     expect(res.status).toBe(200);
@@ -57,18 +58,17 @@ describe('the sandbox on first start (sqlite, the embedded default)', { timeout:
     runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', '112233445566778', '--display-phone-number', '+15550102030', '--waba-id', '109876543210987', '--access-token', 't', '--app-secret', 's', '--verify-token', 'v'], {}, dir);
     const s = await startServe({}, dir);
     running.push(s);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(s.output()).not.toContain('sandbox ready');
+    // Ready means every component serve started serves: a sandbox would be among them, and its
+    // banner printed before it was marked ready.
+    let checks: Record<string, string> = {};
+    await waitFor('serve reports ready', async () => {
+      const res = await fetch(`${s.base}/readyz`);
+      checks = ((await res.json()) as { checks: Record<string, string> }).checks;
+      return res.status === 200;
+    });
+    expect(checks).toEqual({ database: 'ok', http: 'ok', lifecycle_sweep: 'ok', outbox_worker: 'ok', media_worker: 'ok' });
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
+    expect(s.output()).not.toContain('sandbox ready');
   });
 });
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not met in time');
-}

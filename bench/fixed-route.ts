@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 /**
  * The benchmark baseline: a constant JSON body of about 600 bytes, shaped like a stored message,
  * served by the same app with the same logger, so `npm run bench` can report GET-by-id as a
- * ratio of what the framework itself reaches on this machine. Off unless BENCH_ROUTES=true.
+ * ratio of what the framework itself reaches on this machine. Only the bench's own gateway
+ * process registers it (bench/gateway.ts); the production app has no such route.
  */
 const FIXED = JSON.stringify({
   id: 'wamid.HBgLMTQxNTU1NTAxMjMVAgASGBQzRUIwMUFCQ0RFRjAxMjM0NTY3AA==',
@@ -27,6 +28,6 @@ const FIXED = JSON.stringify({
   },
 });
 
-export async function benchRoutes(app: FastifyInstance): Promise<void> {
+export async function fixedJsonRoute(app: FastifyInstance): Promise<void> {
   app.get('/_bench/fixed', async (_request, reply) => reply.type('application/json').send(FIXED));
 }
