@@ -27,11 +27,8 @@ describe.each(dialects)('the media worker of a running gateway (%s)', (dialect) 
     loop = await startMediaLoop(dialect);
     t = await loop.tenant();
     // Polls only once a minute: what happens sooner, the bell did.
-    worker = new MediaWorker(loop.gw.deps, { idlePollMs: 60_000 });
-    loop.gw.deps.mediaBell.listen(() => {
-      rings++;
-      worker.wake();
-    });
+    worker = new MediaWorker(loop.gw.deps, { idlePollMs: 60_000, wakeOn: loop.gw.deps.mediaBell });
+    loop.gw.deps.mediaBell.subscribe(() => rings++);
     worker.start();
   });
   afterAll(async () => {
