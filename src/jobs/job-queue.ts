@@ -45,7 +45,7 @@ export interface JobQueue<J, O> {
    */
   renew?(keys: readonly string[], until: number): Promise<void>;
   /** The job's overall deadline from its start: its lease is not renewed past it (run() ends then). */
-  deadlineMs?(job: J): number;
+  deadlineMs?(job: J): number | undefined;
   /** Releases what the queue holds (connection pools), once the runner has drained. */
   close?(): Promise<void>;
 }
