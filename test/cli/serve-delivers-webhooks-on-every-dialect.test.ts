@@ -54,6 +54,7 @@ describe.each(dialects)('serve runs the delivery worker by default (%s)', { time
     children.push(s.child);
     expect((await (await fetch(`${s.base}/readyz`)).json()).checks).not.toHaveProperty('outbox_worker');
     await postInbound(s.base, pnid);
+    // Nothing to wait on in another process: that no delivery comes can only be watched for a while.
     await new Promise((r) => setTimeout(r, 1_500));
     expect((receiver as Receiver).requests).toHaveLength(0);
     expect(s.output()).toContain('EMBEDDED_WORKER=false');

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { signPayload } from '../../src/ingest/signature.ts';
 import { runCliJson, startServe } from '../helpers/cli.ts';
 import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
+import { eventually } from '../helpers/fault-servers.ts';
 import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
 
 describe.each(dialects)('switchboard serve (%s)', { timeout: 90_000 }, (dialect) => {
@@ -26,7 +27,8 @@ describe.each(dialects)('switchboard serve (%s)', { timeout: 90_000 }, (dialect)
     const { project, api_key: apiKey } = runCliJson<{ project: { id: string }; api_key: string }>(['projects', 'create', '--name', 'drain'], env);
     const pnid = `6${Date.now()}`;
     runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', pnid, '--display-phone-number', '+15550102040', '--waba-id', '109876543210987', '--access-token', 't', '--app-secret', 'drain-secret', '--verify-token', `v${pnid}`], env);
-    const s = await startServe(env);
+    // At info, serve says when its shutdown begins: the rest of the request is sent after that.
+    const s = await startServe({ ...env, LOG_LEVEL: 'info' });
     running.push(s);
 
     const body = messagesWebhook(pnid, [textMessage('wamid.DRAIN', 'sent during shutdown')]);
@@ -41,7 +43,7 @@ describe.each(dialects)('switchboard serve (%s)', { timeout: 90_000 }, (dialect)
     socket.write(head + body.slice(0, 20)); // the request is now in flight
     await new Promise((r) => setTimeout(r, 200));
     s.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually('serve begins shutting down', () => s.output().includes('shutting down'));
     socket.write(body.slice(20));
     await closed;
     expect(answer).toMatch(/^HTTP\/1\.1 200/);

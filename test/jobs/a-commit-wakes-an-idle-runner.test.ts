@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IdleWait } from '../../src/jobs/idle-wait.ts';
 import { WakeSignal } from '../../src/jobs/wake-signal.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
@@ -31,30 +32,27 @@ describe.each(dialects)('an idle job runner that polls once a minute (%s)', (dia
       await runner.stop(1_000);
     }
   });
+});
 
-  it('keeps a ring that comes while it is busy, and looks again instead of waiting', async () => {
-    const tenant = await newTenant(gw);
-    const signal = new WakeSignal();
-    const { queue, runner } = scriptedRunner(gw.deps, gw.clock, { pollMs: 60_000, wakeOn: signal });
-    // The first job commits another and rings while the runner is busy with it.
-    let first = true;
-    queue.handler = async () => {
-      if (first) {
-        first = false;
-        await queueJobs(gw.deps.database.db, tenant, 1, gw.clock.now());
-        signal.ring();
-      }
-      return { ok: true };
-    };
-    await queueJobs(gw.deps.database.db, tenant, 1, gw.clock.now());
-    let completed = 0;
-    runner.events.on('completed', () => completed++);
-    const both = nextEvent(runner, 'completed', 'both jobs complete', () => completed === 2);
-    runner.start();
-    try {
-      await both;
-    } finally {
-      await runner.stop(1_000);
-    }
+describe('the idle wait', () => {
+  it('returns at once, woken, when the wake came while the runner was busy', async () => {
+    const wait = new IdleWait();
+    wait.wake();
+    expect(await wait.wait(60_000)).toBe(true);
+  });
+
+  it('keeps one early wake only: the wait after it runs its course', async () => {
+    const wait = new IdleWait();
+    wait.wake();
+    wait.wake();
+    expect(await wait.wait(60_000)).toBe(true);
+    expect(await wait.wait(0)).toBe(false);
+  });
+
+  it('ends a wait under way when woken', async () => {
+    const wait = new IdleWait();
+    const waiting = wait.wait(60_000);
+    wait.wake();
+    expect(await waiting).toBe(true);
   });
 });
