@@ -9,8 +9,8 @@ export interface PeriodicJob {
 
 /**
  * Kept apart from the leased-job runner (jobs/runner.ts) on purpose: the purge and the sweep claim
- * no rows and hold no leases. Each run is one idempotent statement over whatever is due, safe in
- * every process at once, so there is nothing to lease, renew, hand to another process or drain;
+ * no rows and hold no leases. Each run is idempotent batched statements over whatever is due, safe
+ * in every process at once, so there is nothing to lease, renew, hand to another process or drain;
  * dressed as a queue it would need a fake claim and a fake job. It shares what fits, OutageBackoff.
  *
  * Runs `run` at once and then every `intervalMs`, never two at a time in one process, on a timer
