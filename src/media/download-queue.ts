@@ -78,8 +78,8 @@ export class DownloadQueue implements JobQueue<MediaDownload, MediaDownloadResul
     return fetchMediaWithin(this.deps, this.links, job, signal);
   }
 
-  crashed(job: MediaDownload, err: unknown): MediaDownloadResult {
-    job.log.error({ err }, 'media download failed unexpectedly');
+  /** The runner has logged the error; the download is worth another attempt later. */
+  crashed(): MediaDownloadResult {
     return { ok: false, transient: true, reason: 'internal error while storing the file (see the gateway log)' };
   }
 
