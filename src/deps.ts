@@ -9,7 +9,7 @@ import type { BlobStore } from './media/blob-store.ts';
 import { openBlobStore } from './media/open-blob-store.ts';
 import { Readiness } from './http/readiness.ts';
 import { createMediaUrlSigner, deriveMediaUrlKey, type MediaUrlSigner } from './media/signed-url.ts';
-import { WorkerBell } from './outbox/bell.ts';
+import { WakeSignal } from './jobs/wake-signal.ts';
 import { GraphClient } from './proxy/graph-client.ts';
 import { type Cipher, createCipher, resolveSecret } from './tenants/secrets.ts';
 
@@ -36,9 +36,9 @@ export interface Deps {
   /** Where media files are kept (MEDIA_STORE). */
   blobs: BlobStore;
   /** Rung after commits that write outbox events, to wake this process's delivery worker. */
-  outboxBell: WorkerBell;
+  outboxBell: WakeSignal;
   /** Rung after commits that queue media downloads, to wake this process's media worker. */
-  mediaBell: WorkerBell;
+  mediaBell: WakeSignal;
   /** What `/readyz` reports: the database probe and the components `serve` has started. */
   readiness: Readiness;
 }
@@ -94,8 +94,8 @@ export function createDeps(
     mediaUrls: createMediaUrlSigner({ key: deriveMediaUrlKey(secret), publicUrl: config.http.publicUrl, ttlSeconds: config.media.urlTtlSeconds }),
     blobs: overrides.blobs ?? openBlobStore(config.media),
     graph: new GraphClient({ timeoutMs: config.meta.timeoutMs, connectTimeoutMs: 5_000 }),
-    outboxBell: new WorkerBell(),
-    mediaBell: new WorkerBell(),
+    outboxBell: new WakeSignal(),
+    mediaBell: new WakeSignal(),
     // The probe's cache is about wall time (how often /readyz queries), not the domain clock.
     readiness: new Readiness(createDatabaseProbe(database)),
   };

@@ -8,6 +8,11 @@ export interface PeriodicJob {
 }
 
 /**
+ * Kept apart from the leased-job runner (jobs/runner.ts) on purpose: the purge and the sweep claim
+ * no rows and hold no leases. Each run is idempotent batched statements over whatever is due, safe
+ * in every process at once, so there is nothing to lease, renew, hand to another process or drain;
+ * dressed as a queue it would need a fake claim and a fake job. It shares what fits, OutageBackoff.
+ *
  * Runs `run` at once and then every `intervalMs`, never two at a time in one process, on a timer
  * that does not keep the process alive. A failed run does not stop the schedule: a store outage
  * is logged once when it starts and once when it ends (OutageBackoff), any other failure at error.

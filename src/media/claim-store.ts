@@ -1,14 +1,11 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import { forClaim } from '../db/dialect.ts';
+import { leaseColumns, type LeaseRequest, renewedLeaseColumns } from '../db/lease.ts';
 import type { DB, MediaRow } from '../db/schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export interface MediaClaimOptions {
-  workerId: string;
-  now: number;
-  leaseMs: number;
-  limit: number;
+export interface MediaClaimOptions extends LeaseRequest {
   /** Downloads of one project leased at once, across all workers (MEDIA_DOWNLOADS_PER_PROJECT). */
   perProject: number;
 }
@@ -78,7 +75,7 @@ export function claimDueMediaQuery(db: Db, o: MediaClaimOptions) {
         ),
     )
     .updateTable('media')
-    .set((eb) => ({ locked_by: o.workerId, locked_until: o.now + o.leaseMs, next_attempt_at: o.now + o.leaseMs, attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({ ...leaseColumns(o), attempts: eb('attempts', '+', 1) }))
     .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
     .where('state', '=', sql.lit('pending'))
     .where('next_attempt_at', '<=', o.now)
@@ -98,7 +95,7 @@ export async function extendMediaLeases(db: Db, ids: readonly string[], workerId
   if (ids.length === 0) return;
   await db
     .updateTable('media')
-    .set({ locked_until: until, next_attempt_at: until })
+    .set(renewedLeaseColumns(until))
     .where('id', 'in', ids)
     .where('locked_by', '=', workerId)
     .where('state', '=', sql.lit('pending'))

@@ -7,8 +7,7 @@ import { MediaWorker } from './worker.ts';
  * EMBEDDED_WORKER=false, and in every `switchboard worker` process.
  */
 export function startMediaWorker(deps: Deps): MediaWorker {
-  const worker = new MediaWorker(deps);
-  deps.mediaBell.listen(() => worker.wake());
+  const worker = new MediaWorker(deps, { wakeOn: deps.mediaBell });
   worker.start();
   return worker;
 }

@@ -1,4 +1,4 @@
-import { nextAttemptAt } from '../outbox/backoff.ts';
+import { nextAttemptAt } from '../jobs/backoff.ts';
 
 /**
  * When a download that failed for a reason that may pass (Meta 5xx, a timeout, a rejected token)

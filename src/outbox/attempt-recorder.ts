@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Deps } from '../deps.ts';
-import { nextAttemptAt } from './backoff.ts';
+import { nextAttemptAt } from '../jobs/backoff.ts';
 import {
   type ConversationLane,
   insertAttempts,

@@ -1,5 +1,6 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import { forClaim } from '../db/dialect.ts';
+import { leaseColumns, type LeaseRequest } from '../db/lease.ts';
 import { lockDeliveryLanes } from '../db/message-lock.ts';
 import type { DB, DeliveryRow, DeliveryWithBody } from '../db/schema.ts';
 
@@ -18,12 +19,7 @@ export const ORDERING_WAIT_MS = 30_000;
  */
 export const HELD_FOR_SUBSCRIPTION = 8_640_000_000_000_000;
 
-export interface ClaimOptions {
-  workerId: string;
-  now: number;
-  leaseMs: number;
-  limit: number;
-}
+export type ClaimOptions = LeaseRequest;
 
 /**
  * Claims up to `limit` due deliveries under a lease (style.md rule 12, graphile's getJobs): one
@@ -51,7 +47,7 @@ export function claimDueDeliveriesQuery(db: Db, o: ClaimOptions) {
   return db
     .with((cte) => cte('due').materialized(), () => forClaim(db, due))
     .updateTable('deliveries')
-    .set({ locked_by: o.workerId, locked_until: o.now + o.leaseMs, next_attempt_at: o.now + o.leaseMs })
+    .set(leaseColumns(o))
     .where('seq', 'in', (eb) => eb.selectFrom('due').select('due.seq'))
     .where('status', '=', sql.lit('pending'))
     .where('next_attempt_at', '<=', o.now)
@@ -219,7 +215,7 @@ export async function claimBufferedSiblings(db: Db, anchor: DeliveryRow, o: Clai
   return db
     .with((cte) => cte('waiting').materialized(), () => forClaim(db, waiting))
     .updateTable('deliveries')
-    .set({ locked_by: o.workerId, locked_until: o.now + o.leaseMs, next_attempt_at: o.now + o.leaseMs })
+    .set(leaseColumns(o))
     .where('seq', 'in', (eb) => eb.selectFrom('waiting').select('waiting.seq'))
     .returningAll()
     .execute();

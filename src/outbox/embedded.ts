@@ -13,8 +13,7 @@ export function servesEmbeddedWorker(deps: Pick<Deps, 'config'>): boolean {
 
 /** Starts a delivery worker in this process, woken by this process's commits. */
 export function startWorker(deps: Deps): OutboxWorker {
-  const worker = new OutboxWorker(deps);
-  deps.outboxBell.listen(() => worker.wake());
+  const worker = new OutboxWorker(deps, { wakeOn: deps.outboxBell });
   worker.start();
   return worker;
 }

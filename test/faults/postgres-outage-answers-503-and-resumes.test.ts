@@ -39,11 +39,9 @@ describe.skipIf(!dialects.includes('postgres'))('PostgreSQL unreachable for a wh
     receiver = await startReceiver();
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
     const deps = { ...env.gw.deps, log };
-    worker = new OutboxWorker(deps);
-    media = new MediaWorker(deps);
+    worker = new OutboxWorker(deps, { wakeOn: env.gw.deps.outboxBell });
+    media = new MediaWorker(deps, { wakeOn: env.gw.deps.mediaBell });
     sweep = startLifecycleSweep(deps, 200);
-    env.gw.deps.outboxBell.listen(() => worker.wake());
-    env.gw.deps.mediaBell.listen(() => media.wake());
     worker.start();
     media.start();
   });

@@ -9,15 +9,6 @@ import { type MediaLoop, startMediaLoop, type Tenant } from './loop.ts';
 
 const CUSTOMER = '14155550123';
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe.each(dialects)('the media worker of a running gateway (%s)', (dialect) => {
   let loop: MediaLoop;
   let t: Tenant;
@@ -27,11 +18,8 @@ describe.each(dialects)('the media worker of a running gateway (%s)', (dialect) 
     loop = await startMediaLoop(dialect);
     t = await loop.tenant();
     // Polls only once a minute: what happens sooner, the bell did.
-    worker = new MediaWorker(loop.gw.deps, { idlePollMs: 60_000 });
-    loop.gw.deps.mediaBell.listen(() => {
-      rings++;
-      worker.wake();
-    });
+    worker = new MediaWorker(loop.gw.deps, { idlePollMs: 60_000, wakeOn: loop.gw.deps.mediaBell });
+    loop.gw.deps.mediaBell.subscribe(() => rings++);
     worker.start();
   });
   afterAll(async () => {
@@ -39,21 +27,36 @@ describe.each(dialects)('the media worker of a running gateway (%s)', (dialect) 
     await loop.close();
   });
 
+  /** The next download the worker completes, and whether a wake (not its minute-long poll) led to it. */
+  const nextDownload = () => {
+    let woken = false;
+    const onWoken = () => (woken = true);
+    worker.events.on('woken', onWoken);
+    return worker.events.next('completed').then(({ job }) => {
+      worker.events.off('woken', onWoken);
+      return { messageId: job.row.message_id, woken };
+    });
+  };
+
   it('is woken by ingest committing a media message, and stores the file without being asked', async () => {
+    const download = nextDownload();
     const wamid = await loop.receive(t, 'image', { data: jpegBytes(5000).toString('base64') });
-    const { kapso } = await eventually(() => loop.message(t, wamid, 'kapso(media_url)'), (m) => m.kapso.media_url !== undefined);
+    expect(await download).toEqual({ messageId: wamid, woken: true });
+    const { kapso } = await loop.message(t, wamid, 'kapso(media_url)');
     expect(kapso.media_url).toMatch(/^https:\/\/gw\.example\.test\/media\//);
   });
 
   it('is woken by a media send through the proxy', async () => {
     const mediaId = await loop.upload(t, jpegBytes(3000), 'image/jpeg');
+    const download = nextDownload();
     const res = await fetch(`${loop.gatewayUrl}/v24.0/${t.phoneNumberId}/messages`, {
       method: 'POST',
       headers: { 'x-api-key': t.apiKey, 'content-type': 'application/json' },
       body: JSON.stringify({ messaging_product: 'whatsapp', to: CUSTOMER, type: 'image', image: { id: mediaId } }),
     });
     const wamid = ((await res.json()) as { messages: Array<{ id: string }> }).messages[0]?.id ?? '';
-    const { kapso } = await eventually(() => loop.message(t, wamid, 'kapso(media_url)'), (m) => m.kapso.media_url !== undefined);
+    expect(await download).toEqual({ messageId: wamid, woken: true });
+    const { kapso } = await loop.message(t, wamid, 'kapso(media_url)');
     expect(kapso.media_url).toBeDefined();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextAttemptAt, retryDelayMs } from '../../src/outbox/backoff.ts';
+import { nextAttemptAt, retryDelayMs } from '../../src/jobs/backoff.ts';
 import { sha256Hex, signBody } from '../../src/outbox/signing.ts';
 
 const KAPSO = [10_000, 40_000, 90_000];

@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeps, createLogger, type Deps } from '../../src/deps.ts';
 import { fanOutEvents } from '../../src/outbox/fan-out.ts';
 import { dialects } from '../helpers/dialects.ts';
+import { eventually } from '../helpers/fault-servers.ts';
 import { newTenant, postWebhook } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
 import { subscribe } from '../helpers/outbox.ts';
@@ -37,8 +39,13 @@ describe.runIf(dialects.includes('postgres'))('fan-outs racing on PostgreSQL', (
     const first = await gw.deps.database.db.selectFrom('events').select('seq').where('message_id', '=', 'wamid.WAIT-7').executeTakeFirstOrThrow();
     const busy = await gw.deps.database.db.startTransaction().execute();
     await busy.selectFrom('events').select('seq').where('seq', '=', first.seq).forUpdate().execute();
+    const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(busy);
     const fanning = fanOutEvents(others[0] as Deps, 500);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The other worker's fan-out is waiting for the row this transaction holds.
+    await eventually('the other fan-out waits for the lock', async () => {
+      const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${rows[0]?.pid} = any(pg_blocking_pids(pid))`.execute(gw.deps.database.db);
+      return (waiting.rows[0]?.n ?? 0) > 0;
+    });
     await busy.rollback().execute();
     await fanning;
     while ((await fanOutEvents(gw.deps, 500)).events > 0);

@@ -40,8 +40,10 @@ describe.runIf(dialects.includes('postgres'))('two delivery workers on PostgreSQ
       for (const m of batch) expect((await postWebhook(gw, messagesWebhook(t.phoneNumberId, [m], m.from), t.appSecret)).statusCode).toBe(200);
     }
     await receiver.waitFor(total, 30_000);
-    await new Promise((r) => setTimeout(r, 300));
+    // Stopped and drained, neither worker sends anything more: a duplicate would be here by now.
+    const drained = workers.map((w) => w.events.next('drained'));
     await Promise.all(workers.map((w) => w.stop(1_000)));
+    expect(await Promise.all(drained)).toEqual([{ left: 0 }, { left: 0 }]);
 
     const keys = receiver.requests.map((r) => r.headers['x-idempotency-key']);
     expect(keys).toHaveLength(total);

@@ -1,9 +1,8 @@
 /**
- * When a failed delivery is tried again (kapso-api.md §8.5): Kapso's schedule first (10 s, 40 s,
- * 90 s after the first, second and third attempts; configurable), then exponential backoff from
- * the schedule's last step, doubled per attempt and capped at an hour, with ±20 % jitter so that
- * the deliveries of one outage do not all come back at the same instant. Pure: the random draw
- * is passed in.
+ * When a failed job is tried again: the queue's schedule first (the outbox's 10 s, 40 s, 90 s of
+ * kapso-api.md §8.5; the media worker's 5 s, 30 s, 2 min), then exponential backoff from the
+ * schedule's last step, doubled per attempt and capped at an hour, with ±20 % jitter so that the
+ * jobs of one outage do not all come back at the same instant. Pure: the random draw is passed in.
  */
 const MAX_DELAY_MS = 3_600_000;
 const JITTER = 0.2;
@@ -21,7 +20,7 @@ export function retryDelayMs(attempt: number, scheduleMs: readonly number[], ran
 
 /**
  * The next attempt's instant after attempt `attempt` failed at `now`, or null when it would fall
- * past the delivery's deadline (the delivery is then marked failed).
+ * past the job's deadline (the job is then dead-lettered: marked failed for good).
  */
 export function nextAttemptAt(attempt: number, now: number, deadlineAt: number, scheduleMs: readonly number[], random: number): number | null {
   const at = now + retryDelayMs(attempt, scheduleMs, random);
