@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { requeueFailedMedia } from '../media/claim-store.ts';
-import { parseInstantMs } from '../messages/instants.ts';
+import { parseInstantMs } from '../http/instants.ts';
 import { findProject } from '../tenants/store.ts';
 import { TenancyError } from '../tenants/tenancy.ts';
 import { output, withDeps } from './context.ts';

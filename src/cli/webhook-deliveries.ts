@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { GraphError } from '../http/errors.ts';
-import { parseInstantMs } from '../messages/instants.ts';
+import { parseInstantMs } from '../http/instants.ts';
 import { deliveryLogFilter } from '../outbox/log-filter.ts';
 import { DELIVERY_STATUSES, LOG_PERIODS, type LogPeriod } from '../outbox/log-schemas.ts';
 import { listDeliveries } from '../outbox/log-store.ts';

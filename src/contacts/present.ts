@@ -1,6 +1,6 @@
 import { readJson } from '../db/json.ts';
 import type { ContactRow } from '../db/schema.ts';
-import { formatInstant } from '../messages/instants.ts';
+import { formatInstant } from '../http/instants.ts';
 
 /**
  * Renders a stored contact as Kapso's contact object (kapso-api.md §6.3). `fields` is accepted

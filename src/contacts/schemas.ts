@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { customerPhoneParam, pageQueryShape, phoneNumberParams } from '../messages/schemas.ts';
+import { customerPhoneParam, pageQueryShape, phoneNumberParams } from '../http/list-schemas.ts';
 
 /** Request schemas of the contact routes (kapso-api.md §6.3). */
 

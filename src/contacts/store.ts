@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { ContactRow, DB } from '../db/schema.ts';
-import type { KeysetWindow } from '../messages/list-page.ts';
+import type { KeysetWindow } from '../http/list-page.ts';
 import { isPostgres } from '../db/dialect.ts';
 import { rawQuery } from '../db/raw-query.ts';
 

@@ -5,7 +5,7 @@ import { cursorBinding, readPageStart } from '../http/cursor.ts';
 import { errors } from '../http/errors.ts';
 import { parseFields } from '../http/fields.ts';
 import { requirePhoneNumber } from '../http/graph-scope.ts';
-import { assemblePage, buildPaging, pageUrl } from '../messages/list-page.ts';
+import { assemblePage, buildPaging, pageUrl } from '../http/list-page.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
 import { CONVERSATION_KAPSO_VOCABULARY } from './fields.ts';
 import { presentConversation } from './present.ts';

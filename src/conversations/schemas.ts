@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { customerPhoneParam, instantParam, pageQueryShape, phoneNumberParams } from '../messages/schemas.ts';
+import { customerPhoneParam, instantParam, pageQueryShape, phoneNumberParams } from '../http/list-schemas.ts';
 
 /** Request schemas of the conversation routes (kapso-api.md §6.2). */
 

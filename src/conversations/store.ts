@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ConversationRow, DB } from '../db/schema.ts';
-import type { KeysetWindow } from '../messages/list-page.ts';
+import type { KeysetWindow } from '../http/list-page.ts';
 import { customerKeyOf } from '../contacts/store.ts';
 import { isPostgres } from '../db/dialect.ts';
 import { rawQuery } from '../db/raw-query.ts';

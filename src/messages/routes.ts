@@ -8,7 +8,7 @@ import { errors } from '../http/errors.ts';
 import { parseFields, wantsKapsoField } from '../http/fields.ts';
 import { requirePhoneNumber } from '../http/graph-scope.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
-import { assemblePage, buildPaging, pageUrl } from './list-page.ts';
+import { assemblePage, buildPaging, pageUrl } from '../http/list-page.ts';
 import { loadMessageMedia } from './load-media.ts';
 import { presentMessage } from './present.ts';
 import { listMessagesSchema } from './schemas.ts';

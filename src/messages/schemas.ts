@@ -1,39 +1,7 @@
 import { z } from 'zod';
-import { parseInstantMs } from './instants.ts';
+import { instantParam, pageQueryShape, phoneNumberParams } from '../http/list-schemas.ts';
 
-/**
- * Request schemas of the message history routes, and the paging parameters every history list
- * shares (kapso-api.md §3). A value that does not parse answers 400 naming its parameter.
- */
-
-/** ISO 8601 or Unix seconds, read as epoch milliseconds. */
-export const instantParam = z.string().transform((raw, ctx) => {
-  const ms = parseInstantMs(raw);
-  if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time or Unix seconds' });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-/** `limit`, `before`, `after`, `fields`: the parameters of every history list. */
-export const pageQueryShape = {
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  before: z.string().max(512).optional(),
-  after: z.string().max(512).optional(),
-  fields: z.string().optional(),
-};
-
-/**
- * A customer's number as clients write it (`+1 415-555-0123`), read as wa_id digits: the docs say
- * the server normalises it (kapso-api.md §6.3.1).
- */
-export const customerPhoneParam = z
-  .string()
-  .transform((raw) => raw.replace(/[\s()+\-.]/g, ''))
-  .pipe(z.string().regex(/^\d{1,20}$/, 'must be a phone number in international format'));
-
-export const phoneNumberParams = z.object({ version: z.string(), phoneNumberId: z.string().min(1).max(64) });
+/** Request schemas of the message history routes. */
 
 /** `GET /{phone_number_id}/messages` (§6.1.3); unknown keys are ignored, as the SDK forwards extras. */
 export const listMessagesSchema = {

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, MessageRow, NewMessage, StatusRow } from '../db/schema.ts';
-import type { KeysetWindow } from './list-page.ts';
+import type { KeysetWindow } from '../http/list-page.ts';
 import { isPostgres } from '../db/dialect.ts';
 import { executeRead, rawQuery, rawRead } from '../db/raw-query.ts';
 

@@ -5,7 +5,7 @@ import { authenticate } from '../http/auth.ts';
 import { cursorBinding, readPageStart } from '../http/cursor.ts';
 import { errors } from '../http/errors.ts';
 import { requirePhoneNumber } from '../http/graph-scope.ts';
-import { assemblePage, buildPaging, pageUrl } from '../messages/list-page.ts';
+import { assemblePage, buildPaging, pageUrl } from '../http/list-page.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
 import { findTargetWebhook, type WebhookTarget } from '../webhooks/target.ts';
 import { deliveryLogFilter } from './log-filter.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantParam } from '../messages/schemas.ts';
+import { instantParam } from '../http/list-schemas.ts';
 
 /**
  * Request and response schemas of the delivery log, redelivery and test events (kapso-api.md

@@ -1,6 +1,6 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { DB, DeliveryAttemptRow, DeliveryRow, DeliveryStatus } from '../db/schema.ts';
-import type { KeysetWindow } from '../messages/list-page.ts';
+import type { KeysetWindow } from '../http/list-page.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 

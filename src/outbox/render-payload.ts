@@ -4,7 +4,7 @@ import type { ConversationView } from '../conversations/store.ts';
 import { presentConversation } from '../conversations/present.ts';
 import type { FieldSelection } from '../http/fields.ts';
 import type { MessageMedia } from '../media/present-media.ts';
-import { formatInstant } from '../messages/instants.ts';
+import { formatInstant } from '../http/instants.ts';
 import { presentMessage } from '../messages/present.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { ConversationView } from '../conversations/store.ts';
 import type { EventRow, MessageRow, StatusRow } from '../db/schema.ts';
-import { formatInstant } from '../messages/instants.ts';
+import { formatInstant } from '../http/instants.ts';
 import { META_RAW_EVENT } from './event-types.ts';
 import { renderConversationEvent, renderInactiveEvent, renderMessageEvent, renderPhoneNumberEvent } from './render-payload.ts';
 

@@ -1,5 +1,5 @@
 import type { PhoneNumberRow } from '../db/schema.ts';
-import { formatInstant } from '../messages/instants.ts';
+import { formatInstant } from '../http/instants.ts';
 import { whatsappConfigId } from './config-id.ts';
 import { formatDisplayNumber } from '../tenants/number-fields.ts';
 

@@ -1,5 +1,5 @@
 import type { WebhookRow } from '../db/schema.ts';
-import { formatInstant, formatOptionalInstant } from '../messages/instants.ts';
+import { formatInstant, formatOptionalInstant } from '../http/instants.ts';
 import { settingsOfRow } from './columns.ts';
 import type { WebhookObject } from './schemas.ts';
 

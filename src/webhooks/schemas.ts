@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseInstantMs } from '../messages/instants.ts';
+import { parseInstantMs } from '../http/instants.ts';
 import { MAX_WEBHOOK_URL_LENGTH } from './url-policy.ts';
 
 /**

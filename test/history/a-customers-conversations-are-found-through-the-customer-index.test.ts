@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { type ConversationFilter, listConversationsQuery } from '../../src/conversations/store.ts';
-import type { KeysetWindow } from '../../src/messages/list-page.ts';
+import type { KeysetWindow } from '../../src/http/list-page.ts';
 import { databaseUrlFor } from '../helpers/dialects.ts';
 
 // SQLite's planner has no statistics: offered the number's activity index, which returns rows

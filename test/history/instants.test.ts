@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatInstant, formatOptionalInstant, parseInstantMs } from '../../src/messages/instants.ts';
+import { formatInstant, formatOptionalInstant, parseInstantMs } from '../../src/http/instants.ts';
 
 const NOON = Date.parse('2026-01-01T12:00:00Z');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PageStart } from '../../src/http/cursor.ts';
-import { assemblePage, buildPaging, type Page, pageUrl } from '../../src/messages/list-page.ts';
+import { assemblePage, buildPaging, type Page, pageUrl } from '../../src/http/list-page.ts';
 
 const first: PageStart = { kind: 'first' };
 const after: PageStart = { kind: 'after', key: [9] };

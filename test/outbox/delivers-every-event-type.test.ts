@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatInstant } from '../../src/messages/instants.ts';
+import { formatInstant } from '../../src/http/instants.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant, postWebhook } from '../helpers/factories.ts';
 import type { TestGateway } from '../helpers/harness.ts';

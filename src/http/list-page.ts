@@ -1,4 +1,4 @@
-import type { CursorKey, PageStart } from '../http/cursor.ts';
+import type { CursorKey, PageStart } from './cursor.ts';
 
 /**
  * The `{data, paging}` envelope of every history list (kapso-api.md §3), built around a keyset
