@@ -1,25 +1,20 @@
-import { createRequire } from 'node:module';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import { storeCapabilities } from './db/capabilities.ts';
-import { connectDatabase, type Database } from './db/connect.ts';
-import { createDatabaseProbe } from './db/probe.ts';
-import { type CursorCodec, createCursorCodec, deriveCursorKey } from './http/cursor.ts';
+import type { Database } from './db/connect.ts';
+import type { CursorCodec } from './http/cursor.ts';
+import type { Readiness } from './http/readiness.ts';
 import type { BlobStore } from './media/blob-store.ts';
-import { openBlobStore } from './media/open-blob-store.ts';
-import { Readiness } from './http/readiness.ts';
-import { createMediaUrlSigner, deriveMediaUrlKey, type MediaUrlSigner } from './media/signed-url.ts';
-import { WakeSignal } from './jobs/wake-signal.ts';
-import { GraphClient } from './proxy/graph-client.ts';
-import { type Cipher, createCipher, resolveSecret } from './tenants/secrets.ts';
+import type { MediaUrlSigner } from './media/signed-url.ts';
+import type { WakeSignal } from './jobs/wake-signal.ts';
+import type { GraphClient } from './proxy/graph-client.ts';
+import type { Cipher } from './tenants/secrets.ts';
 
-/** The clock every time-dependent rule reads; tests inject a fixed or stepping one. */
-export interface Clock {
-  /** Epoch milliseconds. */
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+/*
+ * The one object passed to routes, workers and CLI commands (style.md §7). This module holds only
+ * its type, over types of the plumbing folders, so every domain can depend on it; create-deps.ts
+ * builds it.
+ */
 
 /** Everything routes, the worker and CLI commands need, built once and passed explicitly. */
 export interface Deps {
@@ -41,79 +36,4 @@ export interface Deps {
   mediaBell: WakeSignal;
   /** What `/readyz` reports: the database probe and the components `serve` has started. */
   readiness: Readiness;
-}
-
-/** Paths and headers the logger must never print (style.md §17). */
-export const redactPaths = [
-  'req.headers["x-api-key"]',
-  'req.headers.authorization',
-  'req.headers["x-hub-signature-256"]',
-  '*.access_token',
-  '*.app_secret',
-  '*.verify_token',
-  '*.api_key',
-];
-
-/**
- * Creates the process logger: JSON lines on stdout, pretty only on a terminal and only where
- * pino-pretty is installed (a development dependency: `npm ci --omit=dev` leaves it out, and
- * asking pino for a transport it cannot find crashed `serve` on a terminal).
- */
-export function createLogger(level: string): Logger {
-  const pretty = process.stdout.isTTY && level !== 'silent' && isInstalled('pino-pretty');
-  return pino({
-    level,
-    redact: { paths: redactPaths, censor: '[redacted]' },
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true } } } : {}),
-  });
-}
-
-/**
- * Builds the dependencies from a config. `relaxedCommits` is for delivery-worker processes only,
- * `backgroundCheckpoints` for long-running ones (see connectDatabase).
- */
-export function createDeps(
-  config: Config,
-  overrides: Partial<Pick<Deps, 'log' | 'clock' | 'blobs'>> & { relaxedCommits?: boolean; backgroundCheckpoints?: boolean } = {},
-): Deps {
-  const { generatesSecret } = storeCapabilities(config.db.url);
-  const secret = resolveSecret({ configured: config.secret, dataDir: config.db.dataDir, embedded: generatesSecret });
-  const database = connectDatabase(config.db.url, {
-    relaxedCommits: overrides.relaxedCommits ?? false,
-    backgroundCheckpoints: overrides.backgroundCheckpoints ?? false,
-  });
-  const clock = overrides.clock ?? systemClock;
-  return {
-    config,
-    database,
-    log: overrides.log ?? createLogger(config.log.level),
-    clock,
-    cipher: createCipher(secret),
-    // Every process sharing a database shares the secret, so a cursor verifies on any of them.
-    cursors: createCursorCodec(deriveCursorKey(secret)),
-    mediaUrls: createMediaUrlSigner({ key: deriveMediaUrlKey(secret), publicUrl: config.http.publicUrl, ttlSeconds: config.media.urlTtlSeconds }),
-    blobs: overrides.blobs ?? openBlobStore(config.media),
-    graph: new GraphClient({ timeoutMs: config.meta.timeoutMs, connectTimeoutMs: 5_000 }),
-    outboxBell: new WakeSignal(),
-    mediaBell: new WakeSignal(),
-    // The probe's cache is about wall time (how often /readyz queries), not the domain clock.
-    readiness: new Readiness(createDatabaseProbe(database)),
-  };
-}
-
-/** Releases what createDeps opened. */
-export async function closeDeps(deps: Deps): Promise<void> {
-  await deps.graph.close();
-  await deps.blobs.close();
-  await deps.database.close();
-}
-
-/** Whether a package can be resolved from here. */
-export function isInstalled(name: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(name);
-    return true;
-  } catch {
-    return false;
-  }
 }

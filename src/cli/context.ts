@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { closeDeps, createDeps, createLogger, type Deps } from '../deps.ts';
+import { closeDeps, createDeps, createLogger } from '../create-deps.ts';
+import type { Deps } from '../deps.ts';
 import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';
 import { claimStore, createdStoreNotice } from './open-store.ts';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { closeDeps, createDeps } from '../deps.ts';
+import { closeDeps, createDeps } from '../create-deps.ts';
 import { startMediaWorker } from '../media/embedded.ts';
 import { startWorker } from '../outbox/embedded.ts';
 import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';

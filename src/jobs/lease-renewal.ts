@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../deps.ts';
+import type { Clock } from '../clock.ts';
 import { isStoreUnavailable } from '../db/unavailable.ts';
 
 /**

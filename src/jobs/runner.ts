@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { Clock } from '../deps.ts';
+import type { Clock } from '../clock.ts';
 import { OutageBackoff } from '../db/outage.ts';
 import { isStoreUnavailable } from '../db/unavailable.ts';
 import { RunnerEmitter } from './events.ts';

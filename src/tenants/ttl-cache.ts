@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../deps.ts';
+import type { Clock } from '../clock.ts';
 
 /**
  * A bounded cache with a time-to-live for hot tenancy lookups (API key → project, phone number

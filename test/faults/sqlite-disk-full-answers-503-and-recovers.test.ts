@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { closeDeps, createDeps, createLogger } from '../../src/deps.ts';
+import { closeDeps, createDeps, createLogger } from '../../src/create-deps.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { getMessage, newTenant, postWebhook, type TestNumber, type TestProject } from '../helpers/factories.ts';
 import { createTestClock, type TestGateway } from '../helpers/harness.ts';

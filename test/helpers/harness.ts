@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { closeDeps, createDeps, createLogger, type Clock, type Deps } from '../../src/deps.ts';
+import { closeDeps, createDeps, createLogger } from '../../src/create-deps.ts';
+import type { Clock } from '../../src/clock.ts';
+import type { Deps } from '../../src/deps.ts';
 import type { BlobStore } from '../../src/media/blob-store.ts';
 import { databaseUrlFor, isolatedDatabaseUrlFor, type TestDialect } from './dialects.ts';
 

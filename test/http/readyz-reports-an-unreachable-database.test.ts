@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createDatabaseProbe } from '../../src/db/probe.ts';
-import { closeDeps, createDeps, createLogger } from '../../src/deps.ts';
+import { closeDeps, createDeps, createLogger } from '../../src/create-deps.ts';
 import { freePort } from '../helpers/cli.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { createTestClock, startGateway, type TestGateway } from '../helpers/harness.ts';

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { closeDeps, createDeps, type Deps, redactPaths } from '../../src/deps.ts';
+import { closeDeps, createDeps, redactPaths } from '../../src/create-deps.ts';
+import type { Deps } from '../../src/deps.ts';
 import { loggableUrl } from '../../src/http/log-url.ts';
 import { databaseUrlFor } from '../helpers/dialects.ts';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeps, createLogger, type Deps } from '../../src/deps.ts';
+import { createDeps, createLogger } from '../../src/create-deps.ts';
+import type { Deps } from '../../src/deps.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';

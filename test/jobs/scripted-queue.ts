@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB, MediaRow } from '../../src/db/schema.ts';
-import { createLogger, type Deps } from '../../src/deps.ts';
+import { createLogger } from '../../src/create-deps.ts';
+import type { Deps } from '../../src/deps.ts';
 import { nextAttemptAt } from '../../src/jobs/backoff.ts';
 import type { RunnerEvents } from '../../src/jobs/events.ts';
 import type { JobQueue, LeaseRequest, RunnerOptions } from '../../src/jobs/job-queue.ts';

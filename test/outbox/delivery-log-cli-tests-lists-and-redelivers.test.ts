@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { closeDeps, createDeps, createLogger, type Deps } from '../../src/deps.ts';
+import { closeDeps, createDeps, createLogger } from '../../src/create-deps.ts';
+import type { Deps } from '../../src/deps.ts';
 import { OutboxWorker } from '../../src/outbox/worker.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { databaseUrlFor, dialects } from '../helpers/dialects.ts';

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeps, createLogger, type Deps } from '../../src/deps.ts';
+import { createDeps, createLogger } from '../../src/create-deps.ts';
+import type { Deps } from '../../src/deps.ts';
 import { fanOutEvents } from '../../src/outbox/fan-out.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { eventually } from '../helpers/fault-servers.ts';

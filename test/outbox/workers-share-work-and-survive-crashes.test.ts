@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { createDeps, createLogger, type Deps } from '../../src/deps.ts';
+import { createDeps, createLogger } from '../../src/create-deps.ts';
+import type { Deps } from '../../src/deps.ts';
 import { OutboxWorker } from '../../src/outbox/worker.ts';
 import { BIN, runCliJson, startServe } from '../helpers/cli.ts';
 import { dialects, isolatedDatabaseUrlFor } from '../helpers/dialects.ts';
