@@ -1,6 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { errors } from './errors.ts';
-import type { TenantLookup } from '../tenants/lookup.ts';
+
+/** What authentication asks of the tenants (tenants/lookup.ts answers it, with its cache). */
+export interface KeyLookup {
+  /** The project an API key belongs to, or null for a malformed, unknown or revoked key. */
+  projectOfKey(key: string): Promise<string | null>;
+}
 
 /**
  * The project key a request presents: `X-API-Key` first, else `Authorization: Bearer <key>`
@@ -15,7 +20,7 @@ export function presentedKey(request: FastifyRequest): string | null {
 }
 
 /** Authenticates a request and returns its project id, or throws the 401 error. */
-export async function authenticate(request: FastifyRequest, tenants: TenantLookup): Promise<string> {
+export async function authenticate(request: FastifyRequest, tenants: KeyLookup): Promise<string> {
   const key = presentedKey(request);
   const projectId = key ? await tenants.projectOfKey(key) : null;
   if (!projectId) throw errors.unauthenticated();

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PhoneNumberRow } from '../db/schema.ts';
-import type { TenantLookup } from '../tenants/lookup.ts';
-import { authenticate } from './auth.ts';
+import { authenticate, type KeyLookup } from './auth.ts';
 import { errors } from './errors.ts';
 
 declare module 'fastify' {
@@ -11,6 +10,12 @@ declare module 'fastify' {
   }
 }
 
+/** What the Graph scope asks of the tenants: the caller's project, and the numbers it owns. */
+export interface TenantScope extends KeyLookup {
+  /** The phone number if the project owns it; null for unknown and foreign numbers alike. */
+  phoneNumberOf(projectId: string, phoneNumberId: string): Promise<PhoneNumberRow | null>;
+}
+
 /** Any Graph version segment (`v24.0`, `v23.0`…): clients pin different ones (kapso-api.md §1.1). */
 const VERSION = /^v\d{1,3}\.\d{1,3}$/;
 
@@ -18,7 +23,7 @@ const VERSION = /^v\d{1,3}\.\d{1,3}$/;
  * Shared behaviour of every `/{version}/…` route: an unknown version segment is an unknown path,
  * and the request must carry a valid project key.
  */
-export function installGraphScope(app: FastifyInstance, tenants: TenantLookup): void {
+export function installGraphScope(app: FastifyInstance, tenants: TenantScope): void {
   app.decorateRequest('projectId', '');
   app.addHook('onRequest', async (request) => {
     const version = (request.params as { version?: string }).version;
@@ -30,7 +35,7 @@ export function installGraphScope(app: FastifyInstance, tenants: TenantLookup): 
 }
 
 /** The phone number in the path, which must belong to the caller's project (else 404). */
-export async function requirePhoneNumber(request: FastifyRequest, tenants: TenantLookup, phoneNumberId: string): Promise<PhoneNumberRow> {
+export async function requirePhoneNumber(request: FastifyRequest, tenants: TenantScope, phoneNumberId: string): Promise<PhoneNumberRow> {
   const number = await tenants.phoneNumberOf(request.projectId, phoneNumberId);
   if (!number) throw errors.notFound('phone number', phoneNumberId);
   return number;

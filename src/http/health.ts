@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import type { Deps } from '../deps.ts';
+import type { Database } from '../db/connect.ts';
 import { errors } from './errors.ts';
+import type { Readiness } from './readiness.ts';
 
 /**
  * `/healthz`: liveness (the process answers). `/readyz`: readiness, 200 only when the database
  * answers and everything `serve` started is serving (http/readiness.ts); else 503 with each check's
  * state beside Meta's error envelope, so a load balancer or a script sees what is not ready.
  */
-export async function healthRoutes(app: FastifyInstance, deps: Pick<Deps, 'readiness' | 'database'>): Promise<void> {
+export async function healthRoutes(app: FastifyInstance, deps: { readiness: Readiness; database: Database }): Promise<void> {
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
   app.get('/readyz', { logLevel: 'warn' }, async (request, reply) => {
     const report = await deps.readiness.report();
