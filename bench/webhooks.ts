@@ -30,7 +30,7 @@ import type { Deps } from '../src/deps.ts';
 import { storeConversationMessage } from '../src/messages/store-conversation-message.ts';
 import { addPhoneNumber, createProject } from '../src/tenants/tenancy.ts';
 import { startServer, sleep } from './processes.ts';
-import { secretSlots } from '../src/tenants/secrets.ts';
+import { secretSlots } from '../src/crypto/secrets.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PG_BASE = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -7,12 +7,12 @@ import { storeCapabilities } from './db/capabilities.ts';
 import { connectDatabase } from './db/connect.ts';
 import { createDatabaseProbe } from './db/probe.ts';
 import { createCursorCodec, deriveCursorKey } from './http/cursor.ts';
-import { openBlobStore } from './media/open-blob-store.ts';
+import { openBlobStore } from './blobs/open-blob-store.ts';
 import { Readiness } from './http/readiness.ts';
-import { createMediaUrlSigner, deriveMediaUrlKey } from './media/signed-url.ts';
+import { createMediaUrlSigner, deriveMediaUrlKey } from './crypto/signed-url.ts';
 import { WakeSignal } from './jobs/wake-signal.ts';
 import { GraphClient } from './proxy/graph-client.ts';
-import { createCipher, resolveSecret } from './tenants/secrets.ts';
+import { createCipher, resolveSecret } from './crypto/secrets.ts';
 
 /** Paths and headers the logger must never print (style.md §17). */
 export const redactPaths = [

@@ -4,11 +4,11 @@ import type { Config } from './config.ts';
 import type { Database } from './db/connect.ts';
 import type { CursorCodec } from './http/cursor.ts';
 import type { Readiness } from './http/readiness.ts';
-import type { BlobStore } from './media/blob-store.ts';
-import type { MediaUrlSigner } from './media/signed-url.ts';
+import type { BlobStore } from './blobs/blob-store.ts';
+import type { MediaUrlSigner } from './crypto/signed-url.ts';
 import type { WakeSignal } from './jobs/wake-signal.ts';
 import type { GraphClient } from './proxy/graph-client.ts';
-import type { Cipher } from './tenants/secrets.ts';
+import type { Cipher } from './crypto/secrets.ts';
 
 /*
  * The one object passed to routes, workers and CLI commands (style.md §7). This module holds only

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import { findPhoneNumbersByIds, findPhoneNumbersByWabaIds } from '../tenants/store.ts';
 import { TENANCY_CACHE_TTL_MS } from '../tenants/lookup.ts';
 import { TtlCache } from '../tenants/ttl-cache.ts';
-import { secretSlots } from '../tenants/secrets.ts';
+import { secretSlots } from '../crypto/secrets.ts';
 import { numbersGeneration } from '../tenants/number-changes.ts';
 
 /**

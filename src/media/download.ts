@@ -1,12 +1,12 @@
 import { type Dispatcher, request } from 'undici';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
-import type { BlobStore } from './blob-store.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
 import { atHost, classifyDownloadStatus, classifyNetworkError, type MediaFailure, permanent } from './failures.ts';
 import { maxBytesFor } from './limits.ts';
 import { fetchMetaMediaInfo, type MetaMediaInfo } from './meta-media.ts';
 import { storeResponseBody } from './store-body.ts';
-import { secretSlots } from '../tenants/secrets.ts';
+import { secretSlots } from '../crypto/secrets.ts';
 
 /** A downloaded and stored file: what markMediaStored records. */
 export interface MediaDownloaded {

@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher, request } from 'undici';
 import { BLOCKED_ADDRESS_CODE, BLOCKED_ADDRESS_REASON, guardedLookup, parseWebhookUrl } from '../webhooks/url-policy.ts';
-import type { BlobStore } from './blob-store.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
 import type { MediaDownloadResult } from './download.ts';
 import { atHost, classifyLinkStatus, classifyNetworkError, type MediaFailure, permanent } from './failures.ts';
 import { baseMimeType, maxBytesForKind } from './limits.ts';

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import type { MediaRow, PhoneNumberRow } from '../db/schema.ts';
 import { errors } from '../http/errors.ts';
 import { formatInstant } from '../http/instants.ts';
-import type { MediaUrlSigner } from './signed-url.ts';
+import type { MediaUrlSigner } from '../crypto/signed-url.ts';
 import { isMetaMediaQueued } from './queue-store.ts';
 import { findMediaByMetaId } from './store.ts';
 

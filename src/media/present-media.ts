@@ -1,6 +1,6 @@
 import type { MediaRow, MediaState } from '../db/schema.ts';
 import { baseMimeType, mediaKindOf } from './limits.ts';
-import type { MediaUrlSigner } from './signed-url.ts';
+import type { MediaUrlSigner } from '../crypto/signed-url.ts';
 
 /** A message's media file as the message presenters show it (kapso-api.md §2.2). */
 export interface MessageMedia {

@@ -1,9 +1,9 @@
 import { errors } from '../http/errors.ts';
-import type { ByteRange } from './blob-store.ts';
+import type { ByteRange } from '../blobs/blob-store.ts';
 import { dispositionFor } from './content-type.ts';
 import { contentDisposition } from './disposition.ts';
 import { parseRange } from './range.ts';
-import type { MediaUrlSigner } from './signed-url.ts';
+import type { MediaUrlSigner } from '../crypto/signed-url.ts';
 import type { ServableMedia } from './store.ts';
 
 /** The request headers conditional and partial GETs read. */

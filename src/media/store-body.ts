@@ -1,5 +1,5 @@
 import { pipeline, type Readable } from 'node:stream';
-import { BlobIntegrityError, type BlobStore, BlobStoreUnavailableError } from './blob-store.ts';
+import { BlobIntegrityError, type BlobStore, BlobStoreUnavailableError } from '../blobs/blob-store.ts';
 import { SNIFF_BYTES, sniffContentType } from './content-type.ts';
 import type { MediaDownloaded } from './download.ts';
 import { classifyNetworkError, type MediaFailure, permanent, transient } from './failures.ts';

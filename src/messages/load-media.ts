@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB, MessageRow } from '../db/schema.ts';
 import { type FieldSelection, wantsKapsoField } from '../http/fields.ts';
 import { type MessageMedia, messageMediaOf } from '../media/present-media.ts';
-import type { MediaUrlSigner } from '../media/signed-url.ts';
+import type { MediaUrlSigner } from '../crypto/signed-url.ts';
 import { findMediaOfMessages } from '../media/store.ts';
 
 /** The `kapso` keys that show a message's media file or its state. */

@@ -3,7 +3,7 @@ import { readJson } from '../db/json.ts';
 import type { DB, EventRow, MessageRow, StatusRow } from '../db/schema.ts';
 import { type ConversationView, findConversationsByIds } from '../conversations/store.ts';
 import { type MessageMedia, messageMediaOf } from '../media/present-media.ts';
-import type { MediaUrlSigner } from '../media/signed-url.ts';
+import type { MediaUrlSigner } from '../crypto/signed-url.ts';
 import { findMediaOfMessages } from '../media/store.ts';
 import { findMessagesOfNumber, listStatusesOfMessages } from '../messages/store.ts';
 import { findLastMessageOfConversation } from './event-store.ts';

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import type { DeliveryWithBody, WebhookRow } from '../db/schema.ts';
 import { composeRequest } from './compose-request.ts';
 import type { AttemptResult, WebhookSender } from './deliver.ts';
-import { secretSlots } from '../tenants/secrets.ts';
+import { secretSlots } from '../crypto/secrets.ts';
 
 /** One request's outcome, waiting to be recorded. */
 export interface RequestOutcome {

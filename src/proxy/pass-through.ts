@@ -5,7 +5,7 @@ import type { PhoneNumberRow } from '../db/schema.ts';
 import type { ProxyAnswer } from './answer.ts';
 import { assertNoReservedFields, type GraphPath } from './graph-path.ts';
 import { graphOriginOf } from './send.ts';
-import { secretSlots } from '../tenants/secrets.ts';
+import { secretSlots } from '../crypto/secrets.ts';
 
 type PassDeps = Pick<Deps, 'cipher' | 'graph' | 'config'>;
 

@@ -7,7 +7,7 @@ import { storeConversationMessage } from '../messages/store-conversation-message
 import type { ProxyAnswer } from './answer.ts';
 import { graphPath } from './graph-path.ts';
 import { type MarkReadBody, type SendBody, sendResponseSchema } from './schemas.ts';
-import { secretSlots } from '../tenants/secrets.ts';
+import { secretSlots } from '../crypto/secrets.ts';
 
 type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell'>;
 

@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts';
 import { findProject, findProjectPhoneNumber } from '../tenants/store.ts';
 import { addPhoneNumber, createProject } from '../tenants/tenancy.ts';
 import { findSandbox, hasRealNumberOutside, hasRealPhoneNumbers, insertSandbox } from './store.ts';
-import { secretSlots } from '../tenants/secrets.ts';
+import { secretSlots } from '../crypto/secrets.ts';
 import { formatDisplayNumber } from '../tenants/number-fields.ts';
 
 /** What a newcomer needs to use the sandbox (design.md: `switchboard sandbox --json`). */

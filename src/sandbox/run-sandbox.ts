@@ -5,7 +5,7 @@ import { pairKey } from '../simulator/state.ts';
 import { findProjectPhoneNumber } from '../tenants/store.ts';
 import { SANDBOX_CUSTOMER, type SandboxDetails } from './ensure-sandbox.ts';
 import { setGraphUrl } from './store.ts';
-import { secretSlots } from '../tenants/secrets.ts';
+import { secretSlots } from '../crypto/secrets.ts';
 
 /** The customer writes again before Meta's 24-hour window would close (meta-cloud-api.md §5.5). */
 const REWRITE_AFTER_MS = 20 * 3_600_000;

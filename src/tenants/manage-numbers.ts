@@ -5,7 +5,7 @@ import { hashApiKey } from './keys.ts';
 import { noteNumbersChanged } from './number-changes.ts';
 import { checkDisplayNumber, checkMetaId, checkNonEmpty, cliFlag, type FieldNamer } from './number-fields.ts';
 import { blobStillUsed, deleteMediaBatch, deleteNumberHistory } from './number-history-store.ts';
-import { secretSlots } from './secrets.ts';
+import { secretSlots } from '../crypto/secrets.ts';
 import { deletePhoneNumberRow, findPhoneNumber, markPhoneNumberRemoved, updateLivePhoneNumber } from './store.ts';
 
 type ManageDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'blobs'>;

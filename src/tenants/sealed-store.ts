@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import type { SecretSlot } from './secrets.ts';
+import type { SecretSlot } from '../crypto/secrets.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 

@@ -6,7 +6,7 @@ import { generateApiKey, hashApiKey } from './keys.ts';
 import { findPhoneNumber, findProject, insertApiKey, insertPhoneNumber, insertProject, replaceRemovedPhoneNumber, type ProjectRecord } from './store.ts';
 import { checkDisplayNumber, checkMetaId, checkNonEmpty, cliFlag, type FieldNamer, formatDisplayNumber } from './number-fields.ts';
 import { noteNumbersChanged } from './number-changes.ts';
-import { secretSlots } from './secrets.ts';
+import { secretSlots } from '../crypto/secrets.ts';
 import { TenancyError } from './tenancy-error.ts';
 
 type TenancyDeps = Pick<Deps, 'database' | 'clock' | 'cipher'>;

@@ -7,7 +7,7 @@ import { presentWebhook } from './present.ts';
 import type { WebhookCreateInput, WebhookObject } from './schemas.ts';
 import { settingsForCreate } from './settings.ts';
 import { findMetaWebhookForNumber, insertWebhook, lockPhoneNumberForWebhooks } from './store.ts';
-import { secretSlots } from '../tenants/secrets.ts';
+import { secretSlots } from '../crypto/secrets.ts';
 
 export type WebhookDeps = Pick<Deps, 'database' | 'cipher' | 'clock' | 'config'>;
 

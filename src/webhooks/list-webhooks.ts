@@ -2,7 +2,7 @@ import type { WebhookDeps } from './create-webhook.ts';
 import { presentWebhook } from './present.ts';
 import type { WebhookObject } from './schemas.ts';
 import { countWebhooks, listWebhooksPage, type WebhookFilters } from './store.ts';
-import { secretSlots } from '../tenants/secrets.ts';
+import { secretSlots } from '../crypto/secrets.ts';
 
 /** The list query of §8.7, as the schema parsed it. */
 export interface WebhookListQuery {

@@ -19,7 +19,7 @@ import {
 } from './schemas.ts';
 import { findTargetWebhook, removeTargetWebhook, type WebhookTarget } from './target.ts';
 import { changeWebhook } from './update-webhook.ts';
-import { secretSlots } from '../tenants/secrets.ts';
+import { secretSlots } from '../crypto/secrets.ts';
 
 const NUMBER_WEBHOOKS = '/platform/v1/whatsapp/phone_numbers/:phone_number_id/webhooks';
 const PROJECT_WEBHOOKS = '/platform/v1/whatsapp/webhooks';

@@ -7,7 +7,7 @@ import { settingsForUpdate } from './settings.ts';
 import { holdDeliveriesOfWebhook, releaseDeliveriesOfWebhook } from '../outbox/delivery-store.ts';
 import { updateWebhook, type WebhookPatch } from './store.ts';
 import { findTargetWebhook, type WebhookTarget } from './target.ts';
-import { secretSlots } from '../tenants/secrets.ts';
+import { secretSlots } from '../crypto/secrets.ts';
 
 /**
  * Applies a partial update to the addressed webhook; null when there is none. The merged settings

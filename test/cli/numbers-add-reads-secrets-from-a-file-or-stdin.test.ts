@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { closeDeps, createDeps, createLogger } from '../../src/create-deps.ts';
-import { secretSlots } from '../../src/tenants/secrets.ts';
+import { secretSlots } from '../../src/crypto/secrets.ts';
 import { BIN, runCli, runCliJson } from '../helpers/cli.ts';
 import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3BlobStore } from '../../src/media/s3-blob-store.ts';
+import { S3BlobStore } from '../../src/blobs/s3-blob-store.ts';
 import { insertMediaJob } from '../../src/media/store.ts';
 import { MediaWorker } from '../../src/media/worker.ts';
 import { dialects } from '../helpers/dialects.ts';

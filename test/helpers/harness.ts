@@ -5,7 +5,7 @@ import { migrateToLatest } from '../../src/db/migrate.ts';
 import { closeDeps, createDeps, createLogger } from '../../src/create-deps.ts';
 import type { Clock } from '../../src/clock.ts';
 import type { Deps } from '../../src/deps.ts';
-import type { BlobStore } from '../../src/media/blob-store.ts';
+import type { BlobStore } from '../../src/blobs/blob-store.ts';
 import { databaseUrlFor, isolatedDatabaseUrlFor, type TestDialect } from './dialects.ts';
 
 /** A clock tests move by hand. */

@@ -5,7 +5,7 @@ import { OutboxWorker } from '../../src/outbox/worker.ts';
 import type { TestDialect } from './dialects.ts';
 import { startGateway, type TestGateway } from './harness.ts';
 import { type Receiver, startReceiver } from './receiver.ts';
-import { secretSlots } from '../../src/tenants/secrets.ts';
+import { secretSlots } from '../../src/crypto/secrets.ts';
 
 export interface TestSubscription {
   id: string;

@@ -5,7 +5,7 @@ import { storedCounts } from '../helpers/db-counts.ts';
 import { fixtureFor, newPhoneNumber, newProject, newTenant, postWebhook } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
 import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
-import { secretSlots } from '../../src/tenants/secrets.ts';
+import { secretSlots } from '../../src/crypto/secrets.ts';
 
 describe.each(dialects)('webhook signatures (%s)', (dialect) => {
   let gw: TestGateway;

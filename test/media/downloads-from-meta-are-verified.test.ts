@@ -9,7 +9,7 @@ import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
 import type { TestGateway } from '../helpers/harness.ts';
 import { bytesOf, jpegBytes, newStore, pathOf, readAll, startMediaGateway, startS3, storeKinds, type TestS3, type TestStore } from './helpers.ts';
-import { secretSlots } from '../../src/tenants/secrets.ts';
+import { secretSlots } from '../../src/crypto/secrets.ts';
 
 const matrix = dialects.flatMap((dialect) => storeKinds.map((store) => [dialect, store] as const));
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');

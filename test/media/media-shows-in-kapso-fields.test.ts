@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MediaRow, MessageRow } from '../../src/db/schema.ts';
 import { parseFields } from '../../src/http/fields.ts';
 import { messageMediaOf, type MessageMedia } from '../../src/media/present-media.ts';
-import { createMediaUrlSigner, deriveMediaUrlKey } from '../../src/media/signed-url.ts';
+import { createMediaUrlSigner, deriveMediaUrlKey } from '../../src/crypto/signed-url.ts';
 import { storedMediaContent } from '../../src/messages/media-content.ts';
 import { presentMessage } from '../../src/messages/present.ts';
 

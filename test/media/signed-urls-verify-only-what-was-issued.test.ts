@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMediaUrlSigner, deriveMediaUrlKey, type MediaUrlCheck } from '../../src/media/signed-url.ts';
+import { createMediaUrlSigner, deriveMediaUrlKey, type MediaUrlCheck } from '../../src/crypto/signed-url.ts';
 
 const T0 = Date.parse('2026-01-01T12:00:00Z');
 const signer = createMediaUrlSigner({ key: deriveMediaUrlKey('test-secret'), publicUrl: 'https://gw.example.test/', ttlSeconds: 3600 });

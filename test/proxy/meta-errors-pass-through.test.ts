@@ -4,7 +4,7 @@ import { expectAuthRequired, expectIndistinguishable } from '../helpers/common-r
 import { dialects } from '../helpers/dialects.ts';
 import { newPhoneNumber, newProject } from '../helpers/factories.ts';
 import { type GatewayAndSimulator, startGatewayWithSimulator } from '../helpers/with-simulator.ts';
-import { secretSlots } from '../../src/tenants/secrets.ts';
+import { secretSlots } from '../../src/crypto/secrets.ts';
 
 const CUSTOMER = '14155550123';
 const text = (body: string, to = `+${CUSTOMER}`) => ({ messaging_product: 'whatsapp', to, type: 'text', text: { body } });

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resealLegacySecrets } from '../../src/tenants/reseal-secrets.ts';
-import { assertStrongSecret, createCipher, resolveSecret, secretSlots } from '../../src/tenants/secrets.ts';
+import { assertStrongSecret, createCipher, resolveSecret, secretSlots } from '../../src/crypto/secrets.ts';
 import { runCli } from '../helpers/cli.ts';
 import { subscribe } from '../helpers/outbox.ts';
 import { dialects } from '../helpers/dialects.ts';

@@ -3,7 +3,7 @@ import { dialects } from '../helpers/dialects.ts';
 import { newPhoneNumber, newTenant } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
 import { call, createWebhook, iso, numberWebhooks, PROJECT_WEBHOOKS } from './helpers.ts';
-import { secretSlots } from '../../src/tenants/secrets.ts';
+import { secretSlots } from '../../src/crypto/secrets.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const GIVEN_SECRET = 'wh_sec_3kfj9dmfkg8s2-0123';
