@@ -26,7 +26,7 @@ export const secretSlots = {
 /** Encrypts and decrypts secrets at rest (Meta access tokens, app secrets, webhook secrets) with AES-256-GCM. */
 export interface Cipher {
   encrypt(plain: string, slot: SecretSlot): string;
-  /** Opens a current (`v2`) ciphertext, or a legacy `v1` one until it is re-sealed (reseal-secrets.ts). */
+  /** Opens a current (`v2`) ciphertext, or a legacy `v1` one until it is re-sealed (tenants/reseal-secrets.ts). */
   decrypt(sealed: string, slot: SecretSlot): string;
   /** Whether a stored value is in the legacy `v1` format (to be re-sealed at start). */
   isLegacy(sealed: string): boolean;

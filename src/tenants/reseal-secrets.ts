@@ -6,7 +6,7 @@ const BATCH = 200;
 
 /**
  * Re-seals secrets stored in the legacy `v1` format (SHA-256 key, no associated data) in the
- * current one (HKDF key, bound to their row: tenants/secrets.ts). Run on every start, after the
+ * current one (HKDF key, bound to their row: crypto/secrets.ts). Run on every start, after the
  * migrations (a migration cannot, since it does not know SWITCHBOARD_SECRET). Idempotent and
  * safe when several processes start at once; returns how many values this call re-sealed. Refuses
  * (ConfigError) a secret that opens none of the stored values.

@@ -13,7 +13,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 describe('the S3 blob store', () => {
   it('creates its client without the SDK printing a Node version warning', () => {
     const script = `
-      const { S3BlobStore } = await import('./src/media/s3-blob-store.ts');
+      const { S3BlobStore } = await import('./src/blobs/s3-blob-store.ts');
       new S3BlobStore({ bucket: 'b', prefix: '', region: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
       console.log('created');`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
