@@ -11,7 +11,7 @@ import { openBlobStore } from './blobs/open-blob-store.ts';
 import { Readiness } from './http/readiness.ts';
 import { createMediaUrlSigner, deriveMediaUrlKey } from './crypto/signed-url.ts';
 import { WakeSignal } from './jobs/wake-signal.ts';
-import { GraphClient } from './proxy/graph-client.ts';
+import { GraphClient } from './graph/graph-client.ts';
 import { createCipher, resolveSecret } from './crypto/secrets.ts';
 
 /** Paths and headers the logger must never print (style.md §17). */

@@ -7,7 +7,7 @@ import type { Readiness } from './http/readiness.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 import type { MediaUrlSigner } from './crypto/signed-url.ts';
 import type { WakeSignal } from './jobs/wake-signal.ts';
-import type { GraphClient } from './proxy/graph-client.ts';
+import type { GraphClient } from './graph/graph-client.ts';
 import type { Cipher } from './crypto/secrets.ts';
 
 /*

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { GraphError } from '../http/errors.ts';
-import { graphPath, isGraphId } from '../proxy/graph-path.ts';
-import { graphOriginOf } from '../proxy/send.ts';
+import { graphPath, isGraphId } from '../graph/graph-path.ts';
+import { graphOriginOf } from '../graph/graph-origin.ts';
 import { classifyMetadataFailure, type MediaFailure, permanent, transient } from './failures.ts';
 
 /** What `GET /{media-id}` says about a file (meta-cloud-api.md §3). */

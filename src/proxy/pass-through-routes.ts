@@ -9,7 +9,7 @@ import { requirePhoneNumber } from '../http/graph-scope.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
 import { findProjectNumberByWaba } from '../tenants/store.ts';
 import { replyWithAnswer } from './answer.ts';
-import { forwardedQuery, graphPath, isGraphId } from './graph-path.ts';
+import { forwardedQuery, graphPath, isGraphId } from '../graph/graph-path.ts';
 import { passThrough } from './pass-through.ts';
 import { uploadRoute } from './upload-route.ts';
 
@@ -26,7 +26,7 @@ const SETTINGS = ['include_sip_credentials', 'fields'];
  * Media, templates, phone-number settings and business profile: forwarded to Meta after checking
  * that the number or WABA in the path belongs to the caller's project. The upstream path is built
  * from the stored number (or WABA) and ids shaped like Meta's, never from the client's URL, and
- * only the query parameters a route names are forwarded (graph-path.ts).
+ * only the query parameters a route names are forwarded (graph/graph-path.ts).
  */
 export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { tenants: TenantLookup }): Promise<void> {
   // A multipart body on any other route is forwarded as its exact bytes, within the app's body

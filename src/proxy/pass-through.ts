@@ -3,14 +3,14 @@ import type { FormData } from 'undici';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import type { ProxyAnswer } from './answer.ts';
-import { assertNoReservedFields, type GraphPath } from './graph-path.ts';
-import { graphOriginOf } from './send.ts';
+import { assertNoReservedFields, type GraphPath } from '../graph/graph-path.ts';
+import { graphOriginOf } from '../graph/graph-origin.ts';
 import { secretSlots } from '../crypto/secrets.ts';
 
 type PassDeps = Pick<Deps, 'cipher' | 'graph' | 'config'>;
 
 /**
- * Forwards a call to a Graph path the route built (graph-path.ts: its own segments and the
+ * Forwards a call to a Graph path the route built (graph/graph-path.ts: its own segments and the
  * query parameters it allows, never the client's raw URL) under the number's token, with the
  * request's body, or the multipart `form` the route rebuilt from it (kapso-api.md §6.4–6.6).
  */

@@ -6,7 +6,7 @@ import { requirePhoneNumber } from '../http/graph-scope.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
 import { replyWithAnswer } from './answer.ts';
 import { errors } from '../http/errors.ts';
-import { assertNoReservedFields, isGraphId } from './graph-path.ts';
+import { assertNoReservedFields, isGraphId } from '../graph/graph-path.ts';
 import { withIdempotency } from './idempotency.ts';
 import { isMarkRead, messagesBodySchema } from './schemas.ts';
 import { markRead, sendMessage } from './send.ts';

@@ -5,16 +5,12 @@ import { deriveMessageFields } from '../messages/derive.ts';
 import { advanceMessageStatus } from '../messages/advance-status.ts';
 import { storeConversationMessage } from '../messages/store-conversation-message.ts';
 import type { ProxyAnswer } from './answer.ts';
-import { graphPath } from './graph-path.ts';
+import { graphOriginOf } from '../graph/graph-origin.ts';
+import { graphPath } from '../graph/graph-path.ts';
 import { type MarkReadBody, type SendBody, sendResponseSchema } from './schemas.ts';
 import { secretSlots } from '../crypto/secrets.ts';
 
 type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell'>;
-
-/** The Graph origin a number talks to: its own (the sandbox's simulator) or META_GRAPH_URL. */
-export function graphOriginOf(deps: Pick<Deps, 'config'>, number: PhoneNumberRow): string {
-  return number.graph_url ?? deps.config.meta.graphUrl;
-}
 
 /** Forwards a JSON body to `/{version}/{phone_number_id}/messages` with the number's token. */
 async function forward(deps: SendDeps, number: PhoneNumberRow, version: string, body: unknown): Promise<ProxyAnswer> {

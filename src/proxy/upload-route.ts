@@ -8,7 +8,7 @@ import type { PhoneNumberRow } from '../db/schema.ts';
 import { keepUploadedMedia } from '../media/keep-upload.ts';
 import { receiveUpload, UPLOAD_LIMITS, type UploadPart } from '../media/receive-upload.ts';
 import { type ProxyAnswer, replyWithAnswer } from './answer.ts';
-import { assertNoReservedFields, forwardedQuery, graphPath } from './graph-path.ts';
+import { assertNoReservedFields, forwardedQuery, graphPath } from '../graph/graph-path.ts';
 import { passThrough } from './pass-through.ts';
 
 type Request = FastifyRequest<{ Params: { version: string; id: string } }>;
