@@ -1,6 +1,6 @@
 import { type PeriodicJob, startPeriodicJob } from '../db/periodic-job.ts';
 import type { Deps } from '../deps.ts';
-import { appendEvent } from '../outbox/events.ts';
+import { appendEvent } from '../events/append-event.ts';
 import { endConversationsInactiveSince } from './store.ts';
 
 type SweepDeps = Pick<Deps, 'database' | 'config' | 'log' | 'clock'>;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { appendEvent } from '../outbox/events.ts';
+import { appendEvent } from '../events/append-event.ts';
 import { setConversationStatus } from './store.ts';
 
 /**

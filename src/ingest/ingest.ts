@@ -7,8 +7,8 @@ import type { NormalizedWebhook, StatusRecord } from '../messages/records.ts';
 import { advanceMessageStatus } from '../messages/advance-status.ts';
 import type { StoreContext } from '../messages/store-conversation-message.ts';
 import { insertStatusIfNew } from '../messages/store.ts';
-import { messageEventForStatus } from '../outbox/event-types.ts';
-import { appendEvent } from '../outbox/events.ts';
+import { messageEventForStatus } from '../events/event-types.ts';
+import { appendEvent } from '../events/append-event.ts';
 import { appendMetaForwards } from '../outbox/meta-forward.ts';
 import { storeInboundMessages } from './store-inbound-messages.ts';
 

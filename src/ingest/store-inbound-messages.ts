@@ -8,7 +8,7 @@ import { queueMessageMedia } from '../media/queue-message-media.ts';
 import type { InboundMessageRecord } from '../messages/records.ts';
 import { findStoredMessages, messageKeyOf } from '../messages/store.ts';
 import { kapsoDataOf, type StoreContext } from '../messages/store-conversation-message.ts';
-import type { OutboxEvent } from '../outbox/events.ts';
+import type { OutboxEvent } from '../events/append-event.ts';
 import { type PlacedInbound, writeInboundMessages } from './store.ts';
 
 /** An inbound message of one payload of the batch, with that payload's context. */

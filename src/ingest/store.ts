@@ -6,7 +6,7 @@ import { rawQuery } from '../db/raw-query.ts';
 import type { DB, NewMessage } from '../db/schema.ts';
 import { timeOrderedUuid } from '../db/time-ordered-id.ts';
 import { insertMessagesIfAbsent, MESSAGE_INSERT_COLUMNS, messageInsertValues, messageKeyOf } from '../messages/store.ts';
-import { appendEvents, type OutboxEvent } from '../outbox/events.ts';
+import { appendEvents, type OutboxEvent } from '../events/append-event.ts';
 
 /** An inbound message placed in its conversation, with what its storing changes besides its row. */
 export interface PlacedInbound {

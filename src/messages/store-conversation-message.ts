@@ -5,8 +5,8 @@ import { endConversation, findCurrentConversation, openConversation, recordConve
 import { writeJson } from '../db/json.ts';
 import type { DB } from '../db/schema.ts';
 import { queueMessageMedia } from '../media/queue-message-media.ts';
-import { messageEventForStatus } from '../outbox/event-types.ts';
-import { appendEvent } from '../outbox/events.ts';
+import { messageEventForStatus } from '../events/event-types.ts';
+import { appendEvent } from '../events/append-event.ts';
 import type { DerivedMessageFields } from './records.ts';
 import { type RecordedMessage, recordMessage } from './record-message.ts';
 import { messageExists } from './store.ts';

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import { readJson } from '../db/json.ts';
-import { appendEvent } from './events.ts';
+import { appendEvent } from '../events/append-event.ts';
 import { claimInactivityNotice, findNumberWebhooks, findUnannouncedQuietConversations } from './inactivity-store.ts';
 
 const EVENT = 'whatsapp.conversation.inactive';

@@ -1,6 +1,6 @@
 import { readJson } from '../db/json.ts';
 import type { EventRow, WebhookRow } from '../db/schema.ts';
-import { BUFFERABLE_EVENTS, META_RAW_EVENT, NUMBER_EVENTS, ORDERED_EVENTS } from './event-types.ts';
+import { BUFFERABLE_EVENTS, META_RAW_EVENT, NUMBER_EVENTS, ORDERED_EVENTS } from '../events/event-types.ts';
 
 const NUMBER_EVENT_SET: ReadonlySet<string> = new Set(NUMBER_EVENTS);
 const BUFFERABLE: ReadonlySet<string> = new Set(BUFFERABLE_EVENTS);

@@ -3,8 +3,8 @@ import type { DB } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { TENANCY_CACHE_TTL_MS } from '../tenants/lookup.ts';
 import { TtlCache } from '../tenants/ttl-cache.ts';
-import { META_RAW_EVENT } from './event-types.ts';
-import { appendEvent } from './events.ts';
+import { META_RAW_EVENT } from '../events/event-types.ts';
+import { appendEvent } from '../events/append-event.ts';
 
 interface NumberForwarding {
   projectId: string;

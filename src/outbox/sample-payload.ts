@@ -1,7 +1,7 @@
 import type { ConversationView } from '../conversations/store.ts';
 import type { EventRow, MessageRow, StatusRow } from '../db/schema.ts';
 import { formatInstant } from '../http/instants.ts';
-import { META_RAW_EVENT } from './event-types.ts';
+import { META_RAW_EVENT } from '../events/event-types.ts';
 import { renderConversationEvent, renderInactiveEvent, renderMessageEvent, renderPhoneNumberEvent } from './render-payload.ts';
 
 /**

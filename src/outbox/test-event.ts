@@ -3,8 +3,8 @@ import { readJson } from '../db/json.ts';
 import type { WebhookRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { errors } from '../http/errors.ts';
-import { META_RAW_EVENT } from './event-types.ts';
-import { appendEvent } from './events.ts';
+import { META_RAW_EVENT } from '../events/event-types.ts';
+import { appendEvent } from '../events/append-event.ts';
 import { samplePayload } from './sample-payload.ts';
 
 type TestEventDeps = Pick<Deps, 'database' | 'clock' | 'outboxBell'>;

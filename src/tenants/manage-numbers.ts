@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
-import { appendEvent } from '../outbox/events.ts';
+import { appendEvent } from '../events/append-event.ts';
 import { hashApiKey } from './keys.ts';
 import { noteNumbersChanged } from './number-changes.ts';
 import { checkDisplayNumber, checkMetaId, checkNonEmpty, cliFlag, type FieldNamer } from './number-fields.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
-import { appendEvent } from '../outbox/events.ts';
+import { appendEvent } from '../events/append-event.ts';
 import { generateApiKey, hashApiKey } from './keys.ts';
 import { findPhoneNumber, findProject, insertApiKey, insertPhoneNumber, insertProject, replaceRemovedPhoneNumber, type ProjectRecord } from './store.ts';
 import { checkDisplayNumber, checkMetaId, checkNonEmpty, cliFlag, type FieldNamer, formatDisplayNumber } from './number-fields.ts';

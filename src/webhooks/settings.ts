@@ -1,5 +1,5 @@
 import { errors, type GraphError } from '../http/errors.ts';
-import { BUFFERABLE_EVENTS, NUMBER_EVENTS, PROJECT_EVENTS } from '../outbox/event-types.ts';
+import { BUFFERABLE_EVENTS, NUMBER_EVENTS, PROJECT_EVENTS } from '../events/event-types.ts';
 import type { WebhookCreateInput, WebhookUpdateInput } from './schemas.ts';
 import { parseWebhookUrl } from './url-policy.ts';
 

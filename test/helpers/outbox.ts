@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeJson } from '../../src/db/json.ts';
-import { NUMBER_EVENTS } from '../../src/outbox/event-types.ts';
+import { NUMBER_EVENTS } from '../../src/events/event-types.ts';
 import { OutboxWorker } from '../../src/outbox/worker.ts';
 import type { TestDialect } from './dialects.ts';
 import { startGateway, type TestGateway } from './harness.ts';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { META_RAW_EVENT, NUMBER_EVENTS, PROJECT_EVENTS } from '../../src/outbox/event-types.ts';
+import { META_RAW_EVENT, NUMBER_EVENTS, PROJECT_EVENTS } from '../../src/events/event-types.ts';
 import { samplePayload } from '../../src/outbox/sample-payload.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendEvent } from '../../src/outbox/events.ts';
+import { appendEvent } from '../../src/events/append-event.ts';
 import { OutboxWorker } from '../../src/outbox/worker.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
