@@ -3,6 +3,7 @@ import { forClaim } from '../db/dialect.ts';
 import { leaseColumns, type LeaseRequest } from '../db/lease.ts';
 import { lockDeliveryLanes } from '../db/message-lock.ts';
 import type { DB, DeliveryRow, DeliveryWithBody } from '../db/schema.ts';
+import { HELD_FOR_SUBSCRIPTION, holdDeliveriesOfWebhook } from '../webhooks/held-deliveries-store.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -12,12 +13,6 @@ type Db = Kysely<DB> | Transaction<DB>;
  * finishing the one before it brings it forward to "now" (releaseNextInConversations).
  */
 export const ORDERING_WAIT_MS = 30_000;
-
-/**
- * Due instant of the deliveries of a paused or inactive subscription: never, until it is resumed
- * (releaseDeliveriesOfWebhook). Kept out of the due range so no claim ever walks over them.
- */
-export const HELD_FOR_SUBSCRIPTION = 8_640_000_000_000_000;
 
 export type ClaimOptions = LeaseRequest;
 
@@ -160,17 +155,6 @@ export async function releaseUnblocked(db: Db, ids: readonly string[], now: numb
     .execute();
 }
 
-/** Keeps a paused or deactivated subscription's deliveries out of every claim until it is resumed. */
-export async function holdDeliveriesOfWebhook(db: Db, webhookId: string): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set({ next_attempt_at: HELD_FOR_SUBSCRIPTION })
-    .where('webhook_id', '=', webhookId)
-    .where('status', '=', sql.lit('pending'))
-    .where('locked_by', 'is', null)
-    .execute();
-}
-
 /** Puts claimed deliveries of a subscription that is paused or inactive back on hold, unleased. */
 export async function holdClaimedDeliveries(db: Db, ids: readonly string[], workerId: string): Promise<void> {
   if (ids.length === 0) return;
@@ -179,17 +163,6 @@ export async function holdClaimedDeliveries(db: Db, ids: readonly string[], work
     .set({ next_attempt_at: HELD_FOR_SUBSCRIPTION, locked_by: null, locked_until: null })
     .where('id', 'in', ids)
     .where('locked_by', '=', workerId)
-    .execute();
-}
-
-/** A resumed subscription's held deliveries are due at once. */
-export async function releaseDeliveriesOfWebhook(db: Db, webhookId: string, now: number): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set({ next_attempt_at: now })
-    .where('webhook_id', '=', webhookId)
-    .where('status', '=', sql.lit('pending'))
-    .where('next_attempt_at', '=', HELD_FOR_SUBSCRIPTION)
     .execute();
 }
 

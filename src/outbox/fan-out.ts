@@ -12,7 +12,8 @@ import {
   markEventsDispatched,
   type NewDelivery,
 } from './event-store.ts';
-import { findBusyLanes, HELD_FOR_SUBSCRIPTION, laneKey, ORDERING_WAIT_MS, releaseUnblocked } from './delivery-store.ts';
+import { findBusyLanes, laneKey, ORDERING_WAIT_MS, releaseUnblocked } from './delivery-store.ts';
+import { HELD_FOR_SUBSCRIPTION } from '../webhooks/held-deliveries-store.ts';
 import { isBuffered, isOrdered, matchSubscriptions } from './match-subscriptions.ts';
 import { type EventToRender, renderEvents, type RenderedEvent } from './render-event.ts';
 

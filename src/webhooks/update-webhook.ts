@@ -4,7 +4,7 @@ import type { WebhookDeps } from './create-webhook.ts';
 import { presentWebhook } from './present.ts';
 import type { WebhookObject, WebhookUpdateInput } from './schemas.ts';
 import { settingsForUpdate } from './settings.ts';
-import { holdDeliveriesOfWebhook, releaseDeliveriesOfWebhook } from '../outbox/delivery-store.ts';
+import { holdDeliveriesOfWebhook, releaseDeliveriesOfWebhook } from './held-deliveries-store.ts';
 import { updateWebhook, type WebhookPatch } from './store.ts';
 import { findTargetWebhook, type WebhookTarget } from './target.ts';
 import { secretSlots } from '../crypto/secrets.ts';
