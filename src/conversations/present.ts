@@ -1,7 +1,7 @@
 import { readJson } from '../db/json.ts';
 import { type FieldSelection, wantsKapsoField } from '../http/fields.ts';
 import { formatInstant, formatOptionalInstant } from '../http/instants.ts';
-import { whatsappConfigId } from '../platform/config-id.ts';
+import { whatsappConfigId } from '../tenants/config-id.ts';
 import { CONVERSATION_KAPSO_VOCABULARY } from './fields.ts';
 import type { ConversationView } from './store.ts';
 

@@ -1,6 +1,6 @@
 import type { DeliveryAttemptRow } from '../db/schema.ts';
 import { formatInstant, formatOptionalInstant } from '../http/instants.ts';
-import { whatsappConfigId } from '../platform/config-id.ts';
+import { whatsappConfigId } from '../tenants/config-id.ts';
 import type { AttemptItem, DeliveryDetail, DeliveryItem } from './log-schemas.ts';
 import type { DeliveryLogRow } from './log-store.ts';
 

@@ -1,6 +1,6 @@
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { formatInstant } from '../http/instants.ts';
-import { whatsappConfigId } from './config-id.ts';
+import { whatsappConfigId } from '../tenants/config-id.ts';
 import { formatDisplayNumber } from '../tenants/number-fields.ts';
 
 /**

@@ -3,7 +3,7 @@ import { CONVERSATION_KAPSO_VOCABULARY } from '../../src/conversations/fields.ts
 import { presentConversation } from '../../src/conversations/present.ts';
 import type { ConversationView } from '../../src/conversations/store.ts';
 import { parseFields } from '../../src/http/fields.ts';
-import { whatsappConfigId } from '../../src/platform/config-id.ts';
+import { whatsappConfigId } from '../../src/tenants/config-id.ts';
 
 const NOON = Date.parse('2026-01-01T12:00:00Z');
 const row: ConversationView = {

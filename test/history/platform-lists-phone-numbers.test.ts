@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { whatsappConfigId } from '../../src/platform/config-id.ts';
+import { whatsappConfigId } from '../../src/tenants/config-id.ts';
 import { expectAuthRequired } from '../helpers/common-route-tests.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newPhoneNumber, newProject } from '../helpers/factories.ts';
