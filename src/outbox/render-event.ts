@@ -7,7 +7,9 @@ import type { MediaUrlSigner } from '../crypto/signed-url.ts';
 import { findMediaOfMessages } from '../media/store.ts';
 import { findMessagesOfNumber, listStatusesOfMessages } from '../messages/store.ts';
 import { findLastMessageOfConversation } from './event-store.ts';
-import { renderConversationEvent, renderInactiveEvent, renderMessageEvent, renderPhoneNumberEvent } from './render-payload.ts';
+import { renderConversationEvent, renderInactiveEvent } from '../conversations/render-conversation-event.ts';
+import { renderMessageEvent } from '../messages/render-message-event.ts';
+import { renderPhoneNumberEvent } from '../tenants/render-phone-number-event.ts';
 
 /** A rendered event: the exact body, and the conversation it belongs to (for ordering, batching). */
 export interface RenderedEvent {

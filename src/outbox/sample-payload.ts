@@ -2,7 +2,9 @@ import type { ConversationView } from '../conversations/store.ts';
 import type { EventRow, MessageRow, StatusRow } from '../db/schema.ts';
 import { formatInstant } from '../http/instants.ts';
 import { META_RAW_EVENT } from '../events/event-types.ts';
-import { renderConversationEvent, renderInactiveEvent, renderMessageEvent, renderPhoneNumberEvent } from './render-payload.ts';
+import { renderConversationEvent, renderInactiveEvent } from '../conversations/render-conversation-event.ts';
+import { renderMessageEvent } from '../messages/render-message-event.ts';
+import { renderPhoneNumberEvent } from '../tenants/render-phone-number-event.ts';
 
 /**
  * The bodies of test events (kapso-api.md §8.8: "the sample payload content is undocumented"):
