@@ -1,5 +1,71 @@
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
+
+/*
+ * The direction of imports between src/'s folders (docs/architecture.md). Lowest first: each entry
+ * names what it may import, and may name only entries above it in this list, so the allowed graph
+ * has no cycle by construction (checked below). Type-only imports count like any other. A root
+ * file is an entry of its own (`deps` is src/deps.ts). Imports within a folder are free.
+ */
+const plumbing = ['config', 'clock', 'db', 'http', 'crypto', 'events', 'deps'];
+const layers = [
+  ['config', []],
+  ['clock', []],
+  ['db', ['config']],
+  ['http', ['db']],
+  ['crypto', ['config']],
+  ['blobs', ['config']],
+  ['graph', ['config', 'db', 'http']],
+  ['jobs', ['clock', 'db']],
+  ['events', ['db']],
+  ['deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs']],
+  ['tenants', [...plumbing]],
+  ['webhooks', [...plumbing, 'tenants']],
+  ['contacts', [...plumbing, 'tenants']],
+  ['conversations', [...plumbing, 'tenants', 'contacts']],
+  ['media', [...plumbing, 'blobs', 'graph', 'jobs', 'tenants', 'webhooks']],
+  ['messages', [...plumbing, 'tenants', 'contacts', 'conversations', 'media']],
+  ['proxy', [...plumbing, 'graph', 'tenants', 'media', 'messages']],
+  ['outbox', [...plumbing, 'jobs', 'tenants', 'webhooks', 'conversations', 'media', 'messages']],
+  ['ingest', [...plumbing, 'tenants', 'contacts', 'conversations', 'media', 'messages', 'outbox']],
+  ['simulator', ['http', 'ingest']],
+  ['platform', [...plumbing, 'tenants']],
+  ['sandbox', [...plumbing, 'tenants', 'messages', 'simulator']],
+  ['app', ['deps', 'http', 'tenants', 'webhooks', 'contacts', 'conversations', 'media', 'messages', 'proxy', 'outbox', 'ingest', 'platform']],
+  ['create-deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'deps']],
+  ['cli', ['config', 'clock', 'db', 'http', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'app', 'create-deps']],
+  ['main', ['cli']],
+];
+const rootFiles = new Set(['config', 'clock', 'deps', 'app', 'create-deps', 'main']);
+
+const rank = new Map(layers.map(([name], i) => [name, i]));
+for (const [name, uses] of layers) {
+  for (const used of uses) {
+    if (!(rank.get(used) < rank.get(name))) throw new Error(`eslint.config.js: '${name}' may import only entries listed before it, not '${used}'`);
+  }
+}
+
+const selectorOf = (name) => (rootFiles.has(name) ? { file: { categories: name } } : { element: { type: name } });
+const importDirection = {
+  plugins: { boundaries },
+  files: ['src/**/*.ts'],
+  settings: {
+    'boundaries/elements': layers.filter(([name]) => !rootFiles.has(name)).map(([name]) => ({ type: name, pattern: `src/${name}`, partialMatch: false })),
+    'boundaries/files': [...rootFiles].map((name) => ({ category: name, pattern: `src/${name}.ts` })),
+  },
+  rules: {
+    'boundaries/dependencies': [
+      'error',
+      {
+        default: 'disallow',
+        policies: layers.filter(([, uses]) => uses.length > 0).map(([name, uses]) => ({ from: selectorOf(name), allow: { to: uses.map(selectorOf) } })),
+      },
+    ],
+    // A new top-level folder or root file must take its place in the list above.
+    'boundaries/no-unknown-files': 'error',
+  },
+};
 
 export default tseslint.config(
   { ignores: ['node_modules', 'data', 'dist', 'coverage', '.scratch'] },
@@ -15,4 +81,5 @@ export default tseslint.config(
   // Frozen migrations take Kysely<any>: they must not depend on the app's current table types.
   { files: ['src/db/migrations/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['bin/**'], languageOptions: { globals: { process: 'readonly' } } },
+  importDirection,
 );
