@@ -84,7 +84,7 @@ async function recordStatus(trx: Transaction<DB>, s: StatusRecord, ctx: IngestCo
     received_at: ctx.now,
   });
   if (!isNew) return false;
-  // A status whose message is not stored yet stays in the history; recordMessage applies it.
+  // A status whose message is not stored yet stays in the history; storeConversationMessages applies it.
   const outcome = await advanceMessageStatus(trx, s.phoneNumberId, s.messageId, s.status, ctx.now);
   const type = outcome.kind === 'advanced' ? messageEventForStatus(outcome.to) : null;
   if (type && outcome.kind === 'advanced') {
