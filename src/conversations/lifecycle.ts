@@ -47,15 +47,15 @@ export function chooseConversations(
   current: ReadonlyMap<string, CurrentConversationRef>,
   newId: () => string,
 ): ConversationChoice[] {
-  const now = new Map(current);
+  // Copies, changed in place as the messages go: the caller's map is left as it was.
+  const now = new Map([...current].map(([customer, c]) => [customer, { ...c }]));
   return messages.map(({ customer, atMs, inactivityMs }) => {
     const conversation = now.get(customer);
     if (conversation && decideConversation(conversation, atMs, inactivityMs) === 'join') {
-      now.set(customer, { ...conversation, last_active_at: Math.max(conversation.last_active_at, atMs) });
+      if (atMs > conversation.last_active_at) conversation.last_active_at = atMs;
       return { conversationId: conversation.id, opened: false, endedId: null };
     }
-    const opened = { id: newId(), status: 'active' as const, last_active_at: atMs };
-    now.set(customer, opened);
-    return { conversationId: opened.id, opened: true, endedId: conversation?.status === 'active' ? conversation.id : null };
+    now.set(customer, { id: newId(), status: 'active', last_active_at: atMs });
+    return { conversationId: (now.get(customer) as CurrentConversationRef).id, opened: true, endedId: conversation?.status === 'active' ? conversation.id : null };
   });
 }

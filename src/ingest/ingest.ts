@@ -65,7 +65,10 @@ export async function ingestWebhooks(trx: Transaction<DB>, inputs: readonly Inge
 
 /** A customer's message as the write path stores it: `received`, its processing `pending`. */
 function inboundMessageOf(m: InboundMessageRecord): ConversationMessage {
-  return { ...m, direction: 'inbound', status: 'received', processingStatus: 'pending' };
+  return {
+    phoneNumberId: m.phoneNumberId, waId: m.waId, profileName: m.profileName, id: m.id, type: m.type, direction: 'inbound', timestamp: m.timestamp,
+    status: 'received', processingStatus: 'pending', payload: m.payload, derived: m.derived,
+  };
 }
 
 /**

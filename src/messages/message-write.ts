@@ -72,14 +72,15 @@ export function messageWriteOf(m: ConversationMessage, p: Placement): MessageWri
  * client directly); they fire `whatsapp.message.sent` and the rest as Meta's statuses move them.
  */
 function messageEventsOf(m: ConversationMessage, { choice, advancedThrough }: Placement): MessageEvent[] {
-  const base = { phoneNumberId: m.phoneNumberId, conversationId: choice.conversationId };
+  const { phoneNumberId } = m;
+  const { conversationId } = choice;
   const events: MessageEvent[] = [];
-  if (choice.endedId) events.push({ type: 'whatsapp.conversation.ended', phoneNumberId: m.phoneNumberId, conversationId: choice.endedId });
-  if (choice.opened) events.push({ ...base, type: 'whatsapp.conversation.created' });
-  if (m.direction === 'inbound') events.push({ ...base, type: 'whatsapp.message.received', messageId: m.id, data: { is_new_conversation: choice.opened } });
+  if (choice.endedId) events.push({ type: 'whatsapp.conversation.ended', phoneNumberId, conversationId: choice.endedId });
+  if (choice.opened) events.push({ type: 'whatsapp.conversation.created', phoneNumberId, conversationId });
+  if (m.direction === 'inbound') events.push({ type: 'whatsapp.message.received', phoneNumberId, conversationId, messageId: m.id, data: { is_new_conversation: choice.opened } });
   for (const step of advancedThrough) {
     const type = messageEventForStatus(step.status);
-    if (type) events.push({ ...base, type, messageId: m.id, data: { status: step.status, status_timestamp: step.timestamp } });
+    if (type) events.push({ type, phoneNumberId, conversationId, messageId: m.id, data: { status: step.status, status_timestamp: step.timestamp } });
   }
   return events;
 }

@@ -39,12 +39,19 @@ export async function storeConversationMessages(trx: Transaction<DB>, batch: rea
   const fresh = await freshIndices(trx, batch);
   if (fresh.length === 0) return stored;
   const items = fresh.map((i) => batch[i] as MessageToStore);
-  const contacts = await upsertContacts(trx, items.map(({ message: m, ctx }) => ({ phoneNumberId: m.phoneNumberId, waId: m.waId, profileName: m.profileName, now: ctx.now })));
-  const choices = await placeInConversations(trx, items, (m) => contactOf(contacts, m).id);
+  const customers = items.map(({ message: m }) => customerKeyOf(m.phoneNumberId, m.waId));
+  const upserted = await upsertContacts(trx, items.map(({ message: m, ctx }) => ({ phoneNumberId: m.phoneNumberId, waId: m.waId, profileName: m.profileName, now: ctx.now })));
+  const contacts = customers.map((customer) => {
+    const contact = upserted.get(customer);
+    if (!contact) throw new Error(`no contact for ${customer}`);
+    return contact;
+  });
+  const choices = await placeInConversations(trx, items, customers, contacts);
   const early = await earlyStatusesOf(trx, items);
-  const writes = items.map(({ message: m, ctx }, k) =>
-    messageWriteOf(m, { choice: choices[k] as ConversationChoice, contactName: contactOf(contacts, m).profile_name, now: ctx.now, ...applyEarlyStatuses(m.status, early[k] ?? []) }),
-  );
+  const writes = items.map(({ message: m, ctx }, k) => {
+    const statuses = early[k] ? applyEarlyStatuses(m.status, early[k]) : { status: m.status, advancedThrough: [] };
+    return messageWriteOf(m, { choice: choices[k] as ConversationChoice, contactName: (contacts[k] as Contact).profile_name, now: ctx.now, ...statuses });
+  });
   const inserted = await writeMessages(trx, writes);
   for (const [k, { message: m, ctx }] of items.entries()) {
     if (!inserted.has(messageKeyOf(m.phoneNumberId, m.id))) continue;
@@ -70,22 +77,23 @@ async function freshIndices(trx: Transaction<DB>, batch: readonly MessageToStore
   return fresh;
 }
 
-function contactOf(contacts: ReadonlyMap<string, { id: string; profile_name: string | null }>, m: ConversationMessage) {
-  const contact = contacts.get(customerKeyOf(m.phoneNumberId, m.waId));
-  if (!contact) throw new Error(`no contact for ${m.phoneNumberId}/${m.waId}`);
-  return contact;
-}
+type Contact = { id: string; profile_name: string | null };
 
 /**
  * Chooses each message's conversation (conversations/lifecycle.ts) and ends and opens the
  * conversations those choices name, in order. The current conversations are read after the
  * contacts were upserted, whose locks keep a concurrent transaction from opening one meanwhile.
  */
-async function placeInConversations(trx: Transaction<DB>, items: readonly MessageToStore[], contactIdOf: (m: ConversationMessage) => string): Promise<ConversationChoice[]> {
-  const customers = new Map(items.map(({ message: m }) => [customerKeyOf(m.phoneNumberId, m.waId), { phoneNumberId: m.phoneNumberId, waId: m.waId }]));
-  const current = await findCurrentConversations(trx, [...customers.values()]);
+async function placeInConversations(
+  trx: Transaction<DB>,
+  items: readonly MessageToStore[],
+  customers: readonly string[],
+  contacts: readonly Contact[],
+): Promise<ConversationChoice[]> {
+  const distinct = new Map(items.map(({ message: m }, k) => [customers[k] as string, { phoneNumberId: m.phoneNumberId, waId: m.waId }]));
+  const current = await findCurrentConversations(trx, [...distinct.values()]);
   const choices = chooseConversations(
-    items.map(({ message: m, ctx }) => ({ customer: customerKeyOf(m.phoneNumberId, m.waId), atMs: m.timestamp * 1000, inactivityMs: ctx.inactivityMs })),
+    items.map(({ message: m, ctx }, k) => ({ customer: customers[k] as string, atMs: m.timestamp * 1000, inactivityMs: ctx.inactivityMs })),
     current,
     randomUUID,
   );
@@ -93,7 +101,7 @@ async function placeInConversations(trx: Transaction<DB>, items: readonly Messag
     const { message: m, ctx } = items[k] as MessageToStore;
     if (choice.endedId) await endConversation(trx, choice.endedId, ctx.now);
     if (choice.opened) {
-      await openConversation(trx, { id: choice.conversationId, phoneNumberId: m.phoneNumberId, contactId: contactIdOf(m), waId: m.waId, activeAt: m.timestamp * 1000, now: ctx.now });
+      await openConversation(trx, { id: choice.conversationId, phoneNumberId: m.phoneNumberId, contactId: (contacts[k] as Contact).id, waId: m.waId, activeAt: m.timestamp * 1000, now: ctx.now });
     }
   }
   return choices;

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { CONVERSATION_SUMMARY_SET } from '../conversation-summary.ts';
+import { conversationSummarySet } from '../conversation-summary.ts';
 import { writeJson } from '../json.ts';
 import { MESSAGE_INSERT_COLUMNS, messageInsertValues } from '../message-columns.ts';
 import { rawQuery } from '../raw-query.ts';
@@ -52,7 +52,7 @@ const insertMessageBatch = rawQuery<{ phone_number_id: string; id: string }>(
      window w as (partition by m.conversation_id)
      order by m.conversation_id, m.timestamp desc, m.seq desc),
    counted as (
-     update conversations set ${CONVERSATION_SUMMARY_SET}
+     update conversations set ${conversationSummarySet((field) => `s.${field}`).sql}
      from s where conversations.id = s.conversation_id
      returning conversations.id),
    fired as (
