@@ -15,6 +15,8 @@ export interface StoreContext {
   inactivityMs: number;
 }
 
+type Contact = { id: string; profile_name: string | null };
+
 /** A message to store, with the context of the request that brought it. */
 export interface MessageToStore {
   message: ConversationMessage;
@@ -76,8 +78,6 @@ async function freshIndices(trx: Transaction<DB>, batch: readonly MessageToStore
   });
   return fresh;
 }
-
-type Contact = { id: string; profile_name: string | null };
 
 /**
  * Chooses each message's conversation (conversations/lifecycle.ts) and ends and opens the
