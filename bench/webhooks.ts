@@ -27,7 +27,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { writeJson } from '../src/db/json.ts';
 import { createDeps, createLogger } from '../src/create-deps.ts';
 import type { Deps } from '../src/deps.ts';
-import { storeConversationMessage } from '../src/messages/store-conversation-message.ts';
+import { storeConversationMessages } from '../src/messages/store-conversation-messages.ts';
 import { addPhoneNumber, createProject } from '../src/tenants/tenancy.ts';
 import { startServer, sleep } from './processes.ts';
 import { secretSlots } from '../src/crypto/secrets.ts';
@@ -139,23 +139,24 @@ async function storeMessages(deps: Deps, n: number, prefix: string): Promise<voi
       const waId = `1415${String(i % CUSTOMERS).padStart(7, '0')}`;
       const id = `wamid.${prefix}${i}`;
       const body = `Bench message ${i}: is my order ready?`;
-      await storeConversationMessage(
-        trx,
+      await storeConversationMessages(trx, [
         {
-          phoneNumberId: NUMBER.id,
-          waId,
-          profileName: 'Bench Customer',
-          id,
-          type: 'text',
-          direction: 'inbound',
-          timestamp: Math.floor(now / 1000),
-          status: 'received',
-          processingStatus: 'pending',
-          payload: { from: waId, id, timestamp: String(Math.floor(now / 1000)), type: 'text', text: { body } },
-          derived: { hasMedia: false, content: body, messageTypeData: {}, previewText: body },
+          message: {
+            phoneNumberId: NUMBER.id,
+            waId,
+            profileName: 'Bench Customer',
+            id,
+            type: 'text',
+            direction: 'inbound',
+            timestamp: Math.floor(now / 1000),
+            status: 'received',
+            processingStatus: 'pending',
+            payload: { from: waId, id, timestamp: String(Math.floor(now / 1000)), type: 'text', text: { body } },
+            derived: { hasMedia: false, content: body, messageTypeData: {}, previewText: body },
+          },
+          ctx,
         },
-        ctx,
-      );
+      ]);
     }
   });
 }

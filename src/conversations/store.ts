@@ -1,67 +1,33 @@
-import { randomUUID } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ConversationRow, DB } from '../db/schema.ts';
 import type { KeysetWindow } from '../http/list-page.ts';
 import { customerKeyOf } from '../contacts/store.ts';
-import { isPostgres } from '../db/dialect.ts';
 import { rawQuery } from '../db/raw-query.ts';
+import { storePrimitivesOf } from '../db/store-primitives.ts';
+import type { CurrentConversationRef } from './lifecycle.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
 /**
- * The customer's current conversation on a number, if any: the one opened last, which their
- * contact points at (migration 009). Not necessarily the most recently active: a message Meta
- * delivers late, after the conversation ended, opens one whose activity is older.
+ * The current conversations of these customers (those that have one), by customerKeyOf: the one
+ * opened last, which their contact points at (migration 009). Not necessarily the most recently
+ * active: a message Meta delivers late, after the conversation ended, opens one whose activity is
+ * older. Read after the contacts are upserted, not returned by that upsert: on PostgreSQL that
+ * statement's snapshot may predate the contact lock it waited for, and so miss a conversation a
+ * concurrent transaction opened meanwhile; this statement starts after the lock is held.
  */
-export async function findCurrentConversation(db: Db, phoneNumberId: string, waId: string) {
-  return (await selectCurrentConversation(db, [phoneNumberId, waId]))[0];
+export async function findCurrentConversations(db: Db, customers: ReadonlyArray<{ phoneNumberId: string; waId: string }>): Promise<Map<string, CurrentConversationRef>> {
+  const rows = await storePrimitivesOf(db).findCurrentConversations(db, customers);
+  return new Map(rows.map(({ phone_number_id, wa_id, ...row }) => [customerKeyOf(phone_number_id, wa_id), row]));
 }
-// The ingest hot path: precompiled SQL (db/raw-query.ts), two primary-key-sized probes.
-const selectCurrentConversation = rawQuery<{ id: string; status: 'active' | 'ended'; last_active_at: number }>(
-  `select c.id, c.status, c.last_active_at from contacts k
-   inner join conversations c on c.id = k.current_conversation_id
-   where k.phone_number_id = ? and k.wa_id = ?`,
-);
 
-/**
- * findCurrentConversation for the customers of a whole ingest batch, by customerKeyOf. One
- * statement on PostgreSQL; one query each on SQLite. The contacts were just upserted, yet their
- * pointers are read here, not returned by the upsert: on PostgreSQL that statement's snapshot
- * may predate the contact lock it waited for, and so miss a conversation a concurrent
- * transaction opened meanwhile; this statement starts after the lock is held.
- */
-export async function findCurrentConversations(
-  db: Db,
-  customers: ReadonlyArray<{ phoneNumberId: string; waId: string }>,
-): Promise<Map<string, { id: string; status: 'active' | 'ended'; last_active_at: number }>> {
-  const latest = new Map<string, { id: string; status: 'active' | 'ended'; last_active_at: number }>();
-  if (customers.length === 0) return latest;
-  if (!isPostgres(db)) {
-    for (const c of customers) {
-      const row = await findCurrentConversation(db, c.phoneNumberId, c.waId);
-      if (row) latest.set(customerKeyOf(c.phoneNumberId, c.waId), row);
-    }
-    return latest;
-  }
-  const rows = await selectCurrentConversations(db, [customers.map((c) => c.phoneNumberId), customers.map((c) => c.waId)]);
-  for (const { phone_number_id, wa_id, ...row } of rows) latest.set(customerKeyOf(phone_number_id, wa_id), row);
-  return latest;
-}
-// PostgreSQL only: selectCurrentConversation for many customers.
-const selectCurrentConversations = rawQuery<{ phone_number_id: string; wa_id: string; id: string; status: 'active' | 'ended'; last_active_at: number }>(
-  `select k.phone_number_id, k.wa_id, c.id, c.status, c.last_active_at
-   from unnest(?::text[], ?::text[]) as i(phone_number_id, wa_id)
-   inner join contacts k on k.phone_number_id = i.phone_number_id and k.wa_id = i.wa_id
-   inner join conversations c on c.id = k.current_conversation_id`,
-);
-
-/** Opens a new, empty, active conversation and makes it the contact's current one; returns its id. */
+/** Opens a new, empty, active conversation (id chosen by the caller) and makes it the contact's current one. */
 export async function openConversation(
   db: Db,
-  input: { phoneNumberId: string; contactId: string; waId: string; activeAt: number; now: number },
-): Promise<string> {
+  input: { id: string; phoneNumberId: string; contactId: string; waId: string; activeAt: number; now: number },
+): Promise<void> {
   const row: ConversationRow = {
-    id: randomUUID(),
+    id: input.id,
     phone_number_id: input.phoneNumberId,
     contact_id: input.contactId,
     wa_id: input.waId,
@@ -81,7 +47,6 @@ export async function openConversation(
   };
   await db.insertInto('conversations').values({ ...row, metadata: '{}' }).execute();
   await setCurrentConversation(db, [row.id, input.contactId]);
-  return row.id;
 }
 
 const setCurrentConversation = rawQuery('update contacts set current_conversation_id = ? where id = ?');
@@ -95,58 +60,6 @@ export async function endConversation(db: Db, id: string, now: number): Promise<
     .where('status', '=', 'active')
     .execute();
 }
-
-export interface ConversationMessageSummary {
-  id: string;
-  type: string;
-  direction: 'inbound' | 'outbound';
-  /** Epoch milliseconds of the message (Meta's timestamp). */
-  at: number;
-  previewText: string;
-  now: number;
-}
-
-/**
- * Counts a stored message into its conversation and moves the last-message summary forward.
- * Computed in SQL, not in JS, so concurrent transactions on PostgreSQL never lose a count or let an
- * older message overwrite a newer summary (the row lock re-evaluates the CASEs on the latest row).
- */
-export async function recordConversationMessage(db: Db, conversationId: string, m: ConversationMessageSummary): Promise<void> {
-  await recordConversationMessages(db, [{ conversationId, count: 1, last: m }]);
-}
-
-/**
- * recordConversationMessage for several messages at once: per conversation, how many were stored
- * and the newest of them (ingest's batches on SQLite; PostgreSQL does it within one statement,
- * see ingest/store.ts).
- */
-export async function recordConversationMessages(
-  db: Db,
-  updates: ReadonlyArray<{ conversationId: string; count: number; last: ConversationMessageSummary }>,
-): Promise<void> {
-  for (const { conversationId, count, last: m } of updates) {
-    const update = m.direction === 'inbound' ? updateSummaryInbound : updateSummaryOutbound;
-    await update(db, [count, m.at, m.id, m.at, m.type, m.at, m.previewText, m.at, m.at, m.at, m.at, m.at, m.at, m.now, conversationId]);
-  }
-}
-/** The summary update for one direction; `?`s in order: see recordConversationMessages. */
-function summaryUpdate(lastAt: 'last_inbound_at' | 'last_outbound_at') {
-  const newer = '(last_message_at is null or last_message_at <= ?)';
-  return rawQuery(
-    `update conversations set
-       messages_count = messages_count + ?,
-       last_message_id = case when ${newer} then ? else last_message_id end,
-       last_message_type = case when ${newer} then ? else last_message_type end,
-       last_message_text = case when ${newer} then ? else last_message_text end,
-       last_message_at = case when ${newer} then ? else last_message_at end,
-       ${lastAt} = case when ${lastAt} is null or ${lastAt} < ? then ? else ${lastAt} end,
-       last_active_at = case when last_active_at < ? then ? else last_active_at end,
-       updated_at = ?
-     where id = ?`,
-  );
-}
-const updateSummaryInbound = summaryUpdate('last_inbound_at');
-const updateSummaryOutbound = summaryUpdate('last_outbound_at');
 
 /** A conversation as the history API reads it: the row plus its contact's name. */
 export type ConversationView = ConversationRow & { contact_name: string | null };

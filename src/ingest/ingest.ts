@@ -3,14 +3,14 @@ import type { GroupCommitter } from './group-commit.ts';
 import { writeJson } from '../db/json.ts';
 import { lockMessageKeys } from '../db/message-lock.ts';
 import type { DB } from '../db/schema.ts';
-import type { NormalizedWebhook, StatusRecord } from '../messages/records.ts';
+import type { InboundMessageRecord, NormalizedWebhook, StatusRecord } from '../messages/records.ts';
 import { advanceMessageStatus } from '../messages/advance-status.ts';
-import type { StoreContext } from '../messages/store-conversation-message.ts';
+import type { ConversationMessage } from '../messages/message-write.ts';
+import { type StoreContext, storeConversationMessages } from '../messages/store-conversation-messages.ts';
 import { insertStatusIfNew } from '../messages/store.ts';
 import { messageEventForStatus } from '../events/event-types.ts';
 import { appendEvent } from '../events/append-event.ts';
 import { appendMetaForwards } from '../outbox/meta-forward.ts';
-import { storeInboundMessages } from './store-inbound-messages.ts';
 
 export type IngestContext = StoreContext;
 
@@ -34,15 +34,15 @@ export interface IngestOutcome {
 
 /**
  * Stores a batch of verified webhooks inside the caller's transaction: every message once per
- * wamid (with its contact and conversation; all the batch's messages together, see
- * storeInboundMessages), every status event once in the history and applied without ever moving
+ * wamid (with its contact and conversation; all the batch's messages together, through the one
+ * write path, storeConversationMessages), every status event once in the history and applied without ever moving
  * backwards, and the raw forwards. Returns each payload's outcome. The caller commits, and only
  * then answers Meta with 200.
  */
 export async function ingestWebhooks(trx: Transaction<DB>, inputs: readonly IngestInput[]): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = inputs.map(() => ({ messagesStored: 0, duplicateMessages: 0, statusesStored: 0, duplicateStatuses: 0 }));
-  const messages = inputs.flatMap((input, payload) => input.webhook.messages.map((message) => ({ message, ctx: input.ctx, payload })));
-  const stored = await storeInboundMessages(trx, messages);
+  const messages = inputs.flatMap((input, payload) => input.webhook.messages.map((m) => ({ message: inboundMessageOf(m), ctx: input.ctx, payload })));
+  const stored = await storeConversationMessages(trx, messages);
   messages.forEach(({ payload }, i) => {
     const outcome = outcomes[payload] as IngestOutcome;
     if (stored[i]) outcome.messagesStored++;
@@ -63,6 +63,14 @@ export async function ingestWebhooks(trx: Transaction<DB>, inputs: readonly Inge
   return outcomes;
 }
 
+/** A customer's message as the write path stores it: `received`, its processing `pending`. */
+function inboundMessageOf(m: InboundMessageRecord): ConversationMessage {
+  return {
+    phoneNumberId: m.phoneNumberId, waId: m.waId, profileName: m.profileName, id: m.id, type: m.type, direction: 'inbound', timestamp: m.timestamp,
+    status: 'received', processingStatus: 'pending', payload: m.payload, derived: m.derived,
+  };
+}
+
 /**
  * Keeps a status event in the history once and applies it to its message when stored; a status
  * that moves the message on fires its event (`whatsapp.message.delivered`…) in this transaction.
@@ -79,7 +87,7 @@ async function recordStatus(trx: Transaction<DB>, s: StatusRecord, ctx: IngestCo
     received_at: ctx.now,
   });
   if (!isNew) return false;
-  // A status whose message is not stored yet stays in the history; recordMessage applies it.
+  // A status whose message is not stored yet stays in the history; storeConversationMessages applies it.
   const outcome = await advanceMessageStatus(trx, s.phoneNumberId, s.messageId, s.status, ctx.now);
   const type = outcome.kind === 'advanced' ? messageEventForStatus(outcome.to) : null;
   if (type && outcome.kind === 'advanced') {

@@ -1,7 +1,7 @@
 import { MEDIA_KINDS } from './limits.ts';
 import type { MediaJob } from './store.ts';
 
-/** A message as storeConversationMessage has it: enough to find its media. */
+/** A message as storeConversationMessages has it: enough to find its media. */
 export interface MediaMessage {
   phoneNumberId: string;
   id: string;

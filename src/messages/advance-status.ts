@@ -11,7 +11,7 @@ export type StatusOutcome = { kind: 'missing' } | { kind: 'unchanged' } | { kind
  * concurrency: the new status is written only if the one it was computed from is still there
  * (compare-and-set), else it is read and decided again. On PostgreSQL two webhooks for one
  * message (`read` and `delivered`) may commit side by side; neither can undo the other.
- * A missing message keeps the event in the history until it is stored (recordMessage).
+ * A missing message keeps the event in the history until it is stored (storeConversationMessages).
  */
 export async function advanceMessageStatus(db: Kysely<DB> | Transaction<DB>, phoneNumberId: string, id: string, incoming: string, now: number): Promise<StatusOutcome> {
   for (let attempt = 0; attempt < 10; attempt++) {

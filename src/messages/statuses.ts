@@ -53,3 +53,22 @@ export function nextStatus(current: string, incoming: string): string {
 export function foldStatuses(initial: string, incoming: readonly string[]): string {
   return incoming.reduce(nextStatus, initial);
 }
+
+/**
+ * Applies the status events that reached the store before their message (Meta does not order its
+ * POSTs: a `delivered` can beat the send's answer) to a message that starts at `initial`, oldest
+ * first. Returns the status to store and each step it moved through, with the event's timestamp.
+ */
+export function applyEarlyStatuses(
+  initial: string,
+  early: ReadonlyArray<{ status: string; timestamp: number }>,
+): { status: string; advancedThrough: Array<{ status: string; timestamp: number }> } {
+  const advancedThrough: Array<{ status: string; timestamp: number }> = [];
+  let status = initial;
+  for (const s of early) {
+    const next = nextStatus(status, s.status);
+    if (next !== status) advancedThrough.push({ status: next, timestamp: s.timestamp });
+    status = next;
+  }
+  return { status, advancedThrough };
+}

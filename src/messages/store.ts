@@ -1,43 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DB, MessageRow, NewMessage, StatusRow } from '../db/schema.ts';
+import type { DB, MessageRow, StatusRow } from '../db/schema.ts';
+import { type MessageWrite, storePrimitivesOf } from '../db/store-primitives.ts';
 import type { KeysetWindow } from '../http/list-page.ts';
-import { isPostgres } from '../db/dialect.ts';
 import { executeRead, rawQuery, rawRead } from '../db/raw-query.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
-
-/** Whether a message with this wamid is already stored for the number. */
-export async function messageExists(db: Db, phoneNumberId: string, id: string): Promise<boolean> {
-  return (await selectMessageSeq(db, [phoneNumberId, id])).length > 0;
-}
-const selectMessageSeq = rawQuery<{ seq: number }>('select seq from messages where phone_number_id = ? and id = ?');
-
-/** Inserts a message once per (number, wamid); returns false when it was already there. */
-export async function insertMessageIfAbsent(db: Db, row: NewMessage): Promise<boolean> {
-  const inserted = await insertMessageRow(db, messageInsertValues(row));
-  return inserted.length > 0;
-}
-
-/** The columns a new message row is inserted with, in the order messageInsertValues gives them. */
-export const MESSAGE_INSERT_COLUMNS = `id, phone_number_id, conversation_id, direction, type, from_id, to_id, timestamp, status,
-  processing_status, origin, has_media, contact_name, content, payload, kapso_data, created_at, updated_at`;
-
-/** A new message row's values, in MESSAGE_INSERT_COLUMNS order. */
-export function messageInsertValues(row: NewMessage): unknown[] {
-  return [
-    row.id, row.phone_number_id, row.conversation_id, row.direction, row.type, row.from_id ?? null, row.to_id ?? null,
-    row.timestamp, row.status, row.processing_status, row.origin, row.has_media, row.contact_name ?? null,
-    row.content ?? null, row.payload, row.kapso_data, row.created_at, row.updated_at,
-  ];
-}
-
-// The ingest hot path: precompiled SQL (db/raw-query.ts), one row per wamid and number.
-const insertMessageRow = rawQuery<{ seq: number }>(
-  `insert into messages (${MESSAGE_INSERT_COLUMNS})
-   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-   on conflict (phone_number_id, id) do nothing
-   returning seq`,
-);
 
 /** A message's identity: its number and wamid. */
 export interface MessageRef {
@@ -50,34 +17,21 @@ export function messageKeyOf(phoneNumberId: string, id: string): string {
   return `${phoneNumberId}\n${id}`;
 }
 
-/**
- * Which of these messages are already stored (as messageKeyOf keys). One statement on
- * PostgreSQL, where each is a round trip; a point read each on SQLite.
- */
+/** Which of these messages are already stored, as messageKeyOf keys. */
 export async function findStoredMessages(db: Db, keys: readonly MessageRef[]): Promise<Set<string>> {
-  const stored = new Set<string>();
-  if (keys.length === 0) return stored;
-  if (isPostgres(db)) {
-    const rows = await selectStoredMessages(db, [keys.map((k) => k.phoneNumberId), keys.map((k) => k.id)]);
-    for (const r of rows) stored.add(messageKeyOf(r.phone_number_id, r.id));
-    return stored;
-  }
-  for (const k of keys) if ((await selectMessageSeq(db, [k.phoneNumberId, k.id])).length > 0) stored.add(messageKeyOf(k.phoneNumberId, k.id));
-  return stored;
+  const rows = await storePrimitivesOf(db).findStoredMessages(db, keys);
+  return new Set(rows.map((r) => messageKeyOf(r.phone_number_id, r.id)));
 }
-const selectStoredMessages = rawQuery<{ phone_number_id: string; id: string }>(
-  `select m.phone_number_id, m.id from unnest(?::text[], ?::text[]) as k(phone_number_id, id)
-   join messages m on m.phone_number_id = k.phone_number_id and m.id = k.id`,
-);
 
 /**
- * Inserts messages once per (number, wamid), in order; returns the keys (messageKeyOf) of those
- * inserted (a message stored meanwhile by a concurrent transaction is left out).
+ * Inserts placed messages in order, each once per (number, wamid), and for those inserted moves
+ * their conversations' counters and summaries and appends their events (db/store-primitives.ts).
+ * Returns the keys (messageKeyOf) of those inserted: a message stored meanwhile by a concurrent
+ * transaction is left out, with its events.
  */
-export async function insertMessagesIfAbsent(db: Db, rows: readonly NewMessage[]): Promise<Set<string>> {
-  const inserted = new Set<string>();
-  for (const row of rows) if (await insertMessageIfAbsent(db, row)) inserted.add(messageKeyOf(row.phone_number_id, row.id));
-  return inserted;
+export async function writeMessages(db: Db, writes: readonly MessageWrite[]): Promise<Set<string>> {
+  const rows = await storePrimitivesOf(db).writeMessages(db, writes);
+  return new Set(rows.map((r) => messageKeyOf(r.phone_number_id, r.id)));
 }
 
 /**

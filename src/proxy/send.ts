@@ -3,7 +3,8 @@ import type { PhoneNumberRow } from '../db/schema.ts';
 import { errors } from '../http/errors.ts';
 import { deriveMessageFields } from '../messages/derive.ts';
 import { advanceMessageStatus } from '../messages/advance-status.ts';
-import { storeConversationMessage } from '../messages/store-conversation-message.ts';
+import type { ConversationMessage } from '../messages/message-write.ts';
+import { storeConversationMessages } from '../messages/store-conversation-messages.ts';
 import type { ProxyAnswer } from './answer.ts';
 import { graphOriginOf } from '../graph/graph-origin.ts';
 import { graphPath } from '../graph/graph-path.ts';
@@ -42,25 +43,21 @@ export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, versio
   const { messaging_product: _product, recipient_type: _recipient, ...payload } = { ...body, type } as Record<string, unknown>;
   const now = deps.clock.now();
   const derived = deriveMessageFields(payload);
-  await deps.database.db.transaction().execute((trx) =>
-    storeConversationMessage(
-      trx,
-      {
-        phoneNumberId: number.id,
-        waId: accepted.data.contacts?.[0]?.wa_id || body.to.replace(/\D/g, ''),
-        profileName: null,
-        id: wamid,
-        type,
-        direction: 'outbound',
-        timestamp: Math.floor(now / 1000),
-        status: 'pending',
-        processingStatus: 'completed',
-        payload,
-        derived,
-      },
-      { now, inactivityMs: deps.config.conversations.inactivityMs },
-    ),
-  );
+  const message: ConversationMessage = {
+    phoneNumberId: number.id,
+    waId: accepted.data.contacts?.[0]?.wa_id || body.to.replace(/\D/g, ''),
+    profileName: null,
+    id: wamid,
+    type,
+    direction: 'outbound',
+    timestamp: Math.floor(now / 1000),
+    status: 'pending',
+    processingStatus: 'completed',
+    payload,
+    derived,
+  };
+  // The one write path, as a batch of one.
+  await deps.database.db.transaction().execute((trx) => storeConversationMessages(trx, [{ message, ctx: { now, inactivityMs: deps.config.conversations.inactivityMs } }]));
   deps.outboxBell.ring();
   // Sent media is mirrored like received media (kapso-api.md §6.1.1, item 6), queued with the message.
   if (derived.hasMedia) deps.mediaBell.ring();

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { storeConversationMessage } from '../../src/messages/store-conversation-message.ts';
+import { storeConversationMessages } from '../../src/messages/store-conversation-messages.ts';
 import type { TestGateway } from './harness.ts';
 import { textMessage } from './webhooks.ts';
 
@@ -17,35 +17,31 @@ export interface SeedMessage {
 }
 
 /**
- * Stores messages exactly as ingest and the send path do (storeConversationMessage), all in one
- * transaction: the fast way to build a large history, with outbound messages too.
+ * Stores messages exactly as ingest and the send path do (storeConversationMessages), as one
+ * batch in one transaction: the fast way to build a large history, with outbound messages too.
  */
 export async function storeMessages(gw: TestGateway, phoneNumberId: string, messages: readonly SeedMessage[]): Promise<void> {
   const ctx = { now: gw.clock.now(), inactivityMs: gw.deps.config.conversations.inactivityMs };
-  await gw.deps.database.db.transaction().execute(async (trx) => {
-    for (const m of messages) {
-      const inbound = (m.direction ?? 'inbound') === 'inbound';
-      const waId = m.waId ?? '14155550123';
-      const body = m.body ?? `message ${m.id}`;
-      await storeConversationMessage(
-        trx,
-        {
-          phoneNumberId,
-          waId,
-          profileName: inbound ? (m.profileName ?? null) : null,
-          id: m.id,
-          type: 'text',
-          direction: inbound ? 'inbound' : 'outbound',
-          timestamp: m.timestamp,
-          status: m.status ?? (inbound ? 'received' : 'sent'),
-          processingStatus: inbound ? 'pending' : 'completed',
-          payload: inbound ? textMessage(m.id, body, m.timestamp, waId) : { messaging_product: 'whatsapp', to: waId, type: 'text', text: { body } },
-          derived: { hasMedia: false, content: body, messageTypeData: {}, previewText: body },
-        },
-        ctx,
-      );
-    }
+  const batch = messages.map((m) => {
+    const inbound = (m.direction ?? 'inbound') === 'inbound';
+    const waId = m.waId ?? '14155550123';
+    const body = m.body ?? `message ${m.id}`;
+    const message = {
+      phoneNumberId,
+      waId,
+      profileName: inbound ? (m.profileName ?? null) : null,
+      id: m.id,
+      type: 'text',
+      direction: inbound ? ('inbound' as const) : ('outbound' as const),
+      timestamp: m.timestamp,
+      status: m.status ?? (inbound ? 'received' : 'sent'),
+      processingStatus: inbound ? 'pending' : 'completed',
+      payload: inbound ? textMessage(m.id, body, m.timestamp, waId) : { messaging_product: 'whatsapp', to: waId, type: 'text', text: { body } },
+      derived: { hasMedia: false, content: body, messageTypeData: {}, previewText: body },
+    };
+    return { message, ctx };
   });
+  await gw.deps.database.db.transaction().execute((trx) => storeConversationMessages(trx, batch));
 }
 
 /** GET through the API with a project key; `url` may be a full `paging.next` URL. */

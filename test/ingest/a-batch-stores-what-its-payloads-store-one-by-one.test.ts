@@ -11,7 +11,7 @@ const T0 = 1767268800;
 
 /**
  * The payloads of a group-commit batch are stored together, a few statements for all their
- * messages (storeInboundMessages). Whatever the batch holds (a customer's messages spread over
+ * messages (storeConversationMessages). Whatever the batch holds (a customer's messages spread over
  * payloads, a conversation going quiet and another opening within the batch, a wamid repeated,
  * equal timestamps, a renamed customer), the store must end up exactly as if each payload had
  * been stored on its own, one after the other.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordMessage } from '../../src/messages/record-message.ts';
+import { storeConversationMessages } from '../../src/messages/store-conversation-messages.ts';
 import { nextStatus } from '../../src/messages/statuses.ts';
 import { connectDatabase } from '../../src/db/connect.ts';
 import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
@@ -103,12 +103,16 @@ describe.each(dialects)('concurrent duplicate status deliveries (%s)', (dialect)
 async function storeOutbound(gw: TestGateway, phoneNumberId: string, wamid: string): Promise<void> {
   const now = gw.clock.now();
   await gw.deps.database.db.transaction().execute((trx) =>
-    recordMessage(trx, {
-      id: wamid, phone_number_id: phoneNumberId, conversation_id: randomUUID(), direction: 'outbound', type: 'text',
-      from_id: phoneNumberId, to_id: '14155550123', timestamp: 1767268800, status: 'pending', processing_status: 'completed',
-      origin: 'cloud_api', has_media: 0, contact_name: null, content: 'Your order shipped',
-      payload: JSON.stringify({ type: 'text', text: { body: 'Your order shipped' } }), kapso_data: '{}', created_at: now, updated_at: now,
-    }),
+    storeConversationMessages(trx, [
+      {
+        message: {
+          phoneNumberId, waId: '14155550123', profileName: null, id: wamid, type: 'text', direction: 'outbound', timestamp: 1767268800,
+          status: 'pending', processingStatus: 'completed', payload: { type: 'text', text: { body: 'Your order shipped' } },
+          derived: { hasMedia: false, content: 'Your order shipped', messageTypeData: {}, previewText: 'Your order shipped' },
+        },
+        ctx: { now, inactivityMs: gw.deps.config.conversations.inactivityMs },
+      },
+    ]),
   );
 }
 

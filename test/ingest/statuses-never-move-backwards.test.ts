@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordMessage } from '../../src/messages/record-message.ts';
+import { storeConversationMessages } from '../../src/messages/store-conversation-messages.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { getMessage, newTenant, postWebhook } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
@@ -30,26 +29,16 @@ describe.each(dialects)('delivery statuses (%s)', (dialect) => {
   async function storeOutbound(phoneNumberId: string, wamid: string): Promise<void> {
     const now = gw.clock.now();
     await gw.deps.database.db.transaction().execute((trx) =>
-      recordMessage(trx, {
-        id: wamid,
-        phone_number_id: phoneNumberId,
-        conversation_id: randomUUID(),
-        direction: 'outbound',
-        type: 'text',
-        from_id: phoneNumberId,
-        to_id: '14155550123',
-        timestamp: 1767268800,
-        status: 'pending',
-        processing_status: 'completed',
-        origin: 'cloud_api',
-        has_media: 0,
-        contact_name: null,
-        content: 'Your order shipped',
-        payload: JSON.stringify({ type: 'text', text: { body: 'Your order shipped' } }),
-        kapso_data: '{}',
-        created_at: now,
-        updated_at: now,
-      }),
+      storeConversationMessages(trx, [
+        {
+          message: {
+            phoneNumberId, waId: '14155550123', profileName: null, id: wamid, type: 'text', direction: 'outbound', timestamp: 1767268800,
+            status: 'pending', processingStatus: 'completed', payload: { type: 'text', text: { body: 'Your order shipped' } },
+            derived: { hasMedia: false, content: 'Your order shipped', messageTypeData: {}, previewText: 'Your order shipped' },
+          },
+          ctx: { now, inactivityMs: gw.deps.config.conversations.inactivityMs },
+        },
+      ]),
     );
   }
 

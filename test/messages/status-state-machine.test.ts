@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldStatuses, nextStatus } from '../../src/messages/statuses.ts';
+import { applyEarlyStatuses, foldStatuses, nextStatus } from '../../src/messages/statuses.ts';
 
 describe('nextStatus', () => {
   it.each<[string, string, string, string]>([
@@ -82,5 +82,18 @@ describe('foldStatuses', () => {
     const orders = events.flatMap((a) => events.flatMap((b) => events.filter((c) => c !== a && c !== b && a !== b).map((c) => [a, b, c])));
     expect(orders).toHaveLength(6);
     for (const order of orders) expect(foldStatuses('pending', order)).toBe('read');
+  });
+});
+
+describe('applyEarlyStatuses', () => {
+  it.each<[string, string, Array<[string, number]>, string, Array<[string, number]>]>([
+    ['keeps the initial status when none beat the message', 'pending', [], 'pending', []],
+    ['applies a delivered that beat the send, stepping through it', 'pending', [['delivered', 2]], 'delivered', [['delivered', 2]]],
+    ['records each step once, in order', 'pending', [['sent', 1], ['delivered', 2], ['read', 3]], 'read', [['sent', 1], ['delivered', 2], ['read', 3]]],
+    ['records no step for a duplicate or a late status', 'pending', [['read', 3], ['delivered', 2], ['read', 3]], 'read', [['read', 3]]],
+    ['stops at a failure', 'pending', [['failed', 1], ['sent', 2]], 'failed', [['failed', 1]]],
+  ])('%s', (_name, initial, early, status, steps) => {
+    const result = applyEarlyStatuses(initial, early.map(([s, timestamp]) => ({ status: s, timestamp })));
+    expect(result).toEqual({ status, advancedThrough: steps.map(([s, timestamp]) => ({ status: s, timestamp })) });
   });
 });

@@ -1,0 +1,80 @@
+import { type Kysely, PostgresAdapter, type Transaction } from 'kysely';
+import { postgresStorePrimitives } from './postgres/store-primitives.ts';
+import type { DB, NewMessage } from './schema.ts';
+import { sqliteStorePrimitives } from './sqlite/store-primitives.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** A customer of a number with the profile name a message gave (null: none given). */
+export interface ContactInput {
+  phoneNumberId: string;
+  waId: string;
+  profileName: string | null;
+  now: number;
+}
+
+/** A contact as the write path needs it. */
+export interface ContactRef {
+  phone_number_id: string;
+  wa_id: string;
+  id: string;
+  profile_name: string | null;
+}
+
+/** A customer's current conversation (the one their contact points at). */
+export interface CurrentConversationRow {
+  phone_number_id: string;
+  wa_id: string;
+  id: string;
+  status: 'active' | 'ended';
+  last_active_at: number;
+}
+
+/** An outbox event a stored message fires; appended only if its message is inserted. */
+export interface MessageEvent {
+  type: string;
+  phoneNumberId: string;
+  conversationId: string;
+  messageId?: string;
+  data?: Record<string, unknown>;
+}
+
+/** A message placed in its conversation, with what its storing changes besides its row. */
+export interface MessageWrite {
+  row: NewMessage;
+  /** The conversation's `last_message_text` should this message be its newest. */
+  previewText: string;
+  /** In the order they happened; their creation time is the row's `created_at`. */
+  events: MessageEvent[];
+}
+
+/**
+ * The store's batch operations whose best form differs by dialect (style.md rule 9), one
+ * implementation each under db/sqlite/ and db/postgres/. On PostgreSQL every statement is a
+ * round trip, so each is one statement for the whole batch; on SQLite statements run in-process
+ * and each is a few point statements, which cost less than building one large one.
+ */
+export interface StorePrimitives {
+  /** Which of these messages are stored (number and wamid of each found). */
+  findStoredMessages(db: Db, keys: ReadonlyArray<{ phoneNumberId: string; id: string }>): Promise<Array<{ phone_number_id: string; id: string }>>;
+  /**
+   * Creates each contact or refreshes its profile name (a null name never erases a known one; an
+   * unchanged contact is not written) and returns every one. `inputs`: one per customer, sorted
+   * by customer: on PostgreSQL the rows are locked until commit in that order.
+   */
+  upsertContacts(db: Db, inputs: readonly ContactInput[]): Promise<ContactRef[]>;
+  /** The current conversations of these customers (those that have one). */
+  findCurrentConversations(db: Db, customers: ReadonlyArray<{ phoneNumberId: string; waId: string }>): Promise<CurrentConversationRow[]>;
+  /**
+   * Inserts the messages in order, each once per (number, wamid); for those inserted, counts them
+   * into their conversations under the summary rule (db/conversation-summary.ts) and appends
+   * their events. Returns the messages inserted (one stored meanwhile by a concurrent
+   * transaction is left out).
+   */
+  writeMessages(db: Db, writes: readonly MessageWrite[]): Promise<Array<{ phone_number_id: string; id: string }>>;
+}
+
+/** The store primitives of the dialect `db` runs on. */
+export function storePrimitivesOf(db: Db): StorePrimitives {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? postgresStorePrimitives : sqliteStorePrimitives;
+}

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { customerKeyOf, upsertContacts } from '../contacts/store.ts';
+import { chooseConversations, type ConversationChoice } from '../conversations/lifecycle.ts';
+import { endConversation, findCurrentConversations, openConversation } from '../conversations/store.ts';
+import { lockMessageKeys } from '../db/message-lock.ts';
+import type { DB } from '../db/schema.ts';
+import { queueMessageMedia } from '../media/queue-message-media.ts';
+import { type ConversationMessage, messageWriteOf } from './message-write.ts';
+import { applyEarlyStatuses } from './statuses.ts';
+import { findStoredMessages, listStatuses, messageKeyOf, writeMessages } from './store.ts';
+
+export interface StoreContext {
+  now: number;
+  inactivityMs: number;
+}
+
+type Contact = { id: string; profile_name: string | null };
+
+/** A message to store, with the context of the request that brought it. */
+export interface MessageToStore {
+  message: ConversationMessage;
+  ctx: StoreContext;
+}
+
+/**
+ * The one write path of messages (ingest's batches, and a send as a batch of one): stores each
+ * message once per (number, wamid), in order, inside the caller's transaction, with everything
+ * that hangs off it: the contact (created, or its profile name refreshed), the conversation
+ * (joined, or opened when the last one ended or went quiet), the message (with any status that
+ * beat it here applied), the conversation's counters and summary, the download of its media
+ * (queued, never awaited), and the outbox events these changes cause (kapso-api.md §8.2). Each
+ * step is one statement for the whole batch on PostgreSQL, where every statement is a round
+ * trip (db/store-primitives.ts); the decisions are taken here, message by message, on what the
+ * batch has read and done so far. Locks are taken in the global order of db/message-lock.ts:
+ * contacts, then message keys. Returns, per message, whether it was stored (false for one
+ * already stored, repeated earlier in the batch, or stored meanwhile by a concurrent transaction).
+ */
+export async function storeConversationMessages(trx: Transaction<DB>, batch: readonly MessageToStore[]): Promise<boolean[]> {
+  const stored = batch.map(() => false);
+  const fresh = await freshIndices(trx, batch);
+  if (fresh.length === 0) return stored;
+  const items = fresh.map((i) => batch[i] as MessageToStore);
+  const customers = items.map(({ message: m }) => customerKeyOf(m.phoneNumberId, m.waId));
+  const upserted = await upsertContacts(trx, items.map(({ message: m, ctx }) => ({ phoneNumberId: m.phoneNumberId, waId: m.waId, profileName: m.profileName, now: ctx.now })));
+  const contacts = customers.map((customer) => {
+    const contact = upserted.get(customer);
+    if (!contact) throw new Error(`no contact for ${customer}`);
+    return contact;
+  });
+  const choices = await placeInConversations(trx, items, customers, contacts);
+  const early = await earlyStatusesOf(trx, items);
+  const writes = items.map(({ message: m, ctx }, k) => {
+    const statuses = early[k] ? applyEarlyStatuses(m.status, early[k]) : { status: m.status, advancedThrough: [] };
+    return messageWriteOf(m, { choice: choices[k] as ConversationChoice, contactName: (contacts[k] as Contact).profile_name, now: ctx.now, ...statuses });
+  });
+  const inserted = await writeMessages(trx, writes);
+  for (const [k, { message: m, ctx }] of items.entries()) {
+    if (!inserted.has(messageKeyOf(m.phoneNumberId, m.id))) continue;
+    stored[fresh[k] as number] = true;
+    if (m.derived.hasMedia) await queueMessageMedia(trx, m, ctx.now);
+  }
+  return stored;
+}
+
+/**
+ * The places in `batch` of the messages not stored yet, each wamid once. Checked first, so a
+ * duplicate delivery touches neither the contact nor the conversation.
+ */
+async function freshIndices(trx: Transaction<DB>, batch: readonly MessageToStore[]): Promise<number[]> {
+  const already = await findStoredMessages(trx, batch.map(({ message: m }) => ({ phoneNumberId: m.phoneNumberId, id: m.id })));
+  const fresh: number[] = [];
+  batch.forEach(({ message: m }, i) => {
+    const key = messageKeyOf(m.phoneNumberId, m.id);
+    if (already.has(key)) return;
+    already.add(key);
+    fresh.push(i);
+  });
+  return fresh;
+}
+
+/**
+ * Chooses each message's conversation (conversations/lifecycle.ts) and ends and opens the
+ * conversations those choices name, in order. The current conversations are read after the
+ * contacts were upserted, whose locks keep a concurrent transaction from opening one meanwhile.
+ */
+async function placeInConversations(
+  trx: Transaction<DB>,
+  items: readonly MessageToStore[],
+  customers: readonly string[],
+  contacts: readonly Contact[],
+): Promise<ConversationChoice[]> {
+  const distinct = new Map(items.map(({ message: m }, k) => [customers[k] as string, { phoneNumberId: m.phoneNumberId, waId: m.waId }]));
+  const current = await findCurrentConversations(trx, [...distinct.values()]);
+  const choices = chooseConversations(
+    items.map(({ message: m, ctx }, k) => ({ customer: customers[k] as string, atMs: m.timestamp * 1000, inactivityMs: ctx.inactivityMs })),
+    current,
+    randomUUID,
+  );
+  for (const [k, choice] of choices.entries()) {
+    const { message: m, ctx } = items[k] as MessageToStore;
+    if (choice.endedId) await endConversation(trx, choice.endedId, ctx.now);
+    if (choice.opened) {
+      await openConversation(trx, { id: choice.conversationId, phoneNumberId: m.phoneNumberId, contactId: (contacts[k] as Contact).id, waId: m.waId, activeAt: m.timestamp * 1000, now: ctx.now });
+    }
+  }
+  return choices;
+}
+
+/**
+ * Per message, the status events stored before it, oldest first. Meta sends statuses only for
+ * the messages a business sends (meta-cloud-api.md §1.7): an inbound message can have none
+ * waiting, so ingest's batches skip this. The outbound messages' keys are locked first (one
+ * statement, db/message-lock.ts), so a status webhook committing meanwhile cannot miss the
+ * message while this misses the status.
+ */
+async function earlyStatusesOf(trx: Transaction<DB>, items: readonly MessageToStore[]): Promise<Array<Array<{ status: string; timestamp: number }>>> {
+  const outbound = items.filter(({ message: m }) => m.direction === 'outbound').map(({ message: m }) => ({ phoneNumberId: m.phoneNumberId, messageId: m.id }));
+  if (outbound.length === 0) return [];
+  await lockMessageKeys(trx, outbound);
+  const early: Array<Array<{ status: string; timestamp: number }>> = [];
+  for (const { message: m } of items) {
+    early.push(m.direction === 'outbound' ? (await listStatuses(trx, m.phoneNumberId, m.id)).map((s) => ({ status: s.status, timestamp: Number(s.timestamp) })) : []);
+  }
+  return early;
+}
