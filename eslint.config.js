@@ -8,7 +8,8 @@ import tseslint from 'typescript-eslint';
  * has no cycle by construction (checked below). Type-only imports count like any other. A root
  * file is an entry of its own (`deps` is src/deps.ts). Imports within a folder are free.
  */
-const plumbing = ['config', 'clock', 'db', 'http', 'crypto', 'events', 'deps'];
+// What every domain may use: the plumbing it shares and the Deps type.
+const base = ['config', 'clock', 'db', 'http', 'crypto', 'events', 'deps'];
 const layers = [
   ['config', []],
   ['clock', []],
@@ -20,18 +21,18 @@ const layers = [
   ['jobs', ['clock', 'db']],
   ['events', ['db']],
   ['deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs']],
-  ['tenants', [...plumbing]],
-  ['webhooks', [...plumbing, 'tenants']],
-  ['contacts', [...plumbing, 'tenants']],
-  ['conversations', [...plumbing, 'tenants', 'contacts']],
-  ['media', [...plumbing, 'blobs', 'graph', 'jobs', 'tenants', 'webhooks']],
-  ['messages', [...plumbing, 'tenants', 'contacts', 'conversations', 'media']],
-  ['proxy', [...plumbing, 'graph', 'tenants', 'media', 'messages']],
-  ['outbox', [...plumbing, 'jobs', 'tenants', 'webhooks', 'conversations', 'media', 'messages']],
-  ['ingest', [...plumbing, 'tenants', 'contacts', 'conversations', 'media', 'messages', 'outbox']],
+  ['tenants', [...base]],
+  ['webhooks', [...base, 'tenants']],
+  ['contacts', [...base, 'tenants']],
+  ['conversations', [...base, 'tenants', 'contacts']],
+  ['media', [...base, 'blobs', 'graph', 'jobs', 'tenants', 'webhooks']],
+  ['messages', [...base, 'tenants', 'contacts', 'conversations', 'media']],
+  ['proxy', [...base, 'graph', 'tenants', 'media', 'messages']],
+  ['outbox', [...base, 'jobs', 'tenants', 'webhooks', 'conversations', 'media', 'messages']],
+  ['ingest', [...base, 'tenants', 'contacts', 'conversations', 'media', 'messages', 'outbox']],
   ['simulator', ['http', 'ingest']],
-  ['platform', [...plumbing, 'tenants']],
-  ['sandbox', [...plumbing, 'tenants', 'messages', 'simulator']],
+  ['platform', [...base, 'tenants']],
+  ['sandbox', [...base, 'tenants', 'messages', 'simulator']],
   ['app', ['deps', 'http', 'tenants', 'webhooks', 'contacts', 'conversations', 'media', 'messages', 'proxy', 'outbox', 'ingest', 'platform']],
   ['create-deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'deps']],
   ['cli', ['config', 'clock', 'db', 'http', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'app', 'create-deps']],
