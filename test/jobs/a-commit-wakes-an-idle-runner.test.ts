@@ -26,8 +26,11 @@ describe.each(dialects)('an idle job runner that polls once a minute (%s)', (dia
       const done = nextEvent(runner, 'completed', 'the job completes');
       signal.ring();
       await done;
-      // A poll would have come a minute later; the claim followed the ring.
-      expect(events.slice(0, 4)).toEqual(['idle', 'woken', 'claimed', 'completed']);
+      // A poll would have come a minute later; the claim followed the ring. (While the job runs,
+      // the loop may look again and go idle before the completion is recorded, so only the
+      // order up to the claim is fixed.)
+      expect(events.slice(0, 3)).toEqual(['idle', 'woken', 'claimed']);
+      expect(events.indexOf('completed')).toBeGreaterThan(2);
     } finally {
       await runner.stop(1_000);
     }
