@@ -14,6 +14,7 @@
  * --concurrency N, --postgres-serve 2,1 (the `serve` counts to run PostgreSQL with).
  */
 import { createHmac } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { BenchDatabase } from './database.ts';
@@ -32,8 +33,9 @@ const dialects = values.dialect === 'both' ? (['sqlite', 'postgres'] as const) :
 const PAYLOADS = Number(values.payloads);
 const CONCURRENCY = Number(values.concurrency);
 const POSTGRES_SERVES = values['postgres-serve'].split(',').map(Number);
-// USER_HZ: /proc/stat counts in hundredths of a second.
+// USER_HZ: /proc/stat counts in hundredths of a second, summed over the cores.
 const TICKS_PER_SECOND = 100;
+const CORES = availableParallelism();
 
 interface Result {
   dialect: string;
@@ -43,8 +45,18 @@ interface Result {
   p99Ms: number;
   non200: number;
   deadlocks: number | null;
-  /** Machine CPU (% of both cores) during the run taken by processes other than the bench's: its servers, PostgreSQL and itself. */
-  otherCpuPercent: number;
+  cpu: CpuUse;
+}
+
+/** Where the machine's CPU went during a run. */
+interface CpuUse {
+  wallSeconds: number;
+  /** CPU seconds of the `serve` processes, of PostgreSQL (other users of it count as ours), of this load generator. */
+  serverSeconds: number;
+  postgresSeconds: number;
+  loadSeconds: number;
+  /** The share of both cores that went to anything else (other work on the machine, the kernel's own). */
+  otherPercent: number;
 }
 
 /** The same traffic for every dialect: a fixed seed. */
@@ -130,11 +142,11 @@ async function run(dialect: 'sqlite' | 'postgres', serves: number): Promise<Resu
         }
       }),
     );
-    const otherCpuPercent = otherCpuSince(cpu, servers);
+    const cpuUse = cpuSince(cpu, servers, dialect === 'postgres');
     const after = dialect === 'postgres' ? await deadlockCount(PG_BASE) : null;
     latencies.sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] as number;
-    return { dialect, serves, deliveries: bodies.length, p50Ms: at(0.5), p99Ms: at(0.99), non200, deadlocks: before === null || after === null ? null : after - before, otherCpuPercent };
+    return { dialect, serves, deliveries: bodies.length, p50Ms: at(0.5), p99Ms: at(0.99), non200, deadlocks: before === null || after === null ? null : after - before, cpu: cpuUse };
   } finally {
     for (const s of servers) await s.stop();
     await db.drop();
@@ -152,19 +164,16 @@ function cpuSnapshot(servers: readonly ServerProcess[]): CpuSnapshot {
   return { machine: machineCpuTicks(), servers: servers.map((s) => s.cpuSeconds()), postgres: postgresCpuByPid(), self: process.cpuUsage() };
 }
 
-/**
- * The share of the machine's CPU (both cores) that went to anything but this run since `before`:
- * the busy time less the servers', PostgreSQL's (other users of the same PostgreSQL count as
- * ours) and the load generator's. A few percent is the kernel's own.
- */
-function otherCpuSince(before: CpuSnapshot, servers: readonly ServerProcess[]): number {
+/** `ownsPostgres`: PostgreSQL serves this run (on SQLite runs its CPU is other work's). */
+function cpuSince(before: CpuSnapshot, servers: readonly ServerProcess[], ownsPostgres: boolean): CpuUse {
   const after = cpuSnapshot(servers);
   const busySeconds = (after.machine.busy - before.machine.busy) / TICKS_PER_SECOND;
-  const totalSeconds = (after.machine.total - before.machine.total) / TICKS_PER_SECOND;
+  const wallSeconds = (after.machine.total - before.machine.total) / TICKS_PER_SECOND / CORES;
   const serverSeconds = after.servers.reduce((sum, s, i) => sum + s - (before.servers[i] ?? 0), 0);
-  const selfSeconds = (after.self.user + after.self.system - before.self.user - before.self.system) / 1e6;
-  const ours = serverSeconds + postgresCpuBetween(before.postgres, after.postgres) + selfSeconds;
-  return Math.max(0, (100 * (busySeconds - ours)) / Math.max(0.01, totalSeconds));
+  const postgresSeconds = ownsPostgres ? postgresCpuBetween(before.postgres, after.postgres) : 0;
+  const loadSeconds = (after.self.user + after.self.system - before.self.user - before.self.system) / 1e6;
+  const otherSeconds = busySeconds - serverSeconds - postgresSeconds - loadSeconds;
+  return { wallSeconds, serverSeconds, postgresSeconds, loadSeconds, otherPercent: Math.max(0, (100 * otherSeconds) / Math.max(0.01, wallSeconds * CORES)) };
 }
 
 const results: Result[] = [];
@@ -172,10 +181,12 @@ for (const dialect of dialects) {
   for (const serves of dialect === 'sqlite' ? [1] : POSTGRES_SERVES) results.push(await run(dialect, serves));
 }
 console.log(`duplicate deliveries: ${PAYLOADS} payloads, concurrency ${CONCURRENCY}`);
-console.log('| dialect | serve processes | deliveries | ack p50 ms | ack p99 ms | non-200 | deadlocks | other CPU during the run |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| dialect | serve processes | deliveries | ack p50 ms | ack p99 ms | non-200 | deadlocks | run s | CPU ms per delivery: serve, PostgreSQL, load generator | other CPU during the run |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|---:|');
 for (const r of results) {
-  console.log(`| ${r.dialect} | ${r.serves} | ${r.deliveries} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.non200} | ${r.deadlocks ?? '—'} | ${r.otherCpuPercent.toFixed(0)} % |`);
+  const perDelivery = (seconds: number) => ((1000 * seconds) / r.deliveries).toFixed(1);
+  const cpu = `${perDelivery(r.cpu.serverSeconds)}, ${r.dialect === 'postgres' ? perDelivery(r.cpu.postgresSeconds) : '—'}, ${perDelivery(r.cpu.loadSeconds)}`;
+  console.log(`| ${r.dialect} | ${r.serves} | ${r.deliveries} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.non200} | ${r.deadlocks ?? '—'} | ${r.cpu.wallSeconds.toFixed(1)} | ${cpu} | ${r.cpu.otherPercent.toFixed(0)} % |`);
 }
 const sqlite = results.find((r) => r.dialect === 'sqlite');
 for (const postgres of results.filter((r) => r.dialect === 'postgres')) {
