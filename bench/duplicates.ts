@@ -13,7 +13,7 @@
  * Options: --dialect sqlite|postgres|both (default both), --payloads N (default 1500),
  * --concurrency N, --postgres-serve 2,1 (the `serve` counts to run PostgreSQL with).
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -51,7 +51,7 @@ interface Result {
 /** Where the machine's CPU went during a run. */
 interface CpuUse {
   wallSeconds: number;
-  /** CPU seconds of the `serve` processes, of PostgreSQL (other users of it count as ours), of this load generator. */
+  /** CPU seconds of the `serve` processes, of the PostgreSQL backends of their sessions, of this load generator. */
   serverSeconds: number;
   postgresSeconds: number;
   loadSeconds: number;
@@ -112,6 +112,9 @@ async function deadlockCount(url: string): Promise<number> {
 async function run(dialect: 'sqlite' | 'postgres', serves: number): Promise<Result> {
   const db: BenchDatabase = dialect === 'sqlite' ? createSqliteDatabase() : createPostgresDatabase(PG_BASE);
   const env = gatewayEnv(db);
+  // Names the run's PostgreSQL sessions, so that only their backends' CPU is counted as the run's.
+  const applicationName = `dup_${randomBytes(4).toString('hex')}`;
+  if (dialect === 'postgres') env.DATABASE_URL = withApplicationName(env.DATABASE_URL, applicationName);
   const tenant = await createTenant(env);
   const servers: ServerProcess[] = [];
   try {
@@ -120,6 +123,7 @@ async function run(dialect: 'sqlite' | 'postgres', serves: number): Promise<Resu
     const before = dialect === 'postgres' ? await deadlockCount(PG_BASE) : null;
     const busyBefore = Math.round(await waitForQuietMachine(60_000));
     if (busyBefore >= 15) console.log(`  ${dialect} × ${serves} serve: the machine stayed ${busyBefore}% busy; running anyway`);
+    const backendsBefore = dialect === 'postgres' ? await backendPids(applicationName) : [];
     const cpu = cpuSnapshot(servers);
     const latencies: number[] = [];
     let non200 = 0;
@@ -142,7 +146,9 @@ async function run(dialect: 'sqlite' | 'postgres', serves: number): Promise<Resu
         }
       }),
     );
-    const cpuUse = cpuSince(cpu, servers, dialect === 'postgres');
+    const cpuAfter = cpuSnapshot(servers);
+    const backends = dialect === 'postgres' ? new Set([...backendsBefore, ...(await backendPids(applicationName))]) : new Set<string>();
+    const cpuUse = cpuBetween(cpu, cpuAfter, backends);
     const after = dialect === 'postgres' ? await deadlockCount(PG_BASE) : null;
     latencies.sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] as number;
@@ -164,16 +170,36 @@ function cpuSnapshot(servers: readonly ServerProcess[]): CpuSnapshot {
   return { machine: machineCpuTicks(), servers: servers.map((s) => s.cpuSeconds()), postgres: postgresCpuByPid(), self: process.cpuUsage() };
 }
 
-/** `ownsPostgres`: PostgreSQL serves this run (on SQLite runs its CPU is other work's). */
-function cpuSince(before: CpuSnapshot, servers: readonly ServerProcess[], ownsPostgres: boolean): CpuUse {
-  const after = cpuSnapshot(servers);
+/**
+ * `backends`: the PostgreSQL backends of the run's sessions, seen at its start or end (one that
+ * started and ended in between is missed; PostgreSQL's own writer processes count as other work).
+ */
+function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, backends: ReadonlySet<string>): CpuUse {
   const busySeconds = (after.machine.busy - before.machine.busy) / TICKS_PER_SECOND;
   const wallSeconds = (after.machine.total - before.machine.total) / TICKS_PER_SECOND / CORES;
   const serverSeconds = after.servers.reduce((sum, s, i) => sum + s - (before.servers[i] ?? 0), 0);
-  const postgresSeconds = ownsPostgres ? postgresCpuBetween(before.postgres, after.postgres) : 0;
+  const ours = (snapshot: Map<string, number>) => new Map([...snapshot].filter(([pid]) => backends.has(pid)));
+  const postgresSeconds = postgresCpuBetween(ours(before.postgres), ours(after.postgres));
   const loadSeconds = (after.self.user + after.self.system - before.self.user - before.self.system) / 1e6;
   const otherSeconds = busySeconds - serverSeconds - postgresSeconds - loadSeconds;
   return { wallSeconds, serverSeconds, postgresSeconds, loadSeconds, otherPercent: Math.max(0, (100 * otherSeconds) / Math.max(0.01, wallSeconds * CORES)) };
+}
+
+function withApplicationName(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('application_name', name);
+  return parsed.toString();
+}
+
+async function backendPids(applicationName: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: PG_BASE });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [applicationName]);
+    return rows.map((r) => String(r.pid));
+  } finally {
+    await client.end();
+  }
 }
 
 const results: Result[] = [];
