@@ -1,16 +1,12 @@
 import type { Transaction } from 'kysely';
 import type { GroupCommitter } from './group-commit.ts';
-import { writeJson } from '../db/json.ts';
 import { lockMessageKeys } from '../db/message-lock.ts';
 import type { DB } from '../db/schema.ts';
-import type { InboundMessageRecord, NormalizedWebhook, StatusRecord } from '../messages/records.ts';
-import { advanceMessageStatus } from '../messages/advance-status.ts';
+import type { InboundMessageRecord, NormalizedWebhook } from '../messages/records.ts';
 import type { ConversationMessage } from '../messages/message-write.ts';
 import { type StoreContext, storeConversationMessages } from '../messages/store-conversation-messages.ts';
-import { insertStatusIfNew } from '../messages/store.ts';
-import { messageEventForStatus } from '../events/event-types.ts';
-import { appendEvent } from '../events/append-event.ts';
 import { appendMetaForwards } from '../outbox/meta-forward.ts';
+import { recordStatuses } from './store-statuses.ts';
 
 export type IngestContext = StoreContext;
 
@@ -51,15 +47,15 @@ export async function ingestWebhooks(trx: Transaction<DB>, inputs: readonly Inge
   // Meta sends statuses only for messages the business sent (never for the inbound ones above).
   // Every status's message is locked before the first is recorded, all in one order (see
   // db/message-lock.ts): one at a time in payload order, two batches sharing messages deadlocked.
-  await lockMessageKeys(trx, inputs.flatMap((input) => input.webhook.statuses));
-  for (const [payload, input] of inputs.entries()) {
+  const statuses = inputs.flatMap((input, payload) => input.webhook.statuses.map((status) => ({ status, now: input.ctx.now, payload })));
+  await lockMessageKeys(trx, statuses.map(({ status }) => status));
+  const recorded = await recordStatuses(trx, statuses);
+  statuses.forEach(({ payload }, i) => {
     const outcome = outcomes[payload] as IngestOutcome;
-    for (const status of input.webhook.statuses) {
-      if (await recordStatus(trx, status, input.ctx)) outcome.statusesStored++;
-      else outcome.duplicateStatuses++;
-    }
-    await appendMetaForwards(trx, input.forwards, input.ctx.now);
-  }
+    if (recorded[i]) outcome.statusesStored++;
+    else outcome.duplicateStatuses++;
+  });
+  for (const input of inputs) await appendMetaForwards(trx, input.forwards, input.ctx.now);
   return outcomes;
 }
 
@@ -69,29 +65,4 @@ function inboundMessageOf(m: InboundMessageRecord): ConversationMessage {
     phoneNumberId: m.phoneNumberId, waId: m.waId, profileName: m.profileName, id: m.id, type: m.type, direction: 'inbound', timestamp: m.timestamp,
     status: 'received', processingStatus: 'pending', payload: m.payload, derived: m.derived,
   };
-}
-
-/**
- * Keeps a status event in the history once and applies it to its message when stored; a status
- * that moves the message on fires its event (`whatsapp.message.delivered`…) in this transaction.
- * The caller holds the message's lock (lockMessageKeys).
- */
-async function recordStatus(trx: Transaction<DB>, s: StatusRecord, ctx: IngestContext): Promise<boolean> {
-  const isNew = await insertStatusIfNew(trx, {
-    phone_number_id: s.phoneNumberId,
-    message_id: s.messageId,
-    status: s.status,
-    timestamp: s.timestamp,
-    dedupe_key: s.dedupeKey,
-    payload: writeJson(s.payload),
-    received_at: ctx.now,
-  });
-  if (!isNew) return false;
-  // A status whose message is not stored yet stays in the history; storeConversationMessages applies it.
-  const outcome = await advanceMessageStatus(trx, s.phoneNumberId, s.messageId, s.status, ctx.now);
-  const type = outcome.kind === 'advanced' ? messageEventForStatus(outcome.to) : null;
-  if (type && outcome.kind === 'advanced') {
-    await appendEvent(trx, { type, phoneNumberId: s.phoneNumberId, messageId: s.messageId, data: { status: outcome.to, status_timestamp: s.timestamp } }, ctx.now);
-  }
-  return true;
 }

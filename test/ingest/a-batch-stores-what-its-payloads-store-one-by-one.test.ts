@@ -3,8 +3,9 @@ import { ingestWebhooks, type IngestInput, type IngestOutcome } from '../../src/
 import { normalizeWebhook } from '../../src/ingest/normalize.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
+import { storeOutboundText } from '../helpers/outbound.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
-import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
+import { messagesWebhook, statusesWebhook, statusItem, textMessage } from '../helpers/webhooks.ts';
 
 const DAY = 86_400;
 const T0 = 1767268800;
@@ -13,8 +14,8 @@ const T0 = 1767268800;
  * The payloads of a group-commit batch are stored together, a few statements for all their
  * messages (storeConversationMessages). Whatever the batch holds (a customer's messages spread over
  * payloads, a conversation going quiet and another opening within the batch, a wamid repeated,
- * equal timestamps, a renamed customer), the store must end up exactly as if each payload had
- * been stored on its own, one after the other.
+ * equal timestamps, a renamed customer, statuses moving messages on across payloads), the store
+ * must end up exactly as if each payload had been stored on its own, one after the other.
  */
 describe.each(dialects)('a batch of payloads (%s)', (dialect) => {
   let gw: TestGateway;
@@ -37,6 +38,7 @@ describe.each(dialects)('a batch of payloads (%s)', (dialect) => {
     const name = new Map(conversations.map((c, i) => [c.id, `conversation ${i}`]));
     const messages = await db.selectFrom('messages').selectAll().where('phone_number_id', '=', phoneNumberId).orderBy('seq').execute();
     const events = await db.selectFrom('events').selectAll().where('phone_number_id', '=', phoneNumberId).where('type', '!=', 'whatsapp.phone_number.created').orderBy('seq').execute();
+    const statuses = await db.selectFrom('message_statuses').select(['message_id', 'status', 'dedupe_key', 'received_at']).where('phone_number_id', '=', phoneNumberId).orderBy('seq').execute();
     const contacts = await db.selectFrom('contacts').select(['wa_id', 'profile_name']).where('phone_number_id', '=', phoneNumberId).orderBy('wa_id').execute();
     return {
       contacts,
@@ -44,15 +46,26 @@ describe.each(dialects)('a batch of payloads (%s)', (dialect) => {
         id: name.get(c.id), status: c.status, messages_count: c.messages_count, last_message_id: c.last_message_id, last_message_type: c.last_message_type,
         last_message_text: c.last_message_text, last_message_at: c.last_message_at, last_inbound_at: c.last_inbound_at, last_active_at: c.last_active_at, ended: c.ended_at !== null,
       })),
-      messages: messages.map((m) => ({ id: m.id, conversation: name.get(m.conversation_id), contact_name: m.contact_name, content: m.content, timestamp: Number(m.timestamp), status: m.status })),
+      messages: messages.map((m) => ({
+        id: m.id, conversation: name.get(m.conversation_id), contact_name: m.contact_name, content: m.content, timestamp: Number(m.timestamp), status: m.status, updated_at: Number(m.updated_at),
+      })),
+      statuses: statuses.map((st) => ({ ...st, received_at: Number(st.received_at) })),
       events: events.map((e) => ({ type: e.type, message_id: e.message_id, conversation: e.conversation_id ? name.get(e.conversation_id) : null, data: typeof e.data === 'string' ? JSON.parse(e.data) : e.data })),
     };
   };
 
-  const storeBoth = async (bodies: (pn: string) => string[]) => {
+  /** Stores outbound messages as the send path does once Meta accepted them, before any status. */
+  const storeOutbound = async (phoneNumberId: string, wamids: readonly string[]) => {
+    const now = gw.clock.now() - 1000;
+    for (const id of wamids) await storeOutboundText(gw, phoneNumberId, id, { now, timestamp: T0, body: 'sent' });
+  };
+
+  const storeBoth = async (bodies: (pn: string) => string[], outbound: readonly string[] = []) => {
     const together = await newTenant(gw);
     const oneByOne = await newTenant(gw);
     const { db } = gw.deps.database;
+    await storeOutbound(together.phoneNumberId, outbound);
+    await storeOutbound(oneByOne.phoneNumberId, outbound);
     const batchOutcomes = await db.transaction().execute((trx) => ingestWebhooks(trx, inputsFor(together.phoneNumberId, bodies)));
     const singleOutcomes: IngestOutcome[] = [];
     for (const input of inputsFor(oneByOne.phoneNumberId, bodies)) {
@@ -118,5 +131,26 @@ describe.each(dialects)('a batch of payloads (%s)', (dialect) => {
     ]);
     expect(store.messages.map((m) => m.contact_name)).toEqual(['Ana', 'Bo', 'Ana Lima', 'Ana Lima']);
     expect(store.conversations).toHaveLength(2);
+  });
+
+  it('moves messages through statuses spread over the batch, repeated, late, failed and for messages not stored', async () => {
+    const { outcomes, store } = await storeBoth(
+      (pn) => [
+        statusesWebhook(pn, [statusItem('wamid.S1', 'sent', T0 + 1), statusItem('wamid.S2', 'sent', T0 + 1), statusItem('wamid.S1', 'sent', T0 + 1)]),
+        statusesWebhook(pn, [statusItem('wamid.S1', 'read', T0 + 3), statusItem('wamid.S1', 'delivered', T0 + 2), statusItem('wamid.S9', 'delivered', T0 + 2)]),
+        statusesWebhook(pn, [statusItem('wamid.S2', 'failed', T0 + 4, [{ code: 131026, title: 'Message undeliverable' }]), statusItem('wamid.S1', 'sent', T0 + 1)]),
+        statusesWebhook(pn, [statusItem('wamid.S3', 'deleted', T0 + 5), statusItem('wamid.S3', 'delivered', T0 + 6), statusItem('wamid.S2', 'read', T0 + 7)]),
+      ],
+      ['wamid.S1', 'wamid.S2', 'wamid.S3'],
+    );
+    expect(outcomes.map((o) => [o.statusesStored, o.duplicateStatuses])).toEqual([[2, 1], [3, 0], [1, 1], [3, 0]]);
+    expect(store.messages.map((m) => [m.id, m.status])).toEqual([['wamid.S1', 'read'], ['wamid.S2', 'failed'], ['wamid.S3', 'delivered']]);
+    // The statuses' events (storing the sent messages opened their conversation, which is not under test).
+    const statusEvents = store.events.filter((e) => e.type.startsWith('whatsapp.message.'));
+    expect(statusEvents.map((e) => [e.type, e.message_id])).toEqual([
+      ['whatsapp.message.sent', 'wamid.S1'], ['whatsapp.message.sent', 'wamid.S2'], ['whatsapp.message.read', 'wamid.S1'],
+      ['whatsapp.message.failed', 'wamid.S2'], ['whatsapp.message.delivered', 'wamid.S3'],
+    ]);
+    expect(store.statuses.map((st) => st.message_id)).toContain('wamid.S9');
   });
 });
