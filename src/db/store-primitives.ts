@@ -48,6 +48,36 @@ export interface MessageWrite {
   events: MessageEvent[];
 }
 
+/** A status event as the history keeps it. */
+export interface StatusHistoryRow {
+  phone_number_id: string;
+  message_id: string;
+  status: string;
+  timestamp: number;
+  dedupe_key: string;
+  /** JSON text. */
+  payload: string;
+  received_at: number;
+}
+
+/** A message moved from the status it was read with to another (compare-and-set). */
+export interface StatusMove {
+  phoneNumberId: string;
+  messageId: string;
+  from: string;
+  to: string;
+  now: number;
+}
+
+/** An event a status move fires (`whatsapp.message.delivered`…); `data` is JSON text. */
+export interface StatusEvent {
+  phoneNumberId: string;
+  messageId: string;
+  type: string;
+  data: string;
+  now: number;
+}
+
 /**
  * The store's batch operations whose best form differs by dialect (style.md rule 9), one
  * implementation each under db/sqlite/ and db/postgres/. On PostgreSQL every statement is a
@@ -72,6 +102,17 @@ export interface StorePrimitives {
    * transaction is left out).
    */
   writeMessages(db: Db, writes: readonly MessageWrite[]): Promise<Array<{ phone_number_id: string; id: string }>>;
+  /**
+   * Keeps each status in the history once, in order, and returns, for each one newly kept, its
+   * 1-based position in `rows` and the status of its message as it stands (null: the message is
+   * not stored). The caller holds the messages' locks.
+   */
+  keepStatuses(db: Db, rows: readonly StatusHistoryRow[]): Promise<Array<{ ord: number; current: string | null }>>;
+  /**
+   * Moves each message from `from` to `to` where it still is at `from` (compare-and-set), then
+   * appends, in order, the events of the messages moved. Returns the messages moved.
+   */
+  moveMessageStatuses(db: Db, moves: readonly StatusMove[], events: readonly StatusEvent[]): Promise<Array<{ phone_number_id: string; id: string }>>;
 }
 
 /** The store primitives of the dialect `db` runs on. */

@@ -2,6 +2,7 @@ import type { StorePrimitives } from '../store-primitives.ts';
 import { findCurrentConversationsInPostgres } from './find-current-conversations.ts';
 import { findStoredMessagesInPostgres } from './find-stored-messages.ts';
 import { upsertContactsInPostgres } from './upsert-contacts.ts';
+import { keepStatusesInPostgres, moveMessageStatusesInPostgres } from './record-statuses.ts';
 import { writeMessagesInPostgres } from './write-messages.ts';
 
 /** PostgreSQL's store primitives: one statement per batch each (see db/store-primitives.ts). */
@@ -10,4 +11,6 @@ export const postgresStorePrimitives: StorePrimitives = {
   upsertContacts: upsertContactsInPostgres,
   findCurrentConversations: findCurrentConversationsInPostgres,
   writeMessages: writeMessagesInPostgres,
+  keepStatuses: keepStatusesInPostgres,
+  moveMessageStatuses: moveMessageStatusesInPostgres,
 };
