@@ -23,9 +23,9 @@ export interface StatusInBatch {
  * moves a message on fires its event (`whatsapp.message.delivered`…). A status whose message is
  * not stored yet stays in the history (recordMessage applies it). Returns, per status, whether it
  * was new. The caller holds the messages' locks (lockMessageKeys) until commit. On PostgreSQL one
- * statement for the whole batch, and a second only when a message moves on: status by status it
- * was two or three round trips each, all made while holding the messages' locks and the
- * contacts', which every other batch sharing a key or a customer waited out.
+ * statement for the whole batch, and a second only when a message moves on: status by status
+ * would be two or three round trips each, made while holding the messages' locks and the
+ * contacts', which every other batch sharing a key or a customer would wait out.
  */
 export async function recordStatuses(trx: Transaction<DB>, batch: readonly StatusInBatch[]): Promise<boolean[]> {
   if (batch.length === 0) return [];
