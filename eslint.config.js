@@ -29,7 +29,7 @@ const layers = [
   ['messages', [...base, 'tenants', 'contacts', 'conversations', 'media']],
   ['proxy', [...base, 'graph', 'tenants', 'media', 'messages']],
   ['outbox', [...base, 'jobs', 'tenants', 'webhooks', 'conversations', 'media', 'messages']],
-  ['ingest', [...base, 'tenants', 'contacts', 'conversations', 'media', 'messages', 'outbox']],
+  ['ingest', [...base, 'tenants', 'messages', 'outbox']],
   ['simulator', ['http', 'ingest']],
   ['platform', [...base, 'tenants']],
   ['sandbox', [...base, 'tenants', 'messages', 'simulator']],
