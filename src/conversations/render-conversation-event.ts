@@ -1,3 +1,4 @@
+import { EMPTY_CONVERSATION_SUMMARY } from './empty-summary.ts';
 import { readJson } from '../db/json.ts';
 import type { EventRow, MessageRow } from '../db/schema.ts';
 import type { FieldSelection } from '../http/fields.ts';
@@ -29,13 +30,7 @@ export function renderConversationEvent(event: EventRow, conversation: Conversat
       ? {
           ...conversation,
           status: 'active',
-          messages_count: 0,
-          last_message_id: null,
-          last_message_type: null,
-          last_message_at: null,
-          last_message_text: null,
-          last_inbound_at: null,
-          last_outbound_at: null,
+          ...EMPTY_CONVERSATION_SUMMARY,
         }
       : { ...conversation, status: 'ended' };
   return JSON.stringify({ conversation: presentConversation(view, WEBHOOK_CONVERSATION_FIELDS), phone_number_id: event.phone_number_id });

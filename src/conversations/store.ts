@@ -1,3 +1,4 @@
+import { EMPTY_CONVERSATION_SUMMARY } from './empty-summary.ts';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ConversationRow, DB } from '../db/schema.ts';
 import type { KeysetWindow } from '../http/list-page.ts';
@@ -33,13 +34,7 @@ export async function openConversation(
     wa_id: input.waId,
     status: 'active',
     metadata: '{}',
-    messages_count: 0,
-    last_message_id: null,
-    last_message_type: null,
-    last_message_at: null,
-    last_message_text: null,
-    last_inbound_at: null,
-    last_outbound_at: null,
+    ...EMPTY_CONVERSATION_SUMMARY,
     last_active_at: input.activeAt,
     created_at: input.now,
     updated_at: input.now,

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeConversationMessages } from '../../src/messages/store-conversation-messages.ts';
 import { nextStatus } from '../../src/messages/statuses.ts';
 import { connectDatabase } from '../../src/db/connect.ts';
 import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
 import { getMessage, newTenant, postWebhook } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
+import { storeOutboundText as storeOutbound } from '../helpers/outbound.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { statusesWebhook, statusItem } from '../helpers/webhooks.ts';
 
@@ -98,23 +98,6 @@ describe.each(dialects)('concurrent duplicate status deliveries (%s)', (dialect)
     }
   }
 });
-
-/** Stores an outbound message the way the send path does once Meta accepted it. */
-async function storeOutbound(gw: TestGateway, phoneNumberId: string, wamid: string): Promise<void> {
-  const now = gw.clock.now();
-  await gw.deps.database.db.transaction().execute((trx) =>
-    storeConversationMessages(trx, [
-      {
-        message: {
-          phoneNumberId, waId: '14155550123', profileName: null, id: wamid, type: 'text', direction: 'outbound', timestamp: 1767268800,
-          status: 'pending', processingStatus: 'completed', payload: { type: 'text', text: { body: 'Your order shipped' } },
-          derived: { hasMedia: false, content: 'Your order shipped', messageTypeData: {}, previewText: 'Your order shipped' },
-        },
-        ctx: { now, inactivityMs: gw.deps.config.conversations.inactivityMs },
-      },
-    ]),
-  );
-}
 
 /** A small seeded generator (mulberry32): the same run every time. */
 function seeded(seed: number): () => number {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeConversationMessages } from '../../src/messages/store-conversation-messages.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { getMessage, newTenant, postWebhook } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
+import { storeOutboundText } from '../helpers/outbound.ts';
 import { statusesWebhook, statusItem } from '../helpers/webhooks.ts';
 
 const FAILED_ERRORS = [
@@ -25,22 +25,7 @@ describe.each(dialects)('delivery statuses (%s)', (dialect) => {
   });
   afterAll(() => gw.close());
 
-  /** Stores an outbound message the way the send path does once Meta accepted it. */
-  async function storeOutbound(phoneNumberId: string, wamid: string): Promise<void> {
-    const now = gw.clock.now();
-    await gw.deps.database.db.transaction().execute((trx) =>
-      storeConversationMessages(trx, [
-        {
-          message: {
-            phoneNumberId, waId: '14155550123', profileName: null, id: wamid, type: 'text', direction: 'outbound', timestamp: 1767268800,
-            status: 'pending', processingStatus: 'completed', payload: { type: 'text', text: { body: 'Your order shipped' } },
-            derived: { hasMedia: false, content: 'Your order shipped', messageTypeData: {}, previewText: 'Your order shipped' },
-          },
-          ctx: { now, inactivityMs: gw.deps.config.conversations.inactivityMs },
-        },
-      ]),
-    );
-  }
+  const storeOutbound = (phoneNumberId: string, wamid: string) => storeOutboundText(gw, phoneNumberId, wamid);
 
   async function statusOf(t: { apiKey: string; phoneNumberId: string }, wamid: string) {
     const res = await getMessage(gw, t.apiKey, t.phoneNumberId, wamid, '?fields=kapso(status,statuses)');
