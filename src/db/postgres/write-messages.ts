@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { batchIntakeSelect, conversationSummarySet } from '../conversation-summary.ts';
 import { writeJson } from '../json.ts';
 import { MESSAGE_INSERT_COLUMNS, messageInsertValues } from '../message-columns.ts';
-import { rawQuery } from '../raw-query.ts';
+import { rawQuery } from '../executor.ts';
 import type { DB } from '../schema.ts';
 import type { MessageWrite } from '../store-primitives.ts';
 import { timeOrderedUuid } from '../time-ordered-id.ts';
