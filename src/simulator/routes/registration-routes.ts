@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SimContext } from '../context.ts';
 import { simErrors } from '../graph-errors.ts';
@@ -18,7 +18,7 @@ const registerSchema = z.looseObject({ messaging_product: z.literal('whatsapp'),
  */
 export async function registrationRoutes(app: FastifyInstance, ctx: SimContext): Promise<void> {
   const pins = new Map<string, string>();
-  const numberOf = (request: Parameters<typeof requireNumber>[1]) => requireNumber(ctx, request, (request.params as { id: string }).id);
+  const numberOf = (request: FastifyRequest) => requireNumber(ctx, request, (request.params as { id: string }).id);
 
   app.post('/:version/:id/request_code', async (request) => {
     numberOf(request);
