@@ -11,6 +11,7 @@ import { mediaRoutes } from './routes/media-routes.ts';
 import { messagesRoute } from './routes/messages-route.ts';
 import { objectRoutes } from './routes/object-routes.ts';
 import { profileRoutes } from './routes/profile-routes.ts';
+import { registrationRoutes } from './routes/registration-routes.ts';
 import { templateRoutes } from './routes/template-routes.ts';
 import type { RecipientBehaviour, SimNumber, SimulatorState } from './state.ts';
 
@@ -75,6 +76,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
     await templateRoutes(scope, ctx);
     await objectRoutes(scope, ctx);
     await profileRoutes(scope, ctx);
+    await registrationRoutes(scope, ctx);
   });
   await app.register(async (scope) => controlRoutes(scope, ctx, flush));
   for (const number of resolved.numbers) registerNumber(ctx, number);
