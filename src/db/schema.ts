@@ -45,6 +45,17 @@ export interface PhoneNumbersTable {
   is_sandbox: number;
   /** When it was removed with its history kept (tenants/remove-number.ts); null while registered. */
   removed_at: number | null;
+  /** The send governor's rate for this number (messages/s); null: SEND_DEFAULT_MPS. */
+  max_messages_per_second: number | null;
+}
+
+/** A number's send budget shared by every process on PostgreSQL (pacing/send-budget.ts). */
+export interface SendBudgetsTable {
+  phone_number_id: string;
+  tokens: number;
+  refilled_at: number;
+  factor: number;
+  factor_at: number;
 }
 
 export interface ContactsTable {
@@ -324,6 +335,7 @@ export interface DB {
   webhook_inactivity_notices: WebhookInactivityNoticesTable;
   media: MediaTable;
   media_queue: MediaQueueTable;
+  send_budgets: SendBudgetsTable;
 }
 
 export type MessageRow = Selectable<MessagesTable>;

@@ -1,4 +1,4 @@
-import type { TokenBucket } from './token-bucket.ts';
+import type { TokenBucket } from '../pacing/token-bucket.ts';
 
 /** A business phone number as Meta knows it: its WABA, token and app secret (§0, §1.2). */
 export interface SimNumber {
