@@ -25,7 +25,7 @@ export function inboundConnect(id: string, timestamp: number, from = '1415555012
 /** The end of a call. */
 export function terminateItem(
   id: string,
-  opts: { timestamp: number; status: 'COMPLETED' | 'FAILED'; start?: number; end?: number; duration?: number; direction?: 'USER_INITIATED' | 'BUSINESS_INITIATED'; from?: string; to?: string },
+  opts: { timestamp: number; status: string; start?: number; end?: number; duration?: number; direction?: 'USER_INITIATED' | 'BUSINESS_INITIATED'; from?: string; to?: string },
 ) {
   return {
     id,
