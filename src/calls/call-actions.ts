@@ -5,6 +5,7 @@ import { graphOriginOf } from '../graph/graph-origin.ts';
 import type { GraphResponse } from '../graph/graph-client.ts';
 import { assertNoReservedFields, forwardedQuery, graphPath } from '../graph/graph-path.ts';
 import { errors } from '../http/errors.ts';
+import type { CallEvent } from './call-event.ts';
 import { type CallActionBody, connectAnswerSchema } from './schemas.ts';
 import { markCallAnswered, recordCallEvents } from './store.ts';
 
@@ -30,32 +31,34 @@ export async function callAction(deps: CallDeps, number: PhoneNumberRow, version
     contentType: 'application/json',
   });
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
-  const now = deps.clock.now();
-  const { db } = deps.database;
-  if (body.action === 'accept') await markCallAnswered(db, number.id, body.call_id, now);
-  if (body.action !== 'connect') return answer;
+  if (body.action === 'accept') await markCallAnswered(deps.database.db, number.id, body.call_id, deps.clock.now());
+  if (body.action === 'connect') await logConnect(deps, number, body, answer);
+  return answer;
+}
+
+/** Logs the outbound call a `connect` placed, under the call id in Meta's answer. */
+async function logConnect(deps: CallDeps, number: PhoneNumberRow, body: Extract<CallActionBody, { action: 'connect' }>, answer: GraphResponse): Promise<void> {
   const accepted = connectAnswerSchema.safeParse(safeJson(answer.body));
   // A call the client cannot name cannot be followed: not a connect to report as done.
   if (!accepted.success) {
     throw errors.upstreamBadResponse(`${new URL(graphOriginOf(deps, number)).origin}: bad response (status ${answer.statusCode} without a call id); the call may or may not have been placed`);
   }
-  const callId = accepted.data.calls[0]?.id as string;
-  const userWaId = body.to !== undefined ? body.to.replace(/[\s()+\-.]/g, '') : (body.recipient ?? null);
-  const event = {
+  const now = deps.clock.now();
+  const event: CallEvent = {
     phoneNumberId: number.id,
-    callId,
+    callId: accepted.data.calls[0]?.id as string,
     direction: 'outbound',
     status: 'initiated',
-    userWaId,
+    // The callee as its wa_id (digits), else the business-scoped id it was called by.
+    userWaId: body.to !== undefined ? body.to.replace(/[\s()+\-.]/g, '') : (body.recipient ?? null),
     atMs: now,
     startedAtMs: null,
     sessionStartedAtMs: null,
     endedAtMs: null,
     durationSeconds: null,
     bizOpaqueCallbackData: body.biz_opaque_callback_data ?? null,
-  } as const;
-  await db.transaction().execute((trx) => recordCallEvents(trx, [{ event, now }]));
-  return answer;
+  };
+  await deps.database.db.transaction().execute((trx) => recordCallEvents(trx, [{ event, now }]));
 }
 
 /**
