@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { recordCallEvents } from '../../src/calls/store.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant, postWebhook } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
@@ -56,6 +57,18 @@ describe.each(dialects)('calls webhooks build the call log (%s)', (dialect) => {
     await deliver({ calls: [inboundConnect('wacid.dup', T)] });
     expect(await rowCount('wacid.dup')).toBe(1);
     expect(await calls()).toEqual([expect.objectContaining({ call_id: 'wacid.dup', status: 'failed', ended_at: '2026-01-01T12:00:30.000000Z' })]);
+  });
+
+  it('leaves one row, in the furthest state, when two transactions record the same new call at once', async () => {
+    const event = (status: 'ringing' | 'completed') => ({
+      phoneNumberId: t.phoneNumberId, callId: 'wacid.race', direction: 'inbound' as const, status, userWaId: '14155550123', atMs: T * 1000,
+      startedAtMs: null, sessionStartedAtMs: null, endedAtMs: status === 'completed' ? (T + 9) * 1000 : null, durationSeconds: status === 'completed' ? 9 : null, bizOpaqueCallbackData: null,
+    });
+    const { db } = gw.deps.database;
+    const record = (status: 'ringing' | 'completed') => db.transaction().execute((trx) => recordCallEvents(trx, [{ event: event(status), now: T * 1000 }]));
+    await Promise.all([record('completed'), record('ringing'), record('completed'), record('ringing')]);
+    expect(await rowCount('wacid.race')).toBe(1);
+    expect((await calls())[0]).toMatchObject({ status: 'completed', duration_seconds: 9 });
   });
 
   it('never moves a call back: a connect arriving after its terminate changes nothing', async () => {
