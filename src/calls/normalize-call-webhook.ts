@@ -23,8 +23,9 @@ export function normalizeCallWebhook(payload: unknown): CallEvent[] {
       }
       const v = value as CallsValue;
       const phoneNumberId = v.metadata.phone_number_id;
+      const business = digits(v.metadata.display_phone_number);
       for (const call of v.calls ?? []) {
-        const event = callEventOf(phoneNumberId, call);
+        const event = callEventOf(phoneNumberId, business, call);
         if (event) events.push(event);
       }
       for (const status of v.statuses ?? []) {
@@ -41,9 +42,8 @@ export function normalizeCallWebhook(payload: unknown): CallEvent[] {
  * reaching the customer); a `terminate` ends it, `COMPLETED` or `FAILED`. Other events (none
  * documented) are skipped rather than refused: Meta adds events over time.
  */
-function callEventOf(phoneNumberId: string, call: MetaCall): CallEvent | undefined {
-  // Meta's user-initiated examples carry no direction: a call is the customer's unless it says otherwise.
-  const direction: CallDirection = call.direction?.toUpperCase() === 'BUSINESS_INITIATED' ? 'outbound' : 'inbound';
+function callEventOf(phoneNumberId: string, business: string, call: MetaCall): CallEvent | undefined {
+  const direction = directionOf(business, call);
   const customer = direction === 'inbound' ? call.from : call.to;
   const base = {
     phoneNumberId,
@@ -69,6 +69,21 @@ function callEventOf(phoneNumberId: string, call: MetaCall): CallEvent | undefin
     endedAtMs: call.end_time === undefined ? base.atMs : seconds(call.end_time) * 1000,
     durationSeconds: call.duration === undefined ? null : Number(call.duration),
   };
+}
+
+/**
+ * Meta's user-initiated examples carry no `direction`: without one, a call placed from the
+ * business number is the business's, any other the customer's.
+ */
+function directionOf(business: string, call: MetaCall): CallDirection {
+  const stated = call.direction?.toUpperCase();
+  if (stated === 'BUSINESS_INITIATED') return 'outbound';
+  if (stated === 'USER_INITIATED') return 'inbound';
+  return business !== '' && digits(call.from) === business ? 'outbound' : 'inbound';
+}
+
+function digits(phone: string | undefined): string {
+  return (phone ?? '').replace(/\D/g, '');
 }
 
 /** Statuses of a business-initiated call: the customer's phone rings, then they pick up or decline. */

@@ -22,6 +22,14 @@ describe('normalizeCallWebhook', () => {
     expect(event).toMatchObject({ direction: 'outbound', status: 'ringing', userWaId: '14155550999', bizOpaqueCallbackData: 'ref-1' });
   });
 
+  it('tells the direction of a call that states none by who placed it', () => {
+    const fromBusiness = { id: 'wacid.F', from: '+1 555-010-2030', to: '14155550999', event: 'terminate', timestamp: String(T), status: 'COMPLETED' };
+    const [outbound] = normalizeCallWebhook(JSON.parse(callsWebhook(PN, { calls: [fromBusiness] }, '15550102030')));
+    expect(outbound).toMatchObject({ direction: 'outbound', userWaId: '14155550999' });
+    const [inbound] = normalizeCallWebhook(JSON.parse(callsWebhook(PN, { calls: [{ ...fromBusiness, from: '14155550999', to: '15550102030' }] }, '15550102030')));
+    expect(inbound).toMatchObject({ direction: 'inbound', userWaId: '14155550999' });
+  });
+
   it.each([
     ['COMPLETED', 'completed', (T + 5) * 1000],
     ['FAILED', 'failed', null],
