@@ -42,6 +42,7 @@ const catalogue: Record<number, ErrorCodeInfo> = {
   132012: { title: 'Parameter format does not match format in the created template', httpStatus: 400, details: 'Variable parameter values formatted incorrectly.' },
   132015: { title: 'Template is Paused', httpStatus: 400, details: 'Template is paused due to low quality so it cannot be sent in a template message.' },
   132016: { title: 'Template is Disabled', httpStatus: 400, details: 'Template has been paused too many times due to low quality and is now permanently disabled.' },
+  133005: { title: 'Two step verification PIN Mismatch', httpStatus: 400, details: 'The PIN does not match the two-step verification PIN of this number.' },
   133010: { title: 'Phone number Not Registered', httpStatus: 400, details: 'The phone number is not registered on the WhatsApp Business Platform.' },
 };
 

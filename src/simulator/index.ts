@@ -13,6 +13,7 @@ import { mediaRoutes } from './routes/media-routes.ts';
 import { messagesRoute } from './routes/messages-route.ts';
 import { objectRoutes } from './routes/object-routes.ts';
 import { profileRoutes } from './routes/profile-routes.ts';
+import { registrationRoutes } from './routes/registration-routes.ts';
 import { templateRoutes } from './routes/template-routes.ts';
 import type { RecipientBehaviour, SimNumber, SimulatorState } from './state.ts';
 
@@ -82,6 +83,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
     await templateRoutes(scope, ctx);
     await objectRoutes(scope, ctx);
     await profileRoutes(scope, ctx);
+    await registrationRoutes(scope, ctx);
     await callRoutes(scope, ctx);
   });
   await app.register(async (scope) => controlRoutes(scope, ctx, flush));

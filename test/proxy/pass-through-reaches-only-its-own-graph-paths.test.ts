@@ -6,7 +6,7 @@ import { startGateway, type TestGateway } from '../helpers/harness.ts';
 import { jpegBytes } from '../media/helpers.ts';
 
 /**
- * Issue 16 #8: a client's path and query values must never take the stored Meta token anywhere
+ * A client's path and query values must never take the stored Meta token anywhere
  * but the Graph path its route means. Every hostile value below is put in every slot of every
  * pass-through route (both URL prefixes), sent byte for byte, and the Graph origin (a recorder)
  * must only ever see the intended paths, with no parameter the client smuggled in.
