@@ -13,6 +13,7 @@ import { ingestRoutes } from './ingest/routes.ts';
 import { mediaRoutes } from './media/routes.ts';
 import { deliveryLogRoutes } from './outbox/log-routes.ts';
 import { messageRoutes } from './messages/routes.ts';
+import { callRoutes } from './calls/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
@@ -68,6 +69,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     await messageRoutes(scope, { ...deps, tenants });
     await conversationRoutes(scope, { ...deps, tenants });
     await contactRoutes(scope, { ...deps, tenants });
+    await callRoutes(scope, { ...deps, tenants });
     await proxyRoutes(scope, { ...deps, tenants });
     await passThroughRoutes(scope, { ...deps, tenants });
   };

@@ -317,6 +317,29 @@ export interface MediaTable {
   stored_at: number | null;
 }
 
+/** One WhatsApp call of a number (migration 013): the call log of kapso-api.md §6.7.2. */
+export interface CallsTable {
+  /** Our UUID (time-ordered): Kapso's `id`. */
+  id: string;
+  phone_number_id: string;
+  /** Meta's call id, `wacid.…`. Unique per number. */
+  call_id: string;
+  direction: 'inbound' | 'outbound';
+  status: 'initiated' | 'ringing' | 'answered' | 'completed' | 'failed';
+  /** The customer's wa_id (digits), or their business-scoped id when only that is known. */
+  user_wa_id: string | null;
+  whatsapp_contact_id: string | null;
+  whatsapp_conversation_id: string | null;
+  duration_seconds: number | null;
+  biz_opaque_callback_data: string | null;
+  started_at: number;
+  /** When the call was answered (media flowing); null for calls never answered. */
+  session_started_at: number | null;
+  ended_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -336,6 +359,7 @@ export interface DB {
   media: MediaTable;
   media_queue: MediaQueueTable;
   send_budgets: SendBudgetsTable;
+  calls: CallsTable;
 }
 
 export type MessageRow = Selectable<MessagesTable>;
@@ -353,3 +377,4 @@ export type DeliveryRow = Selectable<DeliveriesTable>;
 export type DeliveryWithBody = DeliveryRow & { body: string };
 export type DeliveryAttemptRow = Selectable<DeliveryAttemptsTable>;
 export type MediaRow = Selectable<MediaTable>;
+export type CallRow = Selectable<CallsTable>;

@@ -45,6 +45,8 @@ export interface IdFactory {
   fbtraceId(): string;
   /** The unguessable part of a media download URL. */
   urlToken(): string;
+  /** A call id, `wacid.` and base64 like Meta's examples. */
+  callId(): string;
 }
 
 /** Binds the id formats to random streams: `ids` for what tests assert on, the rest apart. */
@@ -58,5 +60,6 @@ export function createIdFactory(streams: { ids: Random; trace: Random; urls: Ran
     conversationId: () => ids.hex(32),
     fbtraceId: () => trace.token(23),
     urlToken: () => urls.hex(40),
+    callId: () => `wacid.${Buffer.from(`sim-call-${ids.hex(24)}`, 'latin1').toString('base64')}`,
   };
 }

@@ -5,6 +5,8 @@ import { createContext, type SimContext } from './context.ts';
 import { registerNumber, type RecipientInput, resetSimulator, setRecipient } from './control-actions.ts';
 import { type InboundInput, injectInbound } from './inbound/inject-inbound.ts';
 import { type NumberInput, resolveOptions, type SimulatorOptions } from './options.ts';
+import { hangUp, type InboundCallInput, injectInboundCall } from './calls/call-service.ts';
+import { callRoutes } from './routes/call-routes.ts';
 import { controlRoutes } from './routes/control-routes.ts';
 import { installVersionCheck } from './routes/graph-auth.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
@@ -17,8 +19,9 @@ import type { RecipientBehaviour, SimNumber, SimulatorState } from './state.ts';
 
 export type { FaultOptions, NumberInput, SimulatorOptions, StatusDelays } from './options.ts';
 export type { InboundInput } from './inbound/inject-inbound.ts';
+export type { InboundCallInput } from './calls/call-service.ts';
 export type { RecipientInput } from './control-actions.ts';
-export type { DeliveryRecord, RecipientBehaviour, SimMedia, SimMessage, SimNumber, SimTemplate, SimulatorState } from './state.ts';
+export type { DeliveryRecord, RecipientBehaviour, SimCall, SimMedia, SimMessage, SimNumber, SimTemplate, SimulatorState } from './state.ts';
 
 /** A built simulator: its Fastify app (not listening), its state, and in-process controls. */
 export interface Simulator {
@@ -32,6 +35,10 @@ export interface Simulator {
   registerNumber(input: NumberInput): SimNumber;
   /** `POST /_simulator/inbound`; media URLs use `publicUrl` when set. */
   injectInbound(input: InboundInput): { id: string };
+  /** `POST /_simulator/calls`: a customer calls a business number. */
+  injectCall(input: InboundCallInput): { id: string };
+  /** `POST /_simulator/calls/{call_id}/hangup`: the customer ends a call. */
+  hangUp(callId: string): { id: string };
   /** `POST /_simulator/recipients/{wa_id}`. */
   setRecipient(waId: string, input: RecipientInput): RecipientBehaviour;
   /** `POST /_simulator/reset`. */
@@ -77,6 +84,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
     await objectRoutes(scope, ctx);
     await profileRoutes(scope, ctx);
     await registrationRoutes(scope, ctx);
+    await callRoutes(scope, ctx);
   });
   await app.register(async (scope) => controlRoutes(scope, ctx, flush));
   for (const number of resolved.numbers) registerNumber(ctx, number);
@@ -91,6 +99,8 @@ function simulatorOf(app: FastifyInstance, ctx: SimContext, flush: () => Promise
     flush,
     registerNumber: (input) => registerNumber(ctx, input),
     injectInbound: (input) => injectInbound(ctx, input, ctx.options.publicUrl),
+    injectCall: (input) => injectInboundCall(ctx, input),
+    hangUp: (callId) => hangUp(ctx, callId),
     setRecipient: (waId, input) => setRecipient(ctx, waId, input),
     reset: () => resetSimulator(ctx),
   };

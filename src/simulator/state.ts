@@ -73,6 +73,20 @@ export interface SimTemplate {
   createdAtMs: number;
 }
 
+/** A WhatsApp call through a simulated number (calls/call-service.ts). */
+export interface SimCall {
+  /** `wacid.…`. */
+  id: string;
+  phoneNumberId: string;
+  /** The customer: the callee of an outbound call, the caller of an inbound one. */
+  waId: string;
+  direction: 'inbound' | 'outbound';
+  state: 'ringing' | 'pre_accepted' | 'accepted' | 'ended';
+  startedAtMs: number;
+  answeredAtMs?: number;
+  bizOpaqueCallbackData?: string;
+}
+
 /** One POST of one webhook payload, with every attempt made for it. */
 export interface DeliveryRecord {
   id: string;
@@ -102,6 +116,7 @@ export class SimulatorState {
   readonly throughput = new Map<string, TokenBucket>();
   readonly pairs = new Map<string, TokenBucket>();
   readonly deliveries: DeliveryRecord[] = [];
+  readonly calls = new Map<string, SimCall>();
 
   /** The numbers a bearer token may act for. */
   numbersForToken(token: string): SimNumber[] {
@@ -126,7 +141,7 @@ export class SimulatorState {
 
   /** Forgets everything (control API `POST /_simulator/reset`). */
   clear(): void {
-    for (const map of [this.numbers, this.templates, this.media, this.mediaUrls, this.messagesById, this.lastInboundAt, this.profileNames, this.recipients, this.throughput, this.pairs]) {
+    for (const map of [this.numbers, this.templates, this.media, this.mediaUrls, this.messagesById, this.lastInboundAt, this.profileNames, this.recipients, this.throughput, this.pairs, this.calls]) {
       map.clear();
     }
     this.messages.length = 0;

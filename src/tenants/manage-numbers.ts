@@ -68,7 +68,7 @@ export type HistoryChoice = 'kept' | 'deleted';
  * is unknown to every lookup). With its history `kept`, the row stays, marked removed, with its
  * secrets overwritten, so the history stays its project's (readable through the project-wide
  * lists) and the same project can register the number again. With it `deleted`, the number's
- * messages, statuses, contacts, conversations, media (rows and files), events and deliveries are
+ * messages, statuses, contacts, conversations, calls, media (rows and files), events and deliveries are
  * deleted in bounded batches, then the row. Returns false for an unknown, removed or foreign number.
  */
 export async function removePhoneNumber(
