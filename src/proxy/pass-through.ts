@@ -16,16 +16,27 @@ type PassDeps = Pick<Deps, 'cipher' | 'graph' | 'config'>;
  */
 export async function passThrough(deps: PassDeps, number: PhoneNumberRow, request: FastifyRequest, path: GraphPath, form?: FormData): Promise<ProxyAnswer> {
   const method = request.method as 'GET' | 'POST' | 'DELETE';
-  const token = deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id));
-  if (form) return deps.graph.call(graphOriginOf(deps, number), { method, path, token, body: form });
+  if (form) return callAsNumber(deps, number, method, path, { form });
   const raw = request.body;
   assertNoReservedFields(raw);
   const body = raw === undefined || raw === null ? undefined : Buffer.isBuffer(raw) ? raw : JSON.stringify(raw);
-  return deps.graph.call(graphOriginOf(deps, number), {
-    method,
-    path,
-    token,
-    body: method === 'GET' ? undefined : body,
-    contentType: body === undefined ? undefined : (request.headers['content-type'] ?? 'application/json'),
-  });
+  return callAsNumber(deps, number, method, path, body === undefined || method === 'GET' ? undefined : { body, contentType: request.headers['content-type'] ?? 'application/json' });
+}
+
+/**
+ * One Graph call under the number's token to a path a route built, with the body the route
+ * chose: the client's (passThrough), one it rebuilt (a template edit's checked fields), or none.
+ */
+export async function callAsNumber(
+  deps: PassDeps,
+  number: PhoneNumberRow,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: GraphPath,
+  payload?: { form: FormData } | { body: Buffer | string; contentType: string },
+): Promise<ProxyAnswer> {
+  const token = deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id));
+  const origin = graphOriginOf(deps, number);
+  if (payload === undefined) return deps.graph.call(origin, { method, path, token });
+  if ('form' in payload) return deps.graph.call(origin, { method, path, token, body: payload.form });
+  return deps.graph.call(origin, { method, path, token, body: payload.body, contentType: payload.contentType });
 }
