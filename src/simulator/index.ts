@@ -6,6 +6,7 @@ import { registerNumber, type RecipientInput, resetSimulator, setRecipient } fro
 import { type InboundInput, injectInbound } from './inbound/inject-inbound.ts';
 import { type NumberInput, resolveOptions, type SimulatorOptions } from './options.ts';
 import { controlRoutes } from './routes/control-routes.ts';
+import { flowRoutes } from './routes/flow-routes.ts';
 import { installVersionCheck } from './routes/graph-auth.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
 import { messagesRoute } from './routes/messages-route.ts';
@@ -17,7 +18,7 @@ import type { RecipientBehaviour, SimNumber, SimulatorState } from './state.ts';
 export type { FaultOptions, NumberInput, SimulatorOptions, StatusDelays } from './options.ts';
 export type { InboundInput } from './inbound/inject-inbound.ts';
 export type { RecipientInput } from './control-actions.ts';
-export type { DeliveryRecord, RecipientBehaviour, SimMedia, SimMessage, SimNumber, SimTemplate, SimulatorState } from './state.ts';
+export type { DeliveryRecord, RecipientBehaviour, SimFlow, SimMedia, SimMessage, SimNumber, SimTemplate, SimulatorState } from './state.ts';
 
 /** A built simulator: its Fastify app (not listening), its state, and in-process controls. */
 export interface Simulator {
@@ -73,6 +74,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
     await messagesRoute(scope, ctx);
     await mediaRoutes(scope, ctx);
     await templateRoutes(scope, ctx);
+    await flowRoutes(scope, ctx);
     await objectRoutes(scope, ctx);
     await profileRoutes(scope, ctx);
   });
