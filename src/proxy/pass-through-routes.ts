@@ -10,7 +10,7 @@ import { findMediaByMetaId } from '../media/store.ts';
 import { requirePhoneNumber } from '../http/graph-scope.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
 import { findProjectNumberByWaba, listPhoneNumbers } from '../tenants/store.ts';
-import { confirmFlowOfNumber, knownFlowNumber, numberOfHint, requireFlowNumber, scopeHintOf } from '../flows/flow-owner.ts';
+import { knownFlowNumber, numberOfHint, requireFlowNumber, scopeHintOf } from '../flows/flow-owner.ts';
 import { readFlow } from '../flows/read-flow.ts';
 import { replyWithAnswer } from './answer.ts';
 import { forwardedQuery, graphPath, isGraphId } from '../graph/graph-path.ts';
@@ -55,21 +55,21 @@ export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { ten
     return owner !== undefined && owner !== request.params.id ? owner : undefined;
   };
   // `/{id}` is one of the project's flows when the gateway recorded it so (flows/flow-owner.ts);
-  // with `business_account_id`, only a flow; with `phone_number_id`, media the gateway holds, else
-  // possibly a flow made outside the gateway (`flows.preview({ phoneNumberId })`), which Meta must
-  // confirm is of that number's WABA; with neither, a phone number.
+  // with `business_account_id`, only a flow, which Meta must confirm is of that WABA; with
+  // `phone_number_id`, media (Kapso §1.3), answered from the gateway's copy without asking Meta;
+  // with neither, a phone number. A flow the gateway has not recorded is therefore read with
+  // `business_account_id`, or after `flows.list` or an action naming the number recorded it.
   app.get<{ Params: Params }>('/:version/:id', async (request, reply) => {
     const { version, id } = request.params;
     const flowNumber = await knownFlowNumber(deps, request.projectId, id);
     if (flowNumber) return readFlow(deps, request, reply, flowNumber, version, id);
     if (scopeHintOf(request.query).businessAccountId !== undefined) return readFlow(deps, request, reply, await requireFlowNumber(deps, request, version, id), version, id);
     const owner = mediaOwner(request);
+    // Media metadata comes from the gateway's copy, whose URL works with no headers (§6.4.2).
     if (owner !== undefined) {
       const n = await number(request, owner);
       if (!isGraphId(id)) throw errors.notFound('media', id);
-      // Media metadata comes from the gateway's copy, whose URL works with no headers (§6.4.2).
-      if (await isKnownMedia(deps, n, id)) return describeMedia(deps, n, id);
-      return readFlow(deps, request, reply, await confirmFlowOfNumber(deps, request.projectId, n, version, id), version, id);
+      return describeMedia(deps, n, id);
     }
     const n = await number(request, id);
     return forward(request, reply, n, [n.id], FIELDS);

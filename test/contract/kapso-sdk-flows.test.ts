@@ -107,11 +107,16 @@ describe.each(dialects)('@kapso/whatsapp-cloud-api flows through the gateway (%s
     const t = await env.newTenant();
     const client = clientOf(t);
     const id = await createFlowOutsideGateway(env, t, 'made-elsewhere');
-    // Named by nothing, an id the gateway never saw is unknown.
+    // Named by nothing, an id the gateway never saw is unknown; `GET /{id}?phone_number_id=` reads media.
     await expect(client.flows.get({ flowId: id })).rejects.toMatchObject({ httpStatus: 404 });
-    expect((await client.flows.preview({ flowId: id, phoneNumberId: t.phoneNumberId })).preview.previewUrl).toContain(`/flows/${id}/preview/`);
-    expect(await client.flows.publish({ flowId: id, businessAccountId: t.wabaId })).toEqual({ success: true });
+    await expect(client.flows.preview({ flowId: id, phoneNumberId: t.phoneNumberId })).rejects.toMatchObject({ httpStatus: 404 });
+    expect(await client.flows.publish({ flowId: id, phoneNumberId: t.phoneNumberId })).toEqual({ success: true });
     // Confirmed once, the flow is the project's from then on.
     expect(await client.flows.get<{ status: string }>({ flowId: id, fields: 'status' })).toEqual({ id, status: 'PUBLISHED' });
+    expect((await client.flows.preview({ flowId: id, phoneNumberId: t.phoneNumberId })).preview.previewUrl).toContain(`/flows/${id}/preview/`);
+
+    const other = await createFlowOutsideGateway(env, t, 'made-elsewhere-too');
+    expect((await client.flows.preview({ flowId: other, businessAccountId: t.wabaId })).preview.previewUrl).toContain(`/flows/${other}/preview/`);
+    expect(await client.flows.deprecate({ flowId: other, businessAccountId: t.wabaId }).catch((err: unknown) => err)).toMatchObject({ httpStatus: 400, code: 100 });
   });
 });
