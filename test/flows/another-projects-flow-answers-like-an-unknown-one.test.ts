@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectIndistinguishable } from '../helpers/common-route-tests.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { type GatewayAndSimulator, startGatewayWithSimulator } from '../helpers/with-simulator.ts';
-import { assetForm, newTenantSharingToken, validFlowJsonText } from './helpers.ts';
+import { newTenantSharingToken } from '../helpers/shared-token-tenant.ts';
+import { assetForm, validFlowJsonText } from './helpers.ts';
 
 /**
  * A flow of another project does not exist (style.md §6): every flow id route answers it exactly
