@@ -17,7 +17,7 @@ const layers = [
   ['http', ['db']],
   ['crypto', ['config']],
   ['blobs', ['config']],
-  ['graph', ['config', 'db', 'http']],
+  ['graph', ['config', 'db', 'http', 'crypto']],
   ['jobs', ['clock', 'db']],
   ['events', ['db']],
   ['deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs']],

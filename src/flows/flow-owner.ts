@@ -3,10 +3,11 @@ import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { errors } from '../http/errors.ts';
 import type { TenantScope } from '../http/graph-scope.ts';
+import { callAsNumber } from '../graph/call-as-number.ts';
 import { graphPath, isGraphId } from '../graph/graph-path.ts';
 import { findProjectNumberByWaba } from '../tenants/store.ts';
 import { flowWabaOf } from './flow-answers.ts';
-import { callAsNumber, type FlowGraphDeps, successBodyOf } from './graph-call.ts';
+import { type FlowGraphDeps, successBodyOf } from './graph-call.ts';
 import { findProjectFlowWaba, recordFlows } from './store.ts';
 
 export type FlowOwnerDeps = FlowGraphDeps & Pick<Deps, 'database' | 'clock'> & { tenants: TenantScope };

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PhoneNumberRow } from '../db/schema.ts';
+import { callAsNumber } from '../graph/call-as-number.ts';
 import { forwardedQuery, graphPath } from '../graph/graph-path.ts';
-import { callAsNumber, type FlowGraphDeps, replyWithGraphAnswer } from './graph-call.ts';
+import { type FlowGraphDeps, replyWithGraphAnswer } from './graph-call.ts';
 
 /**
  * What `GET /{flow_id}` forwards: `fields` (`preview`, `preview.invalidate(false)`, `status`…)

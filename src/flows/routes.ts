@@ -4,12 +4,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { errors } from '../http/errors.ts';
+import { callAsNumber } from '../graph/call-as-number.ts';
 import { forwardedQuery, graphPath, isGraphId } from '../graph/graph-path.ts';
 import { findProjectNumberByWaba } from '../tenants/store.ts';
 import { ASSET_LIMITS, readFlowAsset } from './asset-upload.ts';
 import { createdFlowId, listedFlowIds } from './flow-answers.ts';
 import { type FlowOwnerDeps, requireFlowNumber } from './flow-owner.ts';
-import { callAsNumber, replyWithGraphAnswer, successBodyOf } from './graph-call.ts';
+import { replyWithGraphAnswer, successBodyOf } from './graph-call.ts';
 import { createFlowBodySchema, flowParamsSchema } from './schemas.ts';
 import { recordFlows } from './store.ts';
 
@@ -39,7 +40,7 @@ export async function flowRoutes(app: FastifyInstance, deps: Deps & FlowOwnerDep
     const { version, id } = request.params;
     const number = await waba(request.projectId, id);
     const path = graphPath(version, [number.waba_id, 'flows'], forwardedQuery(request.query, []));
-    const answer = await callAsNumber(deps, number, 'POST', path, { json: JSON.stringify(request.body) });
+    const answer = await callAsNumber(deps, number, 'POST', path, { body: JSON.stringify(request.body), contentType: 'application/json' });
     const flowId = createdFlowId(successBodyOf(answer));
     if (flowId !== undefined) await recordFlows(db, request.projectId, number.waba_id, [flowId], deps.clock.now());
     return replyWithGraphAnswer(reply, answer);

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { errors } from '../http/errors.ts';
+import { callAsNumber } from '../graph/call-as-number.ts';
 import { graphPath, isGraphId } from '../graph/graph-path.ts';
 import { replyWithAnswer } from './answer.ts';
-import { callAsNumber } from './pass-through.ts';
 import { searchTemplateUnderWaba } from './template-owner.ts';
 
 /**

@@ -1,8 +1,8 @@
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
+import { callAsNumber } from '../graph/call-as-number.ts';
 import { graphPath, isGraphId } from '../graph/graph-path.ts';
 import type { ProxyAnswer } from './answer.ts';
-import { callAsNumber } from './pass-through.ts';
 
 /** A page as large as Meta's template listing is asked for, and how many pages are read at most. */
 const PAGE_SIZE = '250';
