@@ -7,9 +7,10 @@ import { type FlowGraphDeps, replyWithGraphAnswer } from './graph-call.ts';
 /**
  * What `GET /{flow_id}` forwards: `fields` (`preview`, `preview.invalidate(false)`, `status`…)
  * and the preview parameters Kapso's SDK adds from `flows.preview({ params })`, snake-cased
- * (kapso-api.md §6.8). `phone_number_id` and `business_account_id` are the gateway's, never Meta's.
+ * (kapso-api.md §6.8). `phone_number_id` and `business_account_id` are the gateway's, never Meta's;
+ * Graph's own `debug` is not forwarded on any route.
  */
-export const FLOW_READ = ['fields', 'flow_action', 'flow_action_payload', 'flow_token', 'interactive', 'phone_number', 'debug'];
+export const FLOW_READ = ['fields', 'flow_action', 'flow_action_payload', 'flow_token', 'interactive', 'phone_number'];
 
 /**
  * Answers `GET /{version}/{flow_id}` with Meta's answer for a flow the caller may read (the number

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectIndistinguishable } from '../helpers/common-route-tests.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { type GatewayAndSimulator, startGatewayWithSimulator } from '../helpers/with-simulator.ts';
+import { removePhoneNumber } from '../../src/tenants/manage-numbers.ts';
 import { newTenantSharingToken } from '../helpers/shared-token-tenant.ts';
 import { assetForm, validFlowJsonText } from './helpers.ts';
 
@@ -85,5 +86,13 @@ describe.each(dialects)("another project's flow answers like an unknown one (%s)
     const create = await inject('POST', `/v24.0/${owner.wabaId}/flows`, stranger.apiKey, body);
     expectIndistinguishable(create, await inject('POST', '/v24.0/100000000000077/flows', stranger.apiKey, body), { foreign: owner.wabaId, missing: '100000000000077' });
     expect(env.sim.state.flowsOf(owner.wabaId)).toEqual([]);
+  });
+
+  it("stops reaching its flows once the project has no number left in the flow's WABA", async () => {
+    const { owner, flowId } = await ownersFlow();
+    expect((await inject('GET', `/v24.0/${flowId}?fields=status`, owner.apiKey)).statusCode).toBe(200);
+    expect(await removePhoneNumber(env.gw.deps, owner.phoneNumberId, 'kept')).toBe(true);
+    expectIndistinguishable(await inject('POST', `/v24.0/${flowId}/publish`, owner.apiKey), await inject('POST', `/v24.0/${missing}/publish`, owner.apiKey), { foreign: flowId, missing });
+    expect(env.sim.state.flows.get(flowId)?.status).toBe('DRAFT');
   });
 });
