@@ -59,7 +59,7 @@ export async function knownFlowNumber(deps: Pick<Deps, 'database'>, projectId: s
  * Asks Meta, with the number's token, which WABA the flow belongs to, and records it for the
  * project when it is the number's own WABA; otherwise the flow is unknown (404).
  */
-export async function confirmFlowOfNumber(deps: FlowOwnerDeps, projectId: string, number: PhoneNumberRow, version: string, flowId: string): Promise<PhoneNumberRow> {
+async function confirmFlowOfNumber(deps: FlowOwnerDeps, projectId: string, number: PhoneNumberRow, version: string, flowId: string): Promise<PhoneNumberRow> {
   if (!isGraphId(flowId)) throw errors.notFound('flow', flowId);
   const answer = await callAsNumber(deps, number, 'GET', graphPath(version, [flowId], { fields: 'id,whatsapp_business_account' }));
   // A failing Meta confirms nothing; saying so does not tell whose the flow is.

@@ -48,12 +48,13 @@ export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { ten
 
   await app.register(async (scope) => uploadRoute(scope, deps, number));
 
-  // `/{id}` is a media id when `phone_number_id` says whose it is (Kapso §1.3), else a phone number.
+  // The number `phone_number_id` names as the owner of a media id (Kapso §1.3), if any.
   const mediaOwner = (request: Request) => {
     const owner = (request.query as Record<string, unknown>).phone_number_id;
     if (owner !== undefined && typeof owner !== 'string') throw errors.invalidParameter('phone_number_id', "Parameter 'phone_number_id' must be given once.");
     return owner !== undefined && owner !== request.params.id ? owner : undefined;
   };
+
   // `/{id}` is one of the project's flows when the gateway recorded it so (flows/flow-owner.ts);
   // with `business_account_id`, only a flow, which Meta must confirm is of that WABA; with
   // `phone_number_id`, media (Kapso §1.3), answered from the gateway's copy without asking Meta;
