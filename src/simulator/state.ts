@@ -71,6 +71,8 @@ export interface SimTemplate {
   components: Record<string, unknown>[];
   status: string;
   createdAtMs: number;
+  /** When the template was edited while APPROVED, within the last 30 days (§6.3's limits). */
+  approvedEditsAtMs?: number[];
 }
 
 /** One entry of a flow's `validation_errors` (kapso-api.md §6.8), snake-cased as Meta sends it. */
