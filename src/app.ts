@@ -17,6 +17,7 @@ import { callRoutes } from './calls/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { flowRoutes } from './flows/routes.ts';
 import { passThroughRoutes } from './proxy/pass-through-routes.ts';
 import { proxyRoutes } from './proxy/routes.ts';
 import { TenantLookup } from './tenants/lookup.ts';
@@ -72,6 +73,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     await callRoutes(scope, { ...deps, tenants });
     await proxyRoutes(scope, { ...deps, tenants });
     await passThroughRoutes(scope, { ...deps, tenants });
+    await scope.register(async (flows) => flowRoutes(flows, { ...deps, tenants }));
   };
   await app.register(graphApi);
   // Kapso's base URL shape (kapso-api.md §1.1), so a Kapso base URL works with the host changed.

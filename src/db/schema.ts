@@ -282,6 +282,15 @@ export interface MediaQueueTable {
   queued_at: number;
 }
 
+/** A WhatsApp Flow a project may act on, and the WABA it belongs to (migration 015). */
+export interface FlowsTable {
+  project_id: string;
+  /** Meta's flow id. */
+  flow_id: string;
+  waba_id: string;
+  recorded_at: number;
+}
+
 /** A media file of a message (or an upload), kept in the blob store (migration 005). */
 export interface MediaTable {
   /** Our UUID: the `{id}` of `/media/{id}` URLs. */
@@ -360,6 +369,7 @@ export interface DB {
   media_queue: MediaQueueTable;
   send_budgets: SendBudgetsTable;
   calls: CallsTable;
+  flows: FlowsTable;
 }
 
 export type MessageRow = Selectable<MessagesTable>;

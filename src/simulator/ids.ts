@@ -39,6 +39,8 @@ export interface IdFactory {
   /** Media ids: numeric strings of 15–16 digits like Meta's (§5.7). */
   mediaId(): string;
   templateId(): string;
+  /** Flow ids: numeric strings of 16 digits, like templates' (§5.7). */
+  flowId(): string;
   /** `conversation.id`: 32 lowercase hex characters (§5.7). */
   conversationId(): string;
   /** `fbtrace_id`: ~23 characters of `[A-Za-z0-9_-]` (§5.7). */
@@ -57,6 +59,7 @@ export function createIdFactory(streams: { ids: Random; trace: Random; urls: Ran
     mediaId: () => ids.digits(16),
     // Template ids travel as JSON numbers in status webhooks (§6.6): keep them below 2^53.
     templateId: () => `1${ids.digits(15)}`,
+    flowId: () => `2${ids.digits(15)}`,
     conversationId: () => ids.hex(32),
     fbtraceId: () => trace.token(23),
     urlToken: () => urls.hex(40),

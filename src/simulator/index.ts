@@ -8,6 +8,7 @@ import { type NumberInput, resolveOptions, type SimulatorOptions } from './optio
 import { hangUp, type InboundCallInput, injectInboundCall } from './calls/call-service.ts';
 import { callRoutes } from './routes/call-routes.ts';
 import { controlRoutes } from './routes/control-routes.ts';
+import { flowRoutes } from './routes/flow-routes.ts';
 import { installVersionCheck } from './routes/graph-auth.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
 import { messagesRoute } from './routes/messages-route.ts';
@@ -21,7 +22,7 @@ export type { FaultOptions, NumberInput, SimulatorOptions, StatusDelays } from '
 export type { InboundInput } from './inbound/inject-inbound.ts';
 export type { InboundCallInput } from './calls/call-service.ts';
 export type { RecipientInput } from './control-actions.ts';
-export type { DeliveryRecord, RecipientBehaviour, SimCall, SimMedia, SimMessage, SimNumber, SimTemplate, SimulatorState } from './state.ts';
+export type { DeliveryRecord, RecipientBehaviour, SimCall, SimFlow, SimMedia, SimMessage, SimNumber, SimTemplate, SimulatorState } from './state.ts';
 
 /** A built simulator: its Fastify app (not listening), its state, and in-process controls. */
 export interface Simulator {
@@ -81,6 +82,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
     await messagesRoute(scope, ctx);
     await mediaRoutes(scope, ctx);
     await templateRoutes(scope, ctx);
+    await flowRoutes(scope, ctx);
     await objectRoutes(scope, ctx);
     await profileRoutes(scope, ctx);
     await registrationRoutes(scope, ctx);
