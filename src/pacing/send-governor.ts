@@ -26,6 +26,7 @@ export interface SendRequest {
 interface Waiter {
   deadline: number;
   resolve(permit: Permit): void;
+  reject(err: unknown): void;
 }
 
 /** Sends granted to this process stay usable this long, so that no process hoards them. */
@@ -92,7 +93,7 @@ export class SendGovernor {
       this.lanes.set(phoneNumberId, lane);
     }
     lane.perSecond = perSecond;
-    const permit = new Promise<Permit>((resolve) => lane.waiting.push({ deadline: this.now() + maxWaitMs, resolve }));
+    const permit = new Promise<Permit>((resolve, reject) => lane.waiting.push({ deadline: this.now() + maxWaitMs, resolve, reject }));
     if (!lane.serving) void this.serve(phoneNumberId, lane);
     return permit;
   }
@@ -112,10 +113,10 @@ export class SendGovernor {
         let taken: { granted: number; waitMs: number };
         try {
           taken = await this.budgets.take(phoneNumberId, lane.perSecond, now, want);
-        } catch {
-          // The shared budget is unreachable (store outage): the sends waiting are refused for a
-          // second rather than sent unpaced; the store's own errors reach the caller elsewhere.
-          for (const waiter of lane.waiting.splice(0)) waiter.resolve({ ok: false, limit: 'throughput', retryAfterMs: 1000 });
+        } catch (err) {
+          // The shared budget cannot be read (a store outage): the sends waiting fail with the
+          // store's error (answered 503), never sent unpaced.
+          for (const waiter of lane.waiting.splice(0)) waiter.reject(err);
           break;
         }
         if (taken.granted > 0) {
