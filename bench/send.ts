@@ -23,13 +23,17 @@ const NUMBER = { id: '100200300400500', display: '15550102030', waba: '100200300
 // Direct sends use a number of their own, with no webhook target: its statuses must not reach
 // the gateway and crowd the proxied run's measurements.
 const DIRECT_NUMBER = { ...NUMBER, id: '100200300400599' };
+// The gateway paces each number to at most Meta's highest level (1,000 messages/s, docs/sending.md):
+// the proxied sends go round four numbers so that the pace never binds and the run measures the
+// gateway's own cost. The first one's statuses are blasted in (c).
+const GATEWAY_NUMBERS = [NUMBER, ...['100200300400502', '100200300400503', '100200300400504'].map((id) => ({ ...NUMBER, id }))];
 const CUSTOMER = '14155550123';
 const STATUSES_PER_POST = 99;
 const body = JSON.stringify({ messaging_product: 'whatsapp', to: CUSTOMER, type: 'text', text: { body: 'Your order #4471 has shipped and will arrive on Thursday.' } });
 
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-send-bench-'));
 const file = join(dir, 'send.db');
-const env = { DATABASE_URL: `sqlite:${file}`, SWITCHBOARD_SECRET: 'bench-secret-0123456789abcdefghijklmnop' };
+const env = { DATABASE_URL: `sqlite:${file}`, SWITCHBOARD_SECRET: 'bench-secret-0123456789abcdefghijklmnop', SEND_PAIR_PER_MINUTE: '0' };
 
 const simulatorPort = await freePort();
 const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
@@ -42,22 +46,27 @@ const simulator = spawn(
 try {
   await waitFor(`${simulatorUrl}/_simulator/numbers`);
   const created = JSON.parse(await runCli(['projects', 'create', '--name', 'send-bench', '--json'], env)) as { project: { id: string }; api_key: string };
-  await runCli(['numbers', 'add', '--project', created.project.id, '--phone-number-id', NUMBER.id, '--display-phone-number', NUMBER.display,
-    '--waba-id', NUMBER.waba, '--access-token', NUMBER.token, '--app-secret', NUMBER.secret, '--verify-token', 'bench-verify', '--json'], env);
+  for (const n of GATEWAY_NUMBERS) {
+    await runCli(['numbers', 'add', '--project', created.project.id, '--phone-number-id', n.id, '--display-phone-number', n.display,
+      '--waba-id', n.waba, '--access-token', n.token, '--app-secret', n.secret, '--verify-token', `bench-verify-${n.id}`, '--json'], env);
+    await runCli(['numbers', 'update', '--phone-number-id', n.id, '--max-messages-per-second', '1000', '--json'], env);
+  }
   Object.assign(process.env, { META_GRAPH_URL: simulatorUrl, SANDBOX: 'false' });
   const gateway = await startServer(env, { cpuProfileDir: null, label: 'send' });
-  await post(`${simulatorUrl}/_simulator/numbers`, {
-    phone_number_id: NUMBER.id, display_phone_number: NUMBER.display, waba_id: NUMBER.waba, access_token: NUMBER.token, app_secret: NUMBER.secret,
-    webhook_url: `${gateway.baseUrl}/webhooks/whatsapp`,
-  });
+  for (const n of GATEWAY_NUMBERS) {
+    await post(`${simulatorUrl}/_simulator/numbers`, {
+      phone_number_id: n.id, display_phone_number: n.display, waba_id: n.waba, access_token: n.token, app_secret: n.secret,
+      webhook_url: `${gateway.baseUrl}/webhooks/whatsapp`,
+    });
+  }
   await post(`${simulatorUrl}/_simulator/numbers`, {
     phone_number_id: DIRECT_NUMBER.id, display_phone_number: NUMBER.display, waba_id: NUMBER.waba, access_token: NUMBER.token, app_secret: NUMBER.secret,
   });
 
-  const direct = { url: simulatorUrl, number: DIRECT_NUMBER.id, headers: { authorization: `Bearer ${NUMBER.token}`, 'content-type': 'application/json' } };
-  const proxied = { url: gateway.baseUrl, number: NUMBER.id, headers: { 'x-api-key': created.api_key, 'content-type': 'application/json' } };
-  const send = (target: { url: string; number: string; headers: Record<string, string> }, connections: number, duration: number) =>
-    autocannon({ url: target.url, connections, duration, requests: [{ method: 'POST', path: `/v24.0/${target.number}/messages`, headers: target.headers, body }] });
+  const direct = { url: simulatorUrl, numbers: [DIRECT_NUMBER.id], headers: { authorization: `Bearer ${NUMBER.token}`, 'content-type': 'application/json' } };
+  const proxied = { url: gateway.baseUrl, numbers: GATEWAY_NUMBERS.map((n) => n.id), headers: { 'x-api-key': created.api_key, 'content-type': 'application/json' } };
+  const send = (target: { url: string; numbers: string[]; headers: Record<string, string> }, connections: number, duration: number) =>
+    autocannon({ url: target.url, connections, duration, requests: target.numbers.map((n) => ({ method: 'POST' as const, path: `/v24.0/${n}/messages`, headers: target.headers, body })) });
 
   await send(proxied, 10, 2); // warm-up
   const directThroughput = await send(direct, 50, 8);
