@@ -8,8 +8,9 @@ import { freshBudget, lowerAfterThrottle, type SendBudget, takeFromBudget } from
  * The numbers' send budgets in the database, one row per number, shared by every process that
  * sends (several `serve` and `worker` processes on PostgreSQL): each takes its grants from the
  * row under its lock, so together they never hand Meta more than the number's rate. A process
- * takes a twentieth of a second of sends at a time (send-governor.ts), so a number at 1,000
- * messages/s costs each sending process about 20 short transactions a second. The clock is the
+ * takes at most what its waiting sends need and the bucket holds (a fiftieth of a second of the
+ * rate, send-budget.ts), so a busy number costs each sending process some 50–80 short
+ * transactions a second. The clock is the
  * wall clock, which the processes share (on several machines: keep them in sync with NTP).
  */
 export function sharedBudgetSource(db: Kysely<DB>): BudgetSource {

@@ -1,26 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { BURST_SECONDS, freshBudget, lowerAfterThrottle, MIN_FACTOR, rateAt, RECOVERY_MS, takeFromBudget } from '../../src/pacing/send-budget.ts';
+import { freshBudget, lowerAfterThrottle, MIN_FACTOR, mostPerSecond, rateAt, RECOVERY_MS, takeFromBudget } from '../../src/pacing/send-budget.ts';
 
 const T0 = 1_767_268_800_000;
 
 describe('a number’s send budget', () => {
-  it('starts with a fifth of a second of sends, then grants one per interval of the rate', () => {
-    const first = takeFromBudget(freshBudget(80, T0), 80, T0, 100);
-    expect(first.granted).toBe(80 * BURST_SECONDS);
-    const empty = takeFromBudget(first.budget, 80, T0, 1);
-    expect(empty).toMatchObject({ granted: 0, waitMs: 13 });
-    expect(takeFromBudget(empty.budget, 80, T0 + 100, 100).granted).toBe(8);
+  it('starts with a fiftieth of a second of sends, then grants at 96 % of the rate', () => {
+    const first = takeFromBudget(freshBudget(1000, T0), 1000, T0, 100);
+    expect(first.granted).toBe(20);
+    const empty = takeFromBudget(first.budget, 1000, T0, 1);
+    expect(empty).toMatchObject({ granted: 0, waitMs: 2 });
+    expect(takeFromBudget(empty.budget, 1000, T0 + 10, 100).granted).toBe(9);
   });
 
   it('grants no more than asked, and keeps the rest', () => {
-    const t = takeFromBudget(freshBudget(80, T0), 80, T0, 3);
+    const t = takeFromBudget(freshBudget(1000, T0), 1000, T0, 3);
     expect(t.granted).toBe(3);
-    expect(takeFromBudget(t.budget, 80, T0, 100).granted).toBe(13);
+    expect(takeFromBudget(t.budget, 1000, T0, 100).granted).toBe(17);
   });
 
   it('holds no more than its burst after a long idle time, and never less than one send', () => {
-    expect(takeFromBudget(freshBudget(80, T0), 80, T0 + 3_600_000, 1000).granted).toBe(16);
-    expect(takeFromBudget(freshBudget(1, T0), 1, T0, 10).granted).toBe(1);
+    expect(takeFromBudget(freshBudget(1000, T0), 1000, T0 + 3_600_000, 1000).granted).toBe(20);
+    expect(takeFromBudget(freshBudget(80, T0), 80, T0 + 3_600_000, 1000).granted).toBe(1);
   });
 
   it('earns nothing when the clock moves backwards', () => {
@@ -28,7 +28,26 @@ describe('a number’s send budget', () => {
     expect(takeFromBudget(spent, 80, T0 - 10_000, 1).granted).toBe(0);
   });
 
-  it('never hands out more than its burst plus the rate over any stretch of time', () => {
+  it.each([20, 80, 1000])('never hands out more than the rate (%i/s) within any sliding second, as Meta counts', (rate) => {
+    let budget = freshBudget(rate, T0);
+    const grants: number[] = [];
+    for (let now = T0; now < T0 + 5000; now++) {
+      const t = takeFromBudget(budget, rate, now, 1000);
+      budget = t.budget;
+      for (let i = 0; i < t.granted; i++) grants.push(now);
+    }
+    let busiest = 0;
+    for (let i = 0, j = 0; i < grants.length; i++) {
+      while ((grants[i] as number) - (grants[j] as number) >= 1000) j++;
+      busiest = Math.max(busiest, i - j + 1);
+    }
+    expect(busiest).toBeLessThanOrEqual(rate);
+    expect(busiest).toBeLessThanOrEqual(mostPerSecond(rate));
+    // Paced, it keeps at least 95 % of the rate.
+    expect(grants.length / 5).toBeGreaterThanOrEqual(0.95 * rate);
+  });
+
+  it('never hands out more than its burst plus the rate over any stretch of time, however it is asked', () => {
     let budget = freshBudget(50, T0);
     const grants: Array<[number, number]> = [];
     let now = T0;
@@ -40,7 +59,7 @@ describe('a number’s send budget', () => {
     }
     for (const [start] of grants) {
       const inSecond = grants.filter(([at]) => at >= start && at < start + 1000).reduce((sum, [, n]) => sum + n, 0);
-      expect(inSecond).toBeLessThanOrEqual(50 + 50 * BURST_SECONDS);
+      expect(inSecond).toBeLessThanOrEqual(50);
     }
   });
 
