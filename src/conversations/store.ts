@@ -2,7 +2,6 @@ import { EMPTY_CONVERSATION_SUMMARY } from './empty-summary.ts';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ConversationRow, DB } from '../db/schema.ts';
 import type { KeysetWindow } from '../http/list-page.ts';
-import { customerKeyOf } from '../contacts/store.ts';
 import { rawQuery } from '../db/raw-query.ts';
 import { storePrimitivesOf } from '../db/store-primitives.ts';
 import type { CurrentConversationRef } from './lifecycle.ts';
@@ -10,28 +9,29 @@ import type { CurrentConversationRef } from './lifecycle.ts';
 type Db = Kysely<DB> | Transaction<DB>;
 
 /**
- * The current conversations of these customers (those that have one), by customerKeyOf: the one
+ * The current conversations of these contacts (those that have one), by contact id: the one
  * opened last, which their contact points at (migration 009). Not necessarily the most recently
  * active: a message Meta delivers late, after the conversation ended, opens one whose activity is
  * older. Read after the contacts are upserted, not returned by that upsert: on PostgreSQL that
  * statement's snapshot may predate the contact lock it waited for, and so miss a conversation a
  * concurrent transaction opened meanwhile; this statement starts after the lock is held.
  */
-export async function findCurrentConversations(db: Db, customers: ReadonlyArray<{ phoneNumberId: string; waId: string }>): Promise<Map<string, CurrentConversationRef>> {
-  const rows = await storePrimitivesOf(db).findCurrentConversations(db, customers);
-  return new Map(rows.map(({ phone_number_id, wa_id, ...row }) => [customerKeyOf(phone_number_id, wa_id), row]));
+export async function findCurrentConversations(db: Db, contactIds: readonly string[]): Promise<Map<string, CurrentConversationRef>> {
+  const rows = await storePrimitivesOf(db).findCurrentConversations(db, contactIds);
+  return new Map(rows.map(({ contact_id, ...row }) => [contact_id, row]));
 }
 
 /** Opens a new, empty, active conversation (id chosen by the caller) and makes it the contact's current one. */
 export async function openConversation(
   db: Db,
-  input: { id: string; phoneNumberId: string; contactId: string; waId: string; activeAt: number; now: number },
+  input: { id: string; phoneNumberId: string; contactId: string; waId: string | null; bsuid: string | null; activeAt: number; now: number },
 ): Promise<void> {
   const row: ConversationRow = {
     id: input.id,
     phone_number_id: input.phoneNumberId,
     contact_id: input.contactId,
     wa_id: input.waId,
+    business_scoped_user_id: input.bsuid,
     status: 'active',
     metadata: '{}',
     ...EMPTY_CONVERSATION_SUMMARY,

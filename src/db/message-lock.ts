@@ -19,6 +19,17 @@ export async function lockMessageKeys(trx: Kysely<DB> | Transaction<DB>, message
   await lockInHashOrder(trx, messages.map((m) => `${m.phoneNumberId}:${m.messageId}`));
 }
 
+/**
+ * Serialises, until the transaction ends, the contacts of these customers' BSUIDs (keys given as
+ * `phone_number_id:bsuid`): the lookup by BSUID, and the contact creation or join that follows it
+ * (contacts/store.ts). Unique indexes alone cannot: a contact may gain its BSUID or its phone
+ * after it was created. Taken before any contact row, so in the contacts' place of the order.
+ * Nothing on SQLite, where a single writer already serialises transactions.
+ */
+export async function lockCustomerKeys(trx: Kysely<DB> | Transaction<DB>, customerKeys: readonly string[]): Promise<void> {
+  await lockInHashOrder(trx, customerKeys.map((k) => `customer:${k}`));
+}
+
 /** lockMessageKeys for one message. */
 export async function lockMessageKey(trx: Kysely<DB> | Transaction<DB>, phoneNumberId: string, messageId: string): Promise<void> {
   await lockMessageKeys(trx, [{ phoneNumberId, messageId }]);

@@ -11,6 +11,7 @@ import * as mediaQueue from './migrations/2026-11-27-008-media-queue.ts';
 import * as currentConversation from './migrations/2026-11-27-009-current-conversation.ts';
 import * as mediaLeases from './migrations/2026-12-06-011-media-leases.ts';
 import * as numberRemoval from './migrations/2026-12-06-012-number-removal.ts';
+import * as businessScopedUserIds from './migrations/2026-12-06-014-business-scoped-user-ids.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-27-009-current-conversation': currentConversation,
   '2026-12-06-011-media-leases': mediaLeases,
   '2026-12-06-012-number-removal': numberRemoval,
+  '2026-12-06-014-business-scoped-user-ids': businessScopedUserIds,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

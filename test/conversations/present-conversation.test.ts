@@ -10,7 +10,7 @@ const row: ConversationView = {
   id: '7d1c3e52-9a4b-4f0e-8c21-5b6a9d0e3f47',
   phone_number_id: '112233445566778',
   contact_id: '3a9f0c12-6e4d-4b7a-a1c5-0f2e8d9b6c34',
-  wa_id: '14155550123',
+  wa_id: '14155550123', business_scoped_user_id: null,
   status: 'active',
   metadata: '{"priority":"high"}',
   messages_count: 3,
