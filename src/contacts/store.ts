@@ -257,6 +257,7 @@ function asObject(value: unknown): Record<string, unknown> {
 /** The filters of `GET /{phone_number_id}/contacts` (kapso-api.md §6.3.1), combined with AND. */
 export interface ContactFilter {
   waId?: string | undefined;
+  bsuid?: string | undefined;
   customerId?: string | undefined;
   hasCustomer?: boolean | undefined;
 }
@@ -279,6 +280,7 @@ function contactsOfProject(db: Db, projectId: string) {
 export function listContactsQuery(db: Db, projectId: string, phoneNumberId: string, filter: ContactFilter, window: KeysetWindow<ContactKey>) {
   let q = contactsOfProject(db, projectId).where('contacts.phone_number_id', '=', phoneNumberId);
   if (filter.waId !== undefined) q = q.where('contacts.wa_id', '=', filter.waId);
+  if (filter.bsuid !== undefined) q = q.where('contacts.business_scoped_user_id', '=', filter.bsuid);
   if (filter.customerId !== undefined) q = q.where('contacts.customer_id', '=', filter.customerId);
   if (filter.hasCustomer !== undefined) q = q.where('contacts.customer_id', filter.hasCustomer ? 'is not' : 'is', null);
   const { start } = window;
@@ -295,12 +297,17 @@ export async function listContacts(db: Db, projectId: string, phoneNumberId: str
   return listContactsQuery(db, projectId, phoneNumberId, filter, window).execute();
 }
 
+/** How a path names a contact: by its phone (wa_id) or by its BSUID. */
+export type ContactAddress = { waId: string } | { bsuid: string };
+
+function addressColumn(address: ContactAddress) {
+  return 'waId' in address ? (['wa_id', address.waId] as const) : (['business_scoped_user_id', address.bsuid] as const);
+}
+
 /** A contact of one of the project's numbers; another project's is as absent as none. */
-export async function findContact(db: Db, projectId: string, phoneNumberId: string, waId: string): Promise<ContactRow | undefined> {
-  return contactsOfProject(db, projectId)
-    .where('contacts.phone_number_id', '=', phoneNumberId)
-    .where('contacts.wa_id', '=', waId)
-    .executeTakeFirst();
+export async function findContact(db: Db, projectId: string, phoneNumberId: string, address: ContactAddress): Promise<ContactRow | undefined> {
+  const [column, value] = addressColumn(address);
+  return contactsOfProject(db, projectId).where('contacts.phone_number_id', '=', phoneNumberId).where(`contacts.${column}`, '=', value).executeTakeFirst();
 }
 
 /**
@@ -308,13 +315,14 @@ export async function findContact(db: Db, projectId: string, phoneNumberId: stri
  * nothing, so it takes the row lock on PostgreSQL (and the write lock on SQLite) until commit:
  * two PATCHes merging metadata into one contact run one after the other and neither loses keys.
  */
-export async function lockContact(trx: Transaction<DB>, projectId: string, phoneNumberId: string, waId: string): Promise<ContactRow | undefined> {
+export async function lockContact(trx: Transaction<DB>, projectId: string, phoneNumberId: string, address: ContactAddress): Promise<ContactRow | undefined> {
   const owned = trx.selectFrom('phone_numbers').select('id').where('project_id', '=', projectId);
+  const [column, value] = addressColumn(address);
   return trx
     .updateTable('contacts')
     .set((eb) => ({ updated_at: eb.ref('updated_at') }))
     .where('phone_number_id', '=', phoneNumberId)
-    .where('wa_id', '=', waId)
+    .where(column, '=', value)
     .where('phone_number_id', 'in', owned)
     .returningAll()
     .executeTakeFirst();

@@ -56,8 +56,12 @@ export async function endConversation(db: Db, id: string, now: number): Promise<
     .execute();
 }
 
-/** A conversation as the history API reads it: the row plus its contact's name. */
-export type ConversationView = ConversationRow & { contact_name: string | null };
+/** A conversation as the history API reads it: the row plus its contact's name and username. */
+export type ConversationView = ConversationRow & {
+  contact_name: string | null;
+  parent_business_scoped_user_id?: string | null | undefined;
+  username?: string | null | undefined;
+};
 
 /** The filters of `GET /{phone_number_id}/conversations` (kapso-api.md §6.2.1), combined with AND. */
 export interface ConversationFilter {
@@ -67,6 +71,8 @@ export interface ConversationFilter {
   activeUntilMs?: number | undefined;
   /** The customer's wa_id (digits). */
   waId?: string | undefined;
+  /** The customer's business-scoped user id. */
+  bsuid?: string | undefined;
 }
 
 /** A conversation's place in its list: last activity, then id. */
@@ -90,6 +96,8 @@ function conversationsOfProject(db: Db, projectId: string) {
         .whereRef('contacts.id', '=', 'conversations.contact_id')
         .as('contact_name'),
     )
+    .select((eb) => eb.selectFrom('contacts').select('contacts.parent_business_scoped_user_id').whereRef('contacts.id', '=', 'conversations.contact_id').as('parent_business_scoped_user_id'))
+    .select((eb) => eb.selectFrom('contacts').select('contacts.username').whereRef('contacts.id', '=', 'conversations.contact_id').as('username'))
     .where('phone_numbers.project_id', '=', projectId);
 }
 
@@ -108,12 +116,14 @@ export function listConversationsQuery(
   filter: ConversationFilter,
   window: KeysetWindow<ConversationKey>,
 ) {
-  const activeAt = filter.waId === undefined ? sql.ref<number>('conversations.last_active_at') : sql<number>`+${sql.ref('conversations.last_active_at')}`;
+  const oneCustomer = filter.waId !== undefined || filter.bsuid !== undefined;
+  const activeAt = !oneCustomer ? sql.ref<number>('conversations.last_active_at') : sql<number>`+${sql.ref('conversations.last_active_at')}`;
   let q = conversationsOfProject(db, projectId).where('conversations.phone_number_id', '=', phoneNumberId);
   if (filter.status !== undefined) q = q.where('conversations.status', '=', filter.status);
   if (filter.activeSinceMs !== undefined) q = q.where(activeAt, '>=', filter.activeSinceMs);
   if (filter.activeUntilMs !== undefined) q = q.where(activeAt, '<=', filter.activeUntilMs);
   if (filter.waId !== undefined) q = q.where('conversations.wa_id', '=', filter.waId);
+  if (filter.bsuid !== undefined) q = q.where('conversations.business_scoped_user_id', '=', filter.bsuid);
   const { start } = window;
   if (start.kind !== 'first') {
     const [lastActiveAt, id] = start.key;

@@ -109,6 +109,8 @@ export interface MessageFilter {
   sinceSec?: number | undefined;
   untilSec?: number | undefined;
   conversationId?: string | undefined;
+  /** The customer's business-scoped user id: the messages of their conversations. */
+  bsuid?: string | undefined;
 }
 
 /** A message's place in its list: Meta's timestamp, then the insertion sequence. */
@@ -128,6 +130,13 @@ export function listMessagesQuery(db: Db, projectId: string, phoneNumberId: stri
     .where('phone_numbers.project_id', '=', projectId)
     .where('messages.phone_number_id', '=', phoneNumberId);
   if (filter.conversationId !== undefined) q = q.where('messages.conversation_id', '=', filter.conversationId);
+  if (filter.bsuid !== undefined) {
+    // Through the conversations' (phone_number_id, business_scoped_user_id) index: a customer has few.
+    const { bsuid } = filter;
+    q = q.where('messages.conversation_id', 'in', (eb) =>
+      eb.selectFrom('conversations').select('conversations.id').where('conversations.phone_number_id', '=', phoneNumberId).where('conversations.business_scoped_user_id', '=', bsuid),
+    );
+  }
   if (filter.direction !== undefined) q = q.where('messages.direction', '=', filter.direction);
   if (filter.status !== undefined) q = q.where('messages.status', '=', filter.status);
   if (filter.sinceSec !== undefined) q = q.where('messages.timestamp', '>=', filter.sinceSec);
