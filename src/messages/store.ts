@@ -87,6 +87,20 @@ const selectStatuses = rawQuery<StatusRow>(
   'select * from message_statuses where phone_number_id = ? and message_id = ? order by timestamp, seq',
 );
 
+/** Epoch seconds of the latest inbound message of a customer known by BSUID, if any (through their conversations). */
+export async function latestInboundTimestampOfBsuid(db: Db, phoneNumberId: string, bsuid: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .select('timestamp')
+    .where('phone_number_id', '=', phoneNumberId)
+    .where('direction', '=', 'inbound')
+    .where('conversation_id', 'in', (eb) => eb.selectFrom('conversations').select('id').where('phone_number_id', '=', phoneNumberId).where('business_scoped_user_id', '=', bsuid))
+    .orderBy('timestamp', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.timestamp;
+}
+
 /** Epoch seconds of a customer's latest inbound message on a number, if any. */
 export async function latestInboundTimestamp(db: Db, phoneNumberId: string, waId: string): Promise<number | undefined> {
   const row = await db

@@ -1,3 +1,4 @@
+import { setIdentity, type SimIdentity } from './identities.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { installErrorHandler } from '../http/error-handler.ts';
@@ -17,6 +18,7 @@ import type { RecipientBehaviour, SimNumber, SimulatorState } from './state.ts';
 export type { FaultOptions, NumberInput, SimulatorOptions, StatusDelays } from './options.ts';
 export type { InboundInput } from './inbound/inject-inbound.ts';
 export type { RecipientInput } from './control-actions.ts';
+export type { SimIdentity } from './identities.ts';
 export type { DeliveryRecord, RecipientBehaviour, SimMedia, SimMessage, SimNumber, SimTemplate, SimulatorState } from './state.ts';
 
 /** A built simulator: its Fastify app (not listening), its state, and in-process controls. */
@@ -33,6 +35,8 @@ export interface Simulator {
   injectInbound(input: InboundInput): { id: string };
   /** `POST /_simulator/recipients/{wa_id}`. */
   setRecipient(waId: string, input: RecipientInput): RecipientBehaviour;
+  /** Gives the customer with this phone a BSUID and username (identities.ts), as an injection with `user_id` does. */
+  setIdentity(waId: string, identity: SimIdentity): SimIdentity;
   /** `POST /_simulator/reset`. */
   reset(): void;
 }
@@ -90,6 +94,7 @@ function simulatorOf(app: FastifyInstance, ctx: SimContext, flush: () => Promise
     registerNumber: (input) => registerNumber(ctx, input),
     injectInbound: (input) => injectInbound(ctx, input, ctx.options.publicUrl),
     setRecipient: (waId, input) => setRecipient(ctx, waId, input),
+    setIdentity: (waId, identity) => setIdentity(ctx, waId, identity),
     reset: () => resetSimulator(ctx),
   };
 }
