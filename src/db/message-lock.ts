@@ -2,7 +2,8 @@ import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 
 // The global lock order of a transaction on PostgreSQL (design.md: "A transaction takes its locks
-// in one global order"): contact rows first (upsertContacts, one statement in key order), then
+// in one global order"): contacts first (the BSUIDs of the batch's customers, then contact rows:
+// upsertContacts, the phone-only ones in one statement in key order), then
 // message keys, then the outbox's fan-out, then delivery lanes; within each kind, sorted by the lock's own value. Each kind
 // is taken in one statement, all at once, so that two transactions sharing keys queue on the
 // first key they share instead of each holding one the other wants.
