@@ -56,7 +56,16 @@ export async function upsertContacts(db: Db, inputs: readonly CustomerInput[]): 
   const contacts = new Map<string, ContactHandle>();
   const identified = mergeIdentifiedInputs(inputs.filter((c) => Boolean(c.bsuid)));
   await lockCustomerKeys(db, identified.map((c) => `${c.phoneNumberId}:${c.bsuid}`));
-  for (const input of identified) contacts.set(customerKeyOf(input), await upsertIdentifiedContact(db, input));
+  // Most customers with a BSUID are known already, under the identifiers the message gives:
+  // one statement reads and locks them all. Only the rest are resolved one by one, and every
+  // input of such a BSUID with them, since resolving may join its contact into another.
+  const known = await lockContactsByBsuid(db, identified);
+  const resolve = new Set(identified.filter((c) => !isKnownAs(known.get(bsuidKeyOf(c)), c)).map(bsuidKeyOf));
+  for (const input of identified) {
+    const row = known.get(bsuidKeyOf(input));
+    const contact = row && !resolve.has(bsuidKeyOf(input)) ? await refreshContact(db, row, input, false) : await upsertIdentifiedContact(db, input);
+    contacts.set(customerKeyOf(input), contact);
+  }
   const byPhone: ContactInput[] = inputs.flatMap((c) => (!c.bsuid && c.waId !== null ? [{ phoneNumberId: c.phoneNumberId, waId: c.waId, profileName: c.profileName, now: c.now }] : []));
   const rows = await storePrimitivesOf(db).upsertContacts(db, mergeContactInputs(byPhone));
   for (const r of rows) contacts.set(customerKeyOf({ phoneNumberId: r.phone_number_id, waId: r.wa_id, bsuid: null }), r);
@@ -122,6 +131,27 @@ async function upsertIdentifiedContact(db: Db, input: CustomerInput): Promise<Co
   if (!byBsuid || byBsuid.id === byPhone.id) return refreshContact(db, byPhone, input, byPhone.business_scoped_user_id !== bsuid);
   const [survivor, absorbed] = byBsuid.created_at <= byPhone.created_at ? [byBsuid, byPhone] : [byPhone, byBsuid];
   return joinContacts(db, survivor, absorbed, input);
+}
+
+function bsuidKeyOf(input: CustomerIdentity): string {
+  return `${input.phoneNumberId}\n${input.bsuid ?? ''}`;
+}
+
+/** Whether a contact already holds the identifiers a message names (a null phone names none). */
+function isKnownAs(row: ContactRow | undefined, input: CustomerInput): row is ContactRow {
+  return row !== undefined && (input.waId === null || row.wa_id === input.waId);
+}
+
+/** The contacts of these customers' BSUIDs, each read and locked by a write that changes nothing, in one statement. */
+async function lockContactsByBsuid(db: Db, inputs: readonly CustomerInput[]): Promise<Map<string, ContactRow>> {
+  if (inputs.length === 0) return new Map();
+  const rows = await db
+    .updateTable('contacts')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where((eb) => eb(eb.refTuple('phone_number_id', 'business_scoped_user_id'), 'in', inputs.map((c) => eb.tuple(c.phoneNumberId, bsuidOf(c)))))
+    .returningAll()
+    .execute();
+  return new Map(rows.map((r) => [bsuidKeyOf({ phoneNumberId: r.phone_number_id, waId: r.wa_id, bsuid: r.business_scoped_user_id }), r]));
 }
 
 /** A write that changes nothing: reads the row and takes its lock on PostgreSQL (lockContact). */

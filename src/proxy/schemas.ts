@@ -22,8 +22,9 @@ export const sendBodySchema = z
   })
   .loose()
   .superRefine((body, ctx) => {
+    // Neither: Meta's own words for a missing `to` (a BSUID in `recipient` would do as well).
     if (body.to === undefined && body.recipient === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'give to (a phone number), recipient (a business-scoped user id), or both' });
+      ctx.addIssue({ code: 'invalid_type', expected: 'string', path: ['to'], message: 'Invalid input: expected string, received undefined' });
     }
     // Graph defaults a missing type to text; the object named by the type must be there.
     const type = body.type ?? 'text';

@@ -56,7 +56,7 @@ describe.each(dialects)('sends addressed by phone or by BSUID (%s)', (dialect) =
     const none = await send({});
     expect(none.statusCode).toBe(400);
     expect(none.json().error).toMatchObject({ code: 100 });
-    expect(none.json().error.error_data.details).toContain('recipient');
+    expect(none.json().error.error_data.details).toBe('The parameter to is required.');
     expect((await send({ recipient: `US.${'1'.repeat(300)}` })).statusCode).toBe(400);
     expect(env.sim.state.messages.length).toBe(before);
   });
