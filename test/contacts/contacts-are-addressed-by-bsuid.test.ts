@@ -12,15 +12,13 @@ describe.each(dialects)('contacts addressed by BSUID (%s)', (dialect) => {
   beforeAll(async () => {
     gw = await startGateway(dialect);
     t = await newTenant(gw);
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [{ id: '1', changes: [{ field: 'messages', value: {
-        messaging_product: 'whatsapp',
-        metadata: { display_phone_number: '15550102030', phone_number_id: t.phoneNumberId },
-        contacts: [{ profile: { name: 'Maya Chen', username: 'maya' }, wa_id: '', user_id: BSUID, parent_user_id: 'US.ENT.99' }],
-        messages: [{ from: '', from_user_id: BSUID, from_parent_user_id: 'US.ENT.99', id: 'wamid.1', timestamp: '1767268800', type: 'text', text: { body: 'hi' } }],
-      } }] }],
-    });
+    const value = {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: '15550102030', phone_number_id: t.phoneNumberId },
+      contacts: [{ profile: { name: 'Maya Chen', username: 'maya' }, wa_id: '', user_id: BSUID, parent_user_id: 'US.ENT.99' }],
+      messages: [{ from: '', from_user_id: BSUID, from_parent_user_id: 'US.ENT.99', id: 'wamid.1', timestamp: '1767268800', type: 'text', text: { body: 'hi' } }],
+    };
+    const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value }] }] });
     expect((await postWebhook(gw, body, t.appSecret)).statusCode).toBe(200);
   });
   afterAll(() => gw.close());
