@@ -1,5 +1,5 @@
 /**
- * `npm run bench:duplicates`: Meta's duplicate and re-batched deliveries (issue 16, defect 1), on
+ * `npm run bench:duplicates`: Meta's duplicate and re-batched deliveries, on
  * SQLite and PostgreSQL. Signed payloads of 1–10 inbound messages and statuses (statuses for
  * messages the gateway has not stored: kept and applied later), each delivered 2–3 times, some
  * merged with another payload in reverse order, `--concurrency` at a time (default 32). On

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:media`: media (issue 7, performance), on SQLite with the file store, with
+ * `npm run bench:media`: media, on SQLite with the file store, with
  * `switchboard simulator` in its own process as Meta and the gateway (`switchboard serve`, which
  * embeds the media worker) in another.
  *

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:webhooks`: webhook delivery (issue 6, performance), on SQLite and PostgreSQL.
+ * `npm run bench:webhooks`: webhook delivery, on SQLite and PostgreSQL.
  *
  * (a) Throughput: N customer messages are stored with their outbox events in one transaction
  *     while the delivery workers are already running and idle; deliveries/s = N ÷ the time from

@@ -13,9 +13,11 @@ import { ingestRoutes } from './ingest/routes.ts';
 import { mediaRoutes } from './media/routes.ts';
 import { deliveryLogRoutes } from './outbox/log-routes.ts';
 import { messageRoutes } from './messages/routes.ts';
+import { callRoutes } from './calls/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { flowRoutes } from './flows/routes.ts';
 import { passThroughRoutes } from './proxy/pass-through-routes.ts';
 import { proxyRoutes } from './proxy/routes.ts';
 import { TenantLookup } from './tenants/lookup.ts';
@@ -68,8 +70,10 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     await messageRoutes(scope, { ...deps, tenants });
     await conversationRoutes(scope, { ...deps, tenants });
     await contactRoutes(scope, { ...deps, tenants });
+    await callRoutes(scope, { ...deps, tenants });
     await proxyRoutes(scope, { ...deps, tenants });
     await passThroughRoutes(scope, { ...deps, tenants });
+    await scope.register(async (flows) => flowRoutes(flows, { ...deps, tenants }));
   };
   await app.register(graphApi);
   // Kapso's base URL shape (kapso-api.md §1.1), so a Kapso base URL works with the host changed.

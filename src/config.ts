@@ -72,6 +72,13 @@ const envSchema = z.object({
   SANDBOX: booleanString.default(true),
   /** How long a send's Idempotency-Key is remembered (and then purged); Meta and Stripe keep them 24 h. */
   IDEMPOTENCY_KEY_RETENTION_HOURS: z.coerce.number().positive().default(24),
+  /** A number's send rate unless set on the number (messages/s; Meta's default level is 80, the highest 1,000). */
+  SEND_DEFAULT_MPS: z.coerce.number().int().min(1).max(1000).default(80),
+  /** How long an API send may wait for its number's (or customer's) room before it is answered 429. */
+  SEND_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** Meta's pair rate: sends one number may burst to one customer, and how many a minute refill (0: not paced). */
+  SEND_PAIR_BURST: z.coerce.number().int().min(1).max(1000).default(45),
+  SEND_PAIR_PER_MINUTE: z.coerce.number().min(0).max(6000).default(10),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -113,6 +120,12 @@ export interface Config {
   };
   readonly sandbox: boolean;
   readonly idempotency: { readonly retentionMs: number };
+  readonly sending: {
+    readonly defaultPerSecond: number;
+    readonly maxWaitMs: number;
+    /** null: the pair rate is not paced. */
+    readonly pair: { readonly burst: number; readonly perMinute: number } | null;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -158,6 +171,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     sandbox: e.SANDBOX,
     idempotency: { retentionMs: e.IDEMPOTENCY_KEY_RETENTION_HOURS * 3_600_000 },
+    sending: {
+      defaultPerSecond: e.SEND_DEFAULT_MPS,
+      maxWaitMs: e.SEND_MAX_WAIT_MS,
+      pair: e.SEND_PAIR_PER_MINUTE > 0 ? { burst: e.SEND_PAIR_BURST, perMinute: e.SEND_PAIR_PER_MINUTE } : null,
+    },
   });
 }
 

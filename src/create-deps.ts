@@ -10,6 +10,10 @@ import { createCursorCodec, deriveCursorKey } from './http/cursor.ts';
 import { openBlobStore } from './blobs/open-blob-store.ts';
 import { Readiness } from './http/readiness.ts';
 import { createMediaUrlSigner, deriveMediaUrlKey } from './crypto/signed-url.ts';
+import { memoryBudgetSource } from './pacing/budget-source.ts';
+import { PairLimiter } from './pacing/pair-limiter.ts';
+import { SendGovernor } from './pacing/send-governor.ts';
+import { sharedBudgetSource } from './pacing/shared-budget-store.ts';
 import { WakeSignal } from './jobs/wake-signal.ts';
 import { GraphClient } from './graph/graph-client.ts';
 import { createCipher, resolveSecret } from './crypto/secrets.ts';
@@ -47,7 +51,7 @@ export function createDeps(
   config: Config,
   overrides: Partial<Pick<Deps, 'log' | 'clock' | 'blobs'>> & { relaxedCommits?: boolean; backgroundCheckpoints?: boolean } = {},
 ): Deps {
-  const { generatesSecret } = storeCapabilities(config.db.url);
+  const { generatesSecret, singleServingProcess } = storeCapabilities(config.db.url);
   const secret = resolveSecret({ configured: config.secret, dataDir: config.db.dataDir, embedded: generatesSecret });
   const database = connectDatabase(config.db.url, {
     relaxedCommits: overrides.relaxedCommits ?? false,
@@ -67,6 +71,11 @@ export function createDeps(
     graph: new GraphClient({ timeoutMs: config.meta.timeoutMs, connectTimeoutMs: 5_000 }),
     outboxBell: new WakeSignal(),
     mediaBell: new WakeSignal(),
+    // One serving process keeps the numbers' send budgets in memory; several share them in the store.
+    governor: new SendGovernor(
+      singleServingProcess ? memoryBudgetSource() : sharedBudgetSource(database.db),
+      config.sending.pair ? new PairLimiter(config.sending.pair) : null,
+    ),
     // The probe's cache is about wall time (how often /readyz queries), not the domain clock.
     readiness: new Readiness(createDatabaseProbe(database)),
   };

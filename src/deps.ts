@@ -9,6 +9,7 @@ import type { MediaUrlSigner } from './crypto/signed-url.ts';
 import type { WakeSignal } from './jobs/wake-signal.ts';
 import type { GraphClient } from './graph/graph-client.ts';
 import type { Cipher } from './crypto/secrets.ts';
+import type { SendGovernor } from './pacing/send-governor.ts';
 
 /*
  * The one object passed to routes, workers and CLI commands (style.md §7). This module holds only
@@ -34,6 +35,8 @@ export interface Deps {
   outboxBell: WakeSignal;
   /** Rung after commits that queue media downloads, to wake this process's media worker. */
   mediaBell: WakeSignal;
+  /** Paces every send to Meta by its number's rate and its customer's pair rate. */
+  governor: SendGovernor;
   /** What `/readyz` reports: the database probe and the components `serve` has started. */
   readiness: Readiness;
 }

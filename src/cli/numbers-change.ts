@@ -13,7 +13,15 @@ interface UpdateOptions {
   appSecret?: string;
   appSecretFile?: string;
   verifyToken?: string;
+  maxMessagesPerSecond?: string;
   json?: boolean;
+}
+
+/** `--max-messages-per-second`: a number, or `default` (checked with the other fields). */
+function sendRateOption(value: string): number | null {
+  if (value === 'default') return null;
+  if (!/^\d{1,5}$/.test(value)) throw new TenancyError("--max-messages-per-second must be a whole number from 1 to 1000, or 'default'");
+  return Number(value);
 }
 
 /** A secret given as a flag or a file, or undefined when neither is (left as it is). */
@@ -34,6 +42,7 @@ export function registerNumberChangeCommands(numbers: Command): void {
     .option('--app-secret <secret>', 'a new Meta app secret (prefer --app-secret-file)')
     .option('--app-secret-file <path>', 'read the app secret from a file, or from standard input with -')
     .option('--verify-token <token>', 'a new verify token typed into the webhook settings')
+    .option('--max-messages-per-second <n>', "the rate sends to Meta are paced to (1-1000), or 'default' for SEND_DEFAULT_MPS")
     .option('--json', 'print one JSON object')
     .action(async (o: UpdateOptions) => {
       if (o.accessTokenFile === '-' && o.appSecretFile === '-') throw new TenancyError('only one of --access-token-file and --app-secret-file can be - (standard input)');
@@ -43,9 +52,10 @@ export function registerNumberChangeCommands(numbers: Command): void {
         accessToken: optionalSecret('access-token', o.accessToken, o.accessTokenFile),
         appSecret: optionalSecret('app-secret', o.appSecret, o.appSecretFile),
         verifyToken: o.verifyToken,
+        maxMessagesPerSecond: o.maxMessagesPerSecond === undefined ? undefined : sendRateOption(o.maxMessagesPerSecond),
       };
       if (Object.values(changes).every((v) => v === undefined)) {
-        throw new TenancyError('nothing to update: give at least one of --display-phone-number, --waba-id, --access-token(-file), --app-secret(-file), --verify-token');
+        throw new TenancyError('nothing to update: give at least one of --display-phone-number, --waba-id, --access-token(-file), --app-secret(-file), --verify-token, --max-messages-per-second');
       }
       const row = await withDeps((deps) => updatePhoneNumber(deps, o.phoneNumberId, changes));
       if (!row) throw new TenancyError(`no phone number ${o.phoneNumberId}`);

@@ -12,8 +12,8 @@ export interface ClaimedStore {
 }
 
 /**
- * Checks the store a command is about to open, before anything writes to it (issue 17: "which
- * database am I on?"): a SQLite folder named in DATABASE_URL must exist; a serving process
+ * Checks the store a command is about to open, before anything writes to it, so that an operator
+ * never wonders which database a command used: a SQLite folder named in DATABASE_URL must exist; a serving process
  * (`serve`, `worker`) also takes the SQLite database's lock (db/sqlite-lock.ts), so a second one
  * is refused at start. One-shot commands do not lock: they run beside a serving process.
  */

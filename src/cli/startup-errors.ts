@@ -13,7 +13,7 @@ interface StartupFault {
 }
 
 /**
- * One line for a start-up failure an operator causes and can fix (issue 17: a port in use,
+ * One line for a start-up failure an operator causes and can fix (a port in use,
  * PostgreSQL down or its database missing, a bad HOST, a read-only data folder): what is wrong
  * and what to do. Null for anything else, which keeps its stack: that is a bug to report.
  */

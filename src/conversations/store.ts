@@ -2,7 +2,7 @@ import { EMPTY_CONVERSATION_SUMMARY } from './empty-summary.ts';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ConversationRow, DB } from '../db/schema.ts';
 import type { KeysetWindow } from '../http/list-page.ts';
-import { rawQuery } from '../db/raw-query.ts';
+import { rawQuery } from '../db/executor.ts';
 import { storePrimitivesOf } from '../db/store-primitives.ts';
 import type { CurrentConversationRef } from './lifecycle.ts';
 

@@ -34,7 +34,7 @@ export interface Cipher {
 
 /** `v2`: key by HKDF-SHA-256 from the secret, the slot as associated data. */
 const VERSION = 'v2';
-/** `v1` (before issue 16): key = SHA-256 of the secret, no associated data. Read, never written. */
+/** `v1` (the first format): key = SHA-256 of the secret, no associated data. Read, never written. */
 const LEGACY_VERSION = 'v1';
 const KEY_LABEL = 'switchboard secrets at rest v2';
 

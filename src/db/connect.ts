@@ -3,13 +3,13 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
-import { attachPostgresReader } from './postgres-reader.ts';
-import { withPreparedStatements } from './prepared-statements.ts';
+import { attachExecutor } from './executor.ts';
+import { openPostgresReader } from './postgres-reader.ts';
+import { poolWithPreparedStatements } from './prepared-statements.ts';
 import { parseJsonFromPostgres } from './postgres-text.ts';
 import { type SqliteCheckpointer, startSqliteCheckpointer } from './sqlite-checkpointer.ts';
-import { attachSqliteWriter } from './sqlite-direct.ts';
 import { tuneSqliteReads } from './sqlite-read-tuning.ts';
-import { attachSqliteReader } from './sqlite-reader.ts';
+import { openSqliteReader } from './sqlite-reader.ts';
 import { type StoreCapabilities, storeCapabilities } from './capabilities.ts';
 import type { DB } from './schema.ts';
 
@@ -100,15 +100,19 @@ function connectSqlite(file: string, backgroundCheckpoints: boolean): Database {
       onError: (message) => process.emitWarning(`SQLite checkpoint failed: ${message}`),
     });
   }
-  attachSqliteWriter(db, (sql, parameters) => runStatement(statements.prepare(sql) as SQLite.Statement, parameters));
-  const closeReader = file === ':memory:' ? () => undefined : attachSqliteReader(db, file);
+  // An in-memory database is private to its connection: no second one can read it.
+  const closeExecutor = attachExecutor(db, {
+    numbered: false,
+    direct: (sql, parameters) => runStatement(statements.prepare(sql) as SQLite.Statement, parameters),
+    ...(file === ':memory:' ? {} : { reader: openSqliteReader(file) }),
+  });
   return {
     db,
     dialect: 'sqlite',
     capabilities: storeCapabilities('sqlite:'),
     schema: null,
     close: async () => {
-      closeReader();
+      await closeExecutor();
       await checkpointer?.stop();
       await db.destroy();
     },
@@ -194,15 +198,15 @@ function connectPostgres(url: string, poolSize: number, relaxedCommits: boolean)
   // by themselves (answered 503, see unavailable.ts) and the pool opens a new connection.
   pool.on('error', ignoreLostConnection);
   pool.on('connect', (client) => client.on('error', ignoreLostConnection));
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
-  const closeReader = attachPostgresReader(db, connection);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: poolWithPreparedStatements(pool) }) });
+  const closeExecutor = attachExecutor(db, { numbered: true, reader: openPostgresReader(connection) });
   return {
     db,
     dialect: 'postgres',
     capabilities: storeCapabilities(url),
     schema,
     close: async () => {
-      await closeReader();
+      await closeExecutor();
       await db.destroy();
     },
   };

@@ -36,3 +36,22 @@ export function conversationSummarySet(source: (field: SummaryField) => string):
     updated_at = ${value('now')}`;
   return { sql, fields };
 }
+
+/**
+ * The source of the summary rule for a batch, in SQL both dialects run: one row per conversation
+ * over the messages `from` names as `m` (the batch's rows just inserted, with their `seq`), with
+ * `preview` the expression of each message's preview text. The newest message is the one with
+ * the greatest timestamp, of equal timestamps the later stored (greater seq).
+ */
+export function batchIntakeSelect(from: string, preview: string): string {
+  return `select conversation_id, count, last_id, last_type, last_text, at, inbound_at, outbound_at, now from (
+     select m.conversation_id, count(*) over w as count,
+       m.id as last_id, m.type as last_type, ${preview} as last_text, m.timestamp * 1000 as at,
+       max(case when m.direction = 'inbound' then m.timestamp * 1000 end) over w as inbound_at,
+       max(case when m.direction = 'outbound' then m.timestamp * 1000 end) over w as outbound_at,
+       max(m.updated_at) over w as now,
+       row_number() over (partition by m.conversation_id order by m.timestamp desc, m.seq desc) as newest
+     from ${from}
+     window w as (partition by m.conversation_id)) ranked
+   where newest = 1`;
+}

@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
 import pg from 'pg';
+import type { CommittedReader } from './executor.ts';
 import { statementName } from './prepared-statements.ts';
 import { decodeRows, encodeParameters } from './postgres-text.ts';
-import type { DB } from './schema.ts';
 
 /**
  * A pipelined PostgreSQL connection for the hot reads outside transactions (GET message by id,
@@ -12,21 +11,11 @@ import type { DB } from './schema.ts';
  * read goes out as soon as it is asked for, each with its own Sync, so an error stays with its own
  * query; PostgreSQL answers them in order on one backend that stays busy instead of waking per
  * query. In order means a slow read delays the ones behind it: only reads whose cost an index
- * bounds come here. Only reads outside transactions use it (postgresReaderOf answers only for the
- * root Kysely instance). A connection that fails is dropped, and the reads it carried are asked
+ * bounds come here. Only reads outside transactions use it (db/executor.ts). A connection that fails is dropped, and the reads it carried are asked
  * again, once, on a new one (a read can be repeated; a query's own error is not retried).
  */
-export type PostgresRead = <Row>(text: string, parameters: readonly unknown[], opts?: { prepared: boolean }) => Promise<Row[]>;
-
 /** How the reader shows in pg_stat_activity. */
 export const APPLICATION_NAME = 'switchboard-reader';
-
-const readers = new WeakMap<object, PostgresRead>();
-
-/** The reader of a root PostgreSQL Kysely instance; undefined for transactions and SQLite. */
-export function postgresReaderOf(db: object): PostgresRead | undefined {
-  return readers.get(db);
-}
 
 /**
  * An error of the connection rather than of the query: a network error (no SQL state), or the
@@ -37,8 +26,8 @@ function isConnectionFailure(err: unknown): boolean {
   return err.severity === 'FATAL' || err.severity === 'PANIC' || /^(08|57P)/.test(err.code ?? '');
 }
 
-/** Binds a pipelined reader, opened on first read with `config`, to `db`; returns its closer. */
-export function attachPostgresReader(db: Kysely<DB>, config: pg.ClientConfig): () => Promise<void> {
+/** A pipelined reader, opened on first read with `config`. */
+export function openPostgresReader(config: pg.ClientConfig): CommittedReader {
   let current: Promise<pg.Client> | null = null;
   const open = (): Promise<pg.Client> => {
     if (current) return current;
@@ -60,9 +49,9 @@ export function attachPostgresReader(db: Kysely<DB>, config: pg.ClientConfig): (
     const result = await client.query<Row & pg.QueryResultRow>(prepared ? { name: statementName(text), text, values } : { text, values });
     return decodeRows(result.rows);
   };
-  // Named (prepared once per connection) by default, as the pool's marked texts are; built queries
+  // Named (prepared once per connection) when asked, as the pool's marked texts are; built queries
   // stay unnamed and planned for their values (see prepared-statements.ts).
-  readers.set(db, async <Row>(text: string, parameters: readonly unknown[], { prepared } = { prepared: true }) => {
+  const read = async <Row>(text: string, parameters: readonly unknown[], { prepared }: { prepared: boolean }): Promise<Row[]> => {
     const connection = open();
     try {
       return await query<Row>(connection, text, parameters, prepared);
@@ -74,12 +63,14 @@ export function attachPostgresReader(db: Kysely<DB>, config: pg.ClientConfig): (
       }
       return query<Row>(open(), text, parameters, prepared);
     }
-  });
-  return async () => {
-    readers.delete(db);
-    const closing = current;
-    current = null;
-    const client = await closing?.catch(() => null);
-    await client?.end().catch(() => undefined);
+  };
+  return {
+    read,
+    async close() {
+      const closing = current;
+      current = null;
+      const client = await closing?.catch(() => null);
+      await client?.end().catch(() => undefined);
+    },
   };
 }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
 import { decodeRows, encodeParameters } from './postgres-text.ts';
 
 /**
  * Named (server-side prepared) statements on PostgreSQL for the hot, precompiled queries of
- * db/raw-query.ts (GET by id, ingest). `pg` parses and plans an unnamed query on every call; a
+ * db/executor.ts (GET by id, ingest). `pg` parses and plans an unnamed query on every call; a
  * named one is parsed once per connection and, once PostgreSQL settles on a generic plan, only
  * bound and executed. Only texts marked with PREPARE_MARK are named: they are point queries on
  * unique keys, for which a generic plan is the right plan. Queries built by Kysely (the outbox's
@@ -25,34 +26,33 @@ export function statementName(text: string): string {
   return name;
 }
 
-/** Wraps a pool so that its clients run marked texts as named statements. */
-export function withPreparedStatements(pool: pg.Pool): pg.Pool {
-  const wrapped = new WeakSet<pg.PoolClient>();
-  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
-  return new Proxy(pool, {
-    get(target, property, receiver) {
-      if (property !== 'connect') return Reflect.get(target, property, receiver);
-      return async () => {
-        const client = await connect();
-        if (!wrapped.has(client)) {
-          wrapped.add(client);
-          const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-          // Kysely calls query(text, values); anything else (cursors, config objects) passes through.
-          // Values and rows cross through the NUL escape (postgres-text.ts).
-          (client as { query: unknown }).query = (textOrConfig: unknown, values?: unknown) => {
-            if (typeof textOrConfig !== 'string' || !Array.isArray(values)) {
-              return values === undefined ? query(textOrConfig) : query(textOrConfig, values);
-            }
-            const encoded = encodeParameters(values);
-            const config = textOrConfig.startsWith(PREPARE_MARK) ? { name: statementName(textOrConfig), text: textOrConfig, values: encoded } : { text: textOrConfig, values: encoded };
-            return (query(config) as Promise<pg.QueryResult>).then((result) => {
-              decodeRows(result.rows);
-              return result;
-            });
-          };
-        }
-        return client;
+/**
+ * The pool Kysely's PostgreSQL dialect runs every query through: marked texts run as named
+ * statements, and values and rows cross the NUL escape (postgres-text.ts). Cursors pass through.
+ */
+export function poolWithPreparedStatements(pool: pg.Pool): PostgresPool {
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const adapt = (client: pg.PoolClient): PostgresPoolClient => {
+    let adapted = clients.get(client);
+    if (!adapted) {
+      adapted = {
+        query: ((textOrCursor: string | PostgresCursor<unknown>, values?: readonly unknown[]) => {
+          if (typeof textOrCursor !== 'string') return client.query(textOrCursor as unknown as pg.Submittable);
+          const encoded = encodeParameters(values ?? []);
+          const config = textOrCursor.startsWith(PREPARE_MARK) ? { name: statementName(textOrCursor), text: textOrCursor, values: encoded } : { text: textOrCursor, values: encoded };
+          return client.query(config).then((result) => {
+            decodeRows(result.rows);
+            return result as unknown as PostgresQueryResult<unknown>;
+          });
+        }) as PostgresPoolClient['query'],
+        release: (destroy?: boolean) => client.release(destroy),
       };
-    },
-  });
+      clients.set(client, adapted);
+    }
+    return adapted;
+  };
+  return {
+    connect: async () => adapt(await pool.connect()),
+    end: () => pool.end(),
+  };
 }

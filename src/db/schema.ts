@@ -45,6 +45,17 @@ export interface PhoneNumbersTable {
   is_sandbox: number;
   /** When it was removed with its history kept (tenants/remove-number.ts); null while registered. */
   removed_at: number | null;
+  /** The send governor's rate for this number (messages/s); null: SEND_DEFAULT_MPS. */
+  max_messages_per_second: number | null;
+}
+
+/** A number's send budget shared by every process on PostgreSQL (pacing/send-budget.ts). */
+export interface SendBudgetsTable {
+  phone_number_id: string;
+  tokens: number;
+  refilled_at: number;
+  factor: number;
+  factor_at: number;
 }
 
 export interface ContactsTable {
@@ -279,6 +290,15 @@ export interface MediaQueueTable {
   queued_at: number;
 }
 
+/** A WhatsApp Flow a project may act on, and the WABA it belongs to (migration 015). */
+export interface FlowsTable {
+  project_id: string;
+  /** Meta's flow id. */
+  flow_id: string;
+  waba_id: string;
+  recorded_at: number;
+}
+
 /** A media file of a message (or an upload), kept in the blob store (migration 005). */
 export interface MediaTable {
   /** Our UUID: the `{id}` of `/media/{id}` URLs. */
@@ -314,6 +334,29 @@ export interface MediaTable {
   stored_at: number | null;
 }
 
+/** One WhatsApp call of a number (migration 013): the call log of kapso-api.md §6.7.2. */
+export interface CallsTable {
+  /** Our UUID (time-ordered): Kapso's `id`. */
+  id: string;
+  phone_number_id: string;
+  /** Meta's call id, `wacid.…`. Unique per number. */
+  call_id: string;
+  direction: 'inbound' | 'outbound';
+  status: 'initiated' | 'ringing' | 'answered' | 'completed' | 'failed';
+  /** The customer's wa_id (digits), or their business-scoped id when only that is known. */
+  user_wa_id: string | null;
+  whatsapp_contact_id: string | null;
+  whatsapp_conversation_id: string | null;
+  duration_seconds: number | null;
+  biz_opaque_callback_data: string | null;
+  started_at: number;
+  /** When the call was answered (media flowing); null for calls never answered. */
+  session_started_at: number | null;
+  ended_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -332,6 +375,9 @@ export interface DB {
   webhook_inactivity_notices: WebhookInactivityNoticesTable;
   media: MediaTable;
   media_queue: MediaQueueTable;
+  send_budgets: SendBudgetsTable;
+  calls: CallsTable;
+  flows: FlowsTable;
 }
 
 export type MessageRow = Selectable<MessagesTable>;
@@ -349,3 +395,4 @@ export type DeliveryRow = Selectable<DeliveriesTable>;
 export type DeliveryWithBody = DeliveryRow & { body: string };
 export type DeliveryAttemptRow = Selectable<DeliveryAttemptsTable>;
 export type MediaRow = Selectable<MediaTable>;
+export type CallRow = Selectable<CallsTable>;

@@ -4,7 +4,7 @@ import { ConfigError } from '../config.ts';
 /**
  * One serving process (`serve` or `worker`) per SQLite database file. Two on one file do not
  * work: each `serve` points the sandbox number at its own simulator, so stopping one broke the
- * other's sends (issue 17), and SQLite has one writer anyway. The lock is `<file>.lock`, created
+ * other's sends, and SQLite has one writer anyway. The lock is `<file>.lock`, created
  * exclusively and holding the pid; it is removed when the process exits. A lock whose process is
  * gone (killed, crashed) is taken over. One-shot CLI commands do not take it.
  *

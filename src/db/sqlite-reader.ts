@@ -1,6 +1,5 @@
 import SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
-import type { DB } from './schema.ts';
+import type { CommittedReader } from './executor.ts';
 import { tuneSqliteReads } from './sqlite-read-tuning.ts';
 
 /**
@@ -9,19 +8,10 @@ import { tuneSqliteReads } from './sqlite-read-tuning.ts';
  * transaction waits for all of it, and Kysely's executor costs more than the read itself. In WAL
  * mode a separate connection reads the last committed state without waiting for any writer, and
  * without Kysely in the way. Only committed data is ever visible to it, so it is used for reads
- * outside transactions alone (sqliteReaderOf answers only for the root Kysely instance).
+ * outside transactions alone (db/executor.ts).
  */
-export type SqliteRead = <Row>(sql: string, parameters: readonly unknown[]) => Row[];
-
-const readers = new WeakMap<object, SqliteRead>();
-
-/** The reader of a root SQLite Kysely instance; undefined for transactions and PostgreSQL. */
-export function sqliteReaderOf(db: object): SqliteRead | undefined {
-  return readers.get(db);
-}
-
-/** Opens the reader for `file` (lazily, on first read) and binds it to `db`; returns its closer. */
-export function attachSqliteReader(db: Kysely<DB>, file: string): () => void {
+/** The reader of `file`, opened lazily on first read. */
+export function openSqliteReader(file: string): CommittedReader {
   let connection: SQLite.Database | null = null;
   const statements = new Map<string, SQLite.Statement>();
   const open = (): SQLite.Database => {
@@ -31,18 +21,19 @@ export function attachSqliteReader(db: Kysely<DB>, file: string): () => void {
     }
     return connection;
   };
-  readers.set(db, <Row>(sql: string, parameters: readonly unknown[]) => {
-    let statement = statements.get(sql);
-    if (!statement) {
-      if (statements.size >= 100) statements.clear();
-      statement = open().prepare(sql);
-      statements.set(sql, statement);
-    }
-    return statement.all(...parameters) as Row[];
-  });
-  return () => {
-    readers.delete(db);
-    connection?.close();
-    connection = null;
+  return {
+    read<Row>(sql: string, parameters: readonly unknown[]): Row[] {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= 100) statements.clear();
+        statement = open().prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement.all(...parameters) as Row[];
+    },
+    close() {
+      connection?.close();
+      connection = null;
+    },
   };
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { writeJson } from '../db/json.ts';
-import { rawQuery } from '../db/raw-query.ts';
+import { rawQuery } from '../db/executor.ts';
 import type { DB } from '../db/schema.ts';
 import { timeOrderedUuid } from '../db/time-ordered-id.ts';
 
@@ -38,7 +38,7 @@ export async function appendEvent(db: Kysely<DB> | Transaction<DB>, event: Outbo
   ]);
   return id;
 }
-// On the ingest hot path (one or two per message): precompiled SQL (db/raw-query.ts).
+// On the ingest hot path (one or two per message): precompiled SQL (db/executor.ts).
 const insertEventRow = rawQuery(
   `insert into events (id, project_id, phone_number_id, type, conversation_id, message_id, data, created_at, dispatched_at)
    values (?, ?, ?, ?, ?, ?, ?, ?, null)`,

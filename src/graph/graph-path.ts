@@ -3,8 +3,8 @@ import { errors } from '../http/errors.ts';
 /**
  * The path and query of one Graph call, made only by graphPath: every Graph call the gateway
  * makes with a stored Meta token goes through it (graph-client.ts takes nothing else), so no
- * client-chosen value can reach another Graph path than the one the route means. Issue 16 #8:
- * path values pasted in undecoded let `..%2F` segments reach any Graph object.
+ * client-chosen value can reach another Graph path than the one the route means: a value pasted
+ * in undecoded would let a `..%2F` segment reach any Graph object.
  */
 export type GraphPath = string & { readonly __graphPath: unique symbol };
 

@@ -112,6 +112,17 @@ export const errors = {
   uriTooLong(): GraphError {
     return new GraphError(414, 100, 'OAuthException', '(#100) URI too long', 'A path segment is longer than any id this API takes.');
   },
+  /**
+   * A send the gateway holds back before Meta sees it (pacing/send-governor.ts): the number's rate
+   * (Meta's 130429) or this customer's pair rate (Meta's 131056) is used up for longer than the
+   * request may wait. Answered 429 with Retry-After (seconds) and Kapso's burst headers.
+   */
+  sendThrottled(limit: 'throughput' | 'pair', retryAfterMs: number, perSecond: number): GraphError {
+    const headers = { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))), 'x-burst-ratelimit-limit': String(perSecond), 'x-burst-ratelimit-remaining': '0' };
+    return limit === 'throughput'
+      ? new GraphError(429, 130429, 'OAuthException', '(#130429) Rate limit hit', `This number's send rate (${perSecond} messages per second) is in use; retry after ${retryAfterMs} ms.`, undefined, headers)
+      : new GraphError(429, 131056, 'OAuthException', '(#131056) (Business Account, Consumer Account) pair rate limit hit', `Too many messages to this customer in a short time; retry after ${retryAfterMs} ms.`, undefined, headers);
+  },
   conflict(details: string): GraphError {
     return new GraphError(409, 100, 'OAuthException', '(#100) Conflict', details);
   },

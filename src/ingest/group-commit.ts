@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { withDirectStatements } from '../db/sqlite-direct.ts';
+import { withDirectStatements } from '../db/executor.ts';
 import { isStoreUnavailable } from '../db/unavailable.ts';
 
 /** Runs a batch of inputs in one transaction; returns one output per input, in order. */

@@ -1,4 +1,6 @@
 import type { Transaction } from 'kysely';
+import type { CallEvent } from '../calls/call-event.ts';
+import { recordCallEvents } from '../calls/store.ts';
 import type { GroupCommitter } from './group-commit.ts';
 import { lockMessageKeys } from '../db/message-lock.ts';
 import type { DB } from '../db/schema.ts';
@@ -19,6 +21,8 @@ export interface IngestInput {
   ctx: IngestContext;
   /** Raw bodies to forward to the numbers' subscribers (META_RAW_EVENT), by phone number id. */
   forwards: ReadonlyMap<string, string>;
+  /** The call events of its `calls` changes (calls/normalize-call-webhook.ts). */
+  calls?: readonly CallEvent[];
 }
 
 export interface IngestOutcome {
@@ -32,7 +36,7 @@ export interface IngestOutcome {
  * Stores a batch of verified webhooks inside the caller's transaction: every message once per
  * wamid (with its contact and conversation; all the batch's messages together, through the one
  * write path, storeConversationMessages), every status event once in the history and applied without ever moving
- * backwards, and the raw forwards. Returns each payload's outcome. The caller commits, and only
+ * backwards, the call log's events, and the raw forwards. Returns each payload's outcome. The caller commits, and only
  * then answers Meta with 200.
  */
 export async function ingestWebhooks(trx: Transaction<DB>, inputs: readonly IngestInput[]): Promise<IngestOutcome[]> {
@@ -55,6 +59,8 @@ export async function ingestWebhooks(trx: Transaction<DB>, inputs: readonly Inge
     if (recorded[i]) outcome.statusesStored++;
     else outcome.duplicateStatuses++;
   });
+  // Calls lock only their own log rows, in call order (calls/store.ts).
+  await recordCallEvents(trx, inputs.flatMap((input) => (input.calls ?? []).map((event) => ({ event, now: input.ctx.now }))));
   for (const input of inputs) await appendMetaForwards(trx, input.forwards, input.ctx.now);
   return outcomes;
 }

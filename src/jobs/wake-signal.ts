@@ -1,7 +1,7 @@
 /**
  * Tells the job runners of this process that there is new work (outbox events just committed,
- * media just queued), so they do not wait for their next poll: the commit-to-delivery latency
- * target of issue 6. Runners in other processes cannot hear it and poll. One per kind of work, in
+ * media just queued), so they do not wait for their next poll: a webhook goes out milliseconds
+ * after its commit, not a poll interval later. Runners in other processes cannot hear it and poll. One per kind of work, in
  * Deps; the code that commits rings it, the runner of that kind subscribes.
  */
 export class WakeSignal {

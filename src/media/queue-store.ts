@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { forClaim } from '../db/dialect.ts';
-import { rawQuery } from '../db/raw-query.ts';
+import { rawQuery } from '../db/executor.ts';
 import type { DB, MediaQueueTable } from '../db/schema.ts';
 import type { MessageMediaJob } from './message-media.ts';
 import { type MediaJob, newMediaRow } from './store.ts';

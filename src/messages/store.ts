@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB, MessageRow, StatusRow } from '../db/schema.ts';
 import { type MessageWrite, storePrimitivesOf } from '../db/store-primitives.ts';
 import type { KeysetWindow } from '../http/list-page.ts';
-import { executeRead, rawQuery, rawRead } from '../db/raw-query.ts';
+import { executeRead, rawQuery, rawRead } from '../db/executor.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -41,7 +41,7 @@ export async function writeMessages(db: Db, writes: readonly MessageWrite[]): Pr
 export async function findMessage(db: Db, projectId: string, phoneNumberId: string, id: string): Promise<MessageRow | undefined> {
   return (await selectProjectMessage(db, [projectId, phoneNumberId, id]))[0];
 }
-// The GET-by-id hot path: precompiled SQL, on SQLite's read-only connection (db/raw-query.ts).
+// The GET-by-id hot path: precompiled SQL, on SQLite's read-only connection (db/executor.ts).
 const selectProjectMessage = rawRead<MessageRow>(
   `select messages.* from messages
    inner join phone_numbers on phone_numbers.id = messages.phone_number_id
@@ -166,7 +166,7 @@ export function listMessagesQuery(db: Db, projectId: string, phoneNumberId: stri
 
 /**
  * Runs listMessagesQuery. A page the index bounds (no `direction` or `status` filter, which no
- * index holds) reads on PostgreSQL's shared pipelined connection (db/postgres-reader.ts); a
+ * index holds) reads on the database's committed-data reader (db/executor.ts); a
  * filtered page may scan far for a few matches, and runs on a pooled connection so that no read
  * queued behind it on the pipeline waits for it.
  */

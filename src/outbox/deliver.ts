@@ -18,8 +18,8 @@ const EXCERPT_BYTES = 512;
 /**
  * Posts signed webhook bodies. One connection pool for all receivers; every connection resolves
  * its host through the address policy, so a name that resolves to a private address is refused
- * at connect time, not only when the subscription was created (issue 6: checked again on the
- * resolved address at delivery time).
+ * at connect time, not only when the subscription was created: a name can resolve elsewhere
+ * later (DNS rebinding).
  */
 export class WebhookSender {
   private readonly agent: Agent;

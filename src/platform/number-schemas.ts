@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { META_ID, normaliseDisplayNumber } from '../tenants/number-fields.ts';
+import { MAX_SEND_RATE, META_ID, normaliseDisplayNumber } from '../tenants/number-fields.ts';
 
 /** Request schemas of the Platform API's phone-number update and removal (docs/api.md). */
 
@@ -26,6 +26,8 @@ export const updatePhoneNumberSchema = {
           .max(64)
           .refine((v) => normaliseDisplayNumber(v) !== null, 'display_phone_number must be an E.164 number such as +15550100000 (8 to 15 digits)')
           .optional(),
+        // The send governor's rate (docs/sending.md); null puts the number back on SEND_DEFAULT_MPS.
+        max_messages_per_second: z.number().int().min(1).max(MAX_SEND_RATE).nullable().optional(),
       })
       .refine((o) => Object.values(o).some((v) => v !== undefined), 'give at least one field to change'),
   }),

@@ -35,6 +35,8 @@ export function presentPlatformPhoneNumber(row: PhoneNumberRow): Record<string, 
     name_status: null,
     status: 'CONNECTED',
     throughput_tier: null,
+    // Switchboard's own: the rate its send governor holds the number to (null: SEND_DEFAULT_MPS).
+    max_messages_per_second: row.max_messages_per_second,
     whatsapp_business_manager_messaging_limit: null,
     is_official_business_account: false,
     is_pin_enabled: false,

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { errors } from '../http/errors.ts';
@@ -7,10 +9,13 @@ import { isMetaMediaQueued } from '../media/queue-store.ts';
 import { findMediaByMetaId } from '../media/store.ts';
 import { requirePhoneNumber } from '../http/graph-scope.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
-import { findProjectNumberByWaba } from '../tenants/store.ts';
+import { findProjectNumberByWaba, listPhoneNumbers } from '../tenants/store.ts';
+import { knownFlowNumber, numberOfHint, requireFlowNumber, scopeHintOf } from '../flows/flow-owner.ts';
+import { readFlow } from '../flows/read-flow.ts';
 import { replyWithAnswer } from './answer.ts';
 import { forwardedQuery, graphPath, isGraphId } from '../graph/graph-path.ts';
 import { passThrough } from './pass-through.ts';
+import { editTemplate, templateEditSchema } from './template-edit.ts';
 import { uploadRoute } from './upload-route.ts';
 
 type Params = { version: string; id: string; templateId?: string; action?: string };
@@ -22,9 +27,12 @@ const TEMPLATE_LIST = ['limit', 'before', 'after', 'status', 'name', 'category',
 const TEMPLATE_DELETE = ['name', 'hsm_id', 'language'];
 const SETTINGS = ['include_sip_credentials', 'fields'];
 
+const objectParams = z.object({ version: z.string(), id: z.string().min(1).max(64) });
+
 /**
  * Media, templates, phone-number settings and business profile: forwarded to Meta after checking
- * that the number or WABA in the path belongs to the caller's project. The upstream path is built
+ * that the number or WABA in the path belongs to the caller's project. `GET /{id}` also reads
+ * flows (flows/), which share its path. The upstream path is built
  * from the stored number (or WABA) and ids shaped like Meta's, never from the client's URL, and
  * only the query parameters a route names are forwarded (graph/graph-path.ts).
  */
@@ -40,21 +48,31 @@ export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { ten
 
   await app.register(async (scope) => uploadRoute(scope, deps, number));
 
-  // `/{id}` is a media id when `phone_number_id` says whose it is (Kapso §1.3), else a phone number.
+  // The number `phone_number_id` names as the owner of a media id (Kapso §1.3), if any.
   const mediaOwner = (request: Request) => {
     const owner = (request.query as Record<string, unknown>).phone_number_id;
     if (owner !== undefined && typeof owner !== 'string') throw errors.invalidParameter('phone_number_id', "Parameter 'phone_number_id' must be given once.");
     return owner !== undefined && owner !== request.params.id ? owner : undefined;
   };
+
+  // `/{id}` is one of the project's flows when the gateway recorded it so (flows/flow-owner.ts);
+  // with `business_account_id`, only a flow, which Meta must confirm is of that WABA; with
+  // `phone_number_id`, media (Kapso §1.3), answered from the gateway's copy without asking Meta;
+  // with neither, a phone number. A flow the gateway has not recorded is therefore read with
+  // `business_account_id`, or after `flows.list` or an action naming the number recorded it.
   app.get<{ Params: Params }>('/:version/:id', async (request, reply) => {
+    const { version, id } = request.params;
+    const flowNumber = await knownFlowNumber(deps, request.projectId, id);
+    if (flowNumber) return readFlow(deps, request, reply, flowNumber, version, id);
+    if (scopeHintOf(request.query).businessAccountId !== undefined) return readFlow(deps, request, reply, await requireFlowNumber(deps, request, version, id), version, id);
     const owner = mediaOwner(request);
     // Media metadata comes from the gateway's copy, whose URL works with no headers (§6.4.2).
     if (owner !== undefined) {
       const n = await number(request, owner);
-      if (!isGraphId(request.params.id)) throw errors.notFound('media', request.params.id);
-      return describeMedia(deps, n, request.params.id);
+      if (!isGraphId(id)) throw errors.notFound('media', id);
+      return describeMedia(deps, n, id);
     }
-    const n = await number(request, request.params.id);
+    const n = await number(request, id);
     return forward(request, reply, n, [n.id], FIELDS);
   });
   app.delete<{ Params: Params }>('/:version/:id', async (request, reply) => {
@@ -92,6 +110,26 @@ export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { ten
   app.post<{ Params: Params }>('/:version/:id/message_templates', template);
   app.delete<{ Params: Params }>('/:version/:id/message_templates', template);
   app.get<{ Params: Params }>('/:version/:id/message_templates/:templateId', template);
+
+  // Template edits (meta-cloud-api.md §6.3; kapso-api.md §6.5): only of a template Meta lists under
+  // one of the project's WABAs (template-edit.ts).
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.put('/:version/:id/message_templates', { schema: { params: objectParams, body: templateEditSchema } }, async (request, reply) => {
+    const { version, id } = request.params;
+    const n = isGraphId(id) ? await findProjectNumberByWaba(deps.database.db, request.projectId, id) : undefined;
+    if (!n) throw errors.notFound('WhatsApp Business Account', id);
+    const hsmId = forwardedQuery(request.query, ['hsm_id']).hsm_id;
+    if (hsmId === undefined) throw errors.invalidParameter('hsm_id', 'The parameter hsm_id is required: the id of the template to edit.');
+    return editTemplate(deps, reply, [n], version, hsmId, request.body);
+  });
+  // Meta's own form names no WABA: the query's number or WABA if given, else each of the project's.
+  r.post('/:version/:id', { schema: { params: objectParams, body: templateEditSchema } }, async (request, reply) => {
+    const { version, id } = request.params;
+    const hint = scopeHintOf(request.query);
+    const named = hint.phoneNumberId !== undefined || hint.businessAccountId !== undefined;
+    const candidates = named ? [await numberOfHint(deps, request.projectId, hint)].filter((n) => n !== undefined) : await listPhoneNumbers(deps.database.db, request.projectId);
+    return editTemplate(deps, reply, candidates, version, id, request.body);
+  });
 }
 
 /** Whether the gateway knows a Meta media id on this number (stored, downloading or queued). */

@@ -4,8 +4,7 @@ import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import type { ProxyAnswer } from './answer.ts';
 import { assertNoReservedFields, type GraphPath } from '../graph/graph-path.ts';
-import { graphOriginOf } from '../graph/graph-origin.ts';
-import { secretSlots } from '../crypto/secrets.ts';
+import { callAsNumber } from '../graph/call-as-number.ts';
 
 type PassDeps = Pick<Deps, 'cipher' | 'graph' | 'config'>;
 
@@ -16,16 +15,9 @@ type PassDeps = Pick<Deps, 'cipher' | 'graph' | 'config'>;
  */
 export async function passThrough(deps: PassDeps, number: PhoneNumberRow, request: FastifyRequest, path: GraphPath, form?: FormData): Promise<ProxyAnswer> {
   const method = request.method as 'GET' | 'POST' | 'DELETE';
-  const token = deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id));
-  if (form) return deps.graph.call(graphOriginOf(deps, number), { method, path, token, body: form });
+  if (form) return callAsNumber(deps, number, method, path, { form });
   const raw = request.body;
   assertNoReservedFields(raw);
   const body = raw === undefined || raw === null ? undefined : Buffer.isBuffer(raw) ? raw : JSON.stringify(raw);
-  return deps.graph.call(graphOriginOf(deps, number), {
-    method,
-    path,
-    token,
-    body: method === 'GET' ? undefined : body,
-    contentType: body === undefined ? undefined : (request.headers['content-type'] ?? 'application/json'),
-  });
+  return callAsNumber(deps, number, method, path, body === undefined || method === 'GET' ? undefined : { body, contentType: request.headers['content-type'] ?? 'application/json' });
 }

@@ -9,7 +9,7 @@ import { errors } from '../http/errors.ts';
 import { assertNoReservedFields, isGraphId } from '../graph/graph-path.ts';
 import { withIdempotency } from './idempotency.ts';
 import { isMarkRead, messagesBodySchema } from './schemas.ts';
-import { markRead, sendMessage } from './send.ts';
+import { markRead, sendMessage, sendRateOf } from './send.ts';
 
 const sendSchema = {
   params: z.object({ version: z.string(), phoneNumberId: z.string().min(1).max(64) }),
@@ -33,6 +33,8 @@ export async function proxyRoutes(app: FastifyInstance, deps: Deps & { tenants: 
       { projectId: request.projectId, key: request.headers['idempotency-key'], request: `${phoneNumberId}\n${JSON.stringify(body)}` },
       () => (isMarkRead(body) ? markRead(deps, number, version, body) : sendMessage(deps, number, version, body)),
     );
+    // Kapso's burst headers: the number's send rate, and what this process holds of it now.
+    if (!isMarkRead(body)) void reply.header('x-burst-ratelimit-limit', String(sendRateOf(deps, number))).header('x-burst-ratelimit-remaining', String(deps.governor.inHand(number.id)));
     return replyWithAnswer(reply, answer);
   });
 }

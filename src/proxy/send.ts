@@ -11,7 +11,7 @@ import { graphPath } from '../graph/graph-path.ts';
 import { type MarkReadBody, type SendBody, sendResponseSchema } from './schemas.ts';
 import { secretSlots } from '../crypto/secrets.ts';
 
-type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell'>;
+type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell' | 'governor'>;
 
 /** Forwards a JSON body to `/{version}/{phone_number_id}/messages` with the number's token. */
 async function forward(deps: SendDeps, number: PhoneNumberRow, version: string, body: unknown): Promise<ProxyAnswer> {
@@ -31,7 +31,11 @@ async function forward(deps: SendDeps, number: PhoneNumberRow, version: string, 
  * error, is returned unchanged.
  */
 export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, version: string, body: SendBody): Promise<ProxyAnswer> {
+  const perSecond = sendRateOf(deps, number);
+  const permit = await deps.governor.acquire({ phoneNumberId: number.id, perSecond, recipient: recipientOf(body), maxWaitMs: deps.config.sending.maxWaitMs });
+  if (!permit.ok) throw errors.sendThrottled(permit.limit, permit.retryAfterMs, perSecond);
   const answer = await forward(deps, number, version, body);
+  if (isThroughputError(answer)) await deps.governor.throttledByMeta(number.id, perSecond);
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
   const accepted = sendResponseSchema.safeParse(safeJson(answer.body));
   const wamid = accepted.success ? accepted.data.messages[0]?.id : undefined;
@@ -70,6 +74,23 @@ export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, versio
   // Sent media is mirrored like received media (kapso-api.md §6.1.1, item 6), queued with the message.
   if (derived.hasMedia) deps.mediaBell.ring();
   return answer;
+}
+
+/** The number's send rate: its own, else the gateway's default (messages per second). */
+export function sendRateOf(deps: Pick<Deps, 'config'>, number: PhoneNumberRow): number {
+  return number.max_messages_per_second ?? deps.config.sending.defaultPerSecond;
+}
+
+/** Whom a send goes to, for the pair rate: the wa_id's digits (or the business-scoped user id). */
+function recipientOf(body: SendBody): string {
+  return body.to !== undefined ? body.to.replace(/\D/g, '') : (body.recipient ?? '');
+}
+
+/** Meta refused the send for the number's throughput (meta-cloud-api.md §5.1). */
+function isThroughputError(answer: ProxyAnswer): boolean {
+  if (answer.statusCode < 400) return false;
+  const code = (safeJson(answer.body) as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return code === 130429;
 }
 
 /** Marks a customer's message read at Meta and, when Meta agrees, in our store too. */

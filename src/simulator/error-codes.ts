@@ -42,7 +42,12 @@ const catalogue: Record<number, ErrorCodeInfo> = {
   132012: { title: 'Parameter format does not match format in the created template', httpStatus: 400, details: 'Variable parameter values formatted incorrectly.' },
   132015: { title: 'Template is Paused', httpStatus: 400, details: 'Template is paused due to low quality so it cannot be sent in a template message.' },
   132016: { title: 'Template is Disabled', httpStatus: 400, details: 'Template has been paused too many times due to low quality and is now permanently disabled.' },
+  133005: { title: 'Two step verification PIN Mismatch', httpStatus: 400, details: 'The PIN does not match the two-step verification PIN of this number.' },
   133010: { title: 'Phone number Not Registered', httpStatus: 400, details: 'The phone number is not registered on the WhatsApp Business Platform.' },
+  // Flows (Flows API error codes; docs/simulator.md says which the simulator uses for what).
+  139001: { title: "Flow can't be updated", httpStatus: 400, details: 'Only a DRAFT flow takes a new Flow JSON.' },
+  139002: { title: 'Publishing Flow in invalid state', httpStatus: 400, details: 'Only a DRAFT flow with a valid Flow JSON can be published.' },
+  139004: { title: 'Flow Name Not Unique', httpStatus: 400, details: 'Another flow of this WhatsApp Business Account has this name.' },
 };
 
 /** What the simulator knows about a code; unknown codes read as a generic failure. */

@@ -39,12 +39,16 @@ export interface IdFactory {
   /** Media ids: numeric strings of 15–16 digits like Meta's (§5.7). */
   mediaId(): string;
   templateId(): string;
+  /** Flow ids: numeric strings of 16 digits, like templates' (§5.7). */
+  flowId(): string;
   /** `conversation.id`: 32 lowercase hex characters (§5.7). */
   conversationId(): string;
   /** `fbtrace_id`: ~23 characters of `[A-Za-z0-9_-]` (§5.7). */
   fbtraceId(): string;
   /** The unguessable part of a media download URL. */
   urlToken(): string;
+  /** A call id, `wacid.` and base64 like Meta's examples. */
+  callId(): string;
 }
 
 /** Binds the id formats to random streams: `ids` for what tests assert on, the rest apart. */
@@ -55,8 +59,10 @@ export function createIdFactory(streams: { ids: Random; trace: Random; urls: Ran
     mediaId: () => ids.digits(16),
     // Template ids travel as JSON numbers in status webhooks (§6.6): keep them below 2^53.
     templateId: () => `1${ids.digits(15)}`,
+    flowId: () => `2${ids.digits(15)}`,
     conversationId: () => ids.hex(32),
     fbtraceId: () => trace.token(23),
     urlToken: () => urls.hex(40),
+    callId: () => `wacid.${Buffer.from(`sim-call-${ids.hex(24)}`, 'latin1').toString('base64')}`,
   };
 }

@@ -6,20 +6,25 @@ import { createContext, type SimContext } from './context.ts';
 import { registerNumber, type RecipientInput, resetSimulator, setRecipient } from './control-actions.ts';
 import { type InboundInput, injectInbound } from './inbound/inject-inbound.ts';
 import { type NumberInput, resolveOptions, type SimulatorOptions } from './options.ts';
+import { hangUp, type InboundCallInput, injectInboundCall } from './calls/call-service.ts';
+import { callRoutes } from './routes/call-routes.ts';
 import { controlRoutes } from './routes/control-routes.ts';
+import { flowRoutes } from './routes/flow-routes.ts';
 import { installVersionCheck } from './routes/graph-auth.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
 import { messagesRoute } from './routes/messages-route.ts';
 import { objectRoutes } from './routes/object-routes.ts';
 import { profileRoutes } from './routes/profile-routes.ts';
+import { registrationRoutes } from './routes/registration-routes.ts';
 import { templateRoutes } from './routes/template-routes.ts';
 import type { RecipientBehaviour, SimNumber, SimulatorState } from './state.ts';
 
 export type { FaultOptions, NumberInput, SimulatorOptions, StatusDelays } from './options.ts';
 export type { InboundInput } from './inbound/inject-inbound.ts';
+export type { InboundCallInput } from './calls/call-service.ts';
 export type { RecipientInput } from './control-actions.ts';
 export type { SimIdentity } from './identities.ts';
-export type { DeliveryRecord, RecipientBehaviour, SimMedia, SimMessage, SimNumber, SimTemplate, SimulatorState } from './state.ts';
+export type { DeliveryRecord, RecipientBehaviour, SimCall, SimFlow, SimMedia, SimMessage, SimNumber, SimTemplate, SimulatorState } from './state.ts';
 
 /** A built simulator: its Fastify app (not listening), its state, and in-process controls. */
 export interface Simulator {
@@ -33,6 +38,10 @@ export interface Simulator {
   registerNumber(input: NumberInput): SimNumber;
   /** `POST /_simulator/inbound`; media URLs use `publicUrl` when set. */
   injectInbound(input: InboundInput): { id: string };
+  /** `POST /_simulator/calls`: a customer calls a business number. */
+  injectCall(input: InboundCallInput): { id: string };
+  /** `POST /_simulator/calls/{call_id}/hangup`: the customer ends a call. */
+  hangUp(callId: string): { id: string };
   /** `POST /_simulator/recipients/{wa_id}`. */
   setRecipient(waId: string, input: RecipientInput): RecipientBehaviour;
   /** Gives the customer with this phone a BSUID and username (identities.ts), as an injection with `user_id` does. */
@@ -77,8 +86,11 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
     await messagesRoute(scope, ctx);
     await mediaRoutes(scope, ctx);
     await templateRoutes(scope, ctx);
+    await flowRoutes(scope, ctx);
     await objectRoutes(scope, ctx);
     await profileRoutes(scope, ctx);
+    await registrationRoutes(scope, ctx);
+    await callRoutes(scope, ctx);
   });
   await app.register(async (scope) => controlRoutes(scope, ctx, flush));
   for (const number of resolved.numbers) registerNumber(ctx, number);
@@ -93,6 +105,8 @@ function simulatorOf(app: FastifyInstance, ctx: SimContext, flush: () => Promise
     flush,
     registerNumber: (input) => registerNumber(ctx, input),
     injectInbound: (input) => injectInbound(ctx, input, ctx.options.publicUrl),
+    injectCall: (input) => injectInboundCall(ctx, input),
+    hangUp: (callId) => hangUp(ctx, callId),
     setRecipient: (waId, input) => setRecipient(ctx, waId, input),
     setIdentity: (waId, identity) => setIdentity(ctx, waId, identity),
     reset: () => resetSimulator(ctx),

@@ -1,5 +1,5 @@
 import type { SimIdentity } from './identities.ts';
-import type { TokenBucket } from './token-bucket.ts';
+import type { TokenBucket } from '../pacing/token-bucket.ts';
 
 /** A business phone number as Meta knows it: its WABA, token and app secret (§0, §1.2). */
 export interface SimNumber {
@@ -74,6 +74,50 @@ export interface SimTemplate {
   components: Record<string, unknown>[];
   status: string;
   createdAtMs: number;
+  /** When the template was edited while APPROVED, within the last 30 days (§6.3's limits). */
+  approvedEditsAtMs?: number[];
+}
+
+/** One entry of a flow's `validation_errors` (kapso-api.md §6.8), snake-cased as Meta sends it. */
+export interface FlowValidationError {
+  error: string;
+  error_type: string;
+  message: string;
+  line_start: number;
+  line_end: number;
+  column_start: number;
+  column_end: number;
+  pointers: { line_start: number; line_end: number; column_start: number; column_end: number; path: string }[];
+}
+
+/** A WhatsApp Flow of a WABA: DRAFT → PUBLISHED → DEPRECATED. */
+export interface SimFlow {
+  id: string;
+  wabaId: string;
+  name: string;
+  categories: string[];
+  status: 'DRAFT' | 'PUBLISHED' | 'DEPRECATED';
+  /** The Flow JSON as last uploaded (text), if any. */
+  flowJson?: string;
+  validationErrors: FlowValidationError[];
+  endpointUri?: string;
+  /** The current preview link's token and expiry; a new one on `preview.invalidate(true)`. */
+  preview?: { token: string; expiresAtMs: number };
+  createdAtMs: number;
+}
+
+/** A WhatsApp call through a simulated number (calls/call-service.ts). */
+export interface SimCall {
+  /** `wacid.…`. */
+  id: string;
+  phoneNumberId: string;
+  /** The customer: the callee of an outbound call, the caller of an inbound one. */
+  waId: string;
+  direction: 'inbound' | 'outbound';
+  state: 'ringing' | 'pre_accepted' | 'accepted' | 'ended';
+  startedAtMs: number;
+  answeredAtMs?: number;
+  bizOpaqueCallbackData?: string;
 }
 
 /** One POST of one webhook payload, with every attempt made for it. */
@@ -92,6 +136,7 @@ export interface DeliveryRecord {
 export class SimulatorState {
   readonly numbers = new Map<string, SimNumber>();
   readonly templates = new Map<string, SimTemplate>();
+  readonly flows = new Map<string, SimFlow>();
   readonly media = new Map<string, SimMedia>();
   /** Download URL token → media id and the moment the URL stops working (§3: 5 minutes). */
   readonly mediaUrls = new Map<string, { mediaId: string; expiresAtMs: number }>();
@@ -109,6 +154,7 @@ export class SimulatorState {
   readonly throughput = new Map<string, TokenBucket>();
   readonly pairs = new Map<string, TokenBucket>();
   readonly deliveries: DeliveryRecord[] = [];
+  readonly calls = new Map<string, SimCall>();
 
   /** The numbers a bearer token may act for. */
   numbersForToken(token: string): SimNumber[] {
@@ -126,6 +172,11 @@ export class SimulatorState {
     return [...this.templates.values()].filter((t) => t.wabaId === wabaId);
   }
 
+  /** The flows of one WABA in creation order. */
+  flowsOf(wabaId: string): SimFlow[] {
+    return [...this.flows.values()].filter((f) => f.wabaId === wabaId);
+  }
+
   /** The scripted behaviour of a customer, or the default: delivered and read. */
   recipient(waId: string): RecipientBehaviour {
     return this.recipients.get(waId) ?? { failAfter: 'accepted', read: true };
@@ -133,7 +184,7 @@ export class SimulatorState {
 
   /** Forgets everything (control API `POST /_simulator/reset`). */
   clear(): void {
-    for (const map of [this.numbers, this.templates, this.media, this.mediaUrls, this.messagesById, this.lastInboundAt, this.profileNames, this.recipients, this.identities, this.phonesByBsuid, this.throughput, this.pairs]) {
+    for (const map of [this.numbers, this.templates, this.flows, this.media, this.mediaUrls, this.messagesById, this.lastInboundAt, this.profileNames, this.recipients, this.identities, this.phonesByBsuid, this.throughput, this.pairs, this.calls]) {
       map.clear();
     }
     this.messages.length = 0;

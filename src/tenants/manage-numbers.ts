@@ -3,7 +3,7 @@ import type { PhoneNumberRow } from '../db/schema.ts';
 import { appendEvent } from '../events/append-event.ts';
 import { hashApiKey } from './keys.ts';
 import { noteNumbersChanged } from './number-changes.ts';
-import { checkDisplayNumber, checkMetaId, checkNonEmpty, cliFlag, type FieldNamer } from './number-fields.ts';
+import { checkDisplayNumber, checkMetaId, checkNonEmpty, checkSendRate, cliFlag, type FieldNamer } from './number-fields.ts';
 import { blobStillUsed, deleteMediaBatch, deleteNumberHistory } from './number-history-store.ts';
 import { secretSlots } from '../crypto/secrets.ts';
 import { deletePhoneNumberRow, findPhoneNumber, markPhoneNumberRemoved, updateLivePhoneNumber } from './store.ts';
@@ -17,6 +17,8 @@ export interface PhoneNumberChanges {
   accessToken?: string;
   appSecret?: string;
   verifyToken?: string;
+  /** The send governor's rate for the number, 1–1,000 messages/s; null: back to SEND_DEFAULT_MPS. */
+  maxMessagesPerSecond?: number | null;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function updatePhoneNumber(
     set.app_secret_enc = deps.cipher.encrypt(checkNonEmpty(changes.appSecret, 'app_secret', name), secretSlots.appSecret(phoneNumberId));
   }
   if (changes.verifyToken !== undefined) set.verify_token_hash = hashApiKey(checkNonEmpty(changes.verifyToken, 'verify_token', name));
+  if (changes.maxMessagesPerSecond !== undefined) set.max_messages_per_second = checkSendRate(changes.maxMessagesPerSecond, name);
   if (!(await liveNumber(deps, phoneNumberId, opts.projectId))) return null;
   if (!(await updateLivePhoneNumber(deps.database.db, phoneNumberId, set))) return null;
   noteNumbersChanged();
@@ -65,7 +68,7 @@ export type HistoryChoice = 'kept' | 'deleted';
  * is unknown to every lookup). With its history `kept`, the row stays, marked removed, with its
  * secrets overwritten, so the history stays its project's (readable through the project-wide
  * lists) and the same project can register the number again. With it `deleted`, the number's
- * messages, statuses, contacts, conversations, media (rows and files), events and deliveries are
+ * messages, statuses, contacts, conversations, calls, media (rows and files), events and deliveries are
  * deleted in bounded batches, then the row. Returns false for an unknown, removed or foreign number.
  */
 export async function removePhoneNumber(

@@ -22,7 +22,7 @@ export function formatDisplayNumber(stored: string): string {
 }
 
 /** Names the field as the caller typed it: a CLI flag or a JSON parameter. */
-export type FieldNamer = (field: 'phone_number_id' | 'display_phone_number' | 'waba_id' | 'verify_token' | 'access_token' | 'app_secret') => string;
+export type FieldNamer = (field: 'phone_number_id' | 'display_phone_number' | 'waba_id' | 'verify_token' | 'access_token' | 'app_secret' | 'max_messages_per_second') => string;
 
 export const cliFlag: FieldNamer = (field) => `--${field.replaceAll('_', '-')}`;
 
@@ -39,6 +39,16 @@ export function checkDisplayNumber(value: string, name: FieldNamer = cliFlag): s
     throw new TenancyError(`${name('display_phone_number')} must be an E.164 number such as +15550100000 (8 to 15 digits, + optional), not "${value}"`);
   }
   return stored;
+}
+
+/** Meta's throughput levels run from 80 to 1,000 messages/s; a lower rate is the operator's choice. */
+export const MAX_SEND_RATE = 1000;
+
+/** A number's send rate: a whole number of messages/s from 1 to 1,000, or null for the default. */
+export function checkSendRate(value: number | null, name: FieldNamer = cliFlag): number | null {
+  if (value === null) return null;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_SEND_RATE) throw new TenancyError(`${name('max_messages_per_second')} must be a whole number from 1 to ${MAX_SEND_RATE} (messages per second)`);
+  return value;
 }
 
 /** Refuses an empty secret or token. */

@@ -15,6 +15,7 @@ const HISTORY: ReadonlyArray<{ table: string; key: string; children?: { table: s
   { table: 'messages', key: 'seq' },
   { table: 'contacts', key: 'id' },
   { table: 'conversations', key: 'id' },
+  { table: 'calls', key: 'id' },
   { table: 'deliveries', key: 'id', children: { table: 'delivery_attempts', column: 'delivery_id' }, typeColumn: 'event_type' },
   { table: 'events', key: 'id', children: { table: 'event_bodies', column: 'event_id' }, typeColumn: 'type' },
 ];
@@ -32,7 +33,7 @@ export async function blobStillUsed(db: Kysely<DB>, storageKey: string): Promise
   return (await db.selectFrom('media').select('id').where('storage_key', '=', storageKey).limit(1).executeTakeFirst()) !== undefined;
 }
 
-/** Deletes a number's messages, statuses, contacts, conversations, events and deliveries (but its removal's), batch by batch. */
+/** Deletes a number's messages, statuses, contacts, conversations, calls, events and deliveries (but its removal's), batch by batch. */
 export async function deleteNumberHistory(db: Kysely<DB>, phoneNumberId: string): Promise<number> {
   const loose = db as unknown as Loose;
   let deleted = 0;

@@ -57,6 +57,8 @@ export interface PhoneNumberView {
   /** E.164 with its `+`, as the sandbox banner and the Platform API print it. */
   display_phone_number: string;
   waba_id: string;
+  /** The send governor's rate for the number; null: SEND_DEFAULT_MPS. */
+  max_messages_per_second: number | null;
   created_at: string;
 }
 
@@ -95,6 +97,7 @@ export async function addPhoneNumber(deps: TenancyDeps, input: NewPhoneNumber, n
     graph_url: input.graphUrl ?? null,
     is_sandbox: input.isSandbox ? 1 : 0,
     removed_at: null,
+    max_messages_per_second: null,
   };
   // Project webhooks hear of it (kapso-api.md §8.2 `whatsapp.phone_number.created`).
   await db.transaction().execute(async (trx) => {
@@ -113,6 +116,7 @@ export function presentPhoneNumber(row: PhoneNumberRow): PhoneNumberView {
     project_id: row.project_id,
     display_phone_number: formatDisplayNumber(row.display_phone_number),
     waba_id: row.waba_id,
+    max_messages_per_second: row.max_messages_per_second,
     created_at: new Date(row.created_at).toISOString(),
   };
 }

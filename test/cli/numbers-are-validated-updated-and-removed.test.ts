@@ -27,6 +27,18 @@ describe.each(dialects)('switchboard numbers add, update and remove (%s)', { tim
     refused(addArgs(p, freshId(), { '--verify-token': '' }), /--verify-token must not be empty/);
   });
 
+  it('sets the rate its sends are paced to, back to the default with `default`, refusing what Meta has no level for', () => {
+    const p = project();
+    const pnid = freshId();
+    runCliJson(addArgs(p, pnid), env);
+    const set = runCliJson<{ phone_number: Record<string, unknown> }>(['numbers', 'update', '--phone-number-id', pnid, '--max-messages-per-second', '250'], env);
+    expect(set.phone_number).toMatchObject({ id: pnid, max_messages_per_second: 250 });
+    refused(['numbers', 'update', '--phone-number-id', pnid, '--max-messages-per-second', '1001'], /--max-messages-per-second must be a whole number from 1 to 1000/);
+    refused(['numbers', 'update', '--phone-number-id', pnid, '--max-messages-per-second', 'fast'], /--max-messages-per-second must be a whole number from 1 to 1000, or 'default'/);
+    const reset = runCliJson<{ phone_number: Record<string, unknown> }>(['numbers', 'update', '--phone-number-id', pnid, '--max-messages-per-second', 'default'], env);
+    expect(reset.phone_number.max_messages_per_second).toBeNull();
+  });
+
   it('updates a number, printing it in E.164 without its secrets, and refuses what add refuses', () => {
     const p = project();
     const pnid = freshId();

@@ -66,6 +66,8 @@ describe.each(dialects)('conversations opened by ingest (%s)', (dialect) => {
     const t = await newTenant(gw);
     await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.1', 'hi', T0)]), t.appSecret);
     await gw.deps.database.db.updateTable('conversations').set({ status: 'ended' }).where('phone_number_id', '=', t.phoneNumberId).execute();
+    // The reopened conversation is created later than the ended one (the list below is in order of creation).
+    gw.clock.advance(1000);
     await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.late1', 'sent earlier', T0 - 2 * HOUR)]), t.appSecret);
     await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('wamid.late2', 'also earlier', T0 - HOUR)]), t.appSecret);
     const reopened = await conversationOf(t, 'wamid.late1');

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { rawQuery } from '../../src/db/raw-query.ts';
-import { sqliteDirectOf } from '../../src/db/sqlite-direct.ts';
+import { rawQuery } from '../../src/db/executor.ts';
+import { runsDirectly } from '../../src/db/executor.ts';
 import { type ClosureCommitter, closureCommitter } from '../helpers/closure-committer.ts';
 
 const insertProject = rawQuery('insert into projects (id, name, created_at) values (?, ?, 0)');
@@ -34,7 +34,7 @@ describe('direct statements in group-commit transactions (sqlite)', () => {
 
   it('runs them inside the batch transaction, seen by the query builder in the same transaction', async () => {
     const seen = await committer.submit(async (trx) => {
-      expect(sqliteDirectOf(trx)).toBeDefined();
+      expect(runsDirectly(trx)).toBe(true);
       await insertProject(trx, ['direct-a', 'a']);
       return (await trx.selectFrom('projects').select('id').where('id', '=', 'direct-a').execute()).length;
     });
@@ -56,12 +56,12 @@ describe('direct statements in group-commit transactions (sqlite)', () => {
 
   it('never runs them directly outside a batch: a finished batch and other transactions go through Kysely', async () => {
     const finished = await committer.submit(async (trx) => trx);
-    expect(sqliteDirectOf(finished)).toBeUndefined();
+    expect(runsDirectly(finished)).toBe(false);
     await database.db.transaction().execute(async (trx) => {
-      expect(sqliteDirectOf(trx)).toBeUndefined();
+      expect(runsDirectly(trx)).toBe(false);
       await insertProject(trx, ['direct-k', 'k']);
     });
-    expect(sqliteDirectOf(database.db)).toBeUndefined();
+    expect(runsDirectly(database.db)).toBe(false);
     expect(await projectIds('direct-k')).toEqual(['direct-k']);
   });
 });

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { APPLICATION_NAME, postgresReaderOf } from '../../src/db/postgres-reader.ts';
+import { committedReaderOf } from '../../src/db/executor.ts';
+import { APPLICATION_NAME } from '../../src/db/postgres-reader.ts';
 import { findMessage, listMessages } from '../../src/messages/store.ts';
 import { dialects, isolatedDatabaseUrlFor } from '../helpers/dialects.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -50,9 +51,9 @@ describe.runIf(dialects.includes('postgres'))('pipelined PostgreSQL reads', () =
 
   /** The server process behind the reader's connection, asked through the reader itself. */
   const readerBackend = async (): Promise<number> => {
-    const read = postgresReaderOf(database.db);
-    if (!read) throw new Error('no PostgreSQL reader');
-    const [row] = await read<{ pid: number; name: string }>('select pg_backend_pid() as pid, current_setting($1) as name', ['application_name']);
+    const reader = committedReaderOf(database.db);
+    if (!reader) throw new Error('no PostgreSQL reader');
+    const [row] = await reader.read<{ pid: number; name: string }>('select pg_backend_pid() as pid, current_setting($1) as name', ['application_name'], { prepared: true });
     expect(row?.name).toBe(APPLICATION_NAME);
     return row?.pid as number;
   };
@@ -108,7 +109,7 @@ describe.runIf(dialects.includes('postgres'))('pipelined PostgreSQL reads', () =
 
   it('is not used inside a transaction, which reads through its own connection', async () => {
     await database.db.transaction().execute(async (trx) => {
-      expect(postgresReaderOf(trx)).toBeUndefined();
+      expect(committedReaderOf(trx)).toBeUndefined();
       expect((await findMessage(trx, 'p-reader', 'pn-reader', ids[1] as string))?.id).toBe(ids[1]);
     });
   });

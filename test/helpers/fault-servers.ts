@@ -84,11 +84,3 @@ export function drip(res: ServerResponse, everyMs: number, contentType = 'applic
   res.on('close', () => clearInterval(timer));
 }
 
-/** Polls `check` every 20 ms until it is true; rejects after `timeoutMs` with `what`. */
-export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`gave up waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

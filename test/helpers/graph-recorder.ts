@@ -11,31 +11,36 @@ export interface RecordedCall {
 
 /**
  * A stand-in Graph origin that records every request line the gateway sends it and answers
- * like Meta's success shapes (an upload's `{ id }`, `{ success: true }`, `{ data: [] }`).
+ * like Meta's success shapes (an upload's or a flow's `{ id }`, `{ success: true }`, `{ data: [] }`).
  */
 export interface GraphRecorder {
   url: string;
   calls: RecordedCall[];
   /** The id an upload answers with. */
   uploadId: string;
+  /** The id a flow creation (`POST /{waba_id}/flows`) answers with. */
+  flowId: string;
   close(): Promise<void>;
 }
 
-export async function startGraphRecorder(uploadId = '1234567890123456'): Promise<GraphRecorder> {
+export async function startGraphRecorder(uploadId = '1234567890123456', flowId = '2345678901234567'): Promise<GraphRecorder> {
   const calls: RecordedCall[] = [];
   const server = createServer((req, res) => {
     calls.push({ method: req.method ?? '', target: req.url ?? '', authorization: req.headers.authorization });
     req.resume();
     req.on('end', () => {
       const path = (req.url ?? '').split('?')[0] ?? '';
+      const post = req.method === 'POST';
       const body =
-        req.method === 'POST' && path.endsWith('/media')
+        post && path.endsWith('/media')
           ? { id: uploadId }
-          : req.method === 'POST' && path.endsWith('/messages')
-            ? { messaging_product: 'whatsapp', contacts: [{ input: '14155550123', wa_id: '14155550123' }], messages: [{ id: `wamid.RECORDED${calls.length}` }] }
-            : req.method === 'GET'
-              ? { data: [] }
-              : { success: true };
+          : post && path.endsWith('/flows')
+            ? { id: flowId, success: true }
+            : post && path.endsWith('/messages')
+              ? { messaging_product: 'whatsapp', contacts: [{ input: '14155550123', wa_id: '14155550123' }], messages: [{ id: `wamid.RECORDED${calls.length}` }] }
+              : req.method === 'GET'
+                ? { data: [] }
+                : { success: true };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
   });
@@ -45,6 +50,7 @@ export async function startGraphRecorder(uploadId = '1234567890123456'): Promise
     url: `http://127.0.0.1:${port}`,
     calls,
     uploadId,
+    flowId,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

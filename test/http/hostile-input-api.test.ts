@@ -14,6 +14,7 @@ const FIELDS = [
   'template', 'image', 'interactive', 'reaction', 'typing_indicator', 'metadata', 'profile_name', 'display_name', 'url', 'secret_key',
   'events', 'active', 'buffer_enabled', 'buffer_window_seconds', 'max_buffer_size', 'inactivity_minutes', 'payload_version', 'kind',
   'delivery_ids', 'webhook_id', 'event', 'since', 'until', 'url_contains', 'response_status', 'customer_id', 'period', 'last_message_at',
+  'business_account_id', 'hsm_id', 'name', 'categories', 'flow_json', 'publish', 'endpoint_uri', 'components', 'category', 'flow_action',
 ];
 
 /**

@@ -10,8 +10,8 @@ import { loggableUrl } from '../../src/http/log-url.ts';
 import { databaseUrlFor } from '../helpers/dialects.ts';
 
 /**
- * Issue 16 #12: request log lines carried `hub.verify_token` (Meta's verification handshake) and
- * the signatures of media URLs, which are credentials. They log the path of those routes only,
+ * `hub.verify_token` (Meta's verification handshake) and the signatures of media URLs are
+ * credentials: request log lines never carry them. They log the path of those routes only,
  * and redact secret parameters elsewhere.
  */
 describe('loggableUrl', () => {

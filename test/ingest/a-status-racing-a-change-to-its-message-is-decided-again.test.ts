@@ -8,6 +8,7 @@ import { newTenant } from '../helpers/factories.ts';
 import { storeOutboundText } from '../helpers/outbound.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
 import { statusesWebhook, statusItem } from '../helpers/webhooks.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 /**
  * PostgreSQL: a batch reads its messages' statuses and applies its new ones in a second statement
@@ -40,7 +41,7 @@ describe.skipIf(!dialects.includes('postgres'))('a status batch racing a change 
     const ctx = { now: gw.clock.now(), inactivityMs: gw.deps.config.conversations.inactivityMs };
     const storing = db.transaction().execute((trx) => ingestWebhooks(trx, [{ webhook, ctx, forwards: new Map() }]));
     // The batch read `pending` and now waits on the other transaction's row to apply `delivered`.
-    await waitUntil(async () => (await waitersOn(otherPid)) > 0);
+    await waitFor('the status waits on the locked message', async () => (await waitersOn(otherPid)) > 0);
     await other.commit().execute();
     const [outcome] = await storing;
 
@@ -64,8 +65,3 @@ describe.skipIf(!dialects.includes('postgres'))('a status batch racing a change 
     await storeOutboundText(gw, phoneNumberId, wamid);
   }
 });
-
-/** Polls a condition until it holds (the test's own timeout bounds the wait). */
-async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
-}

@@ -3,7 +3,7 @@ import { LinkFetcher } from '../../src/media/fetch-link.ts';
 import { newStore } from './helpers.ts';
 
 /**
- * Issue 16 #12: a sent media link the address policy refuses fails with a reason API clients
+ * A sent media link the address policy refuses fails with a reason API clients
  * read (`media_error`, the metadata route): it says "blocked address", never the host's internal
  * address or what a name resolved to.
  */

@@ -3,10 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { insertMediaJob } from '../../src/media/store.ts';
 import { MediaWorker } from '../../src/media/worker.ts';
 import { dialects } from '../helpers/dialects.ts';
-import { drip, eventually, type FaultServer, startHttpFault } from '../helpers/fault-servers.ts';
+import { drip, type FaultServer, startHttpFault } from '../helpers/fault-servers.ts';
 import { newTenant } from '../helpers/factories.ts';
 import type { TestGateway } from '../helpers/harness.ts';
 import { newStore, startMediaGateway } from './helpers.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 type Tenant = Awaited<ReturnType<typeof newTenant>>;
 
@@ -54,7 +55,7 @@ describe.each(dialects)('download slots shared between projects (%s)', (dialect)
     const [fast] = (await queueLinks(b, '/fast', 1)) as [string];
     worker = new MediaWorker(gw.deps, { concurrency: 2, perProject: 2, idlePollMs: 20 });
     worker.start();
-    await eventually("B's file is stored", async () => (await stateOf(fast)) === 'stored');
+    await waitFor("B's file is stored", async () => (await stateOf(fast)) === 'stored');
     expect((await rows(slow)).every((r) => r.state === 'pending')).toBe(true);
   });
 
@@ -64,9 +65,9 @@ describe.each(dialects)('download slots shared between projects (%s)', (dialect)
     worker = new MediaWorker(gw.deps, { concurrency: 3, perProject: 2, idlePollMs: 20 });
     worker.start();
     const leasedOfA = async () => (await rows(slow)).filter((r) => r.locked_by !== null).length;
-    await eventually("A's downloads are running", async () => (await leasedOfA()) === 2);
+    await waitFor("A's downloads are running", async () => (await leasedOfA()) === 2);
     const [fast] = (await queueLinks(b, '/fast', 1)) as [string];
-    await eventually("B's file is stored", async () => (await stateOf(fast)) === 'stored');
+    await waitFor("B's file is stored", async () => (await stateOf(fast)) === 'stored');
     expect(await leasedOfA()).toBe(2);
     expect((await rows(slow)).every((r) => r.state === 'pending')).toBe(true);
   });

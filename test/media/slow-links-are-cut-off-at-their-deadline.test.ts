@@ -5,10 +5,11 @@ import { MAX_MEDIA_BYTES } from '../../src/media/limits.ts';
 import { insertMediaJob } from '../../src/media/store.ts';
 import { MediaWorker } from '../../src/media/worker.ts';
 import { dialects } from '../helpers/dialects.ts';
-import { drip, eventually, type FaultServer, startHttpFault } from '../helpers/fault-servers.ts';
+import { drip, type FaultServer, startHttpFault } from '../helpers/fault-servers.ts';
 import { newTenant } from '../helpers/factories.ts';
 import type { TestGateway } from '../helpers/harness.ts';
 import { newStore, startMediaGateway } from './helpers.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const DEADLINE_MS = 1_000;
 
@@ -63,10 +64,10 @@ describe.each(dialects)('a media link that drips a byte every 200 ms (%s)', (dia
     const worker = new MediaWorker(gw.deps, { concurrency: 1, perProject: 1, idlePollMs: 20, random: () => 0.5 });
     const slow = await queueLink('/drip');
     worker.start();
-    await eventually('the drip is claimed', async () => (await row(slow)).locked_by === worker.workerId);
+    await waitFor('the drip is claimed', async () => (await row(slow)).locked_by === worker.workerId);
     const other = await queueLink('/other');
     try {
-      await eventually("the other project's file is stored", async () => (await row(other)).state === 'stored');
+      await waitFor("the other project's file is stored", async () => (await row(other)).state === 'stored');
     } finally {
       await worker.stop(0);
     }

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WebhookSender } from '../../src/outbox/deliver.ts';
 
 /**
- * Issue 16 #12: what a failed attempt stores in the delivery log (which the project reads through
+ * What a failed attempt stores in the delivery log (which the project reads through
  * the API) says why in the gateway's own words, never the host's internal address or the name it
  * resolved: a project must not map the gateway's network through its webhook URLs.
  */

@@ -4,11 +4,11 @@ import { createDeps, createLogger } from '../../src/create-deps.ts';
 import type { Deps } from '../../src/deps.ts';
 import { fanOutEvents } from '../../src/outbox/fan-out.ts';
 import { dialects } from '../helpers/dialects.ts';
-import { eventually } from '../helpers/fault-servers.ts';
 import { newTenant, postWebhook } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
 import { subscribe } from '../helpers/outbox.ts';
 import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 /**
  * Several worker processes fan events out at once on PostgreSQL. A worker that skipped another's
@@ -43,7 +43,7 @@ describe.runIf(dialects.includes('postgres'))('fan-outs racing on PostgreSQL', (
     const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(busy);
     const fanning = fanOutEvents(others[0] as Deps, 500);
     // The other worker's fan-out is waiting for the row this transaction holds.
-    await eventually('the other fan-out waits for the lock', async () => {
+    await waitFor('the other fan-out waits for the lock', async () => {
       const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${rows[0]?.pid} = any(pg_blocking_pids(pid))`.execute(gw.deps.database.db);
       return (waiting.rows[0]?.n ?? 0) > 0;
     });

@@ -6,7 +6,7 @@ import { startGateway, type TestGateway } from '../helpers/harness.ts';
 import { jpegBytes } from '../media/helpers.ts';
 
 /**
- * Issue 16 #8: a client's path and query values must never take the stored Meta token anywhere
+ * A client's path and query values must never take the stored Meta token anywhere
  * but the Graph path its route means. Every hostile value below is put in every slot of every
  * pass-through route (both URL prefixes), sent byte for byte, and the Graph origin (a recorder)
  * must only ever see the intended paths, with no parameter the client smuggled in.
@@ -83,6 +83,13 @@ describe.each(dialects)('pass-through routes reach only their own Graph paths (%
     const upload = await fetch(`${base}/v24.0/${t.phoneNumberId}/media`, { method: 'POST', headers: { 'x-api-key': t.apiKey }, body: form });
     expect(upload.status).toBe(200);
     media = graph.uploadId;
+    // A flow the gateway records for the project: created through it under the number's WABA.
+    const flow = await fetch(`${base}/v24.0/${t.wabaId}/flows`, {
+      method: 'POST',
+      headers: { 'x-api-key': t.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'recorded', categories: ['OTHER'] }),
+    });
+    expect(flow.status).toBe(200);
   });
   afterAll(async () => {
     await gw.close();
@@ -102,6 +109,9 @@ describe.each(dialects)('pass-through routes reach only their own Graph paths (%
       ['GET|POST|DELETE', new RegExp(`^${version}/${t.wabaId}/message_templates$`)],
       ['GET', new RegExp(`^${version}/${t.wabaId}/message_templates/\\d+$`)], // any template id: Meta answers for the WABA
       ['DELETE', new RegExp(`^${version}/${media}$`)],
+      ['GET|POST', new RegExp(`^${version}/${t.wabaId}/flows$`)],
+      ['GET', new RegExp(`^${version}/${graph.flowId}$`)],
+      ['POST', new RegExp(`^${version}/${graph.flowId}/(assets|publish|deprecate)$`)],
     ];
     if (!shapes.some(([methods, shape]) => methods.split('|').includes(call.method) && shape.test(path))) return `unintended path ${call.method} ${call.target}`;
     for (const name of ['access_token', 'method', 'appsecret_proof', 'debug', 'ids', 'suppress_http_code', 'callback']) {
@@ -143,6 +153,10 @@ describe.each(dialects)('pass-through routes reach only their own Graph paths (%
     })),
     { name: 'GET /{waba_id}/message_templates/{template_id}', method: 'GET', target: (s) => `/v24.0/${t.wabaId}/message_templates/${s}`, legit: () => TEMPLATE_ID },
     { name: 'GET /{version}/{phone_number_id}/settings', method: 'GET', target: (s) => `/${s}/${t.phoneNumberId}/settings`, legit: () => 'v24.0' },
+    { name: 'GET /{waba_id}/flows', method: 'GET', target: (s) => `/v24.0/${s}/flows`, legit: () => t.wabaId },
+    { name: 'POST /{waba_id}/flows', method: 'POST', target: (s) => `/v24.0/${s}/flows`, legit: () => t.wabaId, body: '{"name":"x","categories":["OTHER"]}' },
+    { name: 'GET /{flow_id}', method: 'GET', target: (s) => `/v24.0/${s}`, legit: () => graph.flowId },
+    ...(['publish', 'deprecate'] as const).map((edge): Route => ({ name: `POST /{flow_id}/${edge}`, method: 'POST', target: (s) => `/v24.0/${s}/${edge}`, legit: () => graph.flowId })),
   ];
 
   const send = (prefix: string, route: Route, target: string) =>

@@ -60,6 +60,14 @@ const bodies: [string, Record<string, unknown>][] = [
     },
   ],
   ['interactive location request', { type: 'interactive', interactive: { type: 'location_request_message', body: { text: 'Share your location.' }, action: { name: 'send_location' } } }],
+  [
+    'interactive location request with the request_message Kapso\'s SDK adds',
+    { type: 'interactive', interactive: { type: 'location_request_message', body: { text: 'Share your location.' }, action: { name: 'send_location', parameters: { request_message: 'Send location' } } } },
+  ],
+  [
+    'interactive call permission request',
+    { type: 'interactive', interactive: { type: 'call_permission_request', body: { text: 'May we call you?' }, action: { name: 'call_permission_request', parameters: { phone_number: '14155550123' } } } },
+  ],
   ['interactive address', { type: 'interactive', interactive: { type: 'address_message', body: { text: 'Where should we deliver?' }, action: { name: 'address_message', parameters: { country: 'IN' } } } }],
   ['interactive product', { type: 'interactive', interactive: { type: 'product', body: { text: 'Back in stock' }, action: { catalog_id: '194836987003835', product_retailer_id: 'sku-aloe-12' } } }],
   [

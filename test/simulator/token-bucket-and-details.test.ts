@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { fullBucket, hasToken, refillBucket, takeToken } from '../../src/simulator/token-bucket.ts';
+import { fullBucket, hasToken, refillBucket, takeToken } from '../../src/pacing/token-bucket.ts';
 import { describeIssue, formatParam } from '../../src/simulator/validate/zod-details.ts';
 
 describe('token bucket', () => {

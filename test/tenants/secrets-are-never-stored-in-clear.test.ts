@@ -95,7 +95,7 @@ describe('SWITCHBOARD_SECRET', () => {
   });
 });
 
-/** The format written before issue 16: `v1:iv:tag:body`, key = SHA-256(secret), no associated data. */
+/** The first format (`v1`), still read: `v1:iv:tag:body`, key = SHA-256(secret), no associated data. */
 function sealLegacy(secret: string, plain: string): string {
   const key = createHash('sha256').update(secret, 'utf8').digest();
   const iv = randomBytes(12);

@@ -27,7 +27,7 @@ describe('isBlockedAddress', () => {
     ['::ffff:10.0.0.1', 'IPv4-mapped private'],
     ['::ffff:a9fe:a9fe', 'IPv4-mapped metadata address'],
     ['[::1]', 'bracketed IPv6'],
-    // Issue 16 #12: ranges the list missed.
+    // Translated and special-purpose ranges that reach internal addresses too.
     ['64:ff9b::a00:1', 'NAT64 of a private address'],
     ['64:ff9b::808:808', 'NAT64 of a public address (what it reaches depends on the translator)'],
     ['64:ff9b::127.0.0.1', 'NAT64 with a dotted IPv4 tail'],

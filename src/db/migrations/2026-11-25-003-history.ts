@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 
-// Frozen. The history API (issue 5): contacts gain the Kapso customer link they are filtered on
+// Frozen. The history API: contacts gain the Kapso customer link they are filtered on
 // and an index in their keyset order. Active conversations get a partial index of their own in
 // keyset order: the inbox polls `status=active` every few seconds, and the lifecycle sweep looks
 // for quiet active conversations number by number; neither should wade through ended ones.

@@ -1,6 +1,6 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 
-// Frozen. Webhooks out (issue 6, kapso-api.md §8): subscriptions, the transactional outbox, one
+// Frozen. Webhooks out (kapso-api.md §8): subscriptions, the transactional outbox, one
 // delivery per (event, subscription) and one row per delivery attempt.
 // - `events` rows are written in the same transaction as the change that causes them; a worker
 //   fans each one out to the subscriptions it matches (`dispatched_at` set once done), so ingest

@@ -1,6 +1,6 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 
-// Frozen. Media (issue 7, meta-cloud-api.md §3, kapso-api.md §2.2): one row per media file of a
+// Frozen. Media (meta-cloud-api.md §3, kapso-api.md §2.2): one row per media file of a
 // message (or per upload), downloaded from Meta by a worker and kept in a blob store.
 // - `id` is ours (a UUID): the `/media/{id}` of signed URLs never exposes Meta's media id.
 // - `state` moves `pending` → `stored` or `failed`; pending rows are claimed under a lease

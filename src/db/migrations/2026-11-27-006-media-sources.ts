@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 
-// Frozen. Media queued from messages (issue 7, second half):
+// Frozen. Media queued from messages:
 // - `source_url`: the `link` of a media message sent through the proxy (kapso-api.md §6.1.1, item
 //   6): the worker mirrors it from there, as Meta fetched it, since there is no Meta media id.
 // - `kind`: the message type the file came with (`image`, `audio`, `document`…): the size

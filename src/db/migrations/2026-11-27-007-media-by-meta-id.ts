@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 
-// Frozen once landed. Media looked up by Meta's media id (issue 8): `GET /{media_id}?phone_number_id=`
+// Frozen once landed. Media looked up by Meta's media id: `GET /{media_id}?phone_number_id=`
 // answers with the gateway's own copy (kapso-api.md §6.4.2), found by the number and the media id
 // the message carried. Partial: outbound media sent by `link` has no Meta media id.
 

@@ -1,6 +1,6 @@
 import { type Kysely, PostgresAdapter } from 'kysely';
 
-// Frozen once landed. The media queue (issue 7, performance): ingest appends one row per media
+// Frozen once landed. The media queue: ingest appends one row per media
 // message here, in the message's transaction, instead of inserting the `media` row itself. A
 // `media` row costs four index entries (its key, (number, message), the due and Meta-id partial
 // indexes), two of them at random places; an append to this table costs one, at the end. The

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 
-// Frozen. Fair download claims (issue 16, item 9): a claim counts each project's live leases so
+// Frozen. Fair download claims: a claim counts each project's live leases so
 // that no project holds more than MEDIA_DOWNLOADS_PER_PROJECT downloads at once. Leased rows are
 // the few with `locked_by` set (in flight, or a dead worker's until claimed again); this partial
 // index holds only them, so counting costs nothing per queued or finished file and ingest, which

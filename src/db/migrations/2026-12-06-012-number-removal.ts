@@ -1,6 +1,6 @@
 import { type Kysely, PostgresAdapter } from 'kysely';
 
-// Frozen. A number can be removed (issue 17, item 1). `--keep-history` marks it removed rather
+// Frozen. A number can be removed. `--keep-history` marks it removed rather
 // than deleting its row: messages, conversations and contacts carry only the phone_number_id, and
 // the row is what scopes that kept history to its project (a re-registration by another project
 // must not read it). A removed number accepts no sends, webhooks or number-scoped reads.

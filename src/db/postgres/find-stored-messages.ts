@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { rawQuery } from '../raw-query.ts';
+import { rawQuery } from '../executor.ts';
 import type { DB } from '../schema.ts';
 
 /** PostgreSQL: one statement for all the messages. */

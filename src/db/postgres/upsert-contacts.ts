@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { rawQuery } from '../raw-query.ts';
+import { rawQuery } from '../executor.ts';
 import type { DB } from '../schema.ts';
 import type { ContactInput, ContactRef } from '../store-primitives.ts';
 

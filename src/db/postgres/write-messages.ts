@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
-import { conversationSummarySet } from '../conversation-summary.ts';
+import { batchIntakeSelect, conversationSummarySet } from '../conversation-summary.ts';
 import { writeJson } from '../json.ts';
 import { MESSAGE_INSERT_COLUMNS, messageInsertValues } from '../message-columns.ts';
-import { rawQuery } from '../raw-query.ts';
+import { rawQuery } from '../executor.ts';
 import type { DB } from '../schema.ts';
 import type { MessageWrite } from '../store-primitives.ts';
 import { timeOrderedUuid } from '../time-ordered-id.ts';
@@ -24,10 +24,9 @@ export async function writeMessagesInPostgres(db: Kysely<DB> | Transaction<DB>, 
   ]);
 }
 
-// The messages (in their order, so their seq is the history's order), then the summary of each
-// conversation over the rows actually inserted (the newest by timestamp, then seq: the later of
-// equal timestamps; the newest inbound and outbound), absorbed under the one summary rule, then
-// the events of the inserted messages. Every step of one statement sees the same snapshot; the
+// The messages (in their order, so their seq is the history's order), then each conversation's
+// intake over the rows actually inserted (db/conversation-summary.ts), absorbed under the one
+// summary rule, then the events of the inserted messages. Every step of one statement sees the same snapshot; the
 // events read the messages' RETURNING rows.
 const insertMessageBatch = rawQuery<{ phone_number_id: string; id: string }>(
   `with input as (
@@ -42,15 +41,7 @@ const insertMessageBatch = rawQuery<{ phone_number_id: string; id: string }>(
      from input order by ord
      on conflict (phone_number_id, id) do nothing
      returning phone_number_id, id, seq, conversation_id, direction, timestamp, type, updated_at),
-   s as (
-     select distinct on (m.conversation_id) m.conversation_id, count(*) over w as count,
-       m.id as last_id, m.type as last_type, i.preview as last_text, m.timestamp * 1000 as at,
-       max(case when m.direction = 'inbound' then m.timestamp * 1000 end) over w as inbound_at,
-       max(case when m.direction = 'outbound' then m.timestamp * 1000 end) over w as outbound_at,
-       max(m.updated_at) over w as now
-     from m join input i on i.phone_number_id = m.phone_number_id and i.id = m.id
-     window w as (partition by m.conversation_id)
-     order by m.conversation_id, m.timestamp desc, m.seq desc),
+   s as (${batchIntakeSelect('m join input i on i.phone_number_id = m.phone_number_id and i.id = m.id', 'i.preview')}),
    counted as (
      update conversations set ${conversationSummarySet((field) => `s.${field}`).sql}
      from s where conversations.id = s.conversation_id

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { rawQuery } from '../raw-query.ts';
+import { rawQuery } from '../executor.ts';
 import type { DB } from '../schema.ts';
 
 /** SQLite: a point read per message. */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { hangUp, injectInboundCall } from '../calls/call-service.ts';
 import { presentNumber, registerNumber, resetSimulator, setRecipient } from '../control-actions.ts';
 import { originOf, type SimContext } from '../context.ts';
 import { webhookError } from '../error-codes.ts';
@@ -25,6 +26,11 @@ export async function controlRoutes(app: FastifyInstance, ctx: SimContext, flush
   r.post('/_simulator/inbound', { schema: { body: schemas.inboundBody } }, async (request) =>
     injectInbound(ctx, request.body, originOf(ctx, request)),
   );
+
+  // WhatsApp Calling: a customer calls the business, or hangs up (calls/call-service.ts).
+  r.post('/_simulator/calls', { schema: { body: schemas.inboundCallBody } }, async (request) => injectInboundCall(ctx, request.body));
+  r.post('/_simulator/calls/:call_id/hangup', { schema: { params: schemas.callParams } }, async (request) => hangUp(ctx, request.params.call_id));
+  r.get('/_simulator/calls', async () => ({ data: [...state.calls.values()] }));
 
   r.post('/_simulator/recipients/:wa_id', { schema: { params: schemas.recipientParams, body: schemas.recipientBody } }, async (request) => {
     const behaviour = setRecipient(ctx, request.params.wa_id, request.body);

@@ -24,6 +24,13 @@ export const inboundBody = z.object({
   message: z.looseObject({ type: z.string().min(1), context: z.looseObject({}).optional() }),
 });
 
+export const inboundCallBody = z.object({
+  phone_number_id: z.string().min(1),
+  from: z.string().min(1).max(256),
+  profile_name: z.string().optional(),
+});
+export const callParams = z.object({ call_id: z.string().min(1).max(256) });
+
 export const recipientParams = z.object({ wa_id: z.string().min(1).max(64) });
 export const recipientBody = z.object({
   fail_with: z.number().int().nullable().optional(),

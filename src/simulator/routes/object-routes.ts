@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { originOf, type SimContext } from '../context.ts';
 import { simErrors } from '../graph-errors.ts';
+import { presentFlow } from '../flows/flow-fields.ts';
 import { findMedia, mediaMetadata } from '../media/media-service.ts';
 import type { SimNumber } from '../state.ts';
 import { presentTemplate } from '../templates/template-listing.ts';
@@ -8,8 +9,8 @@ import { editTemplate } from '../templates/template-service.ts';
 import { authenticate, canReachWaba } from './graph-auth.ts';
 
 /**
- * `GET`/`DELETE`/`POST /{version}/{id}`: Graph addresses media, templates and phone numbers by
- * bare id (meta-cloud-api.md §3, §6.2, §6.3). An id the caller cannot reach does not exist:
+ * `GET`/`DELETE`/`POST /{version}/{id}`: Graph addresses media, templates, flows and phone numbers
+ * by bare id (meta-cloud-api.md §3, §6.2, §6.3; kapso-api.md §6.8). An id the caller cannot reach does not exist:
  * 400, code 100, subcode 33.
  */
 export async function objectRoutes(app: FastifyInstance, ctx: SimContext): Promise<void> {
@@ -27,6 +28,8 @@ export async function objectRoutes(app: FastifyInstance, ctx: SimContext): Promi
     }
     const template = ctx.state.templates.get(id);
     if (template && canReachWaba(allowed, template.wabaId)) return presentTemplate(template, query.fields);
+    const flow = ctx.state.flows.get(id);
+    if (flow && canReachWaba(allowed, flow.wabaId)) return presentFlow(ctx, flow, query.fields);
     const number = ctx.state.numbers.get(id);
     if (number && allowed.includes(number)) return presentPhoneNumber(ctx, number, query.fields);
     throw simErrors.unknownObject('GET', id);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { originOf, type SimContext } from '../context.ts';
-import { listTemplates, type TemplateQuery } from '../templates/template-listing.ts';
+import { simErrors } from '../graph-errors.ts';
+import { listTemplates, presentTemplate, type TemplateQuery } from '../templates/template-listing.ts';
 import { createTemplate, deleteTemplates } from '../templates/template-service.ts';
 import { requireWaba } from './graph-auth.ts';
 
@@ -19,6 +20,16 @@ export async function templateRoutes(app: FastifyInstance, ctx: SimContext): Pro
       }
       return `${base}?${params.toString()}`;
     });
+  });
+
+  // Kapso's SDK reads one template under its WABA (`templates.get`, kapso-api.md §6.5): answered
+  // like `GET /{template_id}`, for a template of that very WABA only.
+  app.get('/:version/:id/message_templates/:templateId', async (request) => {
+    const { id, templateId } = request.params as { id: string; templateId: string };
+    requireWaba(ctx, request, id);
+    const template = ctx.state.templates.get(templateId);
+    if (!template || template.wabaId !== id) throw simErrors.unknownObject('GET', templateId);
+    return presentTemplate(template, (request.query as { fields?: string }).fields);
   });
 
   app.post('/:version/:id/message_templates', async (request) => {

@@ -1,7 +1,7 @@
 import type { SimContext } from '../context.ts';
 import { simErrors } from '../graph-errors.ts';
 import { pairKey } from '../state.ts';
-import { type BucketLimit, fullBucket, hasToken, refillBucket, takeToken } from '../token-bucket.ts';
+import { type BucketLimit, fullBucket, hasToken, refillBucket, takeToken } from '../../pacing/token-bucket.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
 

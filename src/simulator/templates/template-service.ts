@@ -5,6 +5,7 @@ import { normalizeComponents, parseTemplateCreate } from './template-rules.ts';
 
 /** Statuses from which a template may be edited (§6.3). */
 const editable = new Set(['APPROVED', 'REJECTED', 'PAUSED']);
+const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * `POST /{waba_id}/message_templates` (§6.1): validates, stores as PENDING and schedules the
@@ -32,7 +33,10 @@ export function createTemplate(ctx: SimContext, wabaId: string, body: unknown): 
   return { id: template.id, status: template.status, category: template.category };
 }
 
-/** `POST /{template_id}` (§6.3): replaces category/components and sends it back to review. */
+/**
+ * `POST /{template_id}` (§6.3): replaces category/components and sends it back to review. An
+ * approved template takes one edit per 24 hours and ten per 30 days (code 100 beyond).
+ */
 export function editTemplate(ctx: SimContext, template: SimTemplate, body: unknown): { success: true } {
   if (!editable.has(template.status)) throw simErrors.invalidParameter(`Templates with status ${template.status} cannot be edited.`);
   const patch = (body ?? {}) as { category?: unknown; components?: unknown };
@@ -45,9 +49,19 @@ export function editTemplate(ctx: SimContext, template: SimTemplate, body: unkno
   if (template.status === 'APPROVED' && input.category !== template.category) {
     throw simErrors.invalidParameter("An approved template's category cannot be changed.");
   }
+  if (template.status === 'APPROVED') countApprovedEdit(ctx, template);
   Object.assign(template, { category: input.category, components: normalizeComponents(input.components), status: 'PENDING' });
   scheduleReview(ctx, template);
   return { success: true };
+}
+
+/** Records an edit of an approved template, or refuses it past §6.3's limits. */
+function countApprovedEdit(ctx: SimContext, template: SimTemplate): void {
+  const now = ctx.now();
+  const recent = (template.approvedEditsAtMs ?? []).filter((at) => now - at < 30 * DAY_MS);
+  if (recent.some((at) => now - at < DAY_MS)) throw simErrors.invalidParameter('An approved template can be edited once in 24 hours.');
+  if (recent.length >= 10) throw simErrors.invalidParameter('An approved template can be edited at most 10 times in 30 days.');
+  template.approvedEditsAtMs = [...recent, now];
 }
 
 /**

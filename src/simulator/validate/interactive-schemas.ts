@@ -96,10 +96,19 @@ const flow = z.looseObject({
   action: z.strictObject({ name: z.literal('flow'), parameters: flowParameters }),
 });
 
+// Kapso's SDK (0.3.0) always sends `parameters.request_message` beside the `name` of §2.3, so a
+// strict action would refuse every location request its users send (kapso-api.md §6.1.1).
 const locationRequest = z.looseObject({
   type: z.literal('location_request_message'),
   body: body(1024),
-  action: z.strictObject({ name: z.literal('send_location') }),
+  action: z.strictObject({ name: z.literal('send_location'), parameters: z.strictObject({ request_message: z.string().min(1).max(1024) }).optional() }),
+});
+
+// The Calling API's request for permission to call the user (kapso-api.md §6.1.1); the body is optional.
+const callPermission = z.looseObject({
+  type: z.literal('call_permission_request'),
+  body: body(1024).optional(),
+  action: z.looseObject({ name: z.literal('call_permission_request') }),
 });
 
 const address = z.looseObject({
@@ -147,6 +156,7 @@ export const interactiveSchema = z.discriminatedUnion('type', [
   product,
   productList,
   catalog,
+  callPermission,
   loose('carousel'),
   loose('voice_call'),
 ]);

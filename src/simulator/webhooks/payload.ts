@@ -6,6 +6,8 @@ export type WebhookItem =
   | { kind: 'message'; number: SimNumber; contact?: WebhookContact; message: Record<string, unknown> }
   | { kind: 'status'; number: SimNumber; status: Record<string, unknown> }
   | { kind: 'errors'; number: SimNumber; errors: WebhookError[] }
+  | { kind: 'call'; number: SimNumber; contact?: WebhookContact; call: Record<string, unknown> }
+  | { kind: 'call_status'; number: SimNumber; status: Record<string, unknown> }
   | { kind: 'template'; wabaId: string; timeSec: number; value: Record<string, unknown> };
 
 /** A `value.contacts[]` entry: the sender's profile (§1.4). */
@@ -53,7 +55,9 @@ export function buildPayload(items: readonly WebhookItem[]): { object: 'whatsapp
     const changeKey = `${item.number.phoneNumberId}:${item.kind}`;
     let change = changes.get(changeKey);
     if (!change) {
-      change = { field: 'messages', value: { messaging_product: 'whatsapp', metadata: metadataOf(item.number) } };
+      // Calling updates travel in changes of their own field (Meta's Calling API webhooks).
+      const field = item.kind === 'call' || item.kind === 'call_status' ? 'calls' : 'messages';
+      change = { field, value: { messaging_product: 'whatsapp', metadata: metadataOf(item.number) } };
       changes.set(changeKey, change);
       entry.changes.push(change);
     }
@@ -68,13 +72,14 @@ function metadataOf(number: SimNumber): Record<string, string> {
 
 function addToValue(value: Record<string, unknown>, item: Exclude<WebhookItem, { kind: 'template' }>): void {
   const push = (key: string, element: unknown): void => void ((value[key] ??= []) as unknown[]).push(element);
-  if (item.kind === 'status') return push('statuses', item.status);
+  if (item.kind === 'status' || item.kind === 'call_status') return push('statuses', item.status);
   if (item.kind === 'errors') return item.errors.forEach((e) => push('errors', e));
   // `system` messages come without contacts (§1.6); otherwise one contact per sender.
   if (item.contact) {
     const contacts = (value.contacts ??= []) as WebhookContact[];
     if (!contacts.some((c) => customerOf(c) === customerOf(item.contact as WebhookContact))) contacts.push(item.contact);
   }
+  if (item.kind === 'call') return push('calls', item.call);
   push('messages', item.message);
 }
 

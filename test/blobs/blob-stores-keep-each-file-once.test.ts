@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobIntegrityError, BlobNotFoundError, type BlobStore, blobKeyFor } from '../../src/blobs/blob-store.ts';
-import { bytesOf, newStore, readAll, startS3, storeKinds, type TestS3 } from './helpers.ts';
+import { bytesOf, newStore, readAll, startS3, storeKinds, type TestS3 } from '../media/helpers.ts';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { memoryBudgetSource } from '../../src/pacing/budget-source.ts';
+import { PairLimiter } from '../../src/pacing/pair-limiter.ts';
+import { BURST_SECONDS } from '../../src/pacing/send-budget.ts';
+import { type Permit, SendGovernor } from '../../src/pacing/send-governor.ts';
+
+const NUMBER = '100200300';
+
+/** The most sends granted within any one second of `times`. */
+function busiestSecond(times: readonly number[]): number {
+  return Math.max(...times.map((start) => times.filter((t) => t >= start && t < start + 1000).length));
+}
+
+describe('the send governor', () => {
+  it('grants every send that can wait, in the order asked, never faster than the number’s rate', async () => {
+    const governor = new SendGovernor(memoryBudgetSource(), null);
+    const order: number[] = [];
+    const times: number[] = [];
+    const permits = await Promise.all(
+      Array.from({ length: 45 }, (_, i) =>
+        governor.acquire({ phoneNumberId: NUMBER, perSecond: 30, recipient: `1415555${String(i).padStart(4, '0')}`, maxWaitMs: 5000 }).then((p) => {
+          order.push(i);
+          times.push(Date.now());
+          return p;
+        }),
+      ),
+    );
+    expect(permits.every((p) => p.ok)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(busiestSecond(times)).toBeLessThanOrEqual(30 + 30 * BURST_SECONDS);
+  });
+
+  it('refuses at once what would wait longer than its caller allows, saying when to try again', async () => {
+    const governor = new SendGovernor(memoryBudgetSource(), null);
+    const asked = Date.now();
+    const [first, second, third] = await Promise.all([0, 1, 2].map(() => governor.acquire({ phoneNumberId: NUMBER, perSecond: 1, recipient: null, maxWaitMs: 0 })));
+    expect(first).toEqual({ ok: true });
+    expect(second).toMatchObject({ ok: false, limit: 'throughput' });
+    expect(third).toMatchObject({ ok: false, limit: 'throughput' });
+    const retry = (second as Extract<Permit, { ok: false }>).retryAfterMs;
+    expect(retry).toBeGreaterThan(0);
+    expect(retry).toBeLessThanOrEqual(1000);
+    // Refused without waiting for the second the send would have needed.
+    expect(Date.now() - asked).toBeLessThan(900);
+  });
+
+  it('keeps numbers apart: one number’s queue does not hold another’s sends', async () => {
+    const governor = new SendGovernor(memoryBudgetSource(), null);
+    await governor.acquire({ phoneNumberId: NUMBER, perSecond: 1, recipient: null, maxWaitMs: 0 });
+    expect(await governor.acquire({ phoneNumberId: '400500600', perSecond: 1, recipient: null, maxWaitMs: 0 })).toEqual({ ok: true });
+  });
+
+  it('paces each customer to the pair rate, and gives the reservation back when the number refuses', async () => {
+    const governor = new SendGovernor(memoryBudgetSource(), new PairLimiter({ burst: 2, perMinute: 1 }));
+    const to = (recipient: string, perSecond = 100) => governor.acquire({ phoneNumberId: NUMBER, perSecond, recipient, maxWaitMs: 0 });
+    expect(await to('14155550001')).toEqual({ ok: true });
+    expect(await to('14155550001')).toEqual({ ok: true });
+    const third = await to('14155550001');
+    expect(third).toMatchObject({ ok: false, limit: 'pair' });
+    expect((third as Extract<Permit, { ok: false }>).retryAfterMs).toBeGreaterThan(50_000);
+    expect(await to('14155550002')).toEqual({ ok: true });
+
+    // A send the number's rate refuses does not spend the customer's pair budget.
+    const other = new SendGovernor(memoryBudgetSource(), new PairLimiter({ burst: 1, perMinute: 1 }));
+    expect(await other.acquire({ phoneNumberId: NUMBER, perSecond: 1, recipient: '14155550009', maxWaitMs: 0 })).toEqual({ ok: true });
+    expect(await other.acquire({ phoneNumberId: NUMBER, perSecond: 1, recipient: '14155550010', maxWaitMs: 0 })).toMatchObject({ ok: false, limit: 'throughput' });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await other.acquire({ phoneNumberId: NUMBER, perSecond: 1, recipient: '14155550010', maxWaitMs: 0 })).toEqual({ ok: true });
+  });
+
+  it('sends slower once Meta answers 130429 for the number', async () => {
+    const source = memoryBudgetSource();
+    const governor = new SendGovernor(source, null);
+    await governor.throttledByMeta(NUMBER, 80);
+    // Half the rate, and nothing left to burst: the next send waits an interval of 40/s.
+    expect(await source.take(NUMBER, 80, Date.now(), 10)).toMatchObject({ granted: 0 });
+    expect(await governor.acquire({ phoneNumberId: NUMBER, perSecond: 80, recipient: null, maxWaitMs: 0 })).toMatchObject({ ok: false, limit: 'throughput' });
+  });
+});
