@@ -9,7 +9,11 @@ import { formatInstant } from '../http/instants.ts';
 export function presentContact(row: ContactRow): Record<string, unknown> {
   return {
     id: row.id,
+    // Null for a customer known only by BSUID (kapso-api.md §1.4).
     wa_id: row.wa_id,
+    business_scoped_user_id: row.business_scoped_user_id,
+    parent_business_scoped_user_id: row.parent_business_scoped_user_id,
+    username: row.username,
     profile_name: row.profile_name,
     display_name: row.display_name,
     customer_id: row.customer_id,

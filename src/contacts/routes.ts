@@ -9,7 +9,7 @@ import { assemblePage, buildPaging, pageUrl } from '../http/list-page.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
 import { presentContact } from './present.ts';
 import { getContactSchema, listContactsSchema, updateContactSchema } from './schemas.ts';
-import { type ContactKey, findContact, listContacts } from './store.ts';
+import { type ContactAddress, type ContactKey, findContact, listContacts } from './store.ts';
 import { updateContact } from './update-contact.ts';
 
 const CONTACT_KEY = ['int', 'string'] as const;
@@ -27,7 +27,7 @@ export async function contactRoutes(app: FastifyInstance, deps: Deps & { tenants
     await requirePhoneNumber(request, deps.tenants, phoneNumberId);
     const binding = cursorBinding('contacts', request.projectId, phoneNumberId);
     const start = readPageStart<ContactKey>(cursors, binding, CONTACT_KEY, q);
-    const filter = { waId: q.wa_id, customerId: q.customer_id, hasCustomer: q.has_customer };
+    const filter = { waId: q.wa_id, bsuid: q.business_scoped_user_id, customerId: q.customer_id, hasCustomer: q.has_customer };
     const rows = await listContacts(db, request.projectId, phoneNumberId, filter, { start, limit: q.limit + 1 });
     const page = assemblePage(rows, q.limit, start);
     return {
@@ -41,19 +41,23 @@ export async function contactRoutes(app: FastifyInstance, deps: Deps & { tenants
   });
 
   r.get('/:version/:phoneNumberId/contacts/:waId', { schema: getContactSchema }, async (request) => {
-    const { phoneNumberId, waId } = request.params;
+    const { phoneNumberId, waId: address } = request.params;
     parseFields(request.query.fields);
     await requirePhoneNumber(request, deps.tenants, phoneNumberId);
-    const row = await findContact(db, request.projectId, phoneNumberId, waId);
-    if (!row) throw errors.notFound('contact', waId);
+    const row = await findContact(db, request.projectId, phoneNumberId, address);
+    if (!row) throw errors.notFound('contact', nameOf(address));
     return presentContact(row);
   });
 
   r.patch('/:version/:phoneNumberId/contacts/:waId', { schema: updateContactSchema }, async (request) => {
-    const { phoneNumberId, waId } = request.params;
+    const { phoneNumberId, waId: address } = request.params;
     await requirePhoneNumber(request, deps.tenants, phoneNumberId);
-    const target = { projectId: request.projectId, phoneNumberId, waId };
-    if (!(await updateContact(db, target, request.body, deps.clock.now()))) throw errors.notFound('contact', waId);
+    const target = { projectId: request.projectId, phoneNumberId, address };
+    if (!(await updateContact(db, target, request.body, deps.clock.now()))) throw errors.notFound('contact', nameOf(address));
     return { success: true as const };
   });
+}
+
+function nameOf(address: ContactAddress): string {
+  return 'waId' in address ? address.waId : address.bsuid;
 }

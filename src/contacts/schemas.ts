@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { customerPhoneParam, pageQueryShape, phoneNumberParams } from '../http/list-schemas.ts';
+import { bsuidParam, customerParam, customerPhoneParam, pageQueryShape, phoneNumberParams } from '../http/list-schemas.ts';
 
 /** Request schemas of the contact routes (kapso-api.md §6.3). */
 
@@ -10,6 +10,7 @@ export const listContactsSchema = {
       ...pageQueryShape,
       wa_id: customerPhoneParam.optional(),
       customer_id: z.uuid().optional(),
+      business_scoped_user_id: bsuidParam.optional(),
       // §1.4: booleans arrive in query strings as the words true/false.
       has_customer: z
         .enum(['true', 'false'])
@@ -19,7 +20,8 @@ export const listContactsSchema = {
     .loose(),
 };
 
-const contactParams = phoneNumberParams.extend({ waId: customerPhoneParam });
+// The SDK names the segment waId; a BSUID addresses a contact as well (kapso-api.md §6.3.2).
+const contactParams = phoneNumberParams.extend({ waId: customerParam });
 
 export const getContactSchema = {
   params: contactParams,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { readJson, writeJson } from '../db/json.ts';
 import type { DB } from '../db/schema.ts';
 import { type Metadata, mergeMetadata } from './metadata.ts';
-import { lockContact, updateContactFields } from './store.ts';
+import { type ContactAddress, lockContact, updateContactFields } from './store.ts';
 
 /** The fields a business may change on a contact (kapso-api.md §6.3.3). */
 export interface ContactPatch {
@@ -18,12 +18,12 @@ export interface ContactPatch {
  */
 export async function updateContact(
   db: Kysely<DB>,
-  target: { projectId: string; phoneNumberId: string; waId: string },
+  target: { projectId: string; phoneNumberId: string; address: ContactAddress },
   patch: ContactPatch,
   now: number,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const current = await lockContact(trx, target.projectId, target.phoneNumberId, target.waId);
+    const current = await lockContact(trx, target.projectId, target.phoneNumberId, target.address);
     if (!current) return false;
     await updateContactFields(trx, current.id, {
       ...(patch.profile_name !== undefined ? { profile_name: patch.profile_name } : {}),

@@ -16,7 +16,11 @@ export function presentConversation(row: ConversationView, selection: FieldSelec
   const { metaFields } = selection;
   const base: Entry[] = [
     ['id', row.id],
+    // Null for a customer known only by BSUID (kapso-api.md §6.2).
     ['phone_number', row.wa_id],
+    ['business_scoped_user_id', row.business_scoped_user_id],
+    ['parent_business_scoped_user_id', row.parent_business_scoped_user_id ?? null],
+    ['username', row.username ?? null],
     ['status', row.status],
     ['last_active_at', formatInstant(row.last_active_at)],
     ['created_at', formatInstant(row.created_at)],

@@ -28,7 +28,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: Deps & { te
     await requirePhoneNumber(request, deps.tenants, phoneNumberId);
     const binding = cursorBinding('conversations', request.projectId, phoneNumberId);
     const start = readPageStart<ConversationKey>(cursors, binding, CONVERSATION_KEY, q);
-    const filter = { status: q.status, activeSinceMs: q.last_active_since, activeUntilMs: q.last_active_until, waId: q.phone_number };
+    const filter = { status: q.status, activeSinceMs: q.last_active_since, activeUntilMs: q.last_active_until, waId: q.phone_number, bsuid: q.business_scoped_user_id };
     const rows = await listConversations(db, request.projectId, phoneNumberId, filter, { start, limit: q.limit + 1 });
     const page = assemblePage(rows, q.limit, start);
     return {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { customerPhoneParam, instantParam, pageQueryShape, phoneNumberParams } from '../http/list-schemas.ts';
+import { bsuidParam, customerPhoneParam, instantParam, pageQueryShape, phoneNumberParams } from '../http/list-schemas.ts';
 
 /** Request schemas of the conversation routes (kapso-api.md §6.2). */
 
@@ -13,6 +13,7 @@ export const listConversationsSchema = {
       last_active_since: instantParam.optional(),
       last_active_until: instantParam.optional(),
       phone_number: customerPhoneParam.optional(),
+      business_scoped_user_id: bsuidParam.optional(),
     })
     .loose(),
 };

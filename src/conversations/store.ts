@@ -2,7 +2,6 @@ import { EMPTY_CONVERSATION_SUMMARY } from './empty-summary.ts';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ConversationRow, DB } from '../db/schema.ts';
 import type { KeysetWindow } from '../http/list-page.ts';
-import { customerKeyOf } from '../contacts/store.ts';
 import { rawQuery } from '../db/executor.ts';
 import { storePrimitivesOf } from '../db/store-primitives.ts';
 import type { CurrentConversationRef } from './lifecycle.ts';
@@ -10,28 +9,29 @@ import type { CurrentConversationRef } from './lifecycle.ts';
 type Db = Kysely<DB> | Transaction<DB>;
 
 /**
- * The current conversations of these customers (those that have one), by customerKeyOf: the one
+ * The current conversations of these contacts (those that have one), by contact id: the one
  * opened last, which their contact points at (migration 009). Not necessarily the most recently
  * active: a message Meta delivers late, after the conversation ended, opens one whose activity is
  * older. Read after the contacts are upserted, not returned by that upsert: on PostgreSQL that
  * statement's snapshot may predate the contact lock it waited for, and so miss a conversation a
  * concurrent transaction opened meanwhile; this statement starts after the lock is held.
  */
-export async function findCurrentConversations(db: Db, customers: ReadonlyArray<{ phoneNumberId: string; waId: string }>): Promise<Map<string, CurrentConversationRef>> {
-  const rows = await storePrimitivesOf(db).findCurrentConversations(db, customers);
-  return new Map(rows.map(({ phone_number_id, wa_id, ...row }) => [customerKeyOf(phone_number_id, wa_id), row]));
+export async function findCurrentConversations(db: Db, contactIds: readonly string[]): Promise<Map<string, CurrentConversationRef>> {
+  const rows = await storePrimitivesOf(db).findCurrentConversations(db, contactIds);
+  return new Map(rows.map(({ contact_id, ...row }) => [contact_id, row]));
 }
 
 /** Opens a new, empty, active conversation (id chosen by the caller) and makes it the contact's current one. */
 export async function openConversation(
   db: Db,
-  input: { id: string; phoneNumberId: string; contactId: string; waId: string; activeAt: number; now: number },
+  input: { id: string; phoneNumberId: string; contactId: string; waId: string | null; bsuid: string | null; activeAt: number; now: number },
 ): Promise<void> {
   const row: ConversationRow = {
     id: input.id,
     phone_number_id: input.phoneNumberId,
     contact_id: input.contactId,
     wa_id: input.waId,
+    business_scoped_user_id: input.bsuid,
     status: 'active',
     metadata: '{}',
     ...EMPTY_CONVERSATION_SUMMARY,
@@ -56,8 +56,12 @@ export async function endConversation(db: Db, id: string, now: number): Promise<
     .execute();
 }
 
-/** A conversation as the history API reads it: the row plus its contact's name. */
-export type ConversationView = ConversationRow & { contact_name: string | null };
+/** A conversation as the history API reads it: the row plus its contact's name and username. */
+export type ConversationView = ConversationRow & {
+  contact_name: string | null;
+  parent_business_scoped_user_id?: string | null | undefined;
+  username?: string | null | undefined;
+};
 
 /** The filters of `GET /{phone_number_id}/conversations` (kapso-api.md §6.2.1), combined with AND. */
 export interface ConversationFilter {
@@ -67,6 +71,8 @@ export interface ConversationFilter {
   activeUntilMs?: number | undefined;
   /** The customer's wa_id (digits). */
   waId?: string | undefined;
+  /** The customer's business-scoped user id. */
+  bsuid?: string | undefined;
 }
 
 /** A conversation's place in its list: last activity, then id. */
@@ -90,6 +96,8 @@ function conversationsOfProject(db: Db, projectId: string) {
         .whereRef('contacts.id', '=', 'conversations.contact_id')
         .as('contact_name'),
     )
+    .select((eb) => eb.selectFrom('contacts').select('contacts.parent_business_scoped_user_id').whereRef('contacts.id', '=', 'conversations.contact_id').as('parent_business_scoped_user_id'))
+    .select((eb) => eb.selectFrom('contacts').select('contacts.username').whereRef('contacts.id', '=', 'conversations.contact_id').as('username'))
     .where('phone_numbers.project_id', '=', projectId);
 }
 
@@ -108,12 +116,14 @@ export function listConversationsQuery(
   filter: ConversationFilter,
   window: KeysetWindow<ConversationKey>,
 ) {
-  const activeAt = filter.waId === undefined ? sql.ref<number>('conversations.last_active_at') : sql<number>`+${sql.ref('conversations.last_active_at')}`;
+  const oneCustomer = filter.waId !== undefined || filter.bsuid !== undefined;
+  const activeAt = !oneCustomer ? sql.ref<number>('conversations.last_active_at') : sql<number>`+${sql.ref('conversations.last_active_at')}`;
   let q = conversationsOfProject(db, projectId).where('conversations.phone_number_id', '=', phoneNumberId);
   if (filter.status !== undefined) q = q.where('conversations.status', '=', filter.status);
   if (filter.activeSinceMs !== undefined) q = q.where(activeAt, '>=', filter.activeSinceMs);
   if (filter.activeUntilMs !== undefined) q = q.where(activeAt, '<=', filter.activeUntilMs);
   if (filter.waId !== undefined) q = q.where('conversations.wa_id', '=', filter.waId);
+  if (filter.bsuid !== undefined) q = q.where('conversations.business_scoped_user_id', '=', filter.bsuid);
   const { start } = window;
   if (start.kind !== 'first') {
     const [lastActiveAt, id] = start.key;

@@ -2,7 +2,8 @@ import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 
 // The global lock order of a transaction on PostgreSQL (design.md: "A transaction takes its locks
-// in one global order"): contact rows first (upsertContacts, one statement in key order), then
+// in one global order"): contacts first (the BSUIDs of the batch's customers, then contact rows:
+// upsertContacts, the phone-only ones in one statement in key order), then
 // message keys, then the outbox's fan-out, then delivery lanes; within each kind, sorted by the lock's own value. Each kind
 // is taken in one statement, all at once, so that two transactions sharing keys queue on the
 // first key they share instead of each holding one the other wants.
@@ -17,6 +18,17 @@ import type { DB } from './schema.ts';
  */
 export async function lockMessageKeys(trx: Kysely<DB> | Transaction<DB>, messages: ReadonlyArray<{ phoneNumberId: string; messageId: string }>): Promise<void> {
   await lockInHashOrder(trx, messages.map((m) => `${m.phoneNumberId}:${m.messageId}`));
+}
+
+/**
+ * Serialises, until the transaction ends, the contacts of these customers' BSUIDs (keys given as
+ * `phone_number_id:bsuid`): the lookup by BSUID, and the contact creation or join that follows it
+ * (contacts/store.ts). Unique indexes alone cannot: a contact may gain its BSUID or its phone
+ * after it was created. Taken before any contact row, so in the contacts' place of the order.
+ * Nothing on SQLite, where a single writer already serialises transactions.
+ */
+export async function lockCustomerKeys(trx: Kysely<DB> | Transaction<DB>, customerKeys: readonly string[]): Promise<void> {
+  await lockInHashOrder(trx, customerKeys.map((k) => `customer:${k}`));
 }
 
 /** lockMessageKeys for one message. */

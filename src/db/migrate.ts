@@ -12,6 +12,7 @@ import * as currentConversation from './migrations/2026-11-27-009-current-conver
 import * as mediaLeases from './migrations/2026-12-06-011-media-leases.ts';
 import * as numberRemoval from './migrations/2026-12-06-012-number-removal.ts';
 import * as calls from './migrations/2026-12-06-013-calls.ts';
+import * as businessScopedUserIds from './migrations/2026-12-06-014-business-scoped-user-ids.ts';
 import * as flows from './migrations/2026-12-06-015-flows.ts';
 import * as sendGovernor from './migrations/2026-12-06-016-send-governor.ts';
 
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06-011-media-leases': mediaLeases,
   '2026-12-06-012-number-removal': numberRemoval,
   '2026-12-06-013-calls': calls,
+  '2026-12-06-014-business-scoped-user-ids': businessScopedUserIds,
   '2026-12-06-015-flows': flows,
   '2026-12-06-016-send-governor': sendGovernor,
 };

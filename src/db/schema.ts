@@ -61,7 +61,8 @@ export interface SendBudgetsTable {
 export interface ContactsTable {
   id: string;
   phone_number_id: string;
-  wa_id: string;
+  /** The customer's phone (digits); null for a customer known only by BSUID (migration 014). */
+  wa_id: string | null;
   profile_name: string | null;
   display_name: string | null;
   metadata: JsonColumn;
@@ -71,14 +72,21 @@ export interface ContactsTable {
   customer_id: string | null;
   /** The conversation opened last for this customer (migration 009); null until one opens. */
   current_conversation_id: string | null;
+  /** Meta's business-scoped user id (`user_id`), unique per number where set (migration 014). */
+  business_scoped_user_id: string | null;
+  parent_business_scoped_user_id: string | null;
+  /** The customer's WhatsApp username (`profile.username`). */
+  username: string | null;
 }
 
 export interface ConversationsTable {
   id: string;
   phone_number_id: string;
   contact_id: string;
-  /** Customer's wa_id (digits), served as `phone_number`. */
-  wa_id: string;
+  /** Customer's wa_id (digits), served as `phone_number`; null while only the BSUID is known. */
+  wa_id: string | null;
+  /** The customer's BSUID, when known: kept beside wa_id so either filters the list (migration 014). */
+  business_scoped_user_id: string | null;
   status: 'active' | 'ended';
   metadata: JsonColumn;
   messages_count: number;

@@ -5,7 +5,7 @@ import { sqliteStorePrimitives } from './sqlite/store-primitives.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** A customer of a number with the profile name a message gave (null: none given). */
+/** A customer of a number known by phone, with the profile name a message gave (null: none given). */
 export interface ContactInput {
   phoneNumberId: string;
   waId: string;
@@ -19,12 +19,13 @@ export interface ContactRef {
   wa_id: string;
   id: string;
   profile_name: string | null;
+  /** The contact's BSUID, when it has one (a phone contact may have learnt it). */
+  business_scoped_user_id: string | null;
 }
 
 /** A customer's current conversation (the one their contact points at). */
 export interface CurrentConversationRow {
-  phone_number_id: string;
-  wa_id: string;
+  contact_id: string;
   id: string;
   status: 'active' | 'ended';
   last_active_at: number;
@@ -93,8 +94,8 @@ export interface StorePrimitives {
    * by customer: on PostgreSQL the rows are locked until commit in that order.
    */
   upsertContacts(db: Db, inputs: readonly ContactInput[]): Promise<ContactRef[]>;
-  /** The current conversations of these customers (those that have one). */
-  findCurrentConversations(db: Db, customers: ReadonlyArray<{ phoneNumberId: string; waId: string }>): Promise<CurrentConversationRow[]>;
+  /** The current conversations of these contacts (those that have one). */
+  findCurrentConversations(db: Db, contactIds: readonly string[]): Promise<CurrentConversationRow[]>;
   /**
    * Inserts the messages in order, each once per (number, wamid); for those inserted, counts them
    * into their conversations under the summary rule (db/conversation-summary.ts) and appends

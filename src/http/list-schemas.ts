@@ -34,3 +34,17 @@ export const customerPhoneParam = z
   .pipe(z.string().regex(/^\d{1,20}$/, 'must be a phone number in international format'));
 
 export const phoneNumberParams = z.object({ version: z.string(), phoneNumberId: z.string().min(1).max(64) });
+
+/** A business-scoped user id as Meta gives it: kept verbatim, since a changed one names no one. */
+export const bsuidParam = z.string().trim().min(1).max(256);
+
+/**
+ * A customer in a path: a phone number (normalised as customerPhoneParam) or a BSUID (anything
+ * with a letter in it, kept verbatim), told apart so each is looked up by its own key.
+ */
+export const customerParam = z
+  .string()
+  .min(1)
+  .max(256)
+  .transform((raw): { waId: string } | { bsuid: string } => (/[A-Za-z]/.test(raw) ? { bsuid: raw } : { waId: raw.replace(/[\s()+\-.]/g, '') }))
+  .refine((c) => !('waId' in c) || /^\d{1,20}$/.test(c.waId), 'must be a phone number in international format or a business-scoped user id');

@@ -63,13 +63,16 @@ function validate(schema: z.ZodType, input: unknown, basePath: PropertyKey[]): u
 }
 
 function toMessageRecord(phoneNumberId: string, message: MetaMessage, contacts: MetaContact[]): InboundMessageRecord {
-  // Meta's docs show `from` both bare and with '+'; with BSUIDs it may be empty (§1.5).
-  const waId = message.from ? message.from.replace(/^\+/, '') : (message.from_user_id ?? '');
+  const contact = senderOf(message, contacts);
   const payload = message as Record<string, unknown>;
   return {
     phoneNumberId,
-    waId,
-    profileName: profileNameOf(message, waId, contacts),
+    // Meta's docs show `from` both bare and with '+'; with BSUIDs it may be empty or absent (§1.5).
+    waId: digitsOrNull(message.from) ?? digitsOrNull(contact?.wa_id),
+    bsuid: nonEmpty(message.from_user_id) ?? nonEmpty(contact?.user_id),
+    parentBsuid: nonEmpty(message.from_parent_user_id) ?? nonEmpty(contact?.parent_user_id),
+    username: nonEmpty(contact?.profile?.username),
+    profileName: contact?.profile?.name ?? null,
     id: message.id,
     type: message.type,
     timestamp: Number(message.timestamp),
@@ -78,13 +81,26 @@ function toMessageRecord(phoneNumberId: string, message: MetaMessage, contacts: 
   };
 }
 
-/** The sender's profile name: the contact matching the sender, else the only contact (system messages have none). */
-function profileNameOf(message: MetaMessage, waId: string, contacts: MetaContact[]): string | null {
-  const match =
-    contacts.find((contact) => contact.wa_id !== undefined && contact.wa_id !== '' && contact.wa_id.replace(/^\+/, '') === waId) ??
-    contacts.find((contact) => message.from_user_id !== undefined && contact.user_id === message.from_user_id) ??
-    (contacts.length === 1 ? contacts[0] : undefined);
-  return match?.profile?.name ?? null;
+/**
+ * The `contacts[]` entry of the sender: the one matching the sender's phone or BSUID, else the
+ * only one (system messages have none).
+ */
+function senderOf(message: MetaMessage, contacts: MetaContact[]): MetaContact | undefined {
+  const waId = digitsOrNull(message.from);
+  const bsuid = nonEmpty(message.from_user_id);
+  return (
+    contacts.find((contact) => waId !== null && digitsOrNull(contact.wa_id) === waId) ??
+    contacts.find((contact) => bsuid !== null && contact.user_id === bsuid) ??
+    (contacts.length === 1 ? contacts[0] : undefined)
+  );
+}
+
+function digitsOrNull(value: string | undefined): string | null {
+  return value ? value.replace(/^\+/, '') || null : null;
+}
+
+function nonEmpty(value: string | undefined): string | null {
+  return value ? value : null;
 }
 
 function toStatusRecord(phoneNumberId: string, status: MetaStatus): StatusRecord {

@@ -20,7 +20,8 @@ export const metaErrorSchema = z.looseObject({
 export const metaContactSchema = z.looseObject({
   wa_id: z.string().optional(),
   user_id: z.string().optional(),
-  profile: z.looseObject({ name: z.string().optional() }).optional(),
+  parent_user_id: z.string().optional(),
+  profile: z.looseObject({ name: z.string().optional(), username: z.string().optional() }).optional(),
 });
 
 /**
@@ -34,6 +35,7 @@ export const metaMessageSchema = z
     timestamp: epochSeconds,
     from: z.string().optional(),
     from_user_id: z.string().optional(),
+    from_parent_user_id: z.string().optional(),
     errors: z.array(metaErrorSchema).optional(),
   })
   // With business-scoped user ids `from` may be empty; then `from_user_id` names the sender.

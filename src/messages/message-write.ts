@@ -7,8 +7,13 @@ import type { DerivedMessageFields } from './records.ts';
 /** A message either way, with the customer it belongs to. */
 export interface ConversationMessage {
   phoneNumberId: string;
-  /** The customer's wa_id. */
-  waId: string;
+  /** The customer's wa_id; null when the message names them by BSUID alone. */
+  waId: string | null;
+  /** The customer's business-scoped user id, when the message names it (meta-cloud-api.md §1.5). */
+  bsuid?: string | null | undefined;
+  parentBsuid?: string | null | undefined;
+  /** The customer's WhatsApp username, when the message's contact carries it. */
+  username?: string | null | undefined;
   /** The customer's WhatsApp profile name when this message carries it (inbound). */
   profileName: string | null;
   id: string;
@@ -29,6 +34,8 @@ export interface Placement {
   choice: ConversationChoice;
   /** The contact's profile name after this message's contact upsert. */
   contactName: string | null;
+  /** The customer's phone as their contact now knows it (a BSUID message may not carry it). */
+  contactWaId?: string | null | undefined;
   /** The status to store (the initial one moved on by early status events) and its steps. */
   status: string;
   advancedThrough: ReadonlyArray<{ status: string; timestamp: number }>;
@@ -45,8 +52,8 @@ export function messageWriteOf(m: ConversationMessage, p: Placement): MessageWri
       conversation_id: p.choice.conversationId,
       direction: m.direction,
       type: m.type,
-      from_id: inbound ? m.waId : m.phoneNumberId,
-      to_id: inbound ? m.phoneNumberId : m.waId,
+      from_id: inbound ? (m.waId ?? p.contactWaId) : m.phoneNumberId,
+      to_id: inbound ? m.phoneNumberId : (m.waId ?? p.contactWaId),
       timestamp: m.timestamp,
       status: p.status,
       processing_status: m.processingStatus,

@@ -24,8 +24,13 @@ export interface DerivedMessageFields {
 export interface InboundMessageRecord {
   /** `value.metadata.phone_number_id`: the business number the message was sent to. */
   phoneNumberId: string;
-  /** Customer's wa_id (`messages[].from`, digits). */
-  waId: string;
+  /** Customer's wa_id (`messages[].from`, digits); null when Meta sent it empty (a BSUID user). */
+  waId: string | null;
+  /** The sender's business-scoped user id (`from_user_id`, or the contact's `user_id`). */
+  bsuid: string | null;
+  parentBsuid: string | null;
+  /** `contacts[].profile.username`, when the customer adopted one. */
+  username: string | null;
   /** `contacts[].profile.name` of the sender, when Meta sent one. */
   profileName: string | null;
   /** The wamid. */

@@ -50,7 +50,7 @@ export async function messageRoutes(app: FastifyInstance, deps: Deps & { tenants
     await requirePhoneNumber(request, deps.tenants, phoneNumberId);
     const binding = cursorBinding('messages', request.projectId, phoneNumberId);
     const start = readPageStart<MessageKey>(cursors, binding, MESSAGE_KEY, q);
-    const filter = { direction: q.direction, status: q.status, conversationId: q.conversation_id, ...secondsRange(q.since, q.until) };
+    const filter = { direction: q.direction, status: q.status, conversationId: q.conversation_id, bsuid: q.business_scoped_user_id, ...secondsRange(q.since, q.until) };
     const rows = await listMessages(db, request.projectId, phoneNumberId, filter, { start, limit: q.limit + 1 });
     const page = assemblePage(rows, q.limit, start);
     // One query for the whole page, and only when `kapso.statuses` was asked for.

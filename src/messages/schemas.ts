@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantParam, pageQueryShape, phoneNumberParams } from '../http/list-schemas.ts';
+import { bsuidParam, instantParam, pageQueryShape, phoneNumberParams } from '../http/list-schemas.ts';
 
 /** Request schemas of the message history routes. */
 
@@ -15,6 +15,8 @@ export const listMessagesSchema = {
       since: instantParam.optional(),
       until: instantParam.optional(),
       conversation_id: z.uuid().optional(),
+      // The customer's messages, whichever conversation they are in.
+      business_scoped_user_id: bsuidParam.optional(),
     })
     .loose(),
 };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { customerKeyOf, upsertContacts } from '../contacts/store.ts';
+import { type ContactHandle, type CustomerInput, customerKeyOf, upsertContacts } from '../contacts/store.ts';
 import { chooseConversations, type ConversationChoice } from '../conversations/lifecycle.ts';
 import { endConversation, findCurrentConversations, openConversation } from '../conversations/store.ts';
 import { lockMessageKeys } from '../db/message-lock.ts';
@@ -15,7 +15,7 @@ export interface StoreContext {
   inactivityMs: number;
 }
 
-type Contact = { id: string; profile_name: string | null };
+type Contact = ContactHandle;
 
 /** A message to store, with the context of the request that brought it. */
 export interface MessageToStore {
@@ -41,18 +41,19 @@ export async function storeConversationMessages(trx: Transaction<DB>, batch: rea
   const fresh = await freshIndices(trx, batch);
   if (fresh.length === 0) return stored;
   const items = fresh.map((i) => batch[i] as MessageToStore);
-  const customers = items.map(({ message: m }) => customerKeyOf(m.phoneNumberId, m.waId));
-  const upserted = await upsertContacts(trx, items.map(({ message: m, ctx }) => ({ phoneNumberId: m.phoneNumberId, waId: m.waId, profileName: m.profileName, now: ctx.now })));
+  const customers = items.map(({ message: m, ctx }) => customerOf(m, ctx.now));
+  const upserted = await upsertContacts(trx, customers);
   const contacts = customers.map((customer) => {
-    const contact = upserted.get(customer);
-    if (!contact) throw new Error(`no contact for ${customer}`);
+    const contact = upserted.get(customerKeyOf(customer));
+    if (!contact) throw new Error(`no contact for ${customerKeyOf(customer)}`);
     return contact;
   });
-  const choices = await placeInConversations(trx, items, customers, contacts);
+  const choices = await placeInConversations(trx, items, contacts);
   const early = await earlyStatusesOf(trx, items);
   const writes = items.map(({ message: m, ctx }, k) => {
     const statuses = early[k] ? applyEarlyStatuses(m.status, early[k]) : { status: m.status, advancedThrough: [] };
-    return messageWriteOf(m, { choice: choices[k] as ConversationChoice, contactName: (contacts[k] as Contact).profile_name, now: ctx.now, ...statuses });
+    const contact = contacts[k] as Contact;
+    return messageWriteOf(m, { choice: choices[k] as ConversationChoice, contactName: contact.profile_name, contactWaId: contact.wa_id, now: ctx.now, ...statuses });
   });
   const inserted = await writeMessages(trx, writes);
   for (const [k, { message: m, ctx }] of items.entries()) {
@@ -61,6 +62,11 @@ export async function storeConversationMessages(trx: Transaction<DB>, batch: rea
     if (m.derived.hasMedia) await queueMessageMedia(trx, m, ctx.now);
   }
   return stored;
+}
+
+/** The customer a message names, by whichever identifiers it carries (the key of its contact). */
+function customerOf(m: ConversationMessage, now: number): CustomerInput {
+  return { phoneNumberId: m.phoneNumberId, waId: m.waId, bsuid: m.bsuid ?? null, parentBsuid: m.parentBsuid, username: m.username, profileName: m.profileName, now };
 }
 
 /**
@@ -81,19 +87,15 @@ async function freshIndices(trx: Transaction<DB>, batch: readonly MessageToStore
 
 /**
  * Chooses each message's conversation (conversations/lifecycle.ts) and ends and opens the
- * conversations those choices name, in order. The current conversations are read after the
- * contacts were upserted, whose locks keep a concurrent transaction from opening one meanwhile.
+ * conversations those choices name, in order. A customer is their contact, whichever identifiers
+ * each message carried: a message by BSUID and one by phone of one customer share a conversation.
+ * The current conversations are read after the contacts were upserted, whose locks keep a
+ * concurrent transaction from opening one meanwhile.
  */
-async function placeInConversations(
-  trx: Transaction<DB>,
-  items: readonly MessageToStore[],
-  customers: readonly string[],
-  contacts: readonly Contact[],
-): Promise<ConversationChoice[]> {
-  const distinct = new Map(items.map(({ message: m }, k) => [customers[k] as string, { phoneNumberId: m.phoneNumberId, waId: m.waId }]));
-  const current = await findCurrentConversations(trx, [...distinct.values()]);
+async function placeInConversations(trx: Transaction<DB>, items: readonly MessageToStore[], contacts: readonly Contact[]): Promise<ConversationChoice[]> {
+  const current = await findCurrentConversations(trx, [...new Set(contacts.map((c) => c.id))]);
   const choices = chooseConversations(
-    items.map(({ message: m, ctx }, k) => ({ customer: customers[k] as string, atMs: m.timestamp * 1000, inactivityMs: ctx.inactivityMs })),
+    items.map(({ message: m, ctx }, k) => ({ customer: (contacts[k] as Contact).id, atMs: m.timestamp * 1000, inactivityMs: ctx.inactivityMs })),
     current,
     randomUUID,
   );
@@ -101,7 +103,8 @@ async function placeInConversations(
     const { message: m, ctx } = items[k] as MessageToStore;
     if (choice.endedId) await endConversation(trx, choice.endedId, ctx.now);
     if (choice.opened) {
-      await openConversation(trx, { id: choice.conversationId, phoneNumberId: m.phoneNumberId, contactId: (contacts[k] as Contact).id, waId: m.waId, activeAt: m.timestamp * 1000, now: ctx.now });
+      const contact = contacts[k] as Contact;
+      await openConversation(trx, { id: choice.conversationId, phoneNumberId: m.phoneNumberId, contactId: contact.id, waId: contact.wa_id, bsuid: contact.business_scoped_user_id, activeAt: m.timestamp * 1000, now: ctx.now });
     }
   }
   return choices;

@@ -87,6 +87,20 @@ const selectStatuses = rawQuery<StatusRow>(
   'select * from message_statuses where phone_number_id = ? and message_id = ? order by timestamp, seq',
 );
 
+/** Epoch seconds of the latest inbound message of a customer known by BSUID, if any (through their conversations). */
+export async function latestInboundTimestampOfBsuid(db: Db, phoneNumberId: string, bsuid: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .select('timestamp')
+    .where('phone_number_id', '=', phoneNumberId)
+    .where('direction', '=', 'inbound')
+    .where('conversation_id', 'in', (eb) => eb.selectFrom('conversations').select('id').where('phone_number_id', '=', phoneNumberId).where('business_scoped_user_id', '=', bsuid))
+    .orderBy('timestamp', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.timestamp;
+}
+
 /** Epoch seconds of a customer's latest inbound message on a number, if any. */
 export async function latestInboundTimestamp(db: Db, phoneNumberId: string, waId: string): Promise<number | undefined> {
   const row = await db
@@ -109,6 +123,8 @@ export interface MessageFilter {
   sinceSec?: number | undefined;
   untilSec?: number | undefined;
   conversationId?: string | undefined;
+  /** The customer's business-scoped user id: the messages of their conversations. */
+  bsuid?: string | undefined;
 }
 
 /** A message's place in its list: Meta's timestamp, then the insertion sequence. */
@@ -128,6 +144,13 @@ export function listMessagesQuery(db: Db, projectId: string, phoneNumberId: stri
     .where('phone_numbers.project_id', '=', projectId)
     .where('messages.phone_number_id', '=', phoneNumberId);
   if (filter.conversationId !== undefined) q = q.where('messages.conversation_id', '=', filter.conversationId);
+  if (filter.bsuid !== undefined) {
+    // Through the conversations' (phone_number_id, business_scoped_user_id) index: a customer has few.
+    const { bsuid } = filter;
+    q = q.where('messages.conversation_id', 'in', (eb) =>
+      eb.selectFrom('conversations').select('conversations.id').where('conversations.phone_number_id', '=', phoneNumberId).where('conversations.business_scoped_user_id', '=', bsuid),
+    );
+  }
   if (filter.direction !== undefined) q = q.where('messages.direction', '=', filter.direction);
   if (filter.status !== undefined) q = q.where('messages.status', '=', filter.status);
   if (filter.sinceSec !== undefined) q = q.where('messages.timestamp', '>=', filter.sinceSec);

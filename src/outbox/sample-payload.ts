@@ -122,7 +122,7 @@ function sampleConversation(ctx: SampleContext, message: MessageRow | null): Con
     id: TEST_CONVERSATION_ID,
     phone_number_id: numberOf(ctx),
     contact_id: TEST_CONVERSATION_ID,
-    wa_id: TEST_CUSTOMER_WA_ID,
+    wa_id: TEST_CUSTOMER_WA_ID, business_scoped_user_id: null,
     status: 'active',
     metadata: '{}',
     messages_count: message ? 1 : 0,

@@ -13,13 +13,19 @@ export const sendBodySchema = z
     // Absent: what tells a send from a mark-as-read (messagesBodySchema).
     status: z.undefined().optional(),
     recipient_type: z.enum(['individual', 'group']).optional(),
-    to: z.string().trim().min(1).max(256),
+    // A phone number, a BSUID in `recipient`, or both (SDK 0.3.0; meta-cloud-api.md §1.5).
+    to: z.string().trim().min(1).max(256).optional(),
+    recipient: z.string().trim().min(1).max(256).optional(),
     type: z.enum(MESSAGE_TYPES).optional(),
     context: z.object({ message_id: z.string().min(1) }).loose().optional(),
     biz_opaque_callback_data: z.string().max(512).optional(),
   })
   .loose()
   .superRefine((body, ctx) => {
+    // Neither: Meta's own words for a missing `to` (a BSUID in `recipient` would do as well).
+    if (body.to === undefined && body.recipient === undefined) {
+      ctx.addIssue({ code: 'invalid_type', expected: 'string', path: ['to'], message: 'Invalid input: expected string, received undefined' });
+    }
     // Graph defaults a missing type to text; the object named by the type must be there.
     const type = body.type ?? 'text';
     const value = (body as Record<string, unknown>)[type];
@@ -51,7 +57,7 @@ export type MarkReadBody = z.infer<typeof markReadBodySchema>;
 /** Meta's success answer to a send (§2.2). */
 export const sendResponseSchema = z
   .object({
-    contacts: z.array(z.object({ input: z.string().optional(), wa_id: z.string().optional() }).loose()).optional(),
+    contacts: z.array(z.object({ input: z.string().optional(), wa_id: z.string().optional(), user_id: z.string().optional() }).loose()).optional(),
     messages: z.array(z.object({ id: z.string() }).loose()).min(1),
   })
   .loose();

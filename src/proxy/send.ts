@@ -44,12 +44,20 @@ export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, versio
     throw errors.upstreamBadResponse(`${new URL(graphOriginOf(deps, number)).origin}: bad response (status ${answer.statusCode} without a message id); the message may or may not have been sent`);
   }
   const type = body.type ?? 'text';
-  const { messaging_product: _product, recipient_type: _recipient, ...payload } = { ...body, type } as Record<string, unknown>;
+  const contact = accepted.data.contacts?.[0];
+  // Meta names the customer it reached; else the send's own addressing. An empty wa_id is Meta's
+  // way of saying it reached a BSUID.
+  const waId = contact?.wa_id || phoneDigitsOf(body.to);
+  const bsuid = contact?.user_id || body.recipient || null;
+  const { messaging_product: _product, recipient_type: _type, recipient: _recipient, ...sent } = { ...body, type } as Record<string, unknown>;
+  // Kept as SDK 0.3.0 reads an outbound message: the recipient's BSUID is `to_user_id`.
+  const payload = bsuid ? { ...sent, to_user_id: bsuid } : sent;
   const now = deps.clock.now();
   const derived = deriveMessageFields(payload);
   const message: ConversationMessage = {
     phoneNumberId: number.id,
-    waId: accepted.data.contacts?.[0]?.wa_id || body.to.replace(/\D/g, ''),
+    waId,
+    bsuid,
     profileName: null,
     id: wamid,
     type,
@@ -75,7 +83,7 @@ export function sendRateOf(deps: Pick<Deps, 'config'>, number: PhoneNumberRow): 
 
 /** Whom a send goes to, for the pair rate: the wa_id's digits (or the business-scoped user id). */
 function recipientOf(body: SendBody): string {
-  return body.to.replace(/\D/g, '');
+  return body.to !== undefined ? body.to.replace(/\D/g, '') : (body.recipient ?? '');
 }
 
 /** Meta refused the send for the number's throughput (meta-cloud-api.md §5.1). */
@@ -91,6 +99,11 @@ export async function markRead(deps: SendDeps, number: PhoneNumberRow, version: 
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
   await advanceMessageStatus(deps.database.db, number.id, body.message_id, 'read', deps.clock.now());
   return answer;
+}
+
+function phoneDigitsOf(to: string | undefined): string | null {
+  const digits = to?.replace(/\D/g, '') ?? '';
+  return digits === '' ? null : digits;
 }
 
 function safeJson(body: Buffer): unknown {

@@ -16,6 +16,7 @@ export function sandboxBanner(sandbox: SandboxDetails, gatewayUrl: string, simul
     `  API key          ${key}`,
     `  phone number id  ${pnid}  (${sandbox.phone_number.display_phone_number}, WABA ${sandbox.phone_number.waba_id})`,
     `  customer         ${sandbox.customer_wa_id}  (writes first and echoes whatever you send)`,
+    `  customer         ${sandbox.username_customer.business_scoped_user_id}  (@${sandbox.username_customer.username}: hides their phone; send with "recipient" instead of "to")`,
     '',
     'Send a text:',
     `  ${send}`,

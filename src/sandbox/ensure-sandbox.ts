@@ -12,10 +12,19 @@ export interface SandboxDetails {
   api_key: string;
   phone_number: { id: string; display_phone_number: string; waba_id: string };
   customer_wa_id: string;
+  /** A second customer, who adopted a username and hides their phone: reached by `recipient`. */
+  username_customer: { business_scoped_user_id: string; username: string };
 }
 
 /** The simulated customer who has written to the sandbox number. */
 export const SANDBOX_CUSTOMER = { waId: '15550009876', name: 'Sandbox Customer' };
+
+/**
+ * The sandbox's customer with a username (meta-cloud-api.md §1.5): their webhooks carry an empty
+ * wa_id and their BSUID, and sends reach them by `recipient`. The phone is the simulator's own
+ * key for them; the gateway never sees it.
+ */
+export const SANDBOX_USERNAME_CUSTOMER = { waId: '15550009877', bsuid: 'US.5E1F0A7C3B9D4E2F8A6C1B0D9E7F3A5C', username: 'sandbox.customer', name: 'Sandbox Username Customer' };
 
 type SandboxDeps = Pick<Deps, 'database' | 'clock' | 'cipher'>;
 
@@ -62,5 +71,6 @@ async function detailsOf(deps: SandboxDeps, row: { project_id: string; phone_num
     api_key: deps.cipher.decrypt(row.api_key_enc, secretSlots.sandboxApiKey(row.project_id)),
     phone_number: { id: number.id, display_phone_number: formatDisplayNumber(number.display_phone_number), waba_id: number.waba_id },
     customer_wa_id: row.customer_wa_id,
+    username_customer: { business_scoped_user_id: SANDBOX_USERNAME_CUSTOMER.bsuid, username: SANDBOX_USERNAME_CUSTOMER.username },
   };
 }

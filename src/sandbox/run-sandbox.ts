@@ -1,9 +1,9 @@
 import type { Deps } from '../deps.ts';
-import { latestInboundTimestamp } from '../messages/store.ts';
+import { latestInboundTimestamp, latestInboundTimestampOfBsuid } from '../messages/store.ts';
 import { buildSimulator, type Simulator } from '../simulator/index.ts';
 import { pairKey } from '../simulator/state.ts';
 import { findProjectPhoneNumber } from '../tenants/store.ts';
-import { SANDBOX_CUSTOMER, type SandboxDetails } from './ensure-sandbox.ts';
+import { SANDBOX_CUSTOMER, SANDBOX_USERNAME_CUSTOMER, type SandboxDetails } from './ensure-sandbox.ts';
 import { setGraphUrl } from './store.ts';
 import { secretSlots } from '../crypto/secrets.ts';
 
@@ -45,25 +45,30 @@ export async function runSandbox(deps: Deps, sandbox: SandboxDetails, gatewayUrl
       },
     ],
     autoReply: (message) =>
-      message.phoneNumberId === number.id && message.waId === sandbox.customer_wa_id ? echoOf(message.type, message.payload) : null,
+      message.phoneNumberId === number.id && [sandbox.customer_wa_id, SANDBOX_USERNAME_CUSTOMER.waId].includes(message.waId) ? echoOf(message.type, message.payload) : null,
   });
+  const usernameCustomer = SANDBOX_USERNAME_CUSTOMER;
+  simulator.setIdentity(usernameCustomer.waId, { bsuid: usernameCustomer.bsuid, username: usernameCustomer.username, hidePhone: true });
   const simulatorUrl = await simulator.app.listen({ port: 0, host: '127.0.0.1' });
   await setGraphUrl(db, number.id, simulatorUrl);
 
-  const keepWindowOpen = async () => {
-    const lastSeconds = await latestInboundTimestamp(db, number.id, sandbox.customer_wa_id);
+  const keepWindowOpenFor = async (waId: string, lastSeconds: number | undefined, name: string) => {
     const lastMs = lastSeconds === undefined ? undefined : lastSeconds * 1000;
     if (lastMs !== undefined && deps.clock.now() - lastMs < REWRITE_AFTER_MS) {
       // The simulator starts with no memory: tell it when the customer last wrote.
-      simulator.state.lastInboundAt.set(pairKey(number.id, sandbox.customer_wa_id), lastMs);
+      simulator.state.lastInboundAt.set(pairKey(number.id, waId), lastMs);
       return;
     }
     simulator.injectInbound({
       phone_number_id: number.id,
-      from: sandbox.customer_wa_id,
-      profile_name: SANDBOX_CUSTOMER.name,
-      message: { type: 'text', text: { body: 'Hi! I am the sandbox customer. Send me anything and I will echo it back.' } },
+      from: waId,
+      profile_name: name,
+      message: { type: 'text', text: { body: `Hi! I am ${name}. Send me anything and I will echo it back.` } },
     });
+  };
+  const keepWindowOpen = async () => {
+    await keepWindowOpenFor(sandbox.customer_wa_id, await latestInboundTimestamp(db, number.id, sandbox.customer_wa_id), SANDBOX_CUSTOMER.name);
+    await keepWindowOpenFor(usernameCustomer.waId, await latestInboundTimestampOfBsuid(db, number.id, usernameCustomer.bsuid), usernameCustomer.name);
   };
   let timer: NodeJS.Timeout | undefined;
   return {

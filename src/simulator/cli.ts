@@ -14,6 +14,16 @@ interface SimulatorCliOptions {
   batchWindowMs?: string;
   batchMaxItems?: string;
   deliveryConcurrency?: string;
+  bsuidShare?: string;
+  hiddenPhoneShare?: string;
+}
+
+/** A share between 0 and 1, or undefined when not given. */
+function shareOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`--${name} must be a number from 0 to 1, got ${value}`);
+  return n;
 }
 
 /** A non-negative integer option, or undefined when not given. */
@@ -44,6 +54,8 @@ export function registerSimulatorCommand(program: Command): void {
     .option('--batch-window-ms <ms>', 'how long webhook updates wait to share a POST (default 0)')
     .option('--batch-max-items <n>', 'most updates in one webhook POST (default 100)')
     .option('--delivery-concurrency <n>', 'webhook POSTs in flight at once (default 1)')
+    .option('--bsuid-share <0-1>', 'share of customers with a username and a business-scoped user id (default 0)')
+    .option('--hidden-phone-share <0-1>', 'share of those customers whose wa_id arrives empty (default 0)')
     .action(async (opts: SimulatorCliOptions) => {
       const log = pino({ level: opts.logLevel, redact: { paths: ['req.headers.authorization', '*.access_token', '*.app_secret'], censor: '[redacted]' } });
       const port = Number(opts.port);
@@ -63,6 +75,8 @@ export function registerSimulatorCommand(program: Command): void {
         ...(opts.batchWindowMs !== undefined ? { batchWindowMs: intOption('batch-window-ms', opts.batchWindowMs) } : {}),
         ...(opts.batchMaxItems !== undefined ? { batchMaxItems: intOption('batch-max-items', opts.batchMaxItems) } : {}),
         ...(opts.deliveryConcurrency !== undefined ? { deliveryConcurrency: intOption('delivery-concurrency', opts.deliveryConcurrency) } : {}),
+        ...(opts.bsuidShare !== undefined ? { bsuidShare: shareOption('bsuid-share', opts.bsuidShare) } : {}),
+        ...(opts.hiddenPhoneShare !== undefined ? { hiddenPhoneShare: shareOption('hidden-phone-share', opts.hiddenPhoneShare) } : {}),
       });
       let closing = false;
       const shutdown = async (signal: string) => {

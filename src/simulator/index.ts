@@ -1,3 +1,4 @@
+import { setIdentity, type SimIdentity } from './identities.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { installErrorHandler } from '../http/error-handler.ts';
@@ -22,6 +23,7 @@ export type { FaultOptions, NumberInput, SimulatorOptions, StatusDelays } from '
 export type { InboundInput } from './inbound/inject-inbound.ts';
 export type { InboundCallInput } from './calls/call-service.ts';
 export type { RecipientInput } from './control-actions.ts';
+export type { SimIdentity } from './identities.ts';
 export type { DeliveryRecord, RecipientBehaviour, SimCall, SimFlow, SimMedia, SimMessage, SimNumber, SimTemplate, SimulatorState } from './state.ts';
 
 /** A built simulator: its Fastify app (not listening), its state, and in-process controls. */
@@ -42,6 +44,8 @@ export interface Simulator {
   hangUp(callId: string): { id: string };
   /** `POST /_simulator/recipients/{wa_id}`. */
   setRecipient(waId: string, input: RecipientInput): RecipientBehaviour;
+  /** Gives the customer with this phone a BSUID and username (identities.ts), as an injection with `user_id` does. */
+  setIdentity(waId: string, identity: SimIdentity): SimIdentity;
   /** `POST /_simulator/reset`. */
   reset(): void;
 }
@@ -104,6 +108,7 @@ function simulatorOf(app: FastifyInstance, ctx: SimContext, flush: () => Promise
     injectCall: (input) => injectInboundCall(ctx, input),
     hangUp: (callId) => hangUp(ctx, callId),
     setRecipient: (waId, input) => setRecipient(ctx, waId, input),
+    setIdentity: (waId, identity) => setIdentity(ctx, waId, identity),
     reset: () => resetSimulator(ctx),
   };
 }

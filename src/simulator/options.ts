@@ -36,6 +36,13 @@ export interface SimulatorOptions {
   rateLimitHttpStatus?: 400 | 429;
   /** Pair rate (§5.2): default 10 per minute with a burst of 45; false disables it. */
   pairRateLimit?: false | { perMinute?: number; burst?: number };
+  /**
+   * Share (0–1) of simulated customers who adopted a username and so have a BSUID (§1.5), drawn
+   * per customer from the phone and the seed. Default 0: every customer is known by phone.
+   */
+  bsuidShare?: number;
+  /** Share (0–1) of those customers whose phone the business no longer sees (empty `wa_id`). Default 0. */
+  hiddenPhoneShare?: number;
   /** The 24-hour customer service window (§5.5). Default true. */
   enforceWindow?: boolean;
   /** Free-form outside the window: a `failed` status (default, §7.8) or a synchronous 400. */
@@ -110,6 +117,8 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     rateLimitHttpStatus: options.rateLimitHttpStatus ?? 400,
     pairRateLimit: pair === false ? false : { perMinute: pair?.perMinute ?? 10, burst: pair?.burst ?? 45 },
     enforceWindow: options.enforceWindow ?? true,
+    bsuidShare: Math.min(1, Math.max(0, options.bsuidShare ?? 0)),
+    hiddenPhoneShare: Math.min(1, Math.max(0, options.hiddenPhoneShare ?? 0)),
     windowFailure: options.windowFailure ?? 'status',
     mediaUrlTtlMs: options.mediaUrlTtlMs ?? 5 * 60_000,
     batchMaxItems: Math.min(1000, Math.max(1, options.batchMaxItems ?? 100)),

@@ -1,3 +1,4 @@
+import type { SimIdentity } from './identities.ts';
 import type { TokenBucket } from '../pacing/token-bucket.ts';
 
 /** A business phone number as Meta knows it: its WABA, token and app secret (§0, §1.2). */
@@ -33,8 +34,10 @@ export interface SimMessage {
   id: string;
   direction: 'outbound' | 'inbound';
   phoneNumberId: string;
-  /** The customer's wa_id (or group id). */
+  /** The customer's wa_id (or group id); a send to an unknown BSUID keys the customer by it. */
   waId: string;
+  /** The customer's BSUID, when they have one (identities.ts). */
+  bsuid?: string;
   type: string;
   /** Outbound: the request body as received. Inbound: the `messages[]` item sent. */
   payload: Record<string, unknown>;
@@ -144,6 +147,10 @@ export class SimulatorState {
   /** `${phone_number_id}:${wa_id}` → the customer's profile name as last injected. */
   readonly profileNames = new Map<string, string>();
   readonly recipients = new Map<string, RecipientBehaviour>();
+  /** wa_id → the customer's BSUID, username and phone visibility (identities.ts). */
+  readonly identities = new Map<string, SimIdentity>();
+  /** BSUID → wa_id, for sends addressed by `recipient`. */
+  readonly phonesByBsuid = new Map<string, string>();
   readonly throughput = new Map<string, TokenBucket>();
   readonly pairs = new Map<string, TokenBucket>();
   readonly deliveries: DeliveryRecord[] = [];
@@ -177,7 +184,7 @@ export class SimulatorState {
 
   /** Forgets everything (control API `POST /_simulator/reset`). */
   clear(): void {
-    for (const map of [this.numbers, this.templates, this.flows, this.media, this.mediaUrls, this.messagesById, this.lastInboundAt, this.profileNames, this.recipients, this.throughput, this.pairs, this.calls]) {
+    for (const map of [this.numbers, this.templates, this.flows, this.media, this.mediaUrls, this.messagesById, this.lastInboundAt, this.profileNames, this.recipients, this.identities, this.phonesByBsuid, this.throughput, this.pairs, this.calls]) {
       map.clear();
     }
     this.messages.length = 0;

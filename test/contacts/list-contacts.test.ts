@@ -36,6 +36,9 @@ describe.each(dialects)('GET /{version}/{phone_number_id}/contacts (%s)', (diale
       expect(res.json().data[2]).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         wa_id: '14155550001',
+        business_scoped_user_id: null,
+        parent_business_scoped_user_id: null,
+        username: null,
         profile_name: 'Ann',
         display_name: null,
         customer_id: null,

@@ -43,6 +43,9 @@ describe.each(dialects)('GET /{version}/{phone_number_id}/conversations (%s)', (
       expect(res.json().data[0]).toEqual({
         id: cy,
         phone_number: '14155550003',
+        business_scoped_user_id: null,
+        parent_business_scoped_user_id: null,
+        username: null,
         status: 'active',
         last_active_at: micro(T0 + 180),
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/),

@@ -11,6 +11,7 @@ const row: ConversationView = {
   phone_number_id: '112233445566778',
   contact_id: '3a9f0c12-6e4d-4b7a-a1c5-0f2e8d9b6c34',
   wa_id: '14155550123',
+  business_scoped_user_id: null,
   status: 'active',
   metadata: '{"priority":"high"}',
   messages_count: 3,
@@ -43,6 +44,9 @@ describe('presentConversation', () => {
     expect(present()).toEqual({
       id: row.id,
       phone_number: '14155550123',
+      business_scoped_user_id: null,
+      parent_business_scoped_user_id: null,
+      username: null,
       status: 'active',
       last_active_at: '2026-01-01T12:05:00.000000Z',
       created_at: '2026-01-01T12:00:00.000000Z',
@@ -65,6 +69,16 @@ describe('presentConversation', () => {
     ['kapso()', undefined],
   ])('renders the kapso block fields=%s asks for', (fields, kapso) => {
     expect(present(fields).kapso).toEqual(kapso);
+  });
+
+  it('renders a customer known only by BSUID with a null phone_number and their BSUID fields', () => {
+    const bsuidOnly = { ...row, wa_id: null, business_scoped_user_id: 'US.1', parent_business_scoped_user_id: 'US.ENT.1', username: 'maya' };
+    expect(presentConversation(bsuidOnly, parseFields(undefined, CONVERSATION_KAPSO_VOCABULARY))).toMatchObject({
+      phone_number: null,
+      business_scoped_user_id: 'US.1',
+      parent_business_scoped_user_id: 'US.ENT.1',
+      username: 'maya',
+    });
   });
 
   it('keeps only the named top-level keys, and always id', () => {

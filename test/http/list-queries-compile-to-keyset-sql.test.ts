@@ -22,7 +22,10 @@ const MESSAGES =
   'where "phone_numbers"."project_id" = ? and "messages"."phone_number_id" = ?';
 const CONVERSATIONS =
   'select "conversations".*, (select coalesce("contacts"."display_name", "contacts"."profile_name") as "name" from "contacts" ' +
-  'where "contacts"."id" = "conversations"."contact_id") as "contact_name" from "conversations" ' +
+  'where "contacts"."id" = "conversations"."contact_id") as "contact_name", ' +
+  // The customer's parent BSUID and username: two more primary-key probes per row returned.
+  '(select "contacts"."parent_business_scoped_user_id" from "contacts" where "contacts"."id" = "conversations"."contact_id") as "parent_business_scoped_user_id", ' +
+  '(select "contacts"."username" from "contacts" where "contacts"."id" = "conversations"."contact_id") as "username" from "conversations" ' +
   'inner join "phone_numbers" on "phone_numbers"."id" = "conversations"."phone_number_id" ' +
   'where "phone_numbers"."project_id" = ? and "conversations"."phone_number_id" = ?';
 const CONTACTS =
@@ -61,6 +64,15 @@ describe.each<TestDialect>(['sqlite', 'postgres'])('history list queries compile
         ' order by "messages"."timestamp" desc, "messages"."seq" desc limit ?',
       ['p', 'n', 'c', 'inbound', 'read', 1, 2, 1767268800, 42, 21],
     ],
+    [
+      'a customer’s BSUID',
+      { bsuid: 'US.1' },
+      { start: { kind: 'first' }, limit: 21 },
+      // Their conversations through (phone_number_id, business_scoped_user_id), then each one's messages.
+      ' and "messages"."conversation_id" in (select "conversations"."id" from "conversations" where "conversations"."phone_number_id" = ? and "conversations"."business_scoped_user_id" = ?)' +
+        ' order by "messages"."timestamp" desc, "messages"."seq" desc limit ?',
+      ['p', 'n', 'n', 'US.1', 21],
+    ],
   ])('lists messages for %s as a keyset range', (_label, filter, window, tail, parameters) => {
     expect(compiled(listMessagesQuery(db, 'p', 'n', filter, window))).toEqual({ sql: placeholders(dialect, MESSAGES + tail), parameters });
   });
@@ -90,6 +102,14 @@ describe.each<TestDialect>(['sqlite', 'postgres'])('history list queries compile
         ' and "conversations"."wa_id" = ? and (+"conversations"."last_active_at", "conversations"."id") > (?, ?)' +
         ' order by +"conversations"."last_active_at" asc, "conversations"."id" asc limit ?',
       ['p', 'n', 'active', 1, 2, '1415', 1767268800000, 'id', 21],
+    ],
+    [
+      'a customer’s BSUID',
+      { bsuid: 'US.1' },
+      { start: { kind: 'first' }, limit: 21 },
+      // Like one customer's phone: found through (phone_number_id, business_scoped_user_id) and sorted.
+      ' and "conversations"."business_scoped_user_id" = ? order by +"conversations"."last_active_at" desc, "conversations"."id" desc limit ?',
+      ['p', 'n', 'US.1', 21],
     ],
   ])('lists conversations for %s as a keyset range', (_label, filter, window, tail, parameters) => {
     expect(compiled(listConversationsQuery(db, 'p', 'n', filter, window))).toEqual({ sql: placeholders(dialect, CONVERSATIONS + tail), parameters });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertContacts } from '../../src/contacts/store.ts';
+import { customerKeyOf, upsertContacts } from '../../src/contacts/store.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
@@ -37,9 +37,9 @@ describe.skipIf(!dialects.includes('postgres'))('concurrent batches and a new cu
     await first.commit().execute();
     const found = await waiting;
     await second.commit().execute();
-    const key = `${t.phoneNumberId}\n14155559999`;
+    const key = customerKeyOf({ phoneNumberId: t.phoneNumberId, waId: '14155559999' });
     expect(found.get(key)).toEqual(created.get(key));
-    expect(found.get(`${t.phoneNumberId}\n14155558888`)?.profile_name).toBe('Other');
+    expect(found.get(customerKeyOf({ phoneNumberId: t.phoneNumberId, waId: '14155558888' }))?.profile_name).toBe('Other');
     const rows = await db.selectFrom('contacts').select('id').where('phone_number_id', '=', t.phoneNumberId).execute();
     expect(rows).toHaveLength(2);
   });

@@ -157,18 +157,30 @@ describe('normalizeWebhook', () => {
 
   it.each([
     ['+14155550123', undefined, maya],
-    ['', 'user.9373aa', 'user.9373aa'],
-  ])('takes the wa_id from from=%j and from_user_id=%j', (from, fromUserId, waId) => {
+    ['', 'US.9373aa', null],
+    [maya, 'US.9373aa', maya],
+  ])('takes the customer from from=%j and from_user_id=%j: a phone or none, and the BSUID apart', (from, fromUserId, waId) => {
     const body = fixture('text');
     const message = firstItem(body, 'messages');
     message.from = from;
     if (fromUserId) {
       message.from_user_id = fromUserId;
-      body.entry[0].changes[0].value.contacts = [{ profile: { name: 'Maya' }, wa_id: '', user_id: fromUserId }];
+      body.entry[0].changes[0].value.contacts = [{ profile: { name: 'Maya', username: 'maya' }, wa_id: from, user_id: fromUserId }];
     }
     const [record] = normalizeWebhook(body).messages;
     expect(record?.waId).toBe(waId);
+    expect(record?.bsuid).toBe(fromUserId ?? null);
+    expect(record?.username).toBe(fromUserId ? 'maya' : null);
     expect(record?.profileName).toBe(fromUserId ? 'Maya' : 'Maya Chen');
+  });
+
+  it('takes the BSUID from the sender’s contact when the message has no from_user_id, and refuses a message naming no sender', () => {
+    const body = fixture('text');
+    const message = firstItem(body, 'messages');
+    body.entry[0].changes[0].value.contacts = [{ profile: { name: 'Maya' }, wa_id: maya, user_id: 'US.1', parent_user_id: 'US.ENT.1' }];
+    expect(normalizeWebhook(body).messages[0]).toMatchObject({ waId: maya, bsuid: 'US.1', parentBsuid: 'US.ENT.1' });
+    message.from = '';
+    expect(() => normalizeWebhook(body)).toThrow();
   });
 
   it('picks the profile name of the contact matching the sender', () => {

@@ -21,6 +21,8 @@ describe('switchboard simulator command', () => {
       '--batch-window-ms',
       '--batch-max-items',
       '--delivery-concurrency',
+      '--bsuid-share',
+      '--hidden-phone-share',
     ]);
     // Meta's limits are on unless a flag lifts them.
     expect(command?.opts()).toMatchObject({ port: '4000', host: '127.0.0.1', logLevel: 'info', pairRate: true, window: true });

@@ -42,10 +42,10 @@ const upsertContactRows = rawQuery<ContactRef>(
      on conflict (phone_number_id, wa_id) do update
        set profile_name = excluded.profile_name, updated_at = excluded.updated_at
        where excluded.profile_name is not null and contacts.profile_name is distinct from excluded.profile_name
-     returning id, phone_number_id, wa_id, profile_name)
-   select id, phone_number_id, wa_id, profile_name from written
+     returning id, phone_number_id, wa_id, profile_name, business_scoped_user_id)
+   select id, phone_number_id, wa_id, profile_name, business_scoped_user_id from written
    union all
-   select c.id, c.phone_number_id, c.wa_id, c.profile_name from input
+   select c.id, c.phone_number_id, c.wa_id, c.profile_name, c.business_scoped_user_id from input
      join contacts c on c.phone_number_id = input.phone_number_id and c.wa_id = input.wa_id
      where not exists (select 1 from written w where w.phone_number_id = input.phone_number_id and w.wa_id = input.wa_id)`,
 );

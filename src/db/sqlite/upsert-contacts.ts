@@ -22,20 +22,20 @@ export async function upsertContactsInSqlite(db: Kysely<DB> | Transaction<DB>, i
     const [written] = await upsertContactRow(db, [randomUUID(), input.phoneNumberId, input.waId, input.profileName, input.now, input.now]);
     const row = written ?? (await selectContactRow(db, key))[0];
     if (!row) throw new Error('contact upsert found no row');
-    contacts.push({ phone_number_id: input.phoneNumberId, wa_id: input.waId, id: row.id, profile_name: row.profile_name });
+    contacts.push({ phone_number_id: input.phoneNumberId, wa_id: input.waId, ...row });
   }
   return contacts;
 }
 
 // Returns a row only when it wrote one.
-const upsertContactRow = rawQuery<{ id: string; profile_name: string | null }>(
+const upsertContactRow = rawQuery<{ id: string; profile_name: string | null; business_scoped_user_id: string | null }>(
   `insert into contacts (id, phone_number_id, wa_id, profile_name, display_name, metadata, created_at, updated_at)
    values (?, ?, ?, ?, null, '{}', ?, ?)
    on conflict (phone_number_id, wa_id) do update
      set profile_name = excluded.profile_name, updated_at = excluded.updated_at
      where excluded.profile_name is not null and contacts.profile_name is distinct from excluded.profile_name
-   returning id, profile_name`,
+   returning id, profile_name, business_scoped_user_id`,
 );
-const selectContactRow = rawQuery<{ id: string; profile_name: string | null }>(
-  'select id, profile_name from contacts where phone_number_id = ? and wa_id = ?',
+const selectContactRow = rawQuery<{ id: string; profile_name: string | null; business_scoped_user_id: string | null }>(
+  'select id, profile_name, business_scoped_user_id from contacts where phone_number_id = ? and wa_id = ?',
 );

@@ -18,7 +18,10 @@ export const inboundMediaTypes = new Set(['image', 'video', 'audio', 'document',
  */
 export function buildInboundItem(input: {
   number: SimNumber;
+  /** Empty for a customer who hides their phone (§1.5). */
   from: string;
+  /** The customer's BSUID, when they have one: `from_user_id`. */
+  fromUserId?: string;
   wamid: string;
   timestampSec: number;
   message: InboundMessageInput;
@@ -26,7 +29,7 @@ export function buildInboundItem(input: {
   const { type, context, ...rest } = input.message;
   const item: Record<string, unknown> = {};
   if (context) item.context = normalizeContext(context, input.number);
-  Object.assign(item, { from: input.from, id: input.wamid, timestamp: String(input.timestampSec), type });
+  Object.assign(item, { from: input.from, ...(input.fromUserId !== undefined ? { from_user_id: input.fromUserId } : {}), id: input.wamid, timestamp: String(input.timestampSec), type });
   if (type === 'unsupported' || type === 'unknown') {
     item.errors = rest.errors ?? [unsupportedError];
     item[type] = rest[type] ?? { type: 'unknown' };

@@ -1,5 +1,6 @@
 import type { SimContext } from '../context.ts';
 import { simErrors } from '../graph-errors.ts';
+import { identityOf, setIdentity, type SimIdentity } from '../identities.ts';
 import { defaultMimeType } from '../media/media-rules.ts';
 import { findMedia, inboundLifetimeMs, issueDownloadUrl, storeMedia } from '../media/media-service.ts';
 import { phoneDigits } from '../phone.ts';
@@ -11,6 +12,9 @@ export interface InboundInput {
   phone_number_id: string;
   from: string;
   profile_name?: string;
+  user_id?: string;
+  username?: string;
+  hide_phone?: boolean;
   message: InboundMessageInput;
 }
 
@@ -31,15 +35,29 @@ export function injectInbound(ctx: SimContext, input: InboundInput, origin: stri
   const now = ctx.now();
   const message = inboundMediaTypes.has(type) ? withMedia(ctx, number, input.message, origin) : input.message;
   const wamid = ctx.ids.wamid(from, 'inbound');
-  const item = buildInboundItem({ number, from, wamid, timestampSec: Math.floor(now / 1000), message });
-  ctx.state.addMessage({ id: wamid, direction: 'inbound', phoneNumberId: number.phoneNumberId, waId: from, type, payload: item, status: 'received', statuses: [], createdAtMs: now });
+  const identity = identityGiven(ctx, from, input) ?? identityOf(ctx, from);
+  // A customer hiding their phone is named by BSUID alone (§1.5).
+  const shownFrom = identity?.hidePhone ? '' : from;
+  const item = buildInboundItem({ number, from: shownFrom, ...(identity ? { fromUserId: identity.bsuid } : {}), wamid, timestampSec: Math.floor(now / 1000), message });
+  ctx.state.addMessage({ id: wamid, direction: 'inbound', phoneNumberId: number.phoneNumberId, waId: from, ...(identity ? { bsuid: identity.bsuid } : {}), type, payload: item, status: 'received', statuses: [], createdAtMs: now });
   const key = pairKey(number.phoneNumberId, from);
   if (opensWindow(type)) ctx.state.lastInboundAt.set(key, now);
   const name = input.profile_name ?? ctx.state.profileNames.get(key) ?? 'WhatsApp User';
   ctx.state.profileNames.set(key, name);
-  const contact = type === 'system' ? undefined : { profile: { name }, wa_id: from };
+  const contact = type === 'system' ? undefined : identity ? { profile: { name, username: identity.username }, wa_id: shownFrom, user_id: identity.bsuid } : { profile: { name }, wa_id: from };
   ctx.dispatcher.enqueue({ kind: 'message', number, message: item, ...(contact ? { contact } : {}) }, 0);
   return { id: wamid };
+}
+
+/** The identity an injection gives its customer (kept for the customer's later messages and sends). */
+function identityGiven(ctx: SimContext, waId: string, input: InboundInput): SimIdentity | undefined {
+  if (input.user_id === undefined) return undefined;
+  const known = ctx.state.identities.get(waId);
+  return setIdentity(ctx, waId, {
+    bsuid: input.user_id,
+    username: input.username ?? known?.username ?? `user${waId.slice(-4)}`,
+    hidePhone: input.hide_phone ?? known?.hidePhone ?? false,
+  });
 }
 
 /**

@@ -87,6 +87,7 @@ function presentMessage(message: SimMessage): Record<string, unknown> {
     direction: message.direction,
     phone_number_id: message.phoneNumberId,
     wa_id: message.waId,
+    ...(message.bsuid !== undefined ? { user_id: message.bsuid } : {}),
     type: message.type,
     status: message.status,
     statuses: message.statuses,

@@ -16,6 +16,11 @@ export const inboundBody = z.object({
   phone_number_id: z.string().min(1),
   from: z.string().min(1).max(256),
   profile_name: z.string().optional(),
+  // The customer's BSUID and username (§1.5), kept for their later messages and sends.
+  user_id: z.string().regex(/^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/).optional(),
+  username: z.string().min(1).max(64).optional(),
+  /** The customer hides their phone: `wa_id` and `from` arrive empty. */
+  hide_phone: z.boolean().optional(),
   message: z.looseObject({ type: z.string().min(1), context: z.looseObject({}).optional() }),
 });
 

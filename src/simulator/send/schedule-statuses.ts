@@ -1,3 +1,4 @@
+import { identityOf } from '../identities.ts';
 import type { SimContext } from '../context.ts';
 import type { WebhookError } from '../error-codes.ts';
 import type { RecipientBehaviour, SimMessage, SimNumber } from '../state.ts';
@@ -45,7 +46,9 @@ export function scheduleStatuses(ctx: SimContext, number: SimNumber, message: Si
       wamid: message.id,
       status: step.status,
       timestampSec,
-      recipientId: message.waId,
+      // A customer hiding their phone is named by BSUID alone (§1.5).
+      recipientId: identityOf(ctx, message.waId)?.hidePhone || message.waId === message.bsuid ? '' : message.waId,
+      ...(message.bsuid !== undefined ? { recipientUserId: message.bsuid } : {}),
       ...(facts.bizOpaque !== undefined ? { bizOpaque: facts.bizOpaque } : {}),
       ...(step.billed ? { pricing } : {}),
       ...(step.billed && conversationId

@@ -1,6 +1,7 @@
 import type { SimContext } from '../context.ts';
 import { webhookError } from '../error-codes.ts';
 import { simErrors } from '../graph-errors.ts';
+import { BSUID_PATTERN, identityOf, phoneOfBsuid } from '../identities.ts';
 import { normalizeRecipient, phoneDigits } from '../phone.ts';
 import type { SimMessage, SimNumber, SimTemplate } from '../state.ts';
 import { checkTemplateSend } from '../templates/template-check.ts';
@@ -17,7 +18,8 @@ type MessageRequest = Extract<SendRequest, { kind: 'message' }>;
 /** Meta's answer to an accepted send (meta-cloud-api.md §2.2). */
 export interface SendResponse {
   messaging_product: 'whatsapp';
-  contacts: { input: string; wa_id: string }[];
+  /** `wa_id` is empty and `user_id` set when the send was addressed by BSUID (§2.2). */
+  contacts: { input: string; wa_id: string; user_id?: string }[];
   messages: { id: string; message_status?: 'accepted' }[];
 }
 
@@ -34,7 +36,7 @@ export function handleMessagesCall(ctx: SimContext, number: SimNumber, version: 
  * accepts with a fresh wamid and schedules the status webhooks.
  */
 function sendMessage(ctx: SimContext, number: SimNumber, version: string, request: MessageRequest, body: Record<string, unknown>): SendResponse {
-  const waId = resolveRecipient(number, request);
+  const { waId, bsuid } = resolveRecipient(ctx, number, request);
   const template = request.type === 'template' ? checkedTemplate(ctx, number, request.content as TemplateSend) : undefined;
   checkMediaId(ctx, request);
   const inWindow = request.recipientType === 'group' || isWindowOpen(ctx, number.phoneNumberId, waId);
@@ -48,6 +50,7 @@ function sendMessage(ctx: SimContext, number: SimNumber, version: string, reques
     direction: 'outbound',
     phoneNumberId: number.phoneNumberId,
     waId,
+    ...(bsuid !== undefined ? { bsuid } : {}),
     type: request.type,
     payload: body,
     status: 'accepted',
@@ -66,17 +69,42 @@ function sendMessage(ctx: SimContext, number: SimNumber, version: string, reques
   scheduleAutoReply(ctx, message, failure.failure !== undefined);
   return {
     messaging_product: 'whatsapp',
-    contacts: [{ input: request.to, wa_id: waId }],
+    contacts: [contactOf(ctx, request, waId, bsuid)],
     messages: [template ? { id: message.id, message_status: 'accepted' } : { id: message.id }],
   };
 }
 
-function resolveRecipient(number: SimNumber, request: MessageRequest): string {
-  if (request.recipientType === 'group') return request.to;
-  const waId = normalizeRecipient(request.to, number.displayPhoneNumber);
-  if (!waId) throw simErrors.invalidParameter(`Param to '${request.to}' is not a valid phone number.`);
+/**
+ * The customer a send addresses: by phone (`to`), by BSUID (`recipient`), or both, which must
+ * then be the same customer. A BSUID the simulator never gave out still reaches someone: a
+ * customer known by that BSUID alone, keyed by it (their window is closed until they write).
+ */
+function resolveRecipient(ctx: SimContext, number: SimNumber, request: MessageRequest): { waId: string; bsuid?: string } {
+  if (request.recipientType === 'group') return { waId: request.to ?? request.recipient ?? '' };
+  const byPhone = request.to === undefined ? undefined : phoneOf(number, request.to);
+  if (request.recipient === undefined) {
+    const bsuid = identityOf(ctx, byPhone as string)?.bsuid;
+    return { waId: byPhone as string, ...(bsuid !== undefined ? { bsuid } : {}) };
+  }
+  const bsuid = request.recipient;
+  if (!BSUID_PATTERN.test(bsuid)) throw simErrors.invalidParameter(`Param recipient '${bsuid}' is not a valid business-scoped user ID.`);
+  const owner = phoneOfBsuid(ctx, bsuid);
+  if (byPhone !== undefined && owner !== undefined && owner !== byPhone) throw simErrors.invalidParameter('Param to and Param recipient name different users.');
+  return { waId: owner ?? byPhone ?? bsuid, bsuid };
+}
+
+function phoneOf(number: SimNumber, to: string): string {
+  const waId = normalizeRecipient(to, number.displayPhoneNumber);
+  if (!waId) throw simErrors.invalidParameter(`Param to '${to}' is not a valid phone number.`);
   if (waId === phoneDigits(number.displayPhoneNumber)) throw simErrors.meta(131021);
   return waId;
+}
+
+/** The `contacts[]` entry of the answer: `wa_id` for a send by phone, `user_id` for one by BSUID. */
+function contactOf(ctx: SimContext, request: MessageRequest, waId: string, bsuid: string | undefined): SendResponse['contacts'][number] {
+  if (request.recipient === undefined) return { input: request.to as string, wa_id: waId };
+  const phone = request.to !== undefined && !identityOf(ctx, waId)?.hidePhone ? waId : '';
+  return { input: request.recipient, wa_id: phone, ...(bsuid !== undefined ? { user_id: bsuid } : {}) };
 }
 
 function checkedTemplate(ctx: SimContext, number: SimNumber, send: TemplateSend): SimTemplate {

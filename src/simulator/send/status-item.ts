@@ -25,6 +25,8 @@ export interface StatusItemInput {
   status: string;
   timestampSec: number;
   recipientId: string;
+  /** The customer's BSUID, when they have one (§1.5: `recipient_user_id`). */
+  recipientUserId?: string;
   bizOpaque?: string;
   pricing?: Pricing;
   /** Only when emulating Graph ≤ v23.0 (§1.7: omitted on v24.0+). */
@@ -40,6 +42,7 @@ export function buildStatusItem(input: StatusItemInput): Record<string, unknown>
     timestamp: String(input.timestampSec),
     recipient_id: input.recipientId,
   };
+  if (input.recipientUserId !== undefined) item.recipient_user_id = input.recipientUserId;
   if (input.bizOpaque !== undefined) item.biz_opaque_callback_data = input.bizOpaque;
   if (input.conversation) {
     const { id, expirationSec, originType } = input.conversation;

@@ -14,7 +14,9 @@ export type SendRequest =
   | { kind: 'read'; messageId: string; typing: boolean }
   | {
       kind: 'message';
-      to: string;
+      /** A phone number, a BSUID in `recipient`, or both (§1.5); at least one. */
+      to?: string;
+      recipient?: string;
       recipientType: 'individual' | 'group';
       type: MessageType;
       content: Record<string, unknown> | Record<string, unknown>[];
@@ -33,7 +35,8 @@ const readSchema = z.looseObject({
 const envelopeSchema = z.looseObject({
   messaging_product: product,
   recipient_type: z.enum(['individual', 'group']).optional(),
-  to: z.string().min(1),
+  to: z.string().min(1).optional(),
+  recipient: z.string().min(1).max(256).optional(),
   type: z.string().min(1).optional(),
   context: contextSchema.optional(),
   biz_opaque_callback_data: z.string().max(512).optional(),
@@ -64,6 +67,7 @@ export function parseSendRequest(raw: unknown): SendRequest {
     return { kind: 'read', messageId: read.message_id, typing: read.typing_indicator !== undefined };
   }
   const envelope = parseParam(envelopeSchema, body, '');
+  if (envelope.to === undefined && envelope.recipient === undefined) throw simErrors.invalidParameter('The parameter to is required.');
   const type = envelope.type ?? 'text';
   if (!(messageTypes as readonly string[]).includes(type)) {
     throw simErrors.meta(131051, `Message type '${type}' is not currently supported.`);
@@ -77,7 +81,8 @@ export function parseSendRequest(raw: unknown): SendRequest {
   }
   return {
     kind: 'message',
-    to: envelope.to,
+    ...(envelope.to !== undefined ? { to: envelope.to } : {}),
+    ...(envelope.recipient !== undefined ? { recipient: envelope.recipient } : {}),
     recipientType: envelope.recipient_type ?? 'individual',
     type: messageType,
     content,

@@ -12,8 +12,11 @@ export type WebhookItem =
 
 /** A `value.contacts[]` entry: the sender's profile (§1.4). */
 export interface WebhookContact {
-  profile: { name: string };
+  profile: { name: string; username?: string };
+  /** Empty when the customer hides their phone behind a username (§1.5). */
   wa_id: string;
+  /** The customer's BSUID, when they have one. */
+  user_id?: string;
 }
 
 interface Change {
@@ -74,10 +77,15 @@ function addToValue(value: Record<string, unknown>, item: Exclude<WebhookItem, {
   // `system` messages come without contacts (§1.6); otherwise one contact per sender.
   if (item.contact) {
     const contacts = (value.contacts ??= []) as WebhookContact[];
-    if (!contacts.some((c) => c.wa_id === item.contact?.wa_id)) contacts.push(item.contact);
+    if (!contacts.some((c) => customerOf(c) === customerOf(item.contact as WebhookContact))) contacts.push(item.contact);
   }
   if (item.kind === 'call') return push('calls', item.call);
   push('messages', item.message);
+}
+
+/** Who a contact is: their BSUID when they have one (their `wa_id` may be empty), else their phone. */
+function customerOf(contact: WebhookContact): string {
+  return contact.user_id ?? contact.wa_id;
 }
 
 /** The phone number ids an item concerns (for the delivery log). */
