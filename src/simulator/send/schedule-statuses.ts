@@ -3,6 +3,7 @@ import type { WebhookError } from '../error-codes.ts';
 import type { RecipientBehaviour, SimMessage, SimNumber } from '../state.ts';
 import { buildStatusItem, graphMajorVersion, pricingFor } from './status-item.ts';
 import { planStatuses } from './status-plan.ts';
+import type { StatusTiming } from './status-timing.ts';
 
 /** Why and when an accepted message fails. */
 export interface Failure {
@@ -17,6 +18,7 @@ export interface StatusFacts {
   templateCategory?: string;
   bizOpaque?: string;
   failure?: Failure;
+  timing: StatusTiming;
 }
 
 const dayS = 24 * 60 * 60;
@@ -24,15 +26,16 @@ const dayS = 24 * 60 * 60;
 /**
  * Schedules the status webhooks of an accepted message (§1.7, §7.14) and advances the
  * message's recorded status as each one falls due. Timestamps are the injected clock at the
- * send plus each status's delay, so a fixed clock gives exact, repeatable values.
+ * send plus each status's delay, so a fixed clock gives exact, repeatable values. Every status
+ * echoes the send's `biz_opaque_callback_data` (§1.7), `failed` included.
  */
 export function scheduleStatuses(ctx: SimContext, number: SimNumber, message: SimMessage, facts: StatusFacts): void {
   const payload = (message.payload[message.type] ?? {}) as Record<string, unknown>;
   const plan = planStatuses({
     isReaction: message.type === 'reaction',
     isVoice: message.type === 'audio' && payload.voice === true,
-    delays: ctx.options.statusDelaysMs,
-    recipient: ctx.state.recipient(message.waId),
+    delays: facts.timing.delays,
+    reads: facts.timing.reads,
     ...(facts.failure ? { failure: { after: facts.failure.after } } : {}),
     collapseDeliveredIntoRead: ctx.options.collapseDeliveredIntoRead,
   });
