@@ -19,6 +19,8 @@ export interface StatusFacts {
   bizOpaque?: string;
   failure?: Failure;
   timing: StatusTiming;
+  /** Runs when the customer has seen the message: at `read`, or at `delivered` if never read. */
+  onSeen?: () => void;
 }
 
 const dayS = 24 * 60 * 60;
@@ -42,6 +44,7 @@ export function scheduleStatuses(ctx: SimContext, number: SimNumber, message: Si
   const pricing = pricingFor(facts.templateCategory, facts.inWindow);
   // `conversation` only exists on webhooks of Graph v23.0 and older (§1.7).
   const conversationId = graphMajorVersion(facts.version) <= 23 ? ctx.ids.conversationId() : undefined;
+  const seenStatus = plan.some((step) => step.status === 'read') ? 'read' : 'delivered';
   const updates = plan.map((step) => {
     const timestampSec = Math.floor((message.createdAtMs + step.atMs) / 1000);
     const status = buildStatusItem({
@@ -59,6 +62,7 @@ export function scheduleStatuses(ctx: SimContext, number: SimNumber, message: Si
     const onDue = () => {
       message.status = step.status;
       message.statuses.push({ status: step.status, timestamp: String(timestampSec) });
+      if (step.status === seenStatus) facts.onSeen?.();
     };
     return { item: { kind: 'status' as const, number, status }, delayMs: step.atMs, onDue };
   });

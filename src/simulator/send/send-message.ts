@@ -9,7 +9,7 @@ import { checkTemplateSend } from '../templates/template-check.ts';
 import { mediaSchemas } from '../validate/content-schemas.ts';
 import { parseSendRequest, type SendRequest } from '../validate/send-request.ts';
 import type { TemplateSend } from '../validate/template-schemas.ts';
-import { scheduleAutoReply } from './auto-reply.ts';
+import { prepareAnswer } from './customer-answer.ts';
 import { isWindowOpen, takeSendQuota } from './limits.ts';
 import { markRead } from './mark-read.ts';
 import { scheduleStatuses, type Failure } from './schedule-statuses.ts';
@@ -66,15 +66,16 @@ function sendMessage(ctx: SimContext, number: SimNumber, version: string, reques
     readsAtAll: customer.read,
     answers: answersTemplates && !ctx.options.autoReply,
   });
+  const answer = prepareAnswer(ctx, { message, willFail: failure !== undefined, answersTemplates });
   scheduleStatuses(ctx, number, message, {
     version,
     inWindow,
     timing,
+    ...(answer ? { onSeen: answer } : {}),
     ...(template ? { templateCategory: template.category } : {}),
     ...(request.bizOpaque !== undefined ? { bizOpaque: request.bizOpaque } : {}),
     ...(failure ? { failure } : {}),
   });
-  scheduleAutoReply(ctx, { message, timing, willFail: failure !== undefined, answersTemplates });
   return {
     messaging_product: 'whatsapp',
     contacts: [{ input: request.to, wa_id: waId }],
