@@ -43,7 +43,7 @@ export async function controlRoutes(app: FastifyInstance, ctx: SimContext, flush
   r.get('/_simulator/recipients/:wa_id', { schema: { params: schemas.recipientParams } }, async (request) => {
     const waId = phoneDigits(request.params.wa_id) || request.params.wa_id;
     const { behaviour, scripted } = customerOf(ctx, waId);
-    return presentBehaviour(request.params.wa_id, behaviour, scripted);
+    return presentBehaviour(waId, behaviour, scripted);
   });
 
   // What Meta accepted and refused, per customer: "every recipient sent exactly once".
