@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import pino from 'pino';
+import type { SimulatorOptions } from './options.ts';
 
-interface SimulatorCliOptions {
+/** The flags of `switchboard simulator`, as commander parses them. */
+export interface SimulatorCliOptions {
   port: string;
   host: string;
   webhookUrl?: string;
@@ -14,16 +16,12 @@ interface SimulatorCliOptions {
   batchWindowMs?: string;
   batchMaxItems?: string;
   deliveryConcurrency?: string;
+  realisticStatuses?: boolean;
+  optOutShare?: string;
+  unknownShare?: string;
+  answerShare?: string;
   bsuidShare?: string;
   hiddenPhoneShare?: string;
-}
-
-/** A share between 0 and 1, or undefined when not given. */
-function shareOption(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`--${name} must be a number from 0 to 1, got ${value}`);
-  return n;
 }
 
 /** A non-negative integer option, or undefined when not given. */
@@ -32,6 +30,39 @@ function intOption(name: string, value: string | undefined): number | undefined 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${value}`);
   return n;
+}
+
+/** A share between 0 and 1, or undefined when not given. */
+function shareOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n <= 1)) throw new Error(`--${name} must be a number between 0 and 1, got ${value}`);
+  return n;
+}
+
+/** The simulator's options for the flags given (the logger and seed aside). */
+export function optionsFromFlags(opts: SimulatorCliOptions): SimulatorOptions {
+  const optOutShare = shareOption('opt-out-share', opts.optOutShare);
+  const unknownShare = shareOption('unknown-share', opts.unknownShare);
+  const answerShare = shareOption('answer-share', opts.answerShare);
+  const bsuidShare = shareOption('bsuid-share', opts.bsuidShare);
+  const hiddenPhoneShare = shareOption('hidden-phone-share', opts.hiddenPhoneShare);
+  return {
+    ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
+    ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+    ...(opts.maxMps !== undefined ? { maxMessagesPerSecond: intOption('max-mps', opts.maxMps) } : {}),
+    ...(opts.pairRate ? {} : { pairRateLimit: false as const }),
+    ...(opts.window ? {} : { enforceWindow: false }),
+    ...(opts.batchWindowMs !== undefined ? { batchWindowMs: intOption('batch-window-ms', opts.batchWindowMs) } : {}),
+    ...(opts.batchMaxItems !== undefined ? { batchMaxItems: intOption('batch-max-items', opts.batchMaxItems) } : {}),
+    ...(opts.deliveryConcurrency !== undefined ? { deliveryConcurrency: intOption('delivery-concurrency', opts.deliveryConcurrency) } : {}),
+    ...(opts.realisticStatuses ? { realisticStatuses: true } : {}),
+    ...(optOutShare !== undefined ? { marketingOptOutShare: optOutShare } : {}),
+    ...(unknownShare !== undefined ? { notOnWhatsAppShare: unknownShare } : {}),
+    ...(answerShare !== undefined ? { answerShare } : {}),
+    ...(bsuidShare !== undefined ? { bsuidShare } : {}),
+    ...(hiddenPhoneShare !== undefined ? { hiddenPhoneShare } : {}),
+  };
 }
 
 /**
@@ -48,12 +79,16 @@ export function registerSimulatorCommand(program: Command): void {
     .option('--seed <n>', 'seed ids and fault injection for repeatable runs')
     .option('--public-url <url>', 'origin used in media download URLs (default: the request origin)')
     .option('--log-level <level>', 'pino log level', 'info')
-    .option('--max-mps <n>', 'per-number throughput before 130429 (default 80)')
+    .option('--max-mps <n>', 'per-number sends accepted in any one second before 130429 (default 80)')
     .option('--no-pair-rate', 'disable the pair rate limit (131056)')
     .option('--no-window', 'do not enforce the 24-hour customer service window (131047)')
     .option('--batch-window-ms <ms>', 'how long webhook updates wait to share a POST (default 0)')
     .option('--batch-max-items <n>', 'most updates in one webhook POST (default 100)')
     .option('--delivery-concurrency <n>', 'webhook POSTs in flight at once (default 1)')
+    .option('--realistic-statuses', 'status webhooks with Meta-like seeded delays: sent 0.1–0.5 s, delivered 1–3 s, 70% read 4–30 s')
+    .option('--opt-out-share <share>', 'share (0–1) of customers who refuse marketing templates (131050)')
+    .option('--unknown-share <share>', 'share (0–1) of customers not on WhatsApp (131026)')
+    .option('--answer-share <share>', 'share (0–1) of customers who answer a template with a text')
     .option('--bsuid-share <0-1>', 'share of customers with a username and a business-scoped user id (default 0)')
     .option('--hidden-phone-share <0-1>', 'share of those customers whose wa_id arrives empty (default 0)')
     .action(async (opts: SimulatorCliOptions) => {
@@ -62,22 +97,10 @@ export function registerSimulatorCommand(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${opts.port}`);
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${opts.seed}`);
+      const options = optionsFromFlags(opts);
       // Imported when the command runs, so other commands start without the simulator loaded.
       const { buildSimulator } = await import('./index.ts');
-      const simulator = await buildSimulator({
-        logger: log,
-        ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
-        ...(seed !== undefined ? { seed } : {}),
-        ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
-        ...(opts.maxMps !== undefined ? { maxMessagesPerSecond: intOption('max-mps', opts.maxMps) } : {}),
-        ...(opts.pairRate ? {} : { pairRateLimit: false as const }),
-        ...(opts.window ? {} : { enforceWindow: false }),
-        ...(opts.batchWindowMs !== undefined ? { batchWindowMs: intOption('batch-window-ms', opts.batchWindowMs) } : {}),
-        ...(opts.batchMaxItems !== undefined ? { batchMaxItems: intOption('batch-max-items', opts.batchMaxItems) } : {}),
-        ...(opts.deliveryConcurrency !== undefined ? { deliveryConcurrency: intOption('delivery-concurrency', opts.deliveryConcurrency) } : {}),
-        ...(opts.bsuidShare !== undefined ? { bsuidShare: shareOption('bsuid-share', opts.bsuidShare) } : {}),
-        ...(opts.hiddenPhoneShare !== undefined ? { hiddenPhoneShare: shareOption('hidden-phone-share', opts.hiddenPhoneShare) } : {}),
-      });
+      const simulator = await buildSimulator({ logger: log, ...(seed !== undefined ? { seed } : {}), ...options });
       let closing = false;
       const shutdown = async (signal: string) => {
         if (closing) return;

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { Agent } from 'undici';
 import { createIdFactory, type IdFactory } from './ids.ts';
 import type { ResolvedOptions } from './options.ts';
-import { createRandomStreams } from './random.ts';
+import { createRandomStreams, type Random } from './random.ts';
 import { SimulatorState } from './state.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { Scheduler } from './webhooks/scheduler.ts';
@@ -16,6 +16,10 @@ export interface SimContext {
   dispatcher: WebhookDispatcher;
   agent: Agent;
   log?: Logger;
+  /** Per-message dice of status timing and customers' answers (seeded). */
+  statusDice: Random;
+  /** The seed customers' traits are drawn from (customers/customer-behaviour.ts). */
+  customerSeed: number;
   /** Epoch milliseconds from the injected clock. */
   now(): number;
 }
@@ -35,6 +39,8 @@ export function createContext(options: ResolvedOptions, log?: Logger): SimContex
     dispatcher,
     agent,
     ...(log ? { log } : {}),
+    statusDice: streams.statuses,
+    customerSeed: streams.base,
     now: () => options.clock.now(),
   };
 }

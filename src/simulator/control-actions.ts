@@ -1,6 +1,7 @@
 import type { SimContext } from './context.ts';
 import type { NumberInput } from './options.ts';
 import { phoneDigits } from './phone.ts';
+import { behaviourOf, type RecipientInput } from './customers/customer-behaviour.ts';
 import type { RecipientBehaviour, SimNumber } from './state.ts';
 import { seedSampleTemplate } from './templates/template-service.ts';
 
@@ -36,30 +37,30 @@ export function presentNumber(number: SimNumber): Record<string, string> {
   };
 }
 
-/** Input of `POST /_simulator/recipients/{wa_id}`. */
-export interface RecipientInput {
-  fail_with?: number | null;
-  fail_after?: RecipientBehaviour['failAfter'];
-  read?: boolean;
-}
+export type { RecipientInput } from './customers/customer-behaviour.ts';
 
-/** Scripts a customer: fail every send with a Meta code, or never read. */
+/**
+ * Scripts a customer, replacing any script before: fail every send with a Meta code, never
+ * read, not on WhatsApp, opted out of marketing, answering templates.
+ */
 export function setRecipient(ctx: SimContext, waId: string, input: RecipientInput): RecipientBehaviour {
-  const behaviour: RecipientBehaviour = {
-    failAfter: input.fail_after ?? 'accepted',
-    read: input.read ?? true,
-    ...(input.fail_with !== undefined && input.fail_with !== null ? { failWith: input.fail_with } : {}),
-  };
+  const behaviour = behaviourOf(input);
   ctx.state.recipients.set(phoneDigits(waId) || waId, behaviour);
   return behaviour;
 }
 
 /**
- * Forgets everything and cancels webhooks not yet sent, then registers the numbers given at
- * start again. Deliveries already in flight finish but are neither retried nor logged.
+ * Forgets everything and cancels webhooks not yet sent, then registers the numbers and
+ * customers given at start again. Deliveries already in flight finish but are neither retried nor logged.
  */
 export function resetSimulator(ctx: SimContext): void {
   ctx.dispatcher.cancel();
   ctx.state.clear();
+  applyStartState(ctx);
+}
+
+/** The numbers and customers the options give, registered at start and after each reset. */
+export function applyStartState(ctx: SimContext): void {
   for (const number of ctx.options.numbers) registerNumber(ctx, number);
+  for (const [waId, input] of Object.entries(ctx.options.recipients)) setRecipient(ctx, waId, input);
 }

@@ -29,7 +29,7 @@ const catalogue: Record<number, ErrorCodeInfo> = {
   131047: { title: 'Re-engagement message', httpStatus: 400, details: "Over 24 hours since the recipient's last reply to this business number." },
   131048: { title: 'Spam rate limit hit', httpStatus: 400, details: 'Message failed to send because there are restrictions on how many messages can be sent from this phone number.' },
   131049: { title: 'Meta chose not to deliver', httpStatus: 400, details: 'This message was not delivered to maintain healthy ecosystem engagement.' },
-  131050: { title: 'User has stopped receipt of marketing messages', httpStatus: 400, details: 'The user has stopped receiving marketing messages from this business.' },
+  131050: { title: 'User has stopped receipt of marketing messages', httpStatus: 400, details: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.' },
   131051: { title: 'Unsupported message type', httpStatus: 400, details: 'Message type is not currently supported.' },
   131052: { title: 'Media download error', httpStatus: 400, details: "Unable to download the media sent by the user." },
   131053: { title: 'Media upload error', httpStatus: 400, details: 'Unable to upload the media used in the message.' },

@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { installErrorHandler } from '../http/error-handler.ts';
 import { createContext, type SimContext } from './context.ts';
-import { registerNumber, type RecipientInput, resetSimulator, setRecipient } from './control-actions.ts';
+import { applyStartState, registerNumber, type RecipientInput, resetSimulator, setRecipient } from './control-actions.ts';
 import { type InboundInput, injectInbound } from './inbound/inject-inbound.ts';
 import { type NumberInput, resolveOptions, type SimulatorOptions } from './options.ts';
 import { hangUp, type InboundCallInput, injectInboundCall } from './calls/call-service.ts';
@@ -19,7 +19,7 @@ import { registrationRoutes } from './routes/registration-routes.ts';
 import { templateRoutes } from './routes/template-routes.ts';
 import type { RecipientBehaviour, SimNumber, SimulatorState } from './state.ts';
 
-export type { FaultOptions, NumberInput, SimulatorOptions, StatusDelays } from './options.ts';
+export type { FaultOptions, NumberInput, RealisticStatuses, SimulatorOptions, StatusDelays } from './options.ts';
 export type { InboundInput } from './inbound/inject-inbound.ts';
 export type { InboundCallInput } from './calls/call-service.ts';
 export type { RecipientInput } from './control-actions.ts';
@@ -93,7 +93,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
     await callRoutes(scope, ctx);
   });
   await app.register(async (scope) => controlRoutes(scope, ctx, flush));
-  for (const number of resolved.numbers) registerNumber(ctx, number);
+  applyStartState(ctx);
   return simulatorOf(app, ctx, flush);
 }
 

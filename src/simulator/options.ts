@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RecipientInput } from './control-actions.ts';
 import type { InboundMessageInput } from './inbound/inbound-message.ts';
 import type { SimMessage } from './state.ts';
 
@@ -68,7 +69,31 @@ export interface SimulatorOptions {
    * has been read (or delivered, for customers who never read), or null for no answer.
    */
   autoReply?: (message: SimMessage) => InboundMessageInput | null | undefined;
+  /** Customers scripted at start and after each reset, as by `POST /_simulator/recipients/{wa_id}`. */
+  recipients?: Record<string, RecipientInput>;
+  /** Share (0–1) of unscripted customers who are not on WhatsApp: every send fails with 131026. */
+  notOnWhatsAppShare?: number;
+  /** Share (0–1) of unscripted customers who refuse MARKETING templates from every number (131050). */
+  marketingOptOutShare?: number;
+  /** Share (0–1) of unscripted customers who answer each template they get with a text. */
+  answerShare?: number;
+  /** How long after reading (or delivery) such a customer answers: [min, max] ms. Default [2000, 8000]. */
+  answerDelayMs?: [number, number];
+  /** Meta-like status timing with seeded jitter, instead of the fixed `statusDelaysMs`. */
+  realisticStatuses?: boolean | Partial<RealisticStatuses>;
 }
+
+/** Status timing drawn per message (meta-cloud-api.md §7.14), each range [min, max] ms after the send. */
+export interface RealisticStatuses {
+  sentMs: [number, number];
+  deliveredMs: [number, number];
+  readMs: [number, number];
+  /** Share (0–1) of delivered messages the customer reads. */
+  readShare: number;
+}
+
+/** `realisticStatuses: true`: sent after 0.1–0.5 s, delivered after 1–3 s, 70 % read after 4–30 s. */
+export const realisticStatusDefaults: RealisticStatuses = { sentMs: [100, 500], deliveredMs: [1000, 3000], readMs: [4000, 30_000], readShare: 0.7 };
 
 export interface StatusDelays {
   sent: number;
@@ -89,7 +114,7 @@ export interface FaultOptions {
 }
 
 /** Options with every default applied. */
-export type ResolvedOptions = Required<Omit<SimulatorOptions, 'webhookUrl' | 'publicUrl' | 'seed' | 'logger' | 'autoReply' | 'pairRateLimit' | 'statusDelaysMs' | 'faults' | 'retry' | 'templateReview'>> & {
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'webhookUrl' | 'publicUrl' | 'seed' | 'logger' | 'autoReply' | 'pairRateLimit' | 'statusDelaysMs' | 'faults' | 'retry' | 'templateReview' | 'realisticStatuses'>> & {
   webhookUrl?: string;
   publicUrl?: string;
   seed?: number;
@@ -99,6 +124,7 @@ export type ResolvedOptions = Required<Omit<SimulatorOptions, 'webhookUrl' | 'pu
   faults: Required<FaultOptions>;
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   templateReview: { delayMs: number; outcome: 'APPROVED' | 'REJECTED' };
+  realisticStatuses: RealisticStatuses | false;
 };
 
 /** Applies the defaults of docs/simulator.md. */
@@ -129,5 +155,34 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     deliveryConcurrency: Math.max(1, options.deliveryConcurrency ?? 1),
     templateReview: { delayMs: 0, outcome: 'APPROVED', ...options.templateReview },
     bodyLimitBytes: options.bodyLimitBytes ?? 110 * 1024 * 1024,
+    recipients: options.recipients ?? {},
+    notOnWhatsAppShare: share('notOnWhatsAppShare', options.notOnWhatsAppShare),
+    marketingOptOutShare: share('marketingOptOutShare', options.marketingOptOutShare),
+    answerShare: share('answerShare', options.answerShare),
+    answerDelayMs: range('answerDelayMs', options.answerDelayMs ?? [2000, 8000]),
+    realisticStatuses: resolveRealistic(options.realisticStatuses),
+  };
+}
+
+function share(name: string, value: number | undefined): number {
+  if (value === undefined) return 0;
+  if (!(value >= 0 && value <= 1)) throw new Error(`${name} must be between 0 and 1, got ${value}`);
+  return value;
+}
+
+function range(name: string, value: [number, number]): [number, number] {
+  const [min, max] = value;
+  if (!(min >= 0 && max >= min)) throw new Error(`${name} must be [min, max] with 0 <= min <= max, got [${min}, ${max}]`);
+  return [min, max];
+}
+
+function resolveRealistic(value: SimulatorOptions['realisticStatuses']): RealisticStatuses | false {
+  if (!value) return false;
+  const given = value === true ? {} : value;
+  return {
+    sentMs: range('realisticStatuses.sentMs', given.sentMs ?? realisticStatusDefaults.sentMs),
+    deliveredMs: range('realisticStatuses.deliveredMs', given.deliveredMs ?? realisticStatusDefaults.deliveredMs),
+    readMs: range('realisticStatuses.readMs', given.readMs ?? realisticStatusDefaults.readMs),
+    readShare: share('realisticStatuses.readShare', given.readShare ?? realisticStatusDefaults.readShare),
   };
 }

@@ -58,12 +58,28 @@ export function createRandom(seed?: number): Random {
  * Independent streams derived from one seed, so that e.g. an error response (which draws an
  * fbtrace id) never shifts the wamids a test asserts on.
  */
-export function createRandomStreams(seed?: number): Record<'ids' | 'trace' | 'urls' | 'faults', Random> {
+export function createRandomStreams(seed?: number): Record<'ids' | 'trace' | 'urls' | 'faults' | 'statuses', Random> & { base: number } {
   const base = seed ?? randomInt(0, 2 ** 31);
   return {
+    base,
     ids: createRandom(base),
     trace: createRandom(base + 1_000_003),
     urls: createRandom(base + 2_000_003),
     faults: createRandom(base + 3_000_003),
+    statuses: createRandom(base + 4_000_003),
   };
+}
+
+/**
+ * A float in [0, 1) fixed by the seed and a key (FNV-1a, then mulberry32's mix): the same
+ * customer draws the same traits whatever order the sends come in, so a concurrent sender meets
+ * the same opted-out and unknown customers on every seeded run.
+ */
+export function seededUnit(seed: number, key: string): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  let t = (h + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }

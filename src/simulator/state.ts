@@ -1,5 +1,7 @@
 import type { SimIdentity } from './identities.ts';
 import type { TokenBucket } from '../pacing/token-bucket.ts';
+import { SendTally } from './send/send-tally.ts';
+import type { ThroughputWindow } from './send/throughput-window.ts';
 
 /** A business phone number as Meta knows it: its WABA, token and app secret (§0, §1.2). */
 export interface SimNumber {
@@ -21,6 +23,12 @@ export interface RecipientBehaviour {
   failAfter: 'accepted' | 'sent' | 'delivered';
   /** False: messages are delivered but never read. */
   read: boolean;
+  /** False: not a WhatsApp user, so every send fails with 131026 (§4.2). */
+  onWhatsApp: boolean;
+  /** Refuses MARKETING templates with 131050 (§4.2): from every number, or from these phone number ids. */
+  marketingOptOut: boolean | string[];
+  /** Answers each template it gets with a text (unless an `autoReply` function decides). */
+  answers: boolean;
 }
 
 /** One status event as it was emitted. */
@@ -151,10 +159,13 @@ export class SimulatorState {
   readonly identities = new Map<string, SimIdentity>();
   /** BSUID → wa_id, for sends addressed by `recipient`. */
   readonly phonesByBsuid = new Map<string, string>();
-  readonly throughput = new Map<string, TokenBucket>();
+  /** Per number: the sends accepted in the last second (§5.1). */
+  readonly throughput = new Map<string, ThroughputWindow>();
   readonly pairs = new Map<string, TokenBucket>();
   readonly deliveries: DeliveryRecord[] = [];
   readonly calls = new Map<string, SimCall>();
+  /** What Meta accepted and refused, per (number, customer) (`GET /_simulator/sends`). */
+  readonly sends = new SendTally();
 
   /** The numbers a bearer token may act for. */
   numbersForToken(token: string): SimNumber[] {
@@ -177,11 +188,6 @@ export class SimulatorState {
     return [...this.flows.values()].filter((f) => f.wabaId === wabaId);
   }
 
-  /** The scripted behaviour of a customer, or the default: delivered and read. */
-  recipient(waId: string): RecipientBehaviour {
-    return this.recipients.get(waId) ?? { failAfter: 'accepted', read: true };
-  }
-
   /** Forgets everything (control API `POST /_simulator/reset`). */
   clear(): void {
     for (const map of [this.numbers, this.templates, this.flows, this.media, this.mediaUrls, this.messagesById, this.lastInboundAt, this.profileNames, this.recipients, this.identities, this.phonesByBsuid, this.throughput, this.pairs, this.calls]) {
@@ -189,6 +195,7 @@ export class SimulatorState {
     }
     this.messages.length = 0;
     this.deliveries.length = 0;
+    this.sends.clear();
   }
 }
 

@@ -20,7 +20,16 @@ describe('scripted recipients (POST /_simulator/recipients/{wa_id})', () => {
   const script = (body: Record<string, unknown>) => sim.app.inject({ method: 'POST', url: `/_simulator/recipients/${CUSTOMER}`, payload: body });
 
   it("fails every send to the recipient with Meta's error object", async () => {
-    expect((await script({ fail_with: 131026 })).json()).toEqual({ wa_id: CUSTOMER, fail_with: 131026, fail_after: 'accepted', read: true });
+    expect((await script({ fail_with: 131026 })).json()).toEqual({
+      wa_id: CUSTOMER,
+      fail_with: 131026,
+      fail_after: 'accepted',
+      read: true,
+      on_whatsapp: true,
+      marketing_opt_out: false,
+      answers: false,
+      scripted: true,
+    });
     const res = await send(sim, textBody());
     expect(res.statusCode).toBe(200);
     await sim.flush();

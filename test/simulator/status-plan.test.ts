@@ -6,7 +6,7 @@ const base: StatusPlanInput = {
   isReaction: false,
   isVoice: false,
   delays: { sent: 50, delivered: 150, read: 300 },
-  recipient: { failAfter: 'accepted', read: true },
+  reads: true,
   collapseDeliveredIntoRead: false,
 };
 const steps = (input: Partial<StatusPlanInput>) => planStatuses({ ...base, ...input }).map((s) => `${s.status}@${s.atMs}${s.billed ? '$' : ''}`);
@@ -16,7 +16,7 @@ describe('planStatuses (meta-cloud-api.md §1.7, §7.14)', () => {
     ['a normal message', {}, ['sent@50$', 'delivered@150$', 'read@300']],
     ['a reaction', { isReaction: true }, ['sent@50$']],
     ['a voice note', { isVoice: true }, ['sent@50$', 'delivered@150$', 'read@300', 'played@300']],
-    ['a customer who never reads', { recipient: { failAfter: 'accepted', read: false } }, ['sent@50$', 'delivered@150$']],
+    ['a customer who never reads', { reads: false }, ['sent@50$', 'delivered@150$']],
     ['a failure on acceptance', { failure: { after: 'accepted' } }, ['failed@50']],
     ['a failure after sent', { failure: { after: 'sent' } }, ['sent@50$', 'failed@150']],
     ['a failure after delivered', { failure: { after: 'delivered' } }, ['sent@50$', 'delivered@150$', 'failed@300']],

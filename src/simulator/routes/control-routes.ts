@@ -3,11 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { hangUp, injectInboundCall } from '../calls/call-service.ts';
 import { presentNumber, registerNumber, resetSimulator, setRecipient } from '../control-actions.ts';
 import { originOf, type SimContext } from '../context.ts';
+import { customerOf, presentBehaviour } from '../customers/customer-behaviour.ts';
 import { webhookError } from '../error-codes.ts';
 import { simErrors } from '../graph-errors.ts';
 import { injectInbound } from '../inbound/inject-inbound.ts';
 import { findMedia } from '../media/media-service.ts';
 import { mediaFaultsBody, mediaFaultsParams, setMediaFaults } from '../media/media-faults.ts';
+import { phoneDigits } from '../phone.ts';
+import { presentSends } from '../send/present-sends.ts';
 import type { SimMessage } from '../state.ts';
 import { setTemplateStatus } from '../templates/template-service.ts';
 import * as schemas from './control-schemas.ts';
@@ -34,7 +37,20 @@ export async function controlRoutes(app: FastifyInstance, ctx: SimContext, flush
 
   r.post('/_simulator/recipients/:wa_id', { schema: { params: schemas.recipientParams, body: schemas.recipientBody } }, async (request) => {
     const behaviour = setRecipient(ctx, request.params.wa_id, request.body);
-    return { wa_id: request.params.wa_id, fail_with: behaviour.failWith ?? null, fail_after: behaviour.failAfter, read: behaviour.read };
+    return presentBehaviour(request.params.wa_id, behaviour, true);
+  });
+  // How a customer behaves: as scripted, or as drawn from the configured shares.
+  r.get('/_simulator/recipients/:wa_id', { schema: { params: schemas.recipientParams } }, async (request) => {
+    const waId = phoneDigits(request.params.wa_id) || request.params.wa_id;
+    const { behaviour, scripted } = customerOf(ctx, waId);
+    return presentBehaviour(waId, behaviour, scripted);
+  });
+
+  // What Meta accepted and refused, per customer: "every recipient sent exactly once".
+  r.get('/_simulator/sends', { schema: { querystring: schemas.sendsQuery } }, async (request) => {
+    const { phone_number_id: phoneNumberId, to } = request.query;
+    const waId = to === undefined ? undefined : phoneDigits(to) || to;
+    return presentSends(state.sends, { ...(phoneNumberId !== undefined ? { phoneNumberId } : {}), ...(waId !== undefined ? { waId } : {}) });
   });
 
   r.get('/_simulator/messages', { schema: { querystring: schemas.listQuery } }, async (request) => {

@@ -36,6 +36,14 @@ export const recipientBody = z.object({
   fail_with: z.number().int().nullable().optional(),
   fail_after: z.enum(['accepted', 'sent', 'delivered']).optional(),
   read: z.boolean().optional(),
+  on_whatsapp: z.boolean().optional(),
+  marketing_opt_out: z.union([z.boolean(), z.array(z.string().min(1).max(64)).max(1000)]).optional(),
+  answers: z.boolean().optional(),
+});
+
+export const sendsQuery = z.object({
+  phone_number_id: z.string().optional(),
+  to: z.string().min(1).max(64).optional(),
 });
 
 export const listQuery = z.object({

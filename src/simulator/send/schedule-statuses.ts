@@ -4,6 +4,7 @@ import type { WebhookError } from '../error-codes.ts';
 import type { RecipientBehaviour, SimMessage, SimNumber } from '../state.ts';
 import { buildStatusItem, graphMajorVersion, pricingFor } from './status-item.ts';
 import { planStatuses } from './status-plan.ts';
+import type { StatusTiming } from './status-timing.ts';
 
 /** Why and when an accepted message fails. */
 export interface Failure {
@@ -18,6 +19,9 @@ export interface StatusFacts {
   templateCategory?: string;
   bizOpaque?: string;
   failure?: Failure;
+  timing: StatusTiming;
+  /** Runs when the customer has seen the message: at `read`, or at `delivered` if never read. */
+  onSeen?: () => void;
 }
 
 const dayS = 24 * 60 * 60;
@@ -25,21 +29,23 @@ const dayS = 24 * 60 * 60;
 /**
  * Schedules the status webhooks of an accepted message (§1.7, §7.14) and advances the
  * message's recorded status as each one falls due. Timestamps are the injected clock at the
- * send plus each status's delay, so a fixed clock gives exact, repeatable values.
+ * send plus each status's delay, so a fixed clock gives exact, repeatable values. Every status
+ * echoes the send's `biz_opaque_callback_data` (§1.7), `failed` included.
  */
 export function scheduleStatuses(ctx: SimContext, number: SimNumber, message: SimMessage, facts: StatusFacts): void {
   const payload = (message.payload[message.type] ?? {}) as Record<string, unknown>;
   const plan = planStatuses({
     isReaction: message.type === 'reaction',
     isVoice: message.type === 'audio' && payload.voice === true,
-    delays: ctx.options.statusDelaysMs,
-    recipient: ctx.state.recipient(message.waId),
+    delays: facts.timing.delays,
+    reads: facts.timing.reads,
     ...(facts.failure ? { failure: { after: facts.failure.after } } : {}),
     collapseDeliveredIntoRead: ctx.options.collapseDeliveredIntoRead,
   });
   const pricing = pricingFor(facts.templateCategory, facts.inWindow);
   // `conversation` only exists on webhooks of Graph v23.0 and older (§1.7).
   const conversationId = graphMajorVersion(facts.version) <= 23 ? ctx.ids.conversationId() : undefined;
+  const seenStatus = plan.some((step) => step.status === 'read') ? 'read' : 'delivered';
   const updates = plan.map((step) => {
     const timestampSec = Math.floor((message.createdAtMs + step.atMs) / 1000);
     const status = buildStatusItem({
@@ -59,6 +65,7 @@ export function scheduleStatuses(ctx: SimContext, number: SimNumber, message: Si
     const onDue = () => {
       message.status = step.status;
       message.statuses.push({ status: step.status, timestamp: String(timestampSec) });
+      if (step.status === seenStatus) facts.onSeen?.();
     };
     return { item: { kind: 'status' as const, number, status }, delayMs: step.atMs, onDue };
   });

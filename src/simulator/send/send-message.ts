@@ -1,17 +1,20 @@
+import { GraphError } from '../../http/errors.ts';
 import type { SimContext } from '../context.ts';
 import { webhookError } from '../error-codes.ts';
 import { simErrors } from '../graph-errors.ts';
 import { BSUID_PATTERN, identityOf, phoneOfBsuid } from '../identities.ts';
 import { normalizeRecipient, phoneDigits } from '../phone.ts';
-import type { SimMessage, SimNumber, SimTemplate } from '../state.ts';
+import { customerOf, refusesMarketingFrom } from '../customers/customer-behaviour.ts';
+import type { RecipientBehaviour, SimMessage, SimNumber, SimTemplate } from '../state.ts';
 import { checkTemplateSend } from '../templates/template-check.ts';
 import { mediaSchemas } from '../validate/content-schemas.ts';
 import { parseSendRequest, type SendRequest } from '../validate/send-request.ts';
 import type { TemplateSend } from '../validate/template-schemas.ts';
-import { scheduleAutoReply } from './auto-reply.ts';
+import { prepareAnswer } from './customer-answer.ts';
 import { isWindowOpen, takeSendQuota } from './limits.ts';
 import { markRead } from './mark-read.ts';
 import { scheduleStatuses, type Failure } from './schedule-statuses.ts';
+import { statusTimingFor } from './status-timing.ts';
 
 type MessageRequest = Extract<SendRequest, { kind: 'message' }>;
 
@@ -23,17 +26,25 @@ export interface SendResponse {
   messages: { id: string; message_status?: 'accepted' }[];
 }
 
-/** `POST /{version}/{phone_number_id}/messages`: a send, or mark-as-read / typing (§2.4). */
+/**
+ * `POST /{version}/{phone_number_id}/messages`: a send, or mark-as-read / typing (§2.4). A send
+ * Meta refuses is counted per code for `GET /_simulator/sends`.
+ */
 export function handleMessagesCall(ctx: SimContext, number: SimNumber, version: string, body: unknown): SendResponse | { success: true } {
-  const request = parseSendRequest(body);
-  if (request.kind === 'read') return markRead(ctx, number, request.messageId, request.typing);
-  return sendMessage(ctx, number, version, request, body as Record<string, unknown>);
+  try {
+    const request = parseSendRequest(body);
+    if (request.kind === 'read') return markRead(ctx, number, request.messageId, request.typing);
+    return sendMessage(ctx, number, version, request, body as Record<string, unknown>);
+  } catch (err) {
+    if (err instanceof GraphError && isSendBody(body)) ctx.state.sends.refused(number.phoneNumberId, recipientOf(number, body), err.code);
+    throw err;
+  }
 }
 
 /**
  * Applies Meta's send rules in the order a business meets them: recipient, template, media
  * ids, the 24-hour window (when it answers synchronously), throughput and pair rate; then
- * accepts with a fresh wamid and schedules the status webhooks.
+ * accepts with a fresh wamid and schedules the status webhooks and the customer's answer.
  */
 function sendMessage(ctx: SimContext, number: SimNumber, version: string, request: MessageRequest, body: Record<string, unknown>): SendResponse {
   const { waId, bsuid } = resolveRecipient(ctx, number, request);
@@ -45,6 +56,37 @@ function sendMessage(ctx: SimContext, number: SimNumber, version: string, reques
   if (outsideWindow && ctx.options.windowFailure === 'response') throw simErrors.meta(131047);
   takeSendQuota(ctx, number.phoneNumberId, waId);
 
+  const message = acceptMessage(ctx, number, { waId, bsuid }, request, body);
+  const customer = customerOf(ctx, waId).behaviour;
+  const failure = failureOf(ctx, number, message, request, { customer, template, outsideWindow });
+  if (failure) ctx.state.sends.failed(number.phoneNumberId, waId, failure.error.code);
+  const answersTemplates = customer.answers && template !== undefined;
+  const timing = statusTimingFor({
+    fixed: ctx.options.statusDelaysMs,
+    realistic: ctx.options.realisticStatuses,
+    dice: ctx.statusDice,
+    readsAtAll: customer.read,
+    answers: answersTemplates && !ctx.options.autoReply,
+  });
+  const answer = prepareAnswer(ctx, { message, willFail: failure !== undefined, answersTemplates });
+  scheduleStatuses(ctx, number, message, {
+    version,
+    inWindow,
+    timing,
+    ...(answer ? { onSeen: answer } : {}),
+    ...(template ? { templateCategory: template.category } : {}),
+    ...(request.bizOpaque !== undefined ? { bizOpaque: request.bizOpaque } : {}),
+    ...(failure ? { failure } : {}),
+  });
+  return {
+    messaging_product: 'whatsapp',
+    contacts: [contactOf(ctx, request, waId, bsuid)],
+    messages: [template ? { id: message.id, message_status: 'accepted' } : { id: message.id }],
+  };
+}
+
+/** Records an accepted send under a fresh wamid. */
+function acceptMessage(ctx: SimContext, number: SimNumber, { waId, bsuid }: { waId: string; bsuid?: string | undefined }, request: MessageRequest, body: Record<string, unknown>): SimMessage {
   const message: SimMessage = {
     id: ctx.ids.wamid(waId, 'outbound'),
     direction: 'outbound',
@@ -58,20 +100,19 @@ function sendMessage(ctx: SimContext, number: SimNumber, version: string, reques
     createdAtMs: ctx.now(),
   };
   ctx.state.addMessage(message);
-  const failure = failureOf(ctx, number, waId, request, outsideWindow);
-  scheduleStatuses(ctx, number, message, {
-    version,
-    inWindow,
-    ...(template ? { templateCategory: template.category } : {}),
-    ...(request.bizOpaque !== undefined ? { bizOpaque: request.bizOpaque } : {}),
-    ...failure,
-  });
-  scheduleAutoReply(ctx, message, failure.failure !== undefined);
-  return {
-    messaging_product: 'whatsapp',
-    contacts: [contactOf(ctx, request, waId, bsuid)],
-    messages: [template ? { id: message.id, message_status: 'accepted' } : { id: message.id }],
-  };
+  ctx.state.sends.accepted(number.phoneNumberId, waId);
+  return message;
+}
+
+/** A messages call that is a send (not mark-as-read or typing). */
+function isSendBody(body: unknown): body is Record<string, unknown> {
+  return body !== null && typeof body === 'object' && !Array.isArray(body) && !('status' in body);
+}
+
+/** The wa_id a refused send was for, when its `to` reads as one. */
+function recipientOf(number: SimNumber, body: Record<string, unknown>): string | undefined {
+  if (typeof body.to !== 'string') return typeof body.recipient === 'string' ? body.recipient : undefined;
+  return body.recipient_type === 'group' ? body.to : normalizeRecipient(body.to, number.displayPhoneNumber);
 }
 
 /**
@@ -125,19 +166,29 @@ function checkMediaId(ctx: SimContext, request: MessageRequest): void {
 }
 
 /**
- * Why an accepted message will fail, if it will: outside the window (§7.8, the default
- * asynchronous form), a reaction to an unknown message (§2.3: 131009 by webhook), or a
- * customer scripted to fail.
+ * Why an accepted message will fail, if it will (§4.2: these come as `failed` statuses): outside
+ * the window (§7.8, the default asynchronous form), a reaction to an unknown message (§2.3:
+ * 131009), a customer not on WhatsApp (131026), a MARKETING template to a customer who opted
+ * out of this business's marketing (131050), or a customer scripted to fail.
  */
-function failureOf(ctx: SimContext, number: SimNumber, waId: string, request: MessageRequest, outsideWindow: boolean): { failure?: Failure } {
-  if (outsideWindow) return { failure: { error: webhookError(131047), after: 'accepted' } };
+function failureOf(
+  ctx: SimContext,
+  number: SimNumber,
+  message: SimMessage,
+  request: MessageRequest,
+  facts: { customer: RecipientBehaviour; template: SimTemplate | undefined; outsideWindow: boolean },
+): Failure | undefined {
+  const { customer, template } = facts;
+  const now = (code: number, details?: string): Failure => ({ error: webhookError(code, details), after: 'accepted' });
+  if (facts.outsideWindow) return now(131047);
   if (request.type === 'reaction') {
     const target = ctx.state.messagesById.get((request.content as { message_id: string }).message_id);
-    if (!target || target.phoneNumberId !== number.phoneNumberId || target.waId !== waId) {
-      return { failure: { error: webhookError(131009, 'Message could not be reacted to: unknown, too old, or not in this chat.'), after: 'accepted' } };
+    if (!target || target.phoneNumberId !== number.phoneNumberId || target.waId !== message.waId) {
+      return now(131009, 'Message could not be reacted to: unknown, too old, or not in this chat.');
     }
   }
-  const recipient = ctx.state.recipient(waId);
-  if (recipient.failWith === undefined) return {};
-  return { failure: { error: webhookError(recipient.failWith), after: recipient.failAfter } };
+  if (!customer.onWhatsApp) return now(131026);
+  if (template?.category === 'MARKETING' && refusesMarketingFrom(customer, number.phoneNumberId)) return now(131050);
+  if (customer.failWith === undefined) return undefined;
+  return { error: webhookError(customer.failWith), after: customer.failAfter };
 }

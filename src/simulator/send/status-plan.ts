@@ -15,7 +15,8 @@ export interface StatusPlanInput {
   isReaction: boolean;
   isVoice: boolean;
   delays: StatusDelays;
-  recipient: RecipientBehaviour;
+  /** Whether the customer reads the message (false: it stops at `delivered`). */
+  reads: boolean;
   /** Fails the message: a scripted recipient failure, or a rule such as the 24-hour window. */
   failure?: { after: RecipientBehaviour['failAfter'] };
   collapseDeliveredIntoRead: boolean;
@@ -38,7 +39,7 @@ export function planStatuses(input: StatusPlanInput): PlannedStatus[] {
   const readAt = Math.max(deliveredAt, delays.read);
   if (failure?.after === 'sent') return [...plan, failed(deliveredAt)];
   if (input.isReaction) return plan;
-  const willRead = !failure && input.recipient.read;
+  const willRead = !failure && input.reads;
   const skipDelivered = willRead && input.collapseDeliveredIntoRead && readAt === deliveredAt;
   if (!skipDelivered) plan.push({ status: 'delivered', atMs: deliveredAt, billed: true });
   if (failure) return [...plan, failed(readAt)];

@@ -54,30 +54,59 @@ export class WebhookDispatcher {
 
   /** Reports `item` after `delayMs` (plus any injected delay); `onDue` runs when it is due. */
   enqueue(item: WebhookItem, delayMs: number, onDue?: () => void): void {
-    const { extraDelayMs, duplicateRate } = this.deps.options.faults;
+    const { extraDelayMs } = this.deps.options.faults;
     const extra = extraDelayMs > 0 ? this.deps.faults.int(extraDelayMs + 1) : 0;
-    // Meta delivers at least once: a duplicate arrives whatever the first answer was (§1.3).
-    const duplicate = duplicateRate > 0 && this.deps.faults.next() < duplicateRate;
-    this.deps.scheduler.later(delayMs + extra, () => {
-      onDue?.();
-      this.ready.push({ item, duplicate });
-      if (this.drainScheduled) return;
-      this.drainScheduled = true;
-      // Drained after every timer due in this turn has fired, so that simultaneous updates
-      // can share a batch.
-      this.deps.scheduler.soon(() => this.drain());
-    });
+    const duplicate = this.castDuplicate();
+    this.deps.scheduler.later(delayMs + extra, () => this.due(item, duplicate, onDue));
   }
 
   /**
-   * Reports related updates (the statuses of one send) at their delays. With the `shuffle`
-   * fault they go out in a seeded random order instead — `read` before `sent`, say — while
-   * keeping their own timestamps: out-of-order delivery, not out-of-order events (§1.3).
+   * Reports related updates (the statuses of one send) at their delays, which never decrease.
+   * With the `shuffle` fault they go out in a seeded random order instead — `read` before
+   * `sent`, say — while keeping their own timestamps: out-of-order delivery, not out-of-order
+   * events (§1.3).
+   *
+   * Each update's timer starts when the one before it falls due: Node runs timers of different
+   * durations list by list, so a busy event loop could otherwise fire a message's `delivered`
+   * before its `sent`. With `extraDelayMs` the updates are independent on purpose.
    */
   enqueueGroup(updates: { item: WebhookItem; delayMs: number; onDue?: () => void }[]): void {
     const order = this.deps.options.faults.shuffle && updates.length > 1 ? this.deps.faults.shuffle(updates) : updates;
     const delays = updates.map((u) => u.delayMs);
-    order.forEach((update, i) => this.enqueue(update.item, delays[i] ?? update.delayMs, update.onDue));
+    if (this.deps.options.faults.extraDelayMs > 0) {
+      order.forEach((update, i) => this.enqueue(update.item, delays[i] ?? update.delayMs, update.onDue));
+      return;
+    }
+    // Dice are cast now, in call order, so that seeded runs repeat.
+    const steps = order.map((update, i) => ({ ...update, delayMs: delays[i] ?? update.delayMs, duplicate: this.castDuplicate() }));
+    const next = (first: number, elapsedMs: number): void => {
+      const step = steps[first];
+      if (!step) return;
+      // Updates due at the same moment fall due in one timer, as they would have unchained.
+      let end = first + 1;
+      while (steps[end]?.delayMs === step.delayMs) end++;
+      this.deps.scheduler.later(step.delayMs - elapsedMs, () => {
+        for (const s of steps.slice(first, end)) this.due(s.item, s.duplicate, s.onDue);
+        next(end, step.delayMs);
+      });
+    };
+    next(0, 0);
+  }
+
+  /** Meta delivers at least once: a duplicate arrives whatever the first answer was (§1.3). */
+  private castDuplicate(): boolean {
+    const { duplicateRate } = this.deps.options.faults;
+    return duplicateRate > 0 && this.deps.faults.next() < duplicateRate;
+  }
+
+  private due(item: WebhookItem, duplicate: boolean, onDue?: () => void): void {
+    onDue?.();
+    this.ready.push({ item, duplicate });
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    // Drained after every timer due in this turn has fired, so that simultaneous updates
+    // can share a batch.
+    this.deps.scheduler.soon(() => this.drain());
   }
 
   /** Drops everything not yet POSTed; POSTs in flight finish but are not retried. */
