@@ -14,6 +14,7 @@ import * as numberRemoval from './migrations/2026-12-06-012-number-removal.ts';
 import * as calls from './migrations/2026-12-06-013-calls.ts';
 import * as flows from './migrations/2026-12-06-015-flows.ts';
 import * as sendGovernor from './migrations/2026-12-06-016-send-governor.ts';
+import * as broadcasts from './migrations/2026-12-06-017-broadcasts.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06-013-calls': calls,
   '2026-12-06-015-flows': flows,
   '2026-12-06-016-send-governor': sendGovernor,
+  '2026-12-06-017-broadcasts': broadcasts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
