@@ -29,7 +29,7 @@ export function checkRecipientComponents(template: StoredTemplate, components: u
     if (seen.has(key)) continue;
     if (slot.part === 'button') return `template button ${slot.index} (${slot.subType}) needs a parameter`;
     if ('variables' in slot) return `template parameters invalid - requires ${slot.variables.length} parameters but got 0`;
-    return `template header requires a ${slot.kind} parameter`;
+    return `template header requires one ${slot.kind} parameter`;
   }
   return null;
 }
