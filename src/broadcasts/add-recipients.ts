@@ -51,10 +51,14 @@ export async function addRecipients(deps: Pick<Deps, 'database' | 'clock'>, broa
   const already = await existingNumbers(db, broadcast.id, valid.map((v) => v.phone));
   const seen = new Set<string>();
   let duplicates = 0;
+  let suppressedCount = 0;
   const rows: NewRecipient[] = [];
   for (const v of valid) {
     const reason = suppressed.get(v.phone);
-    if (reason !== undefined) errors.push(`Recipient ${v.n}: phone number is on the suppression list (${reason})`);
+    if (reason !== undefined) {
+      suppressedCount++;
+      errors.push(`Recipient ${v.n}: phone number is on the suppression list (${reason})`);
+    }
     else if (seen.has(v.phone) || already.has(v.phone)) duplicates++;
     else {
       const id = randomUUID();
@@ -65,5 +69,5 @@ export async function addRecipients(deps: Pick<Deps, 'database' | 'clock'>, broa
   const added = rows.length === 0 ? 0 : await insertRecipients(db, broadcast, rows, deps.clock.now());
   if (added === null) throw kapsoErrors.unprocessable('Cannot add recipients to broadcast in its current status', 'The broadcast left draft or scheduled while the recipients were being added.');
   // A number added concurrently between the check and the insert is skipped by the unique pair.
-  return { added, duplicates: duplicates + rows.length - added, suppressed: suppressed.size === 0 ? 0 : errors.filter((e) => e.includes('suppression list')).length, errors };
+  return { added, duplicates: duplicates + rows.length - added, suppressed: suppressedCount, errors };
 }

@@ -22,7 +22,7 @@ describe.each(dialects)('broadcasts refuse what Kapso refuses, in Kapso’s erro
   }
 
   it('answers 401 with {"error": "Invalid or missing API key"} for no key and a wrong key', async () => {
-    for (const headers of [{}, { 'x-api-key': 'sbk_nope_nope' }]) {
+    for (const headers of [{}, { 'x-api-key': 'sbk_nope_nope' }] as Array<Record<string, string>>) {
       const res = await fetch(`${env.gatewayUrl}/platform/v1/whatsapp/broadcasts`, { headers });
       expect(res.status).toBe(401);
       expect((await res.json()).error).toBe('Invalid or missing API key');

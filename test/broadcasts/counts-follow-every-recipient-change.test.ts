@@ -11,10 +11,11 @@ import { startGateway, type TestGateway } from '../helpers/harness.ts';
 const TEMPLATE = JSON.stringify({ id: '1', name: 't', language: 'en_US', category: 'UTILITY', status: 'APPROVED', parameter_format: 'POSITIONAL', components: [] });
 
 describe('a recipient change, planned (pure)', () => {
-  const pending = { status: 'pending' as const, sent_at: null, delivered_at: null, read_at: null, responded_at: null };
-  const sent = { ...pending, status: 'sent' as const, sent_at: 1 };
+  type Current = Parameters<typeof planRecipientChange>[0];
+  const pending: Current = { status: 'pending', sent_at: null, delivered_at: null, read_at: null, responded_at: null };
+  const sent: Current = { ...pending, status: 'sent', sent_at: 1 };
 
-  it.each<[string, typeof pending | typeof sent, RecipientChange, Record<string, number> | null]>([
+  it.each<[string, Current, RecipientChange, Record<string, number> | null]>([
     ['sent from pending', pending, { kind: 'sent', at: 2, wamid: 'wamid.x' }, { pending_count: -1, sent_count: 1 }],
     ['sent twice', sent, { kind: 'sent', at: 2, wamid: 'wamid.x' }, null],
     ['failed before sending', pending, { kind: 'failed', at: 2, errorMessage: 'x', errorDetails: null }, { pending_count: -1, failed_count: 1 }],
