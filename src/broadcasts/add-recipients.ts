@@ -38,12 +38,12 @@ export async function addRecipients(deps: Pick<Deps, 'database' | 'clock'>, broa
   const refused = planTransition(broadcast.status, 'add_recipients', broadcast.total_recipients);
   if (!refused.ok) throw kapsoErrors.unprocessable(refused.error, refused.message);
   const template = readJson<StoredTemplate>(broadcast.template);
-  const errors: string[] = [];
+  const errors: Array<[number, string]> = [];
   const valid: Array<{ n: number; phone: string; components: unknown[] }> = [];
   inputs.forEach((input, i) => {
     const phone = normalizeRecipientNumber(input?.phone_number);
     const problem = phone === null ? 'invalid phone number format' : checkRecipientComponents(template, input.components);
-    if (problem !== null || phone === null) errors.push(`Recipient ${i + 1}: ${problem}`);
+    if (problem !== null || phone === null) errors.push([i + 1, `Recipient ${i + 1}: ${problem}`]);
     else valid.push({ n: i + 1, phone, components: (input.components as unknown[] | undefined) ?? [] });
   });
   const { db } = deps.database;
@@ -57,7 +57,7 @@ export async function addRecipients(deps: Pick<Deps, 'database' | 'clock'>, broa
     const reason = suppressed.get(v.phone);
     if (reason !== undefined) {
       suppressedCount++;
-      errors.push(`Recipient ${v.n}: phone number is on the suppression list (${reason})`);
+      errors.push([v.n, `Recipient ${v.n}: phone number is on the suppression list (${reason})`]);
     }
     else if (seen.has(v.phone) || already.has(v.phone)) duplicates++;
     else {
@@ -69,5 +69,5 @@ export async function addRecipients(deps: Pick<Deps, 'database' | 'clock'>, broa
   const added = rows.length === 0 ? 0 : await insertRecipients(db, broadcast, rows, deps.clock.now());
   if (added === null) throw kapsoErrors.unprocessable('Cannot add recipients to broadcast in its current status', 'The broadcast left draft or scheduled while the recipients were being added.');
   // A number added concurrently between the check and the insert is skipped by the unique pair.
-  return { added, duplicates: duplicates + rows.length - added, suppressed: suppressedCount, errors };
+  return { added, duplicates: duplicates + rows.length - added, suppressed: suppressedCount, errors: errors.sort((a, b) => a[0] - b[0]).map(([, text]) => text) };
 }

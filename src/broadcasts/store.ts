@@ -75,3 +75,8 @@ export async function startDueScheduledBroadcasts(db: Db, now: number): Promise<
     .returningAll()
     .execute();
 }
+
+/** A broadcast by id in any project: for the operator's CLI, which sees every project. */
+export async function findBroadcastById(db: Db, id: string): Promise<BroadcastRow | undefined> {
+  return db.selectFrom('broadcasts').selectAll().where('id', '=', id).executeTakeFirst();
+}

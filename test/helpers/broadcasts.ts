@@ -41,8 +41,11 @@ export function saleComponents(firstName: string, code = 'SAVE25', path = 'weeke
   ];
 }
 
+/** A JSON answer as fetch reads it, indexed freely by the assertions. */
+export type JsonAnswer = Awaited<ReturnType<Response['json']>>;
+
 /** A Platform API call with the project's key, JSON in and out. */
-export async function platform(env: GatewayAndSimulator, apiKey: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function platform(env: GatewayAndSimulator, apiKey: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: JsonAnswer }> {
   const res = await fetch(`${env.gatewayUrl}/platform/v1/whatsapp${path}`, {
     method,
     headers: { 'x-api-key': apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
