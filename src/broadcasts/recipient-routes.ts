@@ -11,6 +11,11 @@ import { addRecipientsSchema, listRecipientsSchema } from './schemas.ts';
 import { findBroadcast } from './store.ts';
 
 const RECIPIENTS = '/platform/v1/whatsapp/broadcasts/:broadcast_id/recipients';
+/**
+ * 1,000 recipients with a few long variables each (1,024 characters a text parameter) pass the
+ * app's 1 MB body limit; this call is allowed 4 MB, about 4 KB a recipient.
+ */
+const ADD_RECIPIENTS_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /** List, add and clear a broadcast's recipients (kapso-broadcasts.md §5.5–§5.7). */
 export async function recipientRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
@@ -25,7 +30,7 @@ export async function recipientRoutes(app: FastifyInstance, deps: Deps): Promise
     return { data: rows.map(presentRecipient), meta: pageMeta(page, perPage, broadcast.total_recipients) };
   });
 
-  r.post(RECIPIENTS, { schema: addRecipientsSchema }, async (request, reply) => {
+  r.post(RECIPIENTS, { schema: addRecipientsSchema, bodyLimit: ADD_RECIPIENTS_BODY_LIMIT_BYTES }, async (request, reply) => {
     const broadcast = await findBroadcast(db, request.projectId, request.params.broadcast_id);
     if (!broadcast) throw kapsoErrors.notFound('Broadcast');
     const result = await addRecipients(deps, broadcast, request.body.whatsapp_broadcast.recipients as RecipientInput[]);

@@ -89,6 +89,9 @@ describe.each(dialects)('broadcasts refuse what Kapso refuses, in Kapso’s erro
     const exact = await platform(env, t.apiKey, 'POST', `/broadcasts/${id}/recipients`, { whatsapp_broadcast: { recipients: many(1000) } });
     expect(exact.body.data).toEqual({ added: 1000, duplicates: 0, suppressed: 0, errors: [] });
     expect((await platform(env, t.apiKey, 'GET', `/broadcasts/${id}`)).body.data).toMatchObject({ total_recipients: 1000, pending_count: 1000 });
+    // 1,000 recipients with long variables fit this call's 4 MB limit, above the app's 1 MB.
+    const long = Array.from({ length: 1000 }, (_, i) => ({ phone_number: `+4477019${String(i).padStart(5, '0')}`, components: saleComponents('x'.repeat(1000), 'y'.repeat(1000)) }));
+    expect((await platform(env, t.apiKey, 'POST', `/broadcasts/${id}/recipients`, { whatsapp_broadcast: { recipients: long } })).body.data.added).toBe(1000);
     const missing = await platform(env, t.apiKey, 'POST', `/broadcasts/${id}/recipients`, { whatsapp_broadcast: {} });
     expect([missing.status, missing.body.error]).toEqual([422, 'Invalid parameters']);
   });
