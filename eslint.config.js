@@ -35,10 +35,11 @@ const layers = [
   ['ingest', [...base, 'tenants', 'messages', 'calls', 'outbox']],
   ['simulator', ['http', 'ingest', 'pacing']],
   ['platform', [...base, 'tenants']],
+  ['broadcasts', [...base, 'graph', 'tenants']],
   ['sandbox', [...base, 'tenants', 'messages', 'simulator']],
-  ['app', ['deps', 'http', 'tenants', 'webhooks', 'contacts', 'conversations', 'media', 'messages', 'calls', 'flows', 'proxy', 'outbox', 'ingest', 'platform']],
+  ['app', ['deps', 'http', 'tenants', 'webhooks', 'contacts', 'conversations', 'media', 'messages', 'calls', 'flows', 'proxy', 'outbox', 'ingest', 'platform', 'broadcasts']],
   ['create-deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing', 'deps']],
-  ['cli', ['config', 'clock', 'db', 'http', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'app', 'create-deps']],
+  ['cli', ['config', 'clock', 'db', 'http', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'broadcasts', 'app', 'create-deps']],
   ['main', ['cli']],
 ];
 const rootFiles = new Set(['config', 'clock', 'deps', 'app', 'create-deps', 'main']);

@@ -17,6 +17,7 @@ import { callRoutes } from './calls/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { broadcastRoutes } from './broadcasts/routes.ts';
 import { flowRoutes } from './flows/routes.ts';
 import { passThroughRoutes } from './proxy/pass-through-routes.ts';
 import { proxyRoutes } from './proxy/routes.ts';
@@ -80,6 +81,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(graphApi, { prefix: '/meta/whatsapp' });
   // Platform API (kapso-api.md §6.9): not under /{version}, so its own authenticated scope.
   await app.register(async (scope) => platformRoutes(scope, { ...deps, tenants }));
+  await app.register(async (scope) => broadcastRoutes(scope, { ...deps, tenants }));
   await app.register(async (scope) => webhookRoutes(scope, { ...deps, tenants }));
   await app.register(async (scope) => deliveryLogRoutes(scope, { ...deps, tenants }));
   return app;

@@ -4,12 +4,15 @@ import { ConfigError, wantsStartupStacks } from '../config.ts';
 import { registerSimulatorCommand } from '../simulator/cli.ts';
 import { explainStartupFailure } from './startup-errors.ts';
 import { TenancyError } from '../tenants/tenancy.ts';
+import { KapsoError } from '../http/kapso-errors.ts';
+import { registerBroadcastCommands } from './broadcasts.ts';
 import { registerKeyCommands } from './keys.ts';
 import { registerMediaCommands } from './media.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerNumberCommands } from './numbers.ts';
 import { registerProjectCommands } from './projects.ts';
 import { registerSandboxCommand } from './sandbox.ts';
+import { registerSuppressionCommands } from './suppressions.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerWebhookCommands } from './webhooks.ts';
 import { registerWorkerCommand } from './worker.ts';
@@ -32,6 +35,8 @@ export async function runCli(argv: string[]): Promise<void> {
   registerNumberCommands(program);
   registerWebhookCommands(program);
   registerMediaCommands(program);
+  registerBroadcastCommands(program);
+  registerSuppressionCommands(program);
   registerSandboxCommand(program);
   registerSimulatorCommand(program);
   try {
@@ -39,6 +44,11 @@ export async function runCli(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError || err instanceof TenancyError) {
       console.error(`switchboard: ${err.message}`);
+      process.exit(1);
+    }
+    // A broadcast refused by the domain (template not approved, no such number…): its own words.
+    if (err instanceof KapsoError) {
+      console.error(`switchboard: ${err.error}${err.detail === undefined ? '' : `: ${err.detail}`}`);
       process.exit(1);
     }
     const explained = explainStartupFailure(err, process.env);

@@ -15,6 +15,7 @@ import * as calls from './migrations/2026-12-06-013-calls.ts';
 import * as businessScopedUserIds from './migrations/2026-12-06-014-business-scoped-user-ids.ts';
 import * as flows from './migrations/2026-12-06-015-flows.ts';
 import * as sendGovernor from './migrations/2026-12-06-016-send-governor.ts';
+import * as broadcasts from './migrations/2026-12-06-017-broadcasts.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06-014-business-scoped-user-ids': businessScopedUserIds,
   '2026-12-06-015-flows': flows,
   '2026-12-06-016-send-governor': sendGovernor,
+  '2026-12-06-017-broadcasts': broadcasts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

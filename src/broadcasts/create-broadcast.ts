@@ -1,0 +1,34 @@
+import type { Deps } from '../deps.ts';
+import type { BroadcastRow } from '../db/schema.ts';
+import { timeOrderedUuid } from '../db/time-ordered-id.ts';
+import { writeJson } from '../db/json.ts';
+import { kapsoErrors } from '../http/kapso-errors.ts';
+import { findProjectPhoneNumber } from '../tenants/store.ts';
+import { readTemplateFromWaba } from './read-template.ts';
+import { insertBroadcast } from './store.ts';
+import { isSendable } from './template.ts';
+
+export interface CreateBroadcastInput {
+  name: string;
+  phoneNumberId: string;
+  templateId: string;
+}
+
+/**
+ * T0 (kapso-broadcasts.md §5.2): a draft on one of the project's production numbers, its template
+ * read from the number's WABA through Meta and kept with it. An unknown number, another
+ * project's, or the sandbox's answers 422 alike; so do a template Meta does not list under the
+ * WABA and one that is not approved.
+ */
+export async function createBroadcast(deps: Pick<Deps, 'database' | 'cipher' | 'graph' | 'config' | 'clock'>, projectId: string, input: CreateBroadcastInput): Promise<BroadcastRow> {
+  const { db } = deps.database;
+  const number = await findProjectPhoneNumber(db, projectId, input.phoneNumberId);
+  if (!number) throw kapsoErrors.unprocessable('Phone number not found', `No phone number ${input.phoneNumberId} in this project.`);
+  if (number.is_sandbox) throw kapsoErrors.unprocessable('Phone number is a sandbox', 'Broadcasts need a production phone number.');
+  const read = await readTemplateFromWaba(deps, number, input.templateId);
+  if ('refusal' in read) throw kapsoErrors.unprocessable('Template could not be read from Meta', `Meta answered ${read.refusal.status}: ${read.refusal.message}`);
+  if ('missing' in read) throw kapsoErrors.unprocessable('Template not found', `Template ${input.templateId} is not among the templates of the phone number's WhatsApp Business Account.`);
+  if (!isSendable(read.template)) throw kapsoErrors.unprocessable('Template is not approved', `Template ${read.template.name} (${read.template.language}) is ${read.template.status}; only approved templates can be broadcast.`);
+  const now = deps.clock.now();
+  return insertBroadcast(db, { id: timeOrderedUuid(now), project_id: projectId, phone_number_id: number.id, name: input.name, template: writeJson(read.template), created_at: now });
+}

@@ -1,0 +1,144 @@
+import { type Kysely, type Transaction } from 'kysely';
+import type { BroadcastRecipientRow, BroadcastRow, BroadcastStatus, DB } from '../db/schema.ts';
+import { planRecipientChange, type CounterDeltas, type RecipientChange } from './recipient-changes.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** A recipient as add-recipients stores it: pending, due at once. */
+export interface NewRecipient {
+  id: string;
+  phone_number: string;
+  components: string;
+  send_tag: string;
+}
+
+/** Rows per INSERT: 1,000 recipients × 18 columns would pass SQLite's bound-parameter limit. */
+const INSERT_CHUNK = 400;
+
+/**
+ * Adds recipients to a draft or scheduled broadcast, in one transaction with its counters:
+ * a recipient whose number is already on the broadcast is skipped (the unique pair), and if the
+ * broadcast left draft/scheduled meanwhile (a concurrent send or clear), nothing is added.
+ * Returns how many were added, or null when the broadcast no longer takes recipients.
+ */
+export async function insertRecipients(db: Kysely<DB>, broadcast: BroadcastRow, rows: readonly NewRecipient[], now: number): Promise<number | null> {
+  return db.transaction().execute(async (trx) => {
+    let added = 0;
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const values = rows.slice(i, i + INSERT_CHUNK).map((r) => ({
+        ...r,
+        broadcast_id: broadcast.id,
+        phone_number_id: broadcast.phone_number_id,
+        status: 'pending' as const,
+        next_attempt_at: now,
+        created_at: now,
+        updated_at: now,
+        wamid: null,
+        locked_by: null,
+        locked_until: null,
+        outcome_unknown_at: null,
+        sent_at: null,
+        delivered_at: null,
+        read_at: null,
+        failed_at: null,
+        responded_at: null,
+        error_message: null,
+        error_details: null,
+      }));
+      const inserted = await trx.insertInto('broadcast_recipients').values(values).onConflict((oc) => oc.columns(['broadcast_id', 'phone_number']).doNothing()).returning('id').execute();
+      added += inserted.length;
+    }
+    const allowed: BroadcastStatus[] = ['draft', 'scheduled'];
+    const updated = await trx
+      .updateTable('broadcasts')
+      .set((eb) => ({ total_recipients: eb('total_recipients', '+', added), pending_count: eb('pending_count', '+', added), updated_at: now }))
+      .where('id', '=', broadcast.id)
+      .where('status', 'in', allowed)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 1) return added;
+    throw new BroadcastMoved();
+  }).catch((err: unknown) => {
+    if (err instanceof BroadcastMoved) return null;
+    throw err;
+  });
+}
+
+/** Rolls insertRecipients' transaction back when the broadcast left draft/scheduled. */
+class BroadcastMoved extends Error {}
+
+/**
+ * Clears a draft or scheduled broadcast's recipients and returns it to draft with its schedule
+ * cleared (T6), counters zeroed in the same transaction. Undefined when it is in no such status.
+ */
+export async function clearRecipients(db: Kysely<DB>, projectId: string, id: string, now: number): Promise<BroadcastRow | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const allowed: BroadcastStatus[] = ['draft', 'scheduled'];
+    const row = await trx
+      .updateTable('broadcasts')
+      .set({ status: 'draft', scheduled_at: null, updated_at: now, total_recipients: 0, pending_count: 0, sent_count: 0, failed_count: 0, delivered_count: 0, read_count: 0, responded_count: 0 })
+      .where('id', '=', id)
+      .where('project_id', '=', projectId)
+      .where('status', 'in', allowed)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) await trx.deleteFrom('broadcast_recipients').where('broadcast_id', '=', id).execute();
+    return row;
+  });
+}
+
+/** One offset page of a broadcast's recipients, in the order they were added. */
+export async function listRecipientsPage(db: Db, broadcastId: string, offset: number, limit: number): Promise<BroadcastRecipientRow[]> {
+  return db.selectFrom('broadcast_recipients').selectAll().where('broadcast_id', '=', broadcastId).orderBy('seq').offset(offset).limit(limit).execute();
+}
+
+/** The recipients the broadcast already has among these numbers. */
+export async function existingNumbers(db: Db, broadcastId: string, numbers: readonly string[]): Promise<Set<string>> {
+  if (numbers.length === 0) return new Set();
+  const rows = await db.selectFrom('broadcast_recipients').select('phone_number').where('broadcast_id', '=', broadcastId).where('phone_number', 'in', [...numbers]).execute();
+  return new Set(rows.map((r) => r.phone_number));
+}
+
+/** How many times a compare-and-set is retried when a concurrent change to the same recipient won. */
+const MAX_RACES = 5;
+
+/**
+ * THE way a recipient's state changes (sent, failed, delivered, read, responded, retry, outcome
+ * unknown): the worker, status webhooks and replies all go through it. The row and the
+ * broadcast's counters change in one transaction, the row only if it is still as it was read
+ * (compare-and-set on status and the timestamps the plan looks at), so counters never drift
+ * from the rows, whatever the concurrency (kapso-broadcasts.md §4). Returns the updated row, or
+ * undefined when the change changes nothing (unknown recipient, repeated or late event).
+ */
+export async function applyRecipientChange(db: Kysely<DB>, recipientId: string, change: RecipientChange, now: number): Promise<BroadcastRecipientRow | undefined> {
+  for (let race = 0; race < MAX_RACES; race++) {
+    const outcome = await db.transaction().execute(async (trx) => {
+      const current = await trx.selectFrom('broadcast_recipients').selectAll().where('id', '=', recipientId).executeTakeFirst();
+      if (!current) return { done: true as const, row: undefined };
+      const plan = planRecipientChange(current, change);
+      if (!plan) return { done: true as const, row: undefined };
+      const row = await trx
+        .updateTable('broadcast_recipients')
+        .set({ ...plan.set, updated_at: now })
+        .where('id', '=', recipientId)
+        .where('status', '=', current.status)
+        .where((eb) => eb.and(['sent_at', 'delivered_at', 'read_at', 'responded_at'].map((c) => (current[c as 'sent_at'] === null ? eb(c as 'sent_at', 'is', null) : eb(c as 'sent_at', '=', current[c as 'sent_at'] as number)))))
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return { done: false as const };
+      await addToCounters(trx, current.broadcast_id, plan.deltas, now);
+      return { done: true as const, row };
+    });
+    if (outcome.done) return outcome.row;
+  }
+  throw new Error(`recipient ${recipientId}: lost ${MAX_RACES} races in a row applying ${change.kind}`);
+}
+
+async function addToCounters(trx: Transaction<DB>, broadcastId: string, deltas: CounterDeltas, now: number): Promise<void> {
+  const entries = Object.entries(deltas).filter(([, d]) => d !== 0) as Array<[keyof CounterDeltas, number]>;
+  if (entries.length === 0) return;
+  await trx
+    .updateTable('broadcasts')
+    .set((eb) => ({ ...Object.fromEntries(entries.map(([column, d]) => [column, eb(column, '+', d)])), updated_at: now }))
+    .where('id', '=', broadcastId)
+    .execute();
+}
