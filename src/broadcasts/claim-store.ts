@@ -41,7 +41,7 @@ export function claimDueRecipientsQuery(db: Db, o: RecipientClaim) {
     .returningAll();
 }
 
-/** Runs claimDueRecipientsQuery. */
+/** Runs claimDueRecipientsQuery; the rows in the order they were added (an update returns them in none). */
 export async function claimDueRecipients(db: Db, o: RecipientClaim): Promise<BroadcastRecipientRow[]> {
-  return claimDueRecipientsQuery(db, o).execute();
+  return (await claimDueRecipientsQuery(db, o).execute()).sort((a, b) => Number(a.seq) - Number(b.seq));
 }

@@ -5,10 +5,11 @@ import { GraphError } from './errors.ts';
 import { describeValidationIssue } from './validation-message.ts';
 
 /**
- * Kapso's own error body, `{"error": "<short>", "message": "<detail>"}` (kapso-broadcasts.md
- * §6.2, from Kapso's API introduction and its legacy broadcasts API): the shape Kapso's Platform
- * routes answer and Kapso's broadcast example client reads (`errorData.error` as a string), so
- * the routes that follow that contract render it instead of Meta's Graph envelope.
+ * The refusals of the broadcast routes, with Kapso's statuses and short texts (kapso-broadcasts.md
+ * §6.2: 404 "Broadcast not found", 422 for a refused transition or body, 400 "Invalid
+ * parameters"), answered in Meta's envelope like every other route of the gateway: Kapso's short
+ * text is the `message`, its detail `error_data.details`. Kapso's own body (`{"error": "<short>"}`)
+ * is not used: one envelope for every route is what clients of this gateway parse.
  */
 export class KapsoError extends Error {
   constructor(
@@ -16,13 +17,23 @@ export class KapsoError extends Error {
     readonly error: string,
     readonly detail?: string,
     readonly headers: Record<string, string> = {},
+    readonly code = statusCode === 401 ? 190 : statusCode >= 500 ? 2 : 100,
+    readonly type = statusCode === 404 ? 'GraphMethodException' : 'OAuthException',
   ) {
     super(error);
     this.name = 'KapsoError';
   }
 
-  toBody(): { error: string; message?: string } {
-    return this.detail === undefined ? { error: this.error } : { error: this.error, message: this.detail };
+  toBody(requestId: string): { error: Record<string, unknown> } {
+    return {
+      error: {
+        message: this.error,
+        type: this.type,
+        code: this.code,
+        ...(this.detail === undefined ? {} : { error_data: { messaging_product: 'whatsapp', details: this.detail } }),
+        fbtrace_id: requestId,
+      },
+    };
   }
 }
 
@@ -46,7 +57,7 @@ export const kapsoErrors = {
 };
 
 /**
- * Makes a route scope answer every failure in Kapso's shape: its own KapsoErrors; schema
+ * Makes a route scope answer every failure with Kapso's statuses and texts: its own KapsoErrors; schema
  * validation as 422 naming the parameter; malformed JSON as 400; the shared GraphErrors (401 for
  * the key, 503 for the store, 413…) with their status and text; anything else a logged 500.
  */
@@ -54,7 +65,7 @@ export function installKapsoErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const kapso = toKapsoError(error, request);
     if (kapso.statusCode >= 500) request.log.error({ err: error }, 'request failed');
-    void reply.code(kapso.statusCode).headers(kapso.headers).send(kapso.toBody());
+    void reply.code(kapso.statusCode).headers(kapso.headers).send(kapso.toBody(request.id));
   });
 }
 
@@ -65,7 +76,7 @@ function toKapsoError(error: FastifyError, request: FastifyRequest): KapsoError 
     return kapsoErrors.unprocessable('Invalid parameters', details);
   }
   if (error instanceof GraphError && error.statusCode === 400) return kapsoErrors.invalidParameters(error.details ?? error.message);
-  if (error instanceof GraphError) return new KapsoError(error.statusCode, error.message.replace(/^\(#\d+\) /, ''), error.details, error.headers);
+  if (error instanceof GraphError) return new KapsoError(error.statusCode, error.message.replace(/^\(#\d+\) /, ''), error.details, error.headers, error.code, error.type);
   if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {
     return kapsoErrors.invalidParameters('The request body is not valid JSON.');
   }

@@ -3,7 +3,7 @@ import { dialects } from '../helpers/dialects.ts';
 import { platform, saleComponents, seedTemplate } from '../helpers/broadcasts.ts';
 import { type GatewayAndSimulator, startGatewayWithSimulator } from '../helpers/with-simulator.ts';
 
-describe.each(dialects)('broadcasts refuse what Kapso refuses, in Kapso’s error body (%s)', (dialect) => {
+describe.each(dialects)('broadcasts refuse what Kapso refuses, with Kapso’s statuses in the envelope (%s)', (dialect) => {
   let env: GatewayAndSimulator;
   beforeAll(async () => {
     env = await startGatewayWithSimulator(dialect);
@@ -21,11 +21,11 @@ describe.each(dialects)('broadcasts refuse what Kapso refuses, in Kapso’s erro
     return id;
   }
 
-  it('answers 401 with {"error": "Invalid or missing API key"} for no key and a wrong key', async () => {
+  it('answers 401 in the envelope ("Invalid or missing API key") for no key and a wrong key', async () => {
     for (const headers of [{}, { 'x-api-key': 'sbk_nope_nope' }] as Array<Record<string, string>>) {
       const res = await fetch(`${env.gatewayUrl}/platform/v1/whatsapp/broadcasts`, { headers });
       expect(res.status).toBe(401);
-      expect((await res.json()).error).toBe('Invalid or missing API key');
+      expect((await res.json()).error.message).toBe('Invalid or missing API key');
     }
   });
 
@@ -47,8 +47,9 @@ describe.each(dialects)('broadcasts refuse what Kapso refuses, in Kapso’s erro
     for (const [method, suffix, body] of calls) {
       const a = await platform(env, mine.apiKey, method, `/broadcasts/${foreign}${suffix}`, body);
       const b = await platform(env, mine.apiKey, method, `/broadcasts/${unknown}${suffix}`, body);
-      expect([a.status, a.body], `${method} ${suffix}`).toEqual([404, { error: 'Broadcast not found' }]);
-      expect([b.status, b.body]).toEqual([a.status, a.body]);
+      expect([a.status, a.body], `${method} ${suffix}`).toEqual([404, { error: { message: 'Broadcast not found', type: 'GraphMethodException', code: 100, fbtrace_id: expect.any(String) } }]);
+      // The same answer but for the request's own id.
+      expect([b.status, b.body]).toEqual([a.status, { error: { ...a.body.error, fbtrace_id: expect.any(String) } }]);
     }
     expect((await platform(env, mine.apiKey, 'GET', '/broadcasts')).body.meta.total_count).toBe(0);
     expect((await platform(env, theirs.apiKey, 'GET', `/broadcasts/${foreign}`)).body.data).toMatchObject({ status: 'draft', total_recipients: 2 });
@@ -60,22 +61,22 @@ describe.each(dialects)('broadcasts refuse what Kapso refuses, in Kapso’s erro
     const myTemplate = seedTemplate(env, mine.wabaId);
     const foreignNumber = await create(mine, theirs.phoneNumberId, myTemplate.id);
     const unknownNumber = await create(mine, '100000000000001', myTemplate.id);
-    expect([foreignNumber.status, foreignNumber.body.error]).toEqual([422, 'Phone number not found']);
-    expect(unknownNumber.body).toEqual({ error: 'Phone number not found', message: 'No phone number 100000000000001 in this project.' });
-    expect(foreignNumber.body.message).toBe(`No phone number ${theirs.phoneNumberId} in this project.`);
+    expect([foreignNumber.status, foreignNumber.body.error.message]).toEqual([422, 'Phone number not found']);
+    expect(unknownNumber.body).toEqual({ error: { message: 'Phone number not found', type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details: 'No phone number 100000000000001 in this project.' }, fbtrace_id: expect.any(String) } });
+    expect(foreignNumber.body.error.error_data.details).toBe(`No phone number ${theirs.phoneNumberId} in this project.`);
 
     // Their template is under their WABA: Meta's listing of mine does not have it.
     const foreignTemplate = await create(mine, mine.phoneNumberId, seedTemplate(env, theirs.wabaId).id);
     const unknownTemplate = await create(mine, mine.phoneNumberId, '1234567890123456');
-    expect([foreignTemplate.status, foreignTemplate.body.error]).toEqual([422, 'Template not found']);
-    expect(foreignTemplate.body.error).toBe(unknownTemplate.body.error);
-    expect((await create(mine, mine.phoneNumberId, 'not-a-meta-id')).body.error).toBe('Template not found');
+    expect([foreignTemplate.status, foreignTemplate.body.error.message]).toEqual([422, 'Template not found']);
+    expect(foreignTemplate.body.error.message).toBe(unknownTemplate.body.error.message);
+    expect((await create(mine, mine.phoneNumberId, 'not-a-meta-id')).body.error.message).toBe('Template not found');
 
     const pending = await create(mine, mine.phoneNumberId, seedTemplate(env, mine.wabaId, { status: 'PENDING' }).id);
-    expect([pending.status, pending.body.error]).toEqual([422, 'Template is not approved']);
+    expect([pending.status, pending.body.error.message]).toEqual([422, 'Template is not approved']);
     const missingField = await platform(env, mine.apiKey, 'POST', '/broadcasts', { whatsapp_broadcast: { name: 'x', phone_number_id: mine.phoneNumberId } });
     expect(missingField.status).toBe(422);
-    expect(missingField.body.error).toBe('Invalid parameters');
+    expect(missingField.body.error.message).toBe('Invalid parameters');
     expect((await platform(env, mine.apiKey, 'GET', '/broadcasts')).body.meta.total_count).toBe(0);
   });
 
@@ -84,7 +85,7 @@ describe.each(dialects)('broadcasts refuse what Kapso refuses, in Kapso’s erro
     const id = await draftWith(t, 0);
     const many = (n: number) => Array.from({ length: n }, (_, i) => recipient(i));
     const over = await platform(env, t.apiKey, 'POST', `/broadcasts/${id}/recipients`, { whatsapp_broadcast: { recipients: many(1001) } });
-    expect([over.status, over.body.error]).toEqual([422, 'Cannot add more than 1000 recipients per request']);
+    expect([over.status, over.body.error.message]).toEqual([422, 'Cannot add more than 1000 recipients per request']);
     expect((await platform(env, t.apiKey, 'GET', `/broadcasts/${id}`)).body.data.total_recipients).toBe(0);
     const exact = await platform(env, t.apiKey, 'POST', `/broadcasts/${id}/recipients`, { whatsapp_broadcast: { recipients: many(1000) } });
     expect(exact.body.data).toEqual({ added: 1000, duplicates: 0, suppressed: 0, errors: [] });
@@ -93,7 +94,7 @@ describe.each(dialects)('broadcasts refuse what Kapso refuses, in Kapso’s erro
     const long = Array.from({ length: 1000 }, (_, i) => ({ phone_number: `+4477019${String(i).padStart(5, '0')}`, components: saleComponents('x'.repeat(1000), 'y'.repeat(1000)) }));
     expect((await platform(env, t.apiKey, 'POST', `/broadcasts/${id}/recipients`, { whatsapp_broadcast: { recipients: long } })).body.data.added).toBe(1000);
     const missing = await platform(env, t.apiKey, 'POST', `/broadcasts/${id}/recipients`, { whatsapp_broadcast: {} });
-    expect([missing.status, missing.body.error]).toEqual([422, 'Invalid parameters']);
+    expect([missing.status, missing.body.error.message]).toEqual([422, 'Invalid parameters']);
   });
 
   it('reports each recipient whose variables do not fit the template, and stores only the valid ones', async () => {
@@ -135,7 +136,7 @@ describe.each(dialects)('broadcasts refuse what Kapso refuses, in Kapso’s erro
   ])('refuses to %s a broadcast with no recipients', async (_name, method, suffix, body) => {
     const t = await env.newTenant();
     const id = await draftWith(t, 0);
-    expect(await platform(env, t.apiKey, method, `/broadcasts/${id}${suffix}`, body)).toEqual({ status: 422, body: { error: 'Broadcast has no recipients', message: expect.any(String) } });
+    expect(await platform(env, t.apiKey, method, `/broadcasts/${id}${suffix}`, body)).toEqual({ status: 422, body: { error: { message: 'Broadcast has no recipients', type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details: expect.any(String) }, fbtrace_id: expect.any(String) } } });
   });
 
   it('refuses every transition §3 does not allow with a 422 saying why, leaving the broadcast as it was', async () => {
@@ -143,8 +144,8 @@ describe.each(dialects)('broadcasts refuse what Kapso refuses, in Kapso’s erro
     const id = await draftWith(t, 1);
     const expectRefused = async (method: string, suffix: string, body: unknown, error: string) => {
       const res = await platform(env, t.apiKey, method, `/broadcasts/${id}${suffix}`, body);
-      expect([res.status, res.body.error], `${method} ${suffix}`).toEqual([422, error]);
-      expect(typeof res.body.message).toBe('string');
+      expect([res.status, res.body.error.message], `${method} ${suffix}`).toEqual([422, error]);
+      expect(typeof res.body.error.error_data.details).toBe('string');
     };
     // draft
     await expectRefused('POST', '/cancel', undefined, 'Broadcast is not scheduled');
@@ -179,6 +180,6 @@ describe.each(dialects)('broadcasts refuse what Kapso refuses, in Kapso’s erro
     const t = await env.newTenant();
     const res = await fetch(`${env.gatewayUrl}/platform/v1/whatsapp/broadcasts`, { method: 'POST', headers: { 'x-api-key': t.apiKey, 'content-type': 'application/json' }, body: '{"whatsapp_broadcast":' });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toBe('Invalid parameters');
+    expect((await res.json()).error.message).toBe('Invalid parameters');
   });
 });

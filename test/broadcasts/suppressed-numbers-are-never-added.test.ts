@@ -23,8 +23,8 @@ describe.each(dialects)('the project’s broadcast suppression list (%s)', (dial
     const list = await platform(env, t.apiKey, 'GET', '/broadcast_suppressions?per_page=1');
     expect(list.body.meta).toEqual({ page: 1, per_page: 1, total_pages: 2, total_count: 2 });
     expect((await platform(env, t.apiKey, 'DELETE', '/broadcast_suppressions/+14155550123')).body).toEqual({ data: { phone_number: '14155550123', removed: true } });
-    expect((await platform(env, t.apiKey, 'DELETE', '/broadcast_suppressions/14155550123')).body).toEqual({ error: 'Suppression not found' });
-    expect((await suppress(t.apiKey, 'nope')).body.error).toBe('Invalid phone number format');
+    expect((await platform(env, t.apiKey, 'DELETE', '/broadcast_suppressions/14155550123')).body).toEqual({ error: { message: 'Suppression not found', type: 'GraphMethodException', code: 100, fbtrace_id: expect.any(String) } });
+    expect((await suppress(t.apiKey, 'nope')).body.error.message).toBe('Invalid phone number format');
     expect((await suppress(t.apiKey, '+14155550125', 'because')).status).toBe(422);
   });
 
