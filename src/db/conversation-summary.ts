@@ -38,7 +38,8 @@ export function conversationSummarySet(source: (field: SummaryField) => string):
 }
 
 /**
- * The source of the summary rule for a batch, in SQL both dialects run: one row per conversation
+ * The source of the summary rule for a batch, in SQL (PostgreSQL's batch statement; SQLite reduces
+ * in JavaScript, db/sqlite/summarize-writes.ts says why): one row per conversation
  * over the messages `from` names as `m` (the batch's rows just inserted, with their `seq`), with
  * `preview` the expression of each message's preview text. The newest message is the one with
  * the greatest timestamp, of equal timestamps the later stored (greater seq).

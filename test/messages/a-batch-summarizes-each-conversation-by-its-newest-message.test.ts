@@ -7,9 +7,10 @@ import { startGateway, type TestGateway } from '../helpers/harness.ts';
 const T0 = 1_767_268_800;
 
 /**
- * A batch is absorbed into each of its conversations at once, by the one SQL definition both
- * dialects run (db/conversation-summary.ts): the count of what was stored, the newest message (the
- * later stored of equal timestamps) as the summary, and each direction's newest time.
+ * A batch is absorbed into each of its conversations at once (PostgreSQL in SQL, SQLite in
+ * JavaScript: db/sqlite/summarize-writes.ts), both to the same result: the count of what was
+ * stored, the newest message (the later stored of equal timestamps) as the summary, and each
+ * direction's newest time.
  */
 describe.each(dialects)('a stored batch summarizes each conversation by its newest message (%s)', (dialect) => {
   let gw: TestGateway;
