@@ -1,4 +1,4 @@
-import { freshBudget, lowerAfterThrottle, type SendBudget, takeFromBudget } from './send-budget.ts';
+import { freshWindow, lowerWindowAfterThrottle, type SendWindow, takeFromWindow } from './send-window.ts';
 
 /** Where the numbers' send budgets are kept: this process's memory, or a row every process shares. */
 export interface BudgetSource {
@@ -8,18 +8,21 @@ export interface BudgetSource {
   throttled(phoneNumberId: string, perSecond: number, now: number): Promise<void>;
 }
 
-/** The budgets of a process that is the only one sending (the embedded SQLite default). */
+/**
+ * The budgets of a process that is the only one sending (the embedded SQLite default): each
+ * number's sliding second (send-window.ts).
+ */
 export function memoryBudgetSource(): BudgetSource {
-  const budgets = new Map<string, SendBudget>();
-  const budgetOf = (id: string, perSecond: number, now: number) => budgets.get(id) ?? freshBudget(perSecond, now);
+  const windows = new Map<string, SendWindow>();
+  const windowOf = (id: string, now: number) => windows.get(id) ?? freshWindow(now);
   return {
     async take(id, perSecond, now, want) {
-      const t = takeFromBudget(budgetOf(id, perSecond, now), perSecond, now, want);
-      budgets.set(id, t.budget);
+      const t = takeFromWindow(windowOf(id, now), perSecond, now, want);
+      windows.set(id, t.window);
       return { granted: t.granted, waitMs: t.waitMs };
     },
-    async throttled(id, perSecond, now) {
-      budgets.set(id, lowerAfterThrottle(budgetOf(id, perSecond, now), now));
+    async throttled(id, _perSecond, now) {
+      windows.set(id, lowerWindowAfterThrottle(windowOf(id, now), now));
     },
   };
 }

@@ -10,9 +10,11 @@
  * the rate. The 2 % left is room for requests the network bunches up on their way (about 20 ms of
  * them); the 96 % is what a number paced here achieves, above the 95 % Meta's rules leave.
  *
- * When Meta answers 130429 anyway (another sender on the number, a lower level than configured),
- * the rate is halved at once and recovers linearly to the configured rate over a minute: slow
- * enough not to hit the limit again at once, fast enough not to waste the number's throughput.
+ * When Meta answers 130429 anyway (another sender on the number, a lower level than configured,
+ * requests bunched up on their way), the rate drops by a fifth at once (at most once a second:
+ * the answers to sends already on their way count once) and recovers linearly to the configured
+ * rate over a minute: slow enough not to hit the limit again at once, fast enough not to waste
+ * the number's throughput.
  */
 export interface SendBudget {
   tokens: number;
@@ -29,6 +31,9 @@ export const PACED_SHARE = 0.96;
 export const BURST_SECONDS = 0.02;
 export const RECOVERY_MS = 60_000;
 export const MIN_FACTOR = 0.05;
+/** What is left of the rate in force after a 130429. */
+export const LOWERED_SHARE = 0.8;
+export const LOWER_AT_MOST_EVERY_MS = 1000;
 
 /** A budget never used: full, at the full rate. */
 export function freshBudget(perSecond: number, now: number): SendBudget {
@@ -41,7 +46,7 @@ export function mostPerSecond(rate: number): number {
 }
 
 /** The share of the configured rate in force at `now`. */
-export function factorAt(budget: SendBudget, now: number): number {
+export function factorAt(budget: Pick<SendBudget, 'factor' | 'factorAt'>, now: number): number {
   return Math.min(1, budget.factor + Math.max(0, now - budget.factorAt) / RECOVERY_MS);
 }
 
@@ -73,7 +78,11 @@ export function takeFromBudget(budget: SendBudget, perSecond: number, now: numbe
   return { budget: { ...budget, tokens: available - granted, refilledAt: Math.max(now, budget.refilledAt) }, granted, waitMs };
 }
 
-/** The budget after Meta answered 130429: half the rate in force, nothing left to burst. */
+/**
+ * The budget after Meta answered 130429: a fifth less of the rate in force and nothing left to
+ * burst, once per LOWER_AT_MOST_EVERY_MS: the answers to sends already on their way count once.
+ */
 export function lowerAfterThrottle(budget: SendBudget, now: number): SendBudget {
-  return { tokens: Math.min(0, budget.tokens), refilledAt: Math.max(now, budget.refilledAt), factor: Math.max(MIN_FACTOR, factorAt(budget, now) / 2), factorAt: now };
+  if (budget.factor < 1 && now - budget.factorAt < LOWER_AT_MOST_EVERY_MS) return { ...budget, tokens: Math.min(0, budget.tokens) };
+  return { tokens: Math.min(0, budget.tokens), refilledAt: Math.max(now, budget.refilledAt), factor: Math.max(MIN_FACTOR, factorAt(budget, now) * LOWERED_SHARE), factorAt: now };
 }

@@ -51,7 +51,7 @@ describe.runIf(dialects.includes('postgres'))('processes sharing a number’s se
     const [a, b] = [new SendGovernor(sharedBudgetSource(first.db), null), new SendGovernor(sharedBudgetSource(second.db), null)];
     await a.throttledByMeta('pn-throttled', 4);
     const row = await second.db.selectFrom('send_budgets').selectAll().where('phone_number_id', '=', 'pn-throttled').executeTakeFirstOrThrow();
-    expect(Number(row.factor)).toBe(0.5);
+    expect(Number(row.factor)).toBe(0.8);
     // Nothing is left to burst: the other process's next send must wait for the lowered rate.
     expect(await b.acquire({ phoneNumberId: 'pn-throttled', perSecond: 4, recipient: null, maxWaitMs: 0 })).toMatchObject({ ok: false, limit: 'throughput' });
   });
