@@ -14,6 +14,7 @@ export function presentContact(row: ContactRow): Record<string, unknown> {
     business_scoped_user_id: row.business_scoped_user_id,
     parent_business_scoped_user_id: row.parent_business_scoped_user_id,
     username: row.username,
+    country_code: row.country_code,
     profile_name: row.profile_name,
     display_name: row.display_name,
     customer_id: row.customer_id,

@@ -18,6 +18,7 @@ export interface CustomerIdentity {
   bsuid?: string | null | undefined;
   parentBsuid?: string | null | undefined;
   username?: string | null | undefined;
+  countryCode?: string | null | undefined;
 }
 
 /** A customer with what a message says of them: the profile name it gave (null: none) and when. */
@@ -100,6 +101,7 @@ function mergeIdentifiedInputs(inputs: readonly CustomerInput[]): CustomerInput[
             ...seen,
             profileName: input.profileName ?? seen.profileName,
             username: input.username ?? seen.username,
+            countryCode: input.countryCode ?? seen.countryCode,
             parentBsuid: input.parentBsuid ?? seen.parentBsuid,
             now: Math.max(seen.now, input.now),
           }
@@ -189,6 +191,7 @@ function newContactRow(input: CustomerInput) {
     business_scoped_user_id: null,
     parent_business_scoped_user_id: input.parentBsuid ?? null,
     username: input.username ?? null,
+    country_code: input.countryCode ?? null,
   };
 }
 
@@ -211,6 +214,7 @@ async function refreshContact(db: Db, row: ContactRow, input: CustomerInput, gai
   const changes = {
     ...(input.profileName !== null && input.profileName !== row.profile_name ? { profile_name: input.profileName } : {}),
     ...(input.username && input.username !== row.username ? { username: input.username } : {}),
+    ...(input.countryCode && input.countryCode !== row.country_code ? { country_code: input.countryCode } : {}),
     ...(input.parentBsuid && input.parentBsuid !== row.parent_business_scoped_user_id ? { parent_business_scoped_user_id: input.parentBsuid } : {}),
     ...(gained ? { wa_id: input.waId ?? row.wa_id, business_scoped_user_id: input.bsuid ?? row.business_scoped_user_id } : {}),
   };
@@ -239,6 +243,7 @@ async function joinContacts(db: Db, survivor: ContactRow, absorbed: ContactRow, 
       business_scoped_user_id: bsuidOf(input),
       parent_business_scoped_user_id: input.parentBsuid ?? survivor.parent_business_scoped_user_id ?? absorbed.parent_business_scoped_user_id,
       username: input.username ?? survivor.username ?? absorbed.username,
+      country_code: input.countryCode ?? survivor.country_code ?? absorbed.country_code,
       profile_name: profileName,
       display_name: survivor.display_name ?? absorbed.display_name,
       customer_id: survivor.customer_id ?? absorbed.customer_id,

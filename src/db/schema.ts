@@ -77,6 +77,8 @@ export interface ContactsTable {
   parent_business_scoped_user_id: string | null;
   /** The customer's WhatsApp username (`profile.username`). */
   username: string | null;
+  /** The customer's country (`profile.country_code`, ISO 3166 alpha-2), given with their BSUID. */
+  country_code: string | null;
 }
 
 export interface ConversationsTable {

@@ -68,7 +68,7 @@ export async function ingestWebhooks(trx: Transaction<DB>, inputs: readonly Inge
 /** A customer's message as the write path stores it: `received`, its processing `pending`. */
 function inboundMessageOf(m: InboundMessageRecord): ConversationMessage {
   return {
-    phoneNumberId: m.phoneNumberId, waId: m.waId, bsuid: m.bsuid, parentBsuid: m.parentBsuid, username: m.username, profileName: m.profileName, id: m.id, type: m.type, direction: 'inbound', timestamp: m.timestamp,
+    phoneNumberId: m.phoneNumberId, waId: m.waId, bsuid: m.bsuid, parentBsuid: m.parentBsuid, username: m.username, countryCode: m.countryCode, profileName: m.profileName, id: m.id, type: m.type, direction: 'inbound', timestamp: m.timestamp,
     status: 'received', processingStatus: 'pending', payload: m.payload, derived: m.derived,
   };
 }

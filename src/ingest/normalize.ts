@@ -72,6 +72,7 @@ function toMessageRecord(phoneNumberId: string, message: MetaMessage, contacts: 
     bsuid: nonEmpty(message.from_user_id) ?? nonEmpty(contact?.user_id),
     parentBsuid: nonEmpty(message.from_parent_user_id) ?? nonEmpty(contact?.parent_user_id),
     username: nonEmpty(contact?.profile?.username),
+    countryCode: nonEmpty(contact?.profile?.country_code),
     profileName: contact?.profile?.name ?? null,
     id: message.id,
     type: message.type,

@@ -21,7 +21,7 @@ export const metaContactSchema = z.looseObject({
   wa_id: z.string().optional(),
   user_id: z.string().optional(),
   parent_user_id: z.string().optional(),
-  profile: z.looseObject({ name: z.string().optional(), username: z.string().optional() }).optional(),
+  profile: z.looseObject({ name: z.string().optional(), username: z.string().optional(), country_code: z.string().optional() }).optional(),
 });
 
 /**

@@ -14,6 +14,8 @@ export interface ConversationMessage {
   parentBsuid?: string | null | undefined;
   /** The customer's WhatsApp username, when the message's contact carries it. */
   username?: string | null | undefined;
+  /** The customer's country code, when the message's contact carries it. */
+  countryCode?: string | null | undefined;
   /** The customer's WhatsApp profile name when this message carries it (inbound). */
   profileName: string | null;
   id: string;

@@ -31,6 +31,8 @@ export interface InboundMessageRecord {
   parentBsuid: string | null;
   /** `contacts[].profile.username`, when the customer adopted one. */
   username: string | null;
+  /** `contacts[].profile.country_code`, given beside the BSUID. */
+  countryCode: string | null;
   /** `contacts[].profile.name` of the sender, when Meta sent one. */
   profileName: string | null;
   /** The wamid. */

@@ -66,7 +66,7 @@ export async function storeConversationMessages(trx: Transaction<DB>, batch: rea
 
 /** The customer a message names, by whichever identifiers it carries (the key of its contact). */
 function customerOf(m: ConversationMessage, now: number): CustomerInput {
-  return { phoneNumberId: m.phoneNumberId, waId: m.waId, bsuid: m.bsuid ?? null, parentBsuid: m.parentBsuid, username: m.username, profileName: m.profileName, now };
+  return { phoneNumberId: m.phoneNumberId, waId: m.waId, bsuid: m.bsuid ?? null, parentBsuid: m.parentBsuid, username: m.username, countryCode: m.countryCode, profileName: m.profileName, now };
 }
 
 /**

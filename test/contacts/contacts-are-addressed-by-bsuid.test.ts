@@ -15,7 +15,7 @@ describe.each(dialects)('contacts addressed by BSUID (%s)', (dialect) => {
     const value = {
       messaging_product: 'whatsapp',
       metadata: { display_phone_number: '15550102030', phone_number_id: t.phoneNumberId },
-      contacts: [{ profile: { name: 'Maya Chen', username: 'maya' }, wa_id: '', user_id: BSUID, parent_user_id: 'US.ENT.99' }],
+      contacts: [{ profile: { name: 'Maya Chen', username: 'maya', country_code: 'US' }, wa_id: '', user_id: BSUID, parent_user_id: 'US.ENT.99' }],
       messages: [{ from: '', from_user_id: BSUID, from_parent_user_id: 'US.ENT.99', id: 'wamid.1', timestamp: '1767268800', type: 'text', text: { body: 'hi' } }],
     };
     const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value }] }] });
@@ -29,7 +29,7 @@ describe.each(dialects)('contacts addressed by BSUID (%s)', (dialect) => {
   it('lists, reads and updates the contact by its BSUID', async () => {
     const list = (await api('GET', `/contacts?business_scoped_user_id=${BSUID}`)).json();
     expect(list.data).toEqual([
-      expect.objectContaining({ wa_id: null, business_scoped_user_id: BSUID, parent_business_scoped_user_id: 'US.ENT.99', username: 'maya', profile_name: 'Maya Chen' }),
+      expect.objectContaining({ wa_id: null, business_scoped_user_id: BSUID, parent_business_scoped_user_id: 'US.ENT.99', username: 'maya', country_code: 'US', profile_name: 'Maya Chen' }),
     ]);
     expect((await api('PATCH', `/contacts/${BSUID}`, t.apiKey, { metadata: { tier: 'gold' } })).json()).toEqual({ success: true });
     expect((await api('GET', `/contacts/${BSUID}`)).json()).toMatchObject({ id: list.data[0].id, metadata: { tier: 'gold' } });

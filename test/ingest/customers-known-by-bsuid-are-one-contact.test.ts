@@ -39,7 +39,7 @@ describe.each(dialects)('customers known by phone, by BSUID or both (%s)', (dial
     await ingest(t, 'wamid.b1', { bsuid: BSUID, username: 'maya' });
     const [contact, ...others] = await contactsOf(t.phoneNumberId);
     expect(others).toEqual([]);
-    expect(contact).toMatchObject({ wa_id: null, business_scoped_user_id: BSUID, username: 'maya', profile_name: 'Maya Chen' });
+    expect(contact).toMatchObject({ wa_id: null, business_scoped_user_id: BSUID, username: 'maya', country_code: 'US', profile_name: 'Maya Chen' });
     const [conversation] = await conversationsOf(t.phoneNumberId);
     expect(conversation).toMatchObject({ wa_id: null, business_scoped_user_id: BSUID, contact_id: contact?.id });
     const message = (await getMessage(gw, t.apiKey, t.phoneNumberId, 'wamid.b1')).json();
@@ -69,7 +69,7 @@ describe.each(dialects)('customers known by phone, by BSUID or both (%s)', (dial
     await ingest(t, 'wamid.3', { bsuid: BSUID }, T0 + 120);
     const contacts = await contactsOf(t.phoneNumberId);
     expect(contacts).toHaveLength(1);
-    expect(contacts[0]).toMatchObject({ wa_id: PHONE, business_scoped_user_id: BSUID, username: 'maya' });
+    expect(contacts[0]).toMatchObject({ wa_id: PHONE, business_scoped_user_id: BSUID, username: 'maya', country_code: 'US' });
     const conversations = await conversationsOf(t.phoneNumberId);
     expect(conversations).toHaveLength(1);
     expect(conversations[0]).toMatchObject({ messages_count: 3, business_scoped_user_id: BSUID });

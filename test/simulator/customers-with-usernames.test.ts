@@ -29,7 +29,7 @@ describe('simulated customers with usernames and BSUIDs', () => {
       const { id } = inject({ user_id: BSUID, username: 'maya', hide_phone: true });
       await sim.flush();
       const [value] = values();
-      expect(value?.contacts).toEqual([{ profile: { name: 'Maya Chen', username: 'maya' }, wa_id: '', user_id: BSUID }]);
+      expect(value?.contacts).toEqual([{ profile: { name: 'Maya Chen', username: 'maya', country_code: 'US' }, wa_id: '', user_id: BSUID }]);
       expect(value?.messages).toEqual([expect.objectContaining({ from: '', from_user_id: BSUID, id })]);
     });
 

@@ -2,7 +2,8 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 
 // Frozen once landed. Customers who adopt a WhatsApp username may reach a business with a
 // business-scoped user id (BSUID) and no phone number (meta-cloud-api.md §1.5): a customer is
-// known by wa_id, by BSUID, or by both. Contacts gain the BSUID, its parent and the username, and
+// known by wa_id, by BSUID, or by both. Contacts gain the BSUID, its parent, the username and the
+// country code Meta gives with them, and
 // their wa_id may be null; a conversation keeps both identifiers of its customer (its list filters
 // by either) and may lack the phone. Per number, a wa_id and a BSUID each name at most one
 // contact: the unique (phone_number_id, wa_id) constraint already lets nulls repeat, and a partial
@@ -20,7 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     await rebuildContactsInSqlite(db);
     await rebuildConversationsInSqlite(db);
   }
-  for (const column of ['business_scoped_user_id', 'parent_business_scoped_user_id', 'username']) {
+  for (const column of ['business_scoped_user_id', 'parent_business_scoped_user_id', 'username', 'country_code']) {
     await db.schema.alterTable('contacts').addColumn(column, 'text').execute();
   }
   await db.schema.alterTable('conversations').addColumn('business_scoped_user_id', 'text').execute();
@@ -76,7 +77,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('conversations_number_bsuid').execute();
   await db.schema.dropIndex('contacts_number_bsuid').execute();
   await db.schema.alterTable('conversations').dropColumn('business_scoped_user_id').execute();
-  for (const column of ['username', 'parent_business_scoped_user_id', 'business_scoped_user_id']) {
+  for (const column of ['country_code', 'username', 'parent_business_scoped_user_id', 'business_scoped_user_id']) {
     await db.schema.alterTable('contacts').dropColumn(column).execute();
   }
 }

@@ -44,7 +44,7 @@ export function injectInbound(ctx: SimContext, input: InboundInput, origin: stri
   if (opensWindow(type)) ctx.state.lastInboundAt.set(key, now);
   const name = input.profile_name ?? ctx.state.profileNames.get(key) ?? 'WhatsApp User';
   ctx.state.profileNames.set(key, name);
-  const contact = type === 'system' ? undefined : identity ? { profile: { name, username: identity.username }, wa_id: shownFrom, user_id: identity.bsuid } : { profile: { name }, wa_id: from };
+  const contact = type === 'system' ? undefined : identity ? { profile: { name, username: identity.username, ...countryOf(from) }, wa_id: shownFrom, user_id: identity.bsuid } : { profile: { name }, wa_id: from };
   ctx.dispatcher.enqueue({ kind: 'message', number, message: item, ...(contact ? { contact } : {}) }, 0);
   return { id: wamid };
 }
@@ -87,4 +87,14 @@ function withMedia(ctx: SimContext, number: SimNumber, message: InboundMessageIn
   if (type === 'sticker' && filled.animated === undefined) filled.animated = false;
   if (type === 'audio' && filled.voice === undefined) filled.voice = false;
   return { ...message, [type]: filled };
+}
+
+/**
+ * The `profile.country_code` Meta gives beside a BSUID (§1.5), from the phone's calling code: the
+ * few the simulated customers use; none for others.
+ */
+const COUNTRIES: ReadonlyArray<[string, string]> = [['1', 'US'], ['44', 'GB'], ['49', 'DE'], ['55', 'BR'], ['52', 'MX'], ['34', 'ES'], ['91', 'IN'], ['33', 'FR']];
+function countryOf(phone: string): { country_code?: string } {
+  const found = COUNTRIES.find(([prefix]) => phone.startsWith(prefix));
+  return found ? { country_code: found[1] } : {};
 }

@@ -12,7 +12,7 @@ export type WebhookItem =
 
 /** A `value.contacts[]` entry: the sender's profile (§1.4). */
 export interface WebhookContact {
-  profile: { name: string; username?: string };
+  profile: { name: string; username?: string; country_code?: string };
   /** Empty when the customer hides their phone behind a username (§1.5). */
   wa_id: string;
   /** The customer's BSUID, when they have one. */
