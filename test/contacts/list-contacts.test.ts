@@ -39,6 +39,7 @@ describe.each(dialects)('GET /{version}/{phone_number_id}/contacts (%s)', (diale
         business_scoped_user_id: null,
         parent_business_scoped_user_id: null,
         username: null,
+        country_code: null,
         profile_name: 'Ann',
         display_name: null,
         customer_id: null,

@@ -42,7 +42,7 @@ describe.each(dialects)('upgrading a store to business-scoped user ids (%s)', (d
     expect(await migrateToLatest(database, THIS)).toContain(THIS);
 
     const contacts = await db.selectFrom('contacts').selectAll().orderBy('id').execute();
-    expect(contacts).toEqual(before.contacts.map((c) => ({ ...c, business_scoped_user_id: null, parent_business_scoped_user_id: null, username: null })));
+    expect(contacts).toEqual(before.contacts.map((c) => ({ ...c, business_scoped_user_id: null, parent_business_scoped_user_id: null, username: null, country_code: null })));
     const conversations = await db.selectFrom('conversations').selectAll().orderBy('id').execute();
     expect(conversations).toEqual(before.conversations.map((c) => ({ ...c, business_scoped_user_id: null })));
     expect(await indexesOf(database, 'conversations')).toEqual(['conversations_active_number_activity', 'conversations_number_activity', 'conversations_number_bsuid', 'conversations_number_customer']);
