@@ -1,3 +1,4 @@
+import { graphPage } from '../graph-page.ts';
 import type { SimTemplate } from '../state.ts';
 
 /** The fields Graph returns when `fields` is not given (§6.2). */
@@ -30,8 +31,6 @@ export interface TemplateQuery {
   fields?: string;
 }
 
-const encodeCursor = (index: number) => Buffer.from(`idx:${index}`).toString('base64url');
-const decodeCursor = (cursor: string) => Number(/^idx:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString())?.[1] ?? Number.NaN);
 
 /**
  * Filters (name by substring, status/category/language exactly, case-insensitive) and pages
@@ -42,21 +41,5 @@ export function listTemplates(all: SimTemplate[], query: TemplateQuery, linkFor:
   const matching = all.filter(
     (t) => (query.name === undefined || t.name.includes(query.name.toLowerCase())) && eq(t.status, query.status) && eq(t.category, query.category) && eq(t.language, query.language),
   );
-  const limit = Math.max(1, Math.min(1000, query.limit ?? 25));
-  let start = 0;
-  if (query.after !== undefined && Number.isFinite(decodeCursor(query.after))) start = decodeCursor(query.after) + 1;
-  else if (query.before !== undefined && Number.isFinite(decodeCursor(query.before))) start = Math.max(0, decodeCursor(query.before) - limit);
-  const page = matching.slice(start, start + limit);
-  const data = page.map((t) => presentTemplate(t, query.fields));
-  if (page.length === 0) return { data, paging: { cursors: {} } };
-  const before = encodeCursor(start);
-  const after = encodeCursor(start + page.length - 1);
-  return {
-    data,
-    paging: {
-      cursors: { before, after },
-      ...(start + page.length < matching.length ? { next: linkFor({ after }) } : {}),
-      ...(start > 0 ? { previous: linkFor({ before }) } : {}),
-    },
-  };
+  return graphPage(matching, 'idx', query, (t) => presentTemplate(t, query.fields), linkFor);
 }
