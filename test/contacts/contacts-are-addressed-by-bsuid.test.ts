@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant, postWebhook } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
+import { customerTextWebhook } from '../helpers/webhooks.ts';
 
 const BSUID = 'US.13491208655302741918';
 
@@ -12,13 +13,7 @@ describe.each(dialects)('contacts addressed by BSUID (%s)', (dialect) => {
   beforeAll(async () => {
     gw = await startGateway(dialect);
     t = await newTenant(gw);
-    const value = {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: '15550102030', phone_number_id: t.phoneNumberId },
-      contacts: [{ profile: { name: 'Maya Chen', username: 'maya', country_code: 'US' }, wa_id: '', user_id: BSUID, parent_user_id: 'US.ENT.99' }],
-      messages: [{ from: '', from_user_id: BSUID, from_parent_user_id: 'US.ENT.99', id: 'wamid.1', timestamp: '1767268800', type: 'text', text: { body: 'hi' } }],
-    };
-    const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value }] }] });
+    const body = customerTextWebhook(t.phoneNumberId, 'wamid.1', { bsuid: BSUID, parentBsuid: 'US.ENT.99', username: 'maya' }, { body: 'hi' });
     expect((await postWebhook(gw, body, t.appSecret)).statusCode).toBe(200);
   });
   afterAll(() => gw.close());

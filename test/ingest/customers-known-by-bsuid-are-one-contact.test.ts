@@ -3,21 +3,15 @@ import { readJson } from '../../src/db/json.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { getMessage, newTenant, postWebhook } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
+import { customerTextWebhook, type WebhookCustomer } from '../helpers/webhooks.ts';
 
 const T0 = 1767268800; // 2026-01-01T12:00:00Z
 const PHONE = '14155550123';
 const BSUID = 'US.13491208655302741918';
 
 /** A webhook from one customer, naming them as Meta does once usernames exist (meta-cloud-api.md §1.5). */
-function customerWebhook(phoneNumberId: string, id: string, who: { waId?: string; bsuid?: string; username?: string }, at = T0): string {
-  const contact: Record<string, unknown> = { profile: { name: 'Maya Chen', ...(who.username ? { username: who.username, country_code: 'US' } : {}) }, wa_id: who.waId ?? '' };
-  if (who.bsuid) contact.user_id = who.bsuid;
-  const message: Record<string, unknown> = { from: who.waId ?? '', id, timestamp: String(at), type: 'text', text: { body: `hello ${id}` } };
-  if (who.bsuid) message.from_user_id = who.bsuid;
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{ id: '109876543210987', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550102030', phone_number_id: phoneNumberId }, contacts: [contact], messages: [message] } }] }],
-  });
+function customerWebhook(phoneNumberId: string, id: string, who: WebhookCustomer, at = T0): string {
+  return customerTextWebhook(phoneNumberId, id, who, { at });
 }
 
 describe.each(dialects)('customers known by phone, by BSUID or both (%s)', (dialect) => {

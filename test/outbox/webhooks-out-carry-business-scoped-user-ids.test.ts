@@ -5,30 +5,13 @@ import { newTenant, postWebhook } from '../helpers/factories.ts';
 import type { TestGateway } from '../helpers/harness.ts';
 import { newWorker, startDeliveringGatewayAndReceiver, subscribe } from '../helpers/outbox.ts';
 import type { Receiver } from '../helpers/receiver.ts';
+import { customerTextWebhook } from '../helpers/webhooks.ts';
 
 const BSUID = 'US.13491208655302741918';
 
 /** A message from a customer hiding their phone, as Meta sends it once usernames exist (meta-cloud-api.md §1.5). */
 function bsuidOnlyWebhook(phoneNumberId: string): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '109876543210987',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550102030', phone_number_id: phoneNumberId },
-              contacts: [{ profile: { name: 'Maya Chen', username: 'maya', country_code: 'US' }, wa_id: '', user_id: BSUID }],
-              messages: [{ from: '', from_user_id: BSUID, id: 'wamid.BSUID1', timestamp: '1767268800', type: 'text', text: { body: 'hi' } }],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  return customerTextWebhook(phoneNumberId, 'wamid.BSUID1', { bsuid: BSUID, username: 'maya' }, { body: 'hi' });
 }
 
 describe.each(dialects)('webhooks out name customers by BSUID (%s)', (dialect) => {
