@@ -76,6 +76,8 @@ const envSchema = z.object({
   SEND_DEFAULT_MPS: z.coerce.number().int().min(1).max(1000).default(80),
   /** How long an API send may wait for its number's (or customer's) room before it is answered 429. */
   SEND_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  BROADCAST_OUTCOME_WAIT_MS: z.coerce.number().int().min(1000).max(7 * 86_400_000).default(600_000),
   /** Meta's pair rate: sends one number may burst to one customer, and how many a minute refill (0: not paced). */
   SEND_PAIR_BURST: z.coerce.number().int().min(1).max(1000).default(45),
   SEND_PAIR_PER_MINUTE: z.coerce.number().min(0).max(6000).default(10),
@@ -125,6 +127,15 @@ export interface Config {
     readonly maxWaitMs: number;
     /** null: the pair rate is not paced. */
     readonly pair: { readonly burst: number; readonly perMinute: number } | null;
+  };
+  readonly broadcasts: {
+    /** Sends to Meta a broadcast worker has in flight at once. */
+    readonly concurrency: number;
+    /**
+     * How long a send whose answer was lost waits for a status webhook naming it before it is
+     * taken as never accepted and sent again (docs/broadcasts.md, "Never twice").
+     */
+    readonly outcomeWaitMs: number;
   };
 }
 
@@ -176,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxWaitMs: e.SEND_MAX_WAIT_MS,
       pair: e.SEND_PAIR_PER_MINUTE > 0 ? { burst: e.SEND_PAIR_BURST, perMinute: e.SEND_PAIR_PER_MINUTE } : null,
     },
+    broadcasts: { concurrency: e.BROADCAST_CONCURRENCY, outcomeWaitMs: e.BROADCAST_OUTCOME_WAIT_MS },
   });
 }
 

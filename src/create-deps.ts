@@ -71,6 +71,7 @@ export function createDeps(
     graph: new GraphClient({ timeoutMs: config.meta.timeoutMs, connectTimeoutMs: 5_000 }),
     outboxBell: new WakeSignal(),
     mediaBell: new WakeSignal(),
+    broadcastBell: new WakeSignal(),
     // One serving process keeps the numbers' send budgets in memory; several share them in the store.
     governor: new SendGovernor(
       singleServingProcess ? memoryBudgetSource() : sharedBudgetSource(database.db),

@@ -5,7 +5,7 @@ import { type BroadcastOperation, planTransition } from './lifecycle.ts';
 import { clearRecipients } from './recipient-store.ts';
 import { findBroadcast, transitionBroadcast } from './store.ts';
 
-type StatusDeps = Pick<Deps, 'database' | 'clock'>;
+type StatusDeps = Pick<Deps, 'database' | 'clock' | 'broadcastBell'>;
 
 /** The columns each client-driven step sets besides the status. */
 function columnsFor(operation: BroadcastOperation, now: number, scheduledAt: number | undefined) {
@@ -43,7 +43,10 @@ export async function changeBroadcastStatus(deps: StatusDeps, projectId: string,
       operation === 'clear_recipients'
         ? await clearRecipients(db, projectId, id, now)
         : await transitionBroadcast(db, projectId, id, [current.status], { status: plan.to as BroadcastStatus, updated_at: now, ...columnsFor(operation, now, scheduledAt) }, plan.needsRecipients);
-    if (moved) return moved;
+    if (moved) {
+      if (moved.status === 'sending') deps.broadcastBell.ring();
+      return moved;
+    }
     // Lost a race to a concurrent step: read again and answer for the state that won.
     if (race >= 3) throw kapsoErrors.unprocessable('Invalid status transition', `The broadcast kept changing; it is ${current.status}.`);
   }
