@@ -42,6 +42,18 @@ describe.each(dialects)('a broadcast that is sent (%s)', (dialect) => {
     expect(JSON.stringify(stored.template)).toContain(first.template_components[0].parameters[0].text);
   });
 
+  it('starts a scheduled broadcast by itself when its time comes, not before', async () => {
+    const t = await env.newTenant();
+    const id = await draftBroadcast(env, t, saleRecipients(2, 600));
+    const at = new Date(env.gw.clock.now() + 60_000).toISOString();
+    expect((await platform(env, t.apiKey, 'POST', `/broadcasts/${id}/schedule`, { scheduled_at: at })).status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await broadcastOf(env, t.apiKey, id)).toMatchObject({ status: 'scheduled', sent_count: 0 });
+    env.gw.clock.advance(60_000);
+    await waitFor('the broadcast started and completed', async () => (await broadcastOf(env, t.apiKey, id)).status === 'completed');
+    expect(await broadcastOf(env, t.apiKey, id)).toMatchObject({ sent_count: 2, started_at: expect.any(String) });
+  });
+
   it('counts a recipient who writes back after the broadcast as responded, once', async () => {
     const t = await env.newTenant();
     const id = await draftBroadcast(env, t, saleRecipients(3, 100));
