@@ -100,7 +100,7 @@ export function formatRate(ratePerSecond: number): string {
 
 /** Widest and narrowest bar, in cells; the bar takes what the text leaves of the terminal up to the widest. */
 const BAR_MAX_CELLS = 30;
-const BAR_MIN_CELLS = 5;
+const BAR_MIN_CELLS = 10;
 
 interface Part {
   /** Which ` · `-separated group the part belongs to. */
