@@ -6,7 +6,7 @@ import { applyRecipientChange, insertRecipients } from '../../src/broadcasts/rec
 import { insertBroadcast, transitionBroadcast } from '../../src/broadcasts/store.ts';
 import { watchBroadcast } from '../../src/cli/broadcast-watch.ts';
 import type { BroadcastStatus } from '../../src/db/schema.ts';
-import { BIN, runCli } from '../helpers/cli.ts';
+import { BIN } from '../helpers/cli.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
@@ -16,6 +16,8 @@ const TEMPLATE = JSON.stringify({ id: '1', name: 't', language: 'en_US', categor
 const SECRET = 'test-secret-do-not-use-0123456789abcdefghijklmnop';
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[|\r/;
+/** A CLI process starts in seconds, but on a loaded machine in tens of them: a wait for its output is no timing assertion. */
+const CLI_WAIT = { timeoutMs: 90_000, intervalMs: 50 };
 
 /** `switchboard …` running beside the test, its stdout split into lines as they come. */
 interface Watching {
@@ -25,17 +27,31 @@ interface Watching {
   exited: Promise<number | null>;
 }
 
+const started: ChildProcessWithoutNullStreams[] = [];
+afterAll(() => {
+  // A watch left running by a failed test would otherwise outlive the run.
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 function startWatching(args: string[], env: Record<string, string>): Watching {
   const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += String(d)));
   child.stderr.on('data', (d) => (stderr += String(d)));
+  started.push(child);
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { child, lines: () => stdout.split('\n').filter((l) => l !== ''), stderr: () => stderr, exited };
 }
 
-describe.each(dialects)('switchboard broadcasts show --watch (%s)', { timeout: 120_000 }, (dialect) => {
+/** Runs a command to its end, however long a loaded machine takes to start it. */
+async function runToEnd(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const w = startWatching(args, env);
+  const status = await w.exited;
+  return { status, stdout: w.lines().map((l) => `${l}\n`).join(''), stderr: w.stderr() };
+}
+
+describe.each(dialects)('switchboard broadcasts show --watch (%s)', { timeout: 300_000 }, (dialect) => {
   let gw: TestGateway;
   let env: Record<string, string>;
   beforeAll(async () => {
@@ -62,7 +78,7 @@ describe.each(dialects)('switchboard broadcasts show --watch (%s)', { timeout: 1
   it('prints a plain line per change until the broadcast completes, then exits 0', async () => {
     const b = await broadcastWith(3, 'sending');
     const w = startWatching(['broadcasts', 'show', b.id, '--watch', '--interval', '50'], env);
-    const saw = (text: string) => waitFor(`a line with ${text} (got ${JSON.stringify(w.lines())})`, () => w.lines().some((l) => l.includes(text)));
+    const saw = (text: string) => waitFor(`a line with ${text}`, () => w.lines().some((l) => l.includes(text)), CLI_WAIT);
     await saw('sending sent=0/3 delivered=0 read=0 failed=0 responded=0 pending=3');
     await b.apply(0, { kind: 'sent', at: 1, wamid: 'wamid.w0' });
     await saw('sending sent=1/3 delivered=0 read=0 failed=0 responded=0 pending=2');
@@ -87,16 +103,16 @@ describe.each(dialects)('switchboard broadcasts show --watch (%s)', { timeout: 1
     const b = await broadcastWith(2, 'sending');
     const w = startWatching(['broadcasts', 'show', b.id, '--watch', '--interval', '50', '--json'], env);
     const objects = () => w.lines().map((l) => JSON.parse(l).broadcast as Record<string, unknown>);
-    await waitFor('the first JSON line', () => w.lines().length > 0);
+    await waitFor('the first JSON line', () => w.lines().length > 0, CLI_WAIT);
     await b.apply(0, { kind: 'sent', at: 1, wamid: 'wamid.j0' });
-    await waitFor('a line with one sent', () => objects().some((o) => o.sent_count === 1));
+    await waitFor('a line with one sent', () => objects().some((o) => o.sent_count === 1), CLI_WAIT);
     await b.apply(1, { kind: 'sent', at: 2, wamid: 'wamid.j1' });
-    await waitFor('a line with two sent', () => objects().some((o) => o.sent_count === 2));
+    await waitFor('a line with two sent', () => objects().some((o) => o.sent_count === 2), CLI_WAIT);
     await b.complete();
 
     expect(await w.exited).toBe(0);
     const all = objects();
-    const shown = runCli(['broadcasts', 'show', b.id, '--json'], env);
+    const shown = await runToEnd(['broadcasts', 'show', b.id, '--json'], env);
     expect(JSON.parse(shown.stdout).broadcast).toEqual(all.at(-1));
     expect(all.at(-1)).toMatchObject({ id: b.id, status: 'completed', sent_count: 2, pending_count: 0, total_recipients: 2 });
     expect(all[0]).toMatchObject({ status: 'sending', sent_count: 0, pending_count: 2 });
@@ -107,10 +123,10 @@ describe.each(dialects)('switchboard broadcasts show --watch (%s)', { timeout: 1
 
   it('prints an already ended broadcast once and exits', async () => {
     const b = await broadcastWith(2, 'stopped');
-    const plain = runCli(['broadcasts', 'show', b.id, '--watch', '--interval', '50'], env);
+    const plain = await runToEnd(['broadcasts', 'show', b.id, '--watch', '--interval', '50'], env);
     expect(plain.status).toBe(0);
     expect(plain.stdout).toMatch(/^\S+ stopped sent=0\/2 delivered=0 read=0 failed=0 responded=0 pending=2\n$/);
-    const json = runCli(['broadcasts', 'show', b.id, '--watch', '--json'], env);
+    const json = await runToEnd(['broadcasts', 'show', b.id, '--watch', '--json'], env);
     expect(json.status).toBe(0);
     expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l).broadcast.status)).toEqual(['stopped']);
   });
@@ -118,15 +134,15 @@ describe.each(dialects)('switchboard broadcasts show --watch (%s)', { timeout: 1
   it('stops on Ctrl-C with 130 and no stack trace', async () => {
     const b = await broadcastWith(1, 'sending');
     const w = startWatching(['broadcasts', 'show', b.id, '--watch', '--interval', '50'], env);
-    await waitFor('the first line', () => w.lines().length > 0);
+    await waitFor('the first line', () => w.lines().length > 0, CLI_WAIT);
     w.child.kill('SIGINT');
     expect(await w.exited).toBe(130);
     expect(w.stderr()).toBe('');
     expect(w.lines()).toHaveLength(1);
   });
 
-  it('refuses to watch a broadcast that does not exist', () => {
-    const unknown = runCli(['broadcasts', 'show', randomUUID(), '--watch'], env);
+  it('refuses to watch a broadcast that does not exist', async () => {
+    const unknown = await runToEnd(['broadcasts', 'show', randomUUID(), '--watch'], env);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr.trim()).toMatch(/^switchboard: no broadcast [0-9a-f-]{36}$/);
   });
@@ -167,15 +183,15 @@ describe.each(dialects)('switchboard broadcasts show --watch (%s)', { timeout: 1
   });
 });
 
-describe('switchboard broadcasts show --interval', { timeout: 60_000 }, () => {
+describe('switchboard broadcasts show --interval', { timeout: 180_000 }, () => {
   // Refused while parsing the command line, before any store is opened.
   const env = { DATABASE_URL: 'sqlite:/nonexistent-folder/never-opened.db', SWITCHBOARD_SECRET: SECRET, LOG_LEVEL: 'warn' };
 
-  it('refuses fewer than 50 ms between reads, and an interval without --watch', () => {
-    const fast = runCli(['broadcasts', 'show', randomUUID(), '--watch', '--interval', '10'], env);
+  it('refuses fewer than 50 ms between reads, and an interval without --watch', async () => {
+    const fast = await runToEnd(['broadcasts', 'show', randomUUID(), '--watch', '--interval', '10'], env);
     expect(fast.status).toBe(1);
     expect(fast.stderr).toContain("option '--interval <ms>' argument '10' is invalid. give a whole number of milliseconds, at least 50");
-    const alone = runCli(['broadcasts', 'show', randomUUID(), '--interval', '100'], env);
+    const alone = await runToEnd(['broadcasts', 'show', randomUUID(), '--interval', '100'], env);
     expect(alone.status).toBe(1);
     expect(alone.stderr.trim()).toBe('switchboard: --interval needs --watch');
   });
