@@ -83,6 +83,8 @@ async function showWatching(id: string, o: ShowOptions): Promise<void> {
   const interrupt = new AbortController();
   const onInterrupt = () => interrupt.abort();
   process.once('SIGINT', onInterrupt);
+  // A reader that went away (`| head -1`) ends the watch like Ctrl-C, not with an EPIPE stack trace.
+  process.stdout.once('error', onInterrupt);
   try {
     const out = { write: (text: string) => void process.stdout.write(text), isTTY: process.stdout.isTTY === true, columns: () => process.stdout.columns ?? 80 };
     const result = await withDeps((deps) => watchBroadcast(deps, id, { intervalMs: o.interval, json: !!o.json, out, signal: interrupt.signal }));
@@ -91,6 +93,7 @@ async function showWatching(id: string, o: ShowOptions): Promise<void> {
     else if (out.isTTY && !o.json) console.log(describe(result.row, presentBroadcast(result.row)));
   } finally {
     process.off('SIGINT', onInterrupt);
+    process.stdout.off('error', onInterrupt);
   }
 }
 
