@@ -37,6 +37,8 @@ export interface ServerProcess {
   cpuSeconds(): number;
   /** SIGTERM, then wait for a graceful exit (SIGKILL after 20 s); resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL (a crash: nothing drains), resolved once the process is gone. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -44,8 +46,8 @@ export interface ServerProcess {
  * child process with the production logger (LOG_LEVEL=info, JSON lines) writing to /dev/null, and
  * waits until /healthz answers.
  */
-export async function startServer(env: GatewayEnv, opts: { cpuProfileDir: string | null; label: string }): Promise<ServerProcess> {
-  const port = await freePort();
+export async function startServer(env: GatewayEnv, opts: { cpuProfileDir: string | null; label: string; port?: number }): Promise<ServerProcess> {
+  const port = opts.port ?? (await freePort());
   const devNull = openSync('/dev/null', 'w');
   const profile = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`, `--cpu-prof-name=${opts.label}.cpuprofile`] : [];
   const child = spawn(process.execPath, [...profile, ...BENCH_GATEWAY], {
@@ -83,7 +85,38 @@ export async function startServer(env: GatewayEnv, opts: { cpuProfileDir: string
     rssAnonMb: () => whileAlive(() => statusMbOf(pid, 'RssAnon')),
     cpuSeconds: () => whileAlive(() => cpuSecondsOf(pid)),
     stop: () => stopChild(child, exited),
+    kill: () => killChild(child, exited),
   };
+}
+
+/** A `switchboard worker` process (webhook, media and broadcast workers), as an operator runs one beside `serve`. */
+export interface WorkerProcess {
+  readonly pid: number;
+  rssMb(): number;
+  cpuSeconds(): number;
+  stop(): Promise<number | null>;
+  kill(): Promise<void>;
+}
+
+/** Starts `switchboard worker` with the production logger writing to /dev/null (stderr kept for errors). */
+export function startWorkerProcess(env: GatewayEnv & Record<string, string>): WorkerProcess {
+  const devNull = openSync('/dev/null', 'w');
+  const child = spawn(process.execPath, [CLI, 'worker'], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', devNull, 'inherit'] });
+  closeSync(devNull);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const pid = child.pid as number;
+  return {
+    pid,
+    rssMb: () => statusMbOf(pid, 'VmRSS'),
+    cpuSeconds: () => cpuSecondsOf(pid),
+    stop: () => stopChild(child, exited),
+    kill: () => killChild(child, exited),
+  };
+}
+
+async function killChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await exited;
 }
 
 async function waitHealthy(baseUrl: string, exited: Promise<number | null>): Promise<void> {
@@ -120,7 +153,8 @@ function statusMbOf(pid: number, field: 'VmRSS' | 'RssAnon'): number {
 // Linux reports utime and stime in clock ticks; USER_HZ is 100 on every mainstream kernel.
 const TICKS_PER_SECOND = 100;
 
-function cpuSecondsOf(pid: number | string): number {
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+export function cpuSecondsOf(pid: number | string): number {
   return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).cpuSeconds;
 }
 
@@ -167,7 +201,7 @@ export function machineCpuTicks(): { processes: number; interrupts: number; busy
   return { processes: user + nice + system, interrupts: irq + softirq, busy: total - idle - iowait, total };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
