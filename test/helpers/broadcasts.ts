@@ -13,7 +13,7 @@ export function newTemplateId(): string {
  * Puts a template straight into the simulator's WABA, as Meta would list it after review:
  * named `{{first_name}}`/`{{code}}` body variables and a dynamic URL button by default.
  */
-export function seedTemplate(env: GatewayAndSimulator, wabaId: string, overrides: Partial<SimTemplate> = {}): SimTemplate {
+export function seedTemplate(env: Pick<GatewayAndSimulator, 'sim'>, wabaId: string, overrides: Partial<SimTemplate> = {}): SimTemplate {
   const template: SimTemplate = {
     id: newTemplateId(),
     wabaId,

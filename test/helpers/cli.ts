@@ -41,9 +41,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Spawns `switchboard serve` on a free port without waiting for it (see startServe). */
+/** Spawns `switchboard serve` on a free port (or on env.PORT, to restart it where it was) without waiting for it (see startServe). */
 export async function spawnServe(env: Record<string, string>, cwd?: string) {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, [BIN, 'serve'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     cwd,
