@@ -5,6 +5,7 @@ import type { PhoneNumberRow } from '../db/schema.ts';
 import type { JobQueue, LeaseRequest, Prepared } from '../jobs/job-queue.ts';
 import { sendRateOf } from '../proxy/send.ts';
 import { findPhoneNumbersByIds } from '../tenants/store.ts';
+import { announceBroadcasts } from './broadcast-event.ts';
 import { claimDueRecipients } from './claim-store.ts';
 import { resolveLostSends } from './lost-sends.ts';
 import { type RecipientSend, type SendResult, sendRecipient } from './send-recipient.ts';
@@ -135,12 +136,21 @@ export class BroadcastSendQueue implements JobQueue<RecipientSend, SendResult> {
   private async sweep(): Promise<boolean> {
     const { db } = this.deps.database;
     const now = this.deps.clock.now();
-    const started = await startDueScheduledBroadcasts(db, now);
+    const started = await db.transaction().execute(async (trx) => {
+      const rows = await startDueScheduledBroadcasts(trx, now);
+      await announceBroadcasts(trx, rows, now);
+      return rows;
+    });
     for (const b of started) this.log.info({ broadcastId: b.id }, 'scheduled broadcast started');
     const lost = await markLostSends(db, [...new Set([...this.sending.values()].map((s) => s.phoneNumberId))], now);
     if (lost > 0) this.log.warn({ recipients: lost }, 'broadcast sends lost by a worker that stopped: resolved from status webhooks before any resend');
     const resolved = await resolveLostSends(this.deps, this.log, now);
-    const completed = await completeFinishedBroadcasts(db, now);
+    const completed = await db.transaction().execute(async (trx) => {
+      const rows = await completeFinishedBroadcasts(trx, now);
+      await announceBroadcasts(trx, rows, now);
+      return rows;
+    });
+    if (started.length > 0 || completed.length > 0) this.deps.outboxBell.ring();
     for (const b of completed) this.log.info({ broadcastId: b.id, sent: b.sent_count, failed: b.failed_count }, 'broadcast completed');
     if (started.length > 0 || completed.length > 0) this.refreshedAt = -Infinity;
     return started.length > 0 || resolved.released > 0;
