@@ -14,13 +14,14 @@ import { secretSlots } from '../crypto/secrets.ts';
 type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell' | 'governor'>;
 
 /** Forwards a JSON body to `/{version}/{phone_number_id}/messages` with the number's token. */
-async function forward(deps: SendDeps, number: PhoneNumberRow, version: string, body: unknown): Promise<ProxyAnswer> {
+async function forward(deps: SendDeps, number: PhoneNumberRow, version: string, body: unknown, requestId: string | undefined): Promise<ProxyAnswer> {
   return deps.graph.call(graphOriginOf(deps, number), {
     method: 'POST',
     path: graphPath(version, [number.id, 'messages']),
     token: deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id)),
     body: JSON.stringify(body),
     contentType: 'application/json',
+    requestId,
   });
 }
 
@@ -28,13 +29,13 @@ async function forward(deps: SendDeps, number: PhoneNumberRow, version: string, 
  * Sends a message through Meta and, once Meta accepted it, stores it as an outbound message
  * (status `pending`, the body as sent, the wamid Meta returned) in the customer's conversation, so
  * it can be read back at once; Meta's status webhooks then advance it. Meta's answer, success or
- * error, is returned unchanged.
+ * error, is returned unchanged. `requestId` (the API request's) goes to Meta as X-Request-Id.
  */
-export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, version: string, body: SendBody): Promise<ProxyAnswer> {
+export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, version: string, body: SendBody, requestId?: string): Promise<ProxyAnswer> {
   const perSecond = sendRateOf(deps, number);
   const permit = await deps.governor.acquire({ phoneNumberId: number.id, perSecond, recipient: recipientOf(body), maxWaitMs: deps.config.sending.maxWaitMs });
   if (!permit.ok) throw errors.sendThrottled(permit.limit, permit.retryAfterMs, perSecond);
-  const answer = await forward(deps, number, version, body);
+  const answer = await forward(deps, number, version, body, requestId);
   if (isThroughputError(answer)) await deps.governor.throttledByMeta(number.id, perSecond);
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
   const accepted = sendResponseSchema.safeParse(safeJson(answer.body));
@@ -94,8 +95,8 @@ function isThroughputError(answer: ProxyAnswer): boolean {
 }
 
 /** Marks a customer's message read at Meta and, when Meta agrees, in our store too. */
-export async function markRead(deps: SendDeps, number: PhoneNumberRow, version: string, body: MarkReadBody): Promise<ProxyAnswer> {
-  const answer = await forward(deps, number, version, body);
+export async function markRead(deps: SendDeps, number: PhoneNumberRow, version: string, body: MarkReadBody, requestId?: string): Promise<ProxyAnswer> {
+  const answer = await forward(deps, number, version, body, requestId);
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
   await advanceMessageStatus(deps.database.db, number.id, body.message_id, 'read', deps.clock.now());
   return answer;
