@@ -4,6 +4,15 @@ import type { IncomingMessage } from 'node:http';
 /** The header a request id is taken from and answered in. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
+/**
+ * What domain code called by a route knows of the request it serves (a FastifyRequest is one):
+ * its id, to send to Meta, and the fields it adds to the request's log line (log-url.ts).
+ */
+export interface RequestTrace {
+  readonly id: string;
+  logDetail: Record<string, unknown> | null;
+}
+
 /** The longest request id a client may choose; longer ones are replaced. */
 export const MAX_REQUEST_ID_LENGTH = 128;
 

@@ -10,6 +10,7 @@ import { graphOriginOf } from '../graph/graph-origin.ts';
 import { graphPath } from '../graph/graph-path.ts';
 import { type MarkReadBody, type SendBody, sendResponseSchema } from './schemas.ts';
 import { secretSlots } from '../crypto/secrets.ts';
+import type { RequestTrace } from '../http/request-id.ts';
 
 type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell' | 'governor'>;
 
@@ -29,13 +30,14 @@ async function forward(deps: SendDeps, number: PhoneNumberRow, version: string, 
  * Sends a message through Meta and, once Meta accepted it, stores it as an outbound message
  * (status `pending`, the body as sent, the wamid Meta returned) in the customer's conversation, so
  * it can be read back at once; Meta's status webhooks then advance it. Meta's answer, success or
- * error, is returned unchanged. `requestId` (the API request's) goes to Meta as X-Request-Id.
+ * error, is returned unchanged. The API request's id goes to Meta as X-Request-Id, and the wamid
+ * Meta gave onto the request's log line, so a send is followed from its request to its statuses.
  */
-export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, version: string, body: SendBody, requestId?: string): Promise<ProxyAnswer> {
+export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, version: string, body: SendBody, trace?: RequestTrace): Promise<ProxyAnswer> {
   const perSecond = sendRateOf(deps, number);
   const permit = await deps.governor.acquire({ phoneNumberId: number.id, perSecond, recipient: recipientOf(body), maxWaitMs: deps.config.sending.maxWaitMs });
   if (!permit.ok) throw errors.sendThrottled(permit.limit, permit.retryAfterMs, perSecond);
-  const answer = await forward(deps, number, version, body, requestId);
+  const answer = await forward(deps, number, version, body, trace?.id);
   if (isThroughputError(answer)) await deps.governor.throttledByMeta(number.id, perSecond);
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
   const accepted = sendResponseSchema.safeParse(safeJson(answer.body));
@@ -44,6 +46,7 @@ export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, versio
   if (!accepted.success || !wamid) {
     throw errors.upstreamBadResponse(`${new URL(graphOriginOf(deps, number)).origin}: bad response (status ${answer.statusCode} without a message id); the message may or may not have been sent`);
   }
+  if (trace) trace.logDetail = { wamid };
   const type = body.type ?? 'text';
   const contact = accepted.data.contacts?.[0];
   // Meta names the customer it reached; else the send's own addressing. An empty wa_id is Meta's

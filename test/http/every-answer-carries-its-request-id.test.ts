@@ -73,7 +73,7 @@ describe.each(dialects)('request ids (%s)', (dialect) => {
 
   it.each([
     ['a refused API key (401, from the auth hook)', () => ({ method: 'GET' as const, url: listUrl(), headers: { 'x-api-key': 'sk_not_a_key' } }), 401],
-    ['an unknown path (404)', () => ({ method: 'GET' as const, url: '/v24.0/nothing/here/at/all' }), 404],
+    ['an unknown path (404)', () => ({ method: 'GET' as const, url: '/v24.0/nothing/here/at/all', headers: {} }), 404],
     ['a body the schema refuses (400)', () => ({ method: 'POST' as const, url: `/v24.0/${t.phoneNumberId}/calls`, headers: { 'x-api-key': t.apiKey }, payload: { messaging_product: 'whatsapp', action: 'hold' } }), 400],
   ])('answers %s with the id in the header, in fbtrace_id and on its log lines', async (_what, request, status) => {
     const id = `err-${randomUUID()}`;
@@ -129,7 +129,7 @@ describe.each(dialects)('request ids (%s)', (dialect) => {
     expect(res.json().error.fbtrace_id).toBe('unsigned-1');
   });
 
-  it('sends the request’s id to Meta with the send it makes', async () => {
+  it('sends the request’s id to Meta with the send it makes, and logs the wamid Meta gave', async () => {
     const before = meta.calls.length;
     const id = `send-${randomUUID()}`;
     const res = await gw.app.inject({
@@ -140,6 +140,8 @@ describe.each(dialects)('request ids (%s)', (dialect) => {
     });
     expect(res.statusCode).toBe(200);
     expect(meta.calls.slice(before)).toEqual([expect.objectContaining({ method: 'POST', target: `/v24.0/${t.phoneNumberId}/messages`, requestId: id })]);
+    // The request's line names the wamid Meta gave, which the message's statuses will carry.
+    expect(requestLineOf(id)).toMatchObject({ status: 200, wamid: res.json().messages[0].id });
   });
 
   it('sends a generated id to Meta when the client sent none', async () => {
