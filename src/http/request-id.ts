@@ -27,7 +27,7 @@ export function isAcceptableRequestId(value: unknown): value is string {
 /**
  * Fastify's `genReqId`: the client's `X-Request-Id` when it is acceptable (a caller or a proxy in
  * front already names the request: keep its name so both logs agree), else a fresh UUID. A bad
- * one (too long, empty, control or non-ASCII characters, repeated) is replaced, not refused: a
+ * one (too long, empty, control or non-ASCII characters) is replaced, not refused: a
  * request id is for following a request, never a reason to fail it.
  */
 export function requestIdOf(raw: IncomingMessage): string {
