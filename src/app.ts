@@ -51,8 +51,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   installBoundedJsonParser(app);
-  // The first hook of every route, so answers from later hooks (auth, rate limits) carry it too;
-  // a callback hook, not an async one: no promise per request.
+  // The first hook of every route, so answers from later hooks (auth) and handlers (a 429) carry
+  // it too; a callback hook, not an async one: no promise per request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     done();

@@ -13,9 +13,6 @@ export interface RequestTrace {
   logDetail: Record<string, unknown> | null;
 }
 
-/** The longest request id a client may choose; longer ones are replaced. */
-export const MAX_REQUEST_ID_LENGTH = 128;
-
 /** One to 128 printable ASCII characters: safe to echo in a header, a log line and an envelope. */
 const ACCEPTABLE = /^[\x20-\x7e]{1,128}$/;
 
