@@ -14,7 +14,7 @@ const envSchema = z.object({
   // A string of digits: `PORT=` (empty) coerced to 0 and started on a random port.
   PORT: z
     .string()
-    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535 (it is empty or not a number)')
+    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535')
     .transform(Number)
     .pipe(z.number().max(65535, 'must be a port number from 0 to 65535'))
     .default(3000),
@@ -143,9 +143,9 @@ export class ConfigError extends Error {}
 
 /** Parses an environment (default: `process.env`) into a frozen Config, naming any bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(env, { error: expectedValue });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const problems = parsed.error.issues.map((issue) => describeEnvIssue(issue, env));
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
   }
   const e = parsed.data;
@@ -190,6 +190,47 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     broadcasts: { concurrency: e.BROADCAST_CONCURRENCY, outcomeWaitMs: e.BROADCAST_OUTCOME_WAIT_MS },
   });
 }
+
+/** Variables whose value may hold a credential (a password in a URL): named, never echoed. */
+const UNECHOED = new Set(['SWITCHBOARD_SECRET', 'DATABASE_URL', 'MEDIA_S3_ENDPOINT']);
+
+/** The longest part of a bad value echoed back. */
+const ECHO_CHARS = 60;
+
+/**
+ * One problem with the environment, in words an operator acts on: the variable, what it must be
+ * (the schema's own message, else expectedValue's), and what it is (the value itself, unless it
+ * may hold a credential). Pure.
+ */
+export function describeEnvIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
+  const name = String(issue.path[0] ?? 'the environment');
+  const raw = env[name];
+  const given = raw === undefined || UNECHOED.has(name) ? '' : raw.trim() === '' ? ' (it is empty)' : ` (it is ${JSON.stringify(raw.slice(0, ECHO_CHARS))})`;
+  return `${name} ${issue.message}${given}`;
+}
+
+/**
+ * The error map the environment is parsed with: zod's defaults speak of types ("expected number,
+ * received NaN"), these of values. A message the schema wrote itself takes precedence (zod asks
+ * this map only for issues without one).
+ */
+export const expectedValue: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'int' ? 'must be a whole number' : issue.expected === 'number' ? 'must be a number' : `must be a ${issue.expected}`;
+    case 'too_small':
+      if (issue.origin === 'string') return 'must not be empty';
+      return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${String(issue.minimum)}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_format':
+      return issue.format === 'url' ? 'must be a URL with its scheme, such as https://example.com' : undefined;
+    default:
+      return undefined;
+  }
+};
 
 /** The folder that holds the embedded database, the generated secret and (by default) media. */
 /**

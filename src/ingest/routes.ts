@@ -7,6 +7,7 @@ import { verifyTokenExists } from '../tenants/store.ts';
 import { normalizeCallWebhook } from '../calls/normalize-call-webhook.ts';
 import { AppSecrets } from './app-secrets.ts';
 import type { IngestCommitter } from './ingest.ts';
+import { ingestLogDetail } from './log-detail.ts';
 import { normalizeWebhook, phoneNumberIdsOf } from './normalize.ts';
 import { MetaForwarding } from '../outbox/meta-forward.ts';
 import { assertSignedByMeta } from './verify-webhook.ts';
@@ -47,7 +48,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committe
     const outcome = await deps.committer.submit({ webhook, ctx, forwards, calls }, 1 + webhook.messages.length + webhook.statuses.length + calls.length);
     deps.outboxBell.ring();
     if (webhook.messages.some((m) => m.derived.hasMedia)) deps.mediaBell.ring();
-    request.log.debug({ outcome }, 'webhook stored');
+    request.logDetail = ingestLogDetail(webhook, calls, outcome);
     return reply.send({ success: true });
   });
 }
