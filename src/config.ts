@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMIT_SETTINGS_HELP, recipientsOfTier, tierOfSetting } from './pacing/messaging-limit.ts';
 
 /**
  * Typed, validated configuration. This is the only module that reads `process.env`; everything
@@ -79,6 +80,15 @@ const envSchema = z.object({
   /** Meta's pair rate: sends one number may burst to one customer, and how many a minute refill (0: not paced). */
   SEND_PAIR_BURST: z.coerce.number().int().min(1).max(1000).default(45),
   SEND_PAIR_PER_MINUTE: z.coerce.number().min(0).max(6000).default(10),
+  /**
+   * Unique customers a number may reach outside a customer-service window per 24 h while its
+   * Meta tier is unknown. Unlimited by default: an unread tier (the sandbox, a test number, Meta
+   * unreachable when it was added) must not hold a broadcast back; Meta enforces its own limit.
+   */
+  SEND_DEFAULT_MESSAGING_LIMIT: z
+    .string()
+    .refine((v) => tierOfSetting(v) !== null, `must be ${LIMIT_SETTINGS_HELP}`)
+    .default('unlimited'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -125,6 +135,8 @@ export interface Config {
     readonly maxWaitMs: number;
     /** null: the pair rate is not paced. */
     readonly pair: { readonly burst: number; readonly perMinute: number } | null;
+    /** Recipients per 24 h of a number whose tier is unknown (Infinity: unlimited). */
+    readonly defaultMessagingLimit: number;
   };
 }
 
@@ -175,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       defaultPerSecond: e.SEND_DEFAULT_MPS,
       maxWaitMs: e.SEND_MAX_WAIT_MS,
       pair: e.SEND_PAIR_PER_MINUTE > 0 ? { burst: e.SEND_PAIR_BURST, perMinute: e.SEND_PAIR_PER_MINUTE } : null,
+      defaultMessagingLimit: recipientsOfTier(tierOfSetting(e.SEND_DEFAULT_MESSAGING_LIMIT)) ?? Infinity,
     },
   });
 }
