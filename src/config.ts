@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { LIMIT_SETTINGS_HELP, recipientsOfTier, tierOfSetting } from './pacing/messaging-limit.ts';
 
 /**
  * Typed, validated configuration. This is the only module that reads `process.env`; everything
@@ -10,6 +9,16 @@ const booleanString = z
   .transform((v) => v === 'true' || v === '1');
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/switchboard.db';
+
+/**
+ * SEND_DEFAULT_MESSAGING_LIMIT's values: Meta's tiers by name or count (the same words
+ * `numbers update --messaging-limit` takes, tenants/messaging-limit.ts), as recipients per 24 h.
+ */
+const MESSAGING_LIMITS: Readonly<Record<string, number>> = {
+  unlimited: Infinity, tier_unlimited: Infinity,
+  tier_50: 50, '50': 50, tier_250: 250, '250': 250, tier_1k: 1000, '1000': 1000,
+  tier_2k: 2000, '2000': 2000, tier_10k: 10_000, '10000': 10_000, tier_100k: 100_000, '100000': 100_000,
+};
 
 const envSchema = z.object({
   // A string of digits: `PORT=` (empty) coerced to 0 and started on a random port.
@@ -87,8 +96,9 @@ const envSchema = z.object({
    */
   SEND_DEFAULT_MESSAGING_LIMIT: z
     .string()
-    .refine((v) => tierOfSetting(v) !== null, `must be ${LIMIT_SETTINGS_HELP}`)
-    .default('unlimited'),
+    .transform((v) => MESSAGING_LIMITS[v.trim().toLowerCase()])
+    .pipe(z.custom<number>((v) => typeof v === 'number', 'must be a tier such as TIER_250 or TIER_2K, a count (250, 2000, 10000, 100000) or unlimited'))
+    .default(Infinity),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -187,7 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       defaultPerSecond: e.SEND_DEFAULT_MPS,
       maxWaitMs: e.SEND_MAX_WAIT_MS,
       pair: e.SEND_PAIR_PER_MINUTE > 0 ? { burst: e.SEND_PAIR_BURST, perMinute: e.SEND_PAIR_PER_MINUTE } : null,
-      defaultMessagingLimit: recipientsOfTier(tierOfSetting(e.SEND_DEFAULT_MESSAGING_LIMIT)) ?? Infinity,
+      defaultMessagingLimit: e.SEND_DEFAULT_MESSAGING_LIMIT,
     },
   });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { refreshMessagingLimitOrWarn } from '../tenants/messaging-limit-at-meta.ts';
+import { refreshMessagingLimitUnlessSet } from '../tenants/messaging-limit-at-meta.ts';
 import { findPhoneNumber, findProject, listPhoneNumbers } from '../tenants/store.ts';
 import { addPhoneNumber, presentPhoneNumber, TenancyError } from '../tenants/tenancy.ts';
 import { registerNumberChangeCommands } from './numbers-change.ts';
@@ -54,7 +54,10 @@ export function registerNumberCommands(program: Command): void {
           ...(o.messagingLimit !== undefined && o.messagingLimit !== 'meta' ? { messagingLimit: o.messagingLimit } : {}),
         });
         // Never fails the add: an unreadable tier is a warning and stays unknown.
-        await refreshMessagingLimitOrWarn(deps, added.id);
+        const unread = await refreshMessagingLimitUnlessSet(deps, added.id);
+        if (unread !== null) {
+          console.error(`switchboard: warning: the messaging limit of ${added.id} could not be read from Meta (${unread}); it stays unknown (SEND_DEFAULT_MESSAGING_LIMIT applies) until read again or set with numbers update --messaging-limit`);
+        }
         const row = await findPhoneNumber(deps.database.db, added.id);
         return row ? presentPhoneNumber(row) : added;
       });

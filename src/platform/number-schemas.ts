@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMIT_SETTINGS_HELP, tierOfSetting } from '../pacing/messaging-limit.ts';
+import { LIMIT_SETTINGS_HELP, tierOfSetting } from '../tenants/messaging-limit.ts';
 import { MAX_SEND_RATE, META_ID, normaliseDisplayNumber } from '../tenants/number-fields.ts';
 
 /** Request schemas of the Platform API's phone-number update and removal (docs/api.md). */

@@ -2,8 +2,8 @@ import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { callAsNumber, type NumberCallDeps } from '../graph/call-as-number.ts';
 import { graphPath } from '../graph/graph-path.ts';
-import { errors } from '../http/errors.ts';
-import { MESSAGING_LIMIT_FIELDS, tierFromMetaFields } from '../pacing/messaging-limit.ts';
+import { errors, GraphError } from '../http/errors.ts';
+import { MESSAGING_LIMIT_FIELDS, tierFromMetaFields } from './messaging-limit.ts';
 import { noteNumbersChanged } from './number-changes.ts';
 import { findPhoneNumber, updateLivePhoneNumber } from './store.ts';
 
@@ -44,16 +44,18 @@ export async function refreshMessagingLimit(deps: RefreshDeps, number: PhoneNumb
 
 /**
  * Reads a number's tier from Meta unless the operator set it (after adding a number, at the
- * sandbox's start). Never fails: an unreadable tier is logged and left as it was (unknown: the
- * operator's default applies), because a number must be usable without it.
+ * sandbox's start). Never throws for Meta's sake: returns why the tier could not be read (it is
+ * left as it was: unknown, so SEND_DEFAULT_MESSAGING_LIMIT applies), or null, because a number
+ * must be usable without it.
  */
-export async function refreshMessagingLimitOrWarn(deps: RefreshDeps & Pick<Deps, 'log'>, phoneNumberId: string): Promise<void> {
+export async function refreshMessagingLimitUnlessSet(deps: RefreshDeps, phoneNumberId: string): Promise<string | null> {
   const number = await findPhoneNumber(deps.database.db, phoneNumberId);
-  if (!number || number.removed_at !== null || number.messaging_limit_source === 'operator') return;
+  if (!number || number.removed_at !== null || number.messaging_limit_source === 'operator') return null;
   try {
     await refreshMessagingLimit(deps, number);
+    return null;
   } catch (err) {
-    const reason = err instanceof Error ? ((err as { details?: string }).details ?? err.message) : String(err);
-    deps.log.warn({ phoneNumberId, reason }, "the number's messaging limit could not be read from Meta; it stays unknown (SEND_DEFAULT_MESSAGING_LIMIT applies) until set or read again");
+    if (err instanceof GraphError) return err.details ?? err.message;
+    throw err;
   }
 }

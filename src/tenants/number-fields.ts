@@ -1,4 +1,4 @@
-import { LIMIT_SETTINGS_HELP, tierOfSetting } from '../pacing/messaging-limit.ts';
+import { LIMIT_SETTINGS_HELP, tierOfSetting } from './messaging-limit.ts';
 import { TenancyError } from './tenancy-error.ts';
 
 /** Meta's ids (phone_number_id, WABA id) are decimal digits; 5–20 covers every id Meta issues. */

@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { MESSAGING_LIMIT_WINDOW_MS } from './messaging-limit.ts';
+import { MESSAGING_LIMIT_WINDOW_MS } from '../tenants/messaging-limit.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
