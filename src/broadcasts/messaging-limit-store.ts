@@ -48,6 +48,11 @@ function countedCustomers(db: Db, phoneNumberId: string, now: number) {
     .groupBy('r.phone_number');
 }
 
+/** How many customers count now, and the latest counted send of the one counted longest ago. */
+export function messagingLimitUsageQuery(db: Db, phoneNumberId: string, now: number) {
+  return db.selectFrom(countedCustomers(db, phoneNumberId, now).as('c')).select((eb) => [eb.fn.countAll().as('used'), eb.fn.min('c.last_sent_at').as('oldest')]);
+}
+
 /**
  * The room left under a number's messaging limit at `now` (epoch ms): `limit` comes from
  * messagingLimitOf (messaging-limit.ts). Only broadcast sends are counted (API sends are the
@@ -55,10 +60,7 @@ function countedCustomers(db: Db, phoneNumberId: string, now: number) {
  */
 export async function messagingLimitRoom(db: Db, phoneNumberId: string, limit: number, now: number): Promise<MessagingLimitRoom> {
   if (limit === Infinity) return { limit, used: 0, room: Infinity, nextFreeAt: null };
-  const row = await db
-    .selectFrom(countedCustomers(db, phoneNumberId, now).as('c'))
-    .select((eb) => [eb.fn.countAll().as('used'), eb.fn.min('c.last_sent_at').as('oldest')])
-    .executeTakeFirst();
+  const row = await messagingLimitUsageQuery(db, phoneNumberId, now).executeTakeFirst();
   const used = Number(row?.used ?? 0);
   const oldest = row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest);
   return { limit, used, room: Math.max(0, limit - used), nextFreeAt: oldest === null ? null : oldest + MESSAGING_LIMIT_WINDOW_MS };
