@@ -55,7 +55,7 @@ export function messagingLimitUsageQuery(db: Db, phoneNumberId: string, now: num
 
 /**
  * The room left under a number's messaging limit at `now` (epoch ms): `limit` comes from
- * messagingLimitOf (messaging-limit.ts). Only broadcast sends are counted (API sends are the
+ * messagingLimitOf (tenants/messaging-limit.ts). Only broadcast sends are counted (API sends are the
  * caller's own; Meta refuses those beyond the limit itself). An unlimited number is not counted.
  */
 export async function messagingLimitRoom(db: Db, phoneNumberId: string, limit: number, now: number): Promise<MessagingLimitRoom> {

@@ -5,9 +5,9 @@ import { type Kysely, sql } from 'kysely';
 //   read from the number's fields at Meta or set by the operator (`messaging_limit_source`:
 //   `meta` | `operator`); null while unknown (the operator's default applies).
 // - The count of a number's new recipients over a moving 24 h reads its broadcast sends by time
-//   (`broadcast_recipients_number_sent`), and asks for each of them whether the customer had
-//   written in the 24 h before it (a customer-service window was open, so the send did not count):
-//   `messages_number_inbound_from` answers that, and the latest inbound message of a customer, by seek.
+//   (`broadcast_recipients_number_sent`) and asks, for each, whether the customer had written in
+//   the 24 h before it (a customer-service window was open, so the send did not count): one seek
+//   of `messages_number_inbound_from` (a customer's inbound messages on a number, by time).
 // - `broadcast_recipients_number_phone` finds a number's recipients by the customer's phone (a
 //   reply marks them responded).
 
