@@ -22,7 +22,7 @@ const layers = [
   ['events', ['db']],
   ['pacing', ['db']],
   ['deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing']],
-  ['tenants', [...base]],
+  ['tenants', [...base, 'graph']],
   ['webhooks', [...base, 'tenants']],
   ['contacts', [...base, 'tenants']],
   ['conversations', [...base, 'tenants', 'contacts']],
