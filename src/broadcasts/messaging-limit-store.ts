@@ -21,7 +21,7 @@ export interface MessagingLimitRoom {
  * counts unique customers reached outside a customer-service window, meta-cloud-api.md §5.4): a
  * send counts unless the customer had written to the number in the 24 h before it. One row per
  * customer with their latest counted send. Reads `broadcast_recipients_number_sent` by time and
- * probes `messages_number_inbound_from` once per send.
+ * probes the customer's conversations (`conversations_number_customer`) once per send.
  */
 function countedCustomers(db: Db, phoneNumberId: string, now: number) {
   const day = MESSAGING_LIMIT_WINDOW_MS;
@@ -34,14 +34,15 @@ function countedCustomers(db: Db, phoneNumberId: string, now: number) {
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
-          // messages.timestamp is Meta's, in seconds; sent_at is ours, in milliseconds.
-          selectFrom('messages as m')
+          // The customer's conversations on the number (`conversations_number_customer`) keep
+          // when they last wrote, in ms: a customer who wrote after the send as well as before
+          // it is counted (a stricter count, without an index on every inbound message).
+          selectFrom('conversations as cv')
             .select(sql.lit(1).as('one'))
-            .whereRef('m.phone_number_id', '=', 'r.phone_number_id')
-            .where('m.direction', '=', sql.lit('inbound'))
-            .whereRef('m.from_id', '=', 'r.phone_number')
-            .where('m.timestamp', '>=', sql<number>`(r.sent_at - ${day}) / 1000`)
-            .where('m.timestamp', '<=', sql<number>`r.sent_at / 1000`),
+            .whereRef('cv.phone_number_id', '=', 'r.phone_number_id')
+            .whereRef('cv.wa_id', '=', 'r.phone_number')
+            .where('cv.last_inbound_at', '>=', sql<number>`r.sent_at - ${day}`)
+            .where('cv.last_inbound_at', '<=', sql<number>`r.sent_at`),
         ),
       ),
     )
@@ -76,13 +77,12 @@ export async function customersTakingNoRoom(db: Db, phoneNumberId: string, phone
   const day = MESSAGING_LIMIT_WINDOW_MS;
   const counted = await countedCustomers(db, phoneNumberId, now).where('r.phone_number', 'in', phones).execute();
   const writing = await db
-    .selectFrom('messages')
-    .select('from_id')
+    .selectFrom('conversations')
+    .select('wa_id as from_id')
     .distinct()
     .where('phone_number_id', '=', phoneNumberId)
-    .where('direction', '=', sql.lit('inbound'))
-    .where('from_id', 'in', phones)
-    .where('timestamp', '>=', Math.floor((now - day) / 1000))
+    .where('wa_id', 'in', phones)
+    .where('last_inbound_at', '>=', now - day)
     .execute();
   return new Set([...counted.map((c) => c.phone_number), ...writing.flatMap((w) => (w.from_id === null ? [] : [w.from_id]))]);
 }

@@ -7,7 +7,8 @@ import { type Kysely, sql } from 'kysely';
 // - The count of a number's new recipients over a moving 24 h reads its broadcast sends by time
 //   (`broadcast_recipients_number_sent`) and asks, for each, whether the customer had written in
 //   the 24 h before it (a customer-service window was open, so the send did not count): one seek
-//   of `messages_number_inbound_from` (a customer's inbound messages on a number, by time).
+//   of the customer's conversations (`conversations_number_customer`, which keep the time they
+//   last wrote), rather than a new index that every inbound message would pay for.
 // - `broadcast_recipients_number_phone` finds a number's recipients by the customer's phone (a
 //   reply marks them responded).
 
@@ -21,16 +22,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where(sql.ref('sent_at'), 'is not', null)
     .execute();
   await db.schema.createIndex('broadcast_recipients_number_phone').on('broadcast_recipients').columns(['phone_number_id', 'phone_number']).execute();
-  await db.schema
-    .createIndex('messages_number_inbound_from')
-    .on('messages')
-    .columns(['phone_number_id', 'from_id', 'timestamp'])
-    .where(sql.ref('direction'), '=', sql.lit('inbound'))
-    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('messages_number_inbound_from').execute();
   await db.schema.dropIndex('broadcast_recipients_number_phone').execute();
   await db.schema.dropIndex('broadcast_recipients_number_sent').execute();
   await db.schema.alterTable('phone_numbers').dropColumn('messaging_limit_source').execute();
