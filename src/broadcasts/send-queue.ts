@@ -4,9 +4,11 @@ import { readJson } from '../db/json.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import type { JobQueue, LeaseRequest, Prepared } from '../jobs/job-queue.ts';
 import { sendRateOf } from '../proxy/send.ts';
+import { messagingLimitOf } from '../tenants/messaging-limit.ts';
 import { findPhoneNumbersByIds } from '../tenants/store.ts';
 import { announceBroadcasts } from './broadcast-event.ts';
 import { claimDueRecipients } from './claim-store.ts';
+import { messagingLimitRoom } from './messaging-limit-store.ts';
 import { resolveLostSends } from './lost-sends.ts';
 import { type RecipientSend, type SendResult, sendRecipient } from './send-recipient.ts';
 import { SendRecorder } from './send-recorder.ts';
@@ -45,6 +47,10 @@ export class BroadcastSendQueue implements JobQueue<RecipientSend, SendResult> {
   private refreshedAt = -Infinity;
   private sweptAt = -Infinity;
   private turn = 0;
+  /** Recipients of each number claimed by this worker and not yet recorded: not counted as sent yet. */
+  private readonly inFlightOf = new Map<string, number>();
+  /** When each number's "waiting for the messaging limit" was last logged. */
+  private readonly limitLoggedAt = new Map<string, number>();
 
   constructor(
     private readonly deps: SendQueueDeps,
@@ -79,8 +85,11 @@ export class BroadcastSendQueue implements JobQueue<RecipientSend, SendResult> {
     this.turn = (this.turn + 1) % numbers.length;
     for (let k = 0; k < numbers.length && jobs.length < lease.limit; k++) {
       const number = this.numbers.get(numbers[(this.turn + k) % numbers.length] as string) as PhoneNumberRow;
-      const limit = Math.min(share, lease.limit - jobs.length, Math.max(1, Math.ceil(sendRateOf(this.deps, number) * CLAIM_SECONDS)));
+      const room = await this.messagingRoom(number, lease.now);
+      const limit = Math.min(share, lease.limit - jobs.length, Math.max(1, Math.ceil(sendRateOf(this.deps, number) * CLAIM_SECONDS)), room);
+      if (limit <= 0) continue;
       const rows = await claimDueRecipients(this.deps.database.db, { ...lease, phoneNumberId: number.id, limit });
+      this.inFlightOf.set(number.id, (this.inFlightOf.get(number.id) ?? 0) + rows.length);
       // A broadcast that started after the last refresh: read the sending ones again.
       if (rows.some((r) => !this.sending.has(r.broadcast_id))) await this.refresh();
       for (const recipient of rows) {
@@ -108,6 +117,7 @@ export class BroadcastSendQueue implements JobQueue<RecipientSend, SendResult> {
 
   async record(job: RecipientSend, result: SendResult): Promise<void> {
     const { outcome } = result;
+    this.inFlightOf.set(job.number.id, Math.max(0, (this.inFlightOf.get(job.number.id) ?? 1) - 1));
     if (outcome.kind === 'failed') this.log.info({ recipient: job.recipient.id, broadcastId: job.broadcastId, code: outcome.errorCode }, 'broadcast recipient failed');
     else if (outcome.kind === 'unknown') this.log.warn({ recipient: job.recipient.id, broadcastId: job.broadcastId, detail: outcome.detail }, 'broadcast send outcome unknown: waiting for Meta’s status webhooks before any resend');
     await this.recorder.record(job, result);
@@ -115,6 +125,24 @@ export class BroadcastSendQueue implements JobQueue<RecipientSend, SendResult> {
 
   renew(keys: readonly string[], until: number): Promise<void> {
     return renewRecipientLeases(this.deps.database.db, this.workerId, keys, until);
+  }
+
+  /**
+   * How many new recipients the number may be sent now under its messaging limit (docs/sending.md
+   * "Messaging limits"), less this worker's sends in flight; every claimed recipient is taken for
+   * a new customer. At 0 its recipients wait, due, until a counted customer leaves the 24 h.
+   */
+  private async messagingRoom(number: PhoneNumberRow, now: number): Promise<number> {
+    const limit = messagingLimitOf(number, this.deps.config.sending.defaultMessagingLimit);
+    if (limit === Infinity) return Infinity;
+    const room = await messagingLimitRoom(this.deps.database.db, number.id, limit, now);
+    const left = room.room - (this.inFlightOf.get(number.id) ?? 0);
+    if (left <= 0 && now - (this.limitLoggedAt.get(number.id) ?? -Infinity) >= 60_000) {
+      this.limitLoggedAt.set(number.id, now);
+      const until = room.nextFreeAt === null ? null : new Date(room.nextFreeAt).toISOString();
+      this.log.warn({ phoneNumberId: number.id, limit, used: room.used, until }, 'broadcast recipients wait: the number reached its messaging limit (unique customers per 24 h)');
+    }
+    return left;
   }
 
   /** Reads the sending broadcasts and their numbers again. */
