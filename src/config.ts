@@ -79,6 +79,17 @@ const envSchema = z.object({
   /** Meta's pair rate: sends one number may burst to one customer, and how many a minute refill (0: not paced). */
   SEND_PAIR_BURST: z.coerce.number().int().min(1).max(1000).default(45),
   SEND_PAIR_PER_MINUTE: z.coerce.number().min(0).max(6000).default(10),
+  /** A bearer token that /metrics requires; on its own, /metrics is served on the API port (docs/metrics.md). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (it guards /metrics)').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  /** A port of its own for /metrics (on METRICS_HOST); then the API port does not serve it. */
+  METRICS_PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535')
+    .transform(Number)
+    .pipe(z.number().max(65535, 'must be a port number from 0 to 65535'))
+    .optional(),
+  /** Where the METRICS_PORT listener binds: loopback unless said otherwise. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -126,6 +137,13 @@ export interface Config {
     /** null: the pair rate is not paced. */
     readonly pair: { readonly burst: number; readonly perMinute: number } | null;
   };
+  /** /metrics: off unless a token or a port of its own is set (docs/metrics.md). */
+  readonly metrics: {
+    readonly token: string | undefined;
+    /** undefined: served on the API port (with the token), if at all. */
+    readonly port: number | undefined;
+    readonly host: string;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -138,6 +156,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError(`invalid environment: METRICS_PORT: must differ from PORT (${e.PORT}); unset it to serve /metrics on the API port with METRICS_TOKEN`);
+  }
   const publicHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
   return deepFreeze({
     http: {
@@ -176,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxWaitMs: e.SEND_MAX_WAIT_MS,
       pair: e.SEND_PAIR_PER_MINUTE > 0 ? { burst: e.SEND_PAIR_BURST, perMinute: e.SEND_PAIR_PER_MINUTE } : null,
     },
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
   });
 }
 

@@ -6,6 +6,7 @@ import { startMediaWorker } from '../media/embedded.ts';
 import { startWorker } from '../outbox/embedded.ts';
 import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';
 import { claimStore, logStore } from './open-store.ts';
+import { listenForMetrics } from '../metrics/server.ts';
 
 /** Requests in flight get this long to finish on SIGTERM; their leases cover anything left. */
 const DRAIN_MS = 10_000;
@@ -31,12 +32,15 @@ export function registerWorkerCommand(program: Command): void {
       await resealLegacySecrets(deps);
       const worker = startWorker(deps);
       const mediaWorker = startMediaWorker(deps);
+      // A worker has no API port: METRICS_PORT is the only way to scrape it (METRICS_TOKEN alone serves nothing here).
+      const metricsApp = await listenForMetrics(deps);
       deps.log.info({ worker: worker.workerId, mediaWorker: mediaWorker.workerId, database: deps.database.dialect }, 'webhook and media worker started');
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
         deps.log.info({ signal }, 'worker stopping: draining deliveries in flight');
+        await metricsApp?.close();
         await Promise.all([worker.stop(DRAIN_MS), mediaWorker.stop(DRAIN_MS)]);
         await closeDeps(deps);
         deps.log.info('worker stopped');
