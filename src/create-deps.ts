@@ -57,7 +57,7 @@ export function createDeps(
   const { generatesSecret, singleServingProcess } = storeCapabilities(config.db.url);
   const secret = resolveSecret({ configured: config.secret, dataDir: config.db.dataDir, embedded: generatesSecret });
   const dialect = config.db.url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
-  const metrics = new Metrics({ exposed: metricsExposed(config), dialect });
+  const metrics = new Metrics({ exposed: metricsExposed(config) });
   const database = connectDatabase(config.db.url, {
     relaxedCommits: overrides.relaxedCommits ?? false,
     backgroundCheckpoints: overrides.backgroundCheckpoints ?? false,

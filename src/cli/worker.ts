@@ -32,8 +32,9 @@ export function registerWorkerCommand(program: Command): void {
       await resealLegacySecrets(deps);
       const worker = startWorker(deps);
       const mediaWorker = startMediaWorker(deps);
-      // A worker has no API port: METRICS_PORT is the only way to scrape it (METRICS_TOKEN alone serves nothing here).
+      // A worker has no API port: METRICS_PORT is the only way to scrape it.
       const metricsApp = await listenForMetrics(deps);
+      if (!metricsApp && config.metrics.token) deps.log.warn('METRICS_TOKEN is set but a worker serves /metrics only on METRICS_PORT: this worker is not scrapeable');
       deps.log.info({ worker: worker.workerId, mediaWorker: mediaWorker.workerId, database: deps.database.dialect }, 'webhook and media worker started');
       let stopping = false;
       const stop = async (signal: string) => {

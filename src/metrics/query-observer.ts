@@ -1,16 +1,16 @@
-import type { Histogram } from 'prom-client';
 import type { QueryObserver } from '../db/query-timing.ts';
+import type { FastHistogram, HistogramSeries } from './fast-histogram.ts';
 
 const OPERATIONS = ['select', 'insert', 'update', 'delete', 'other'] as const;
 type Operation = (typeof OPERATIONS)[number];
 
 /**
  * The query histogram's observer for one dialect. Every statement passes through it, so it does
- * no label hashing per call: one histogram child per operation is made up front.
+ * no label handling per call: one series per operation is made up front.
  */
-export function observeQueries(histogram: Histogram<'dialect' | 'operation'>, dialect: string): QueryObserver {
-  const children = {} as Record<Operation, { observe(seconds: number): void }>;
-  for (const op of OPERATIONS) children[op] = histogram.labels(dialect, op);
+export function observeQueries(histogram: FastHistogram, dialect: string): QueryObserver {
+  const children = {} as Record<Operation, HistogramSeries>;
+  for (const op of OPERATIONS) children[op] = histogram.series({ dialect, operation: op });
   return (sql, durationMs) => children[operationOf(sql)].observe(durationMs / 1000);
 }
 
