@@ -1,11 +1,11 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.ts';
 import { installErrorHandler, renderFrameworkError } from './http/error-handler.ts';
 import { installBoundedJsonParser } from './http/json-body.ts';
 import { installGraphScope } from './http/graph-scope.ts';
 import { loggableUrl, serializeRequest } from './http/log-url.ts';
+import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id.ts';
 import { healthRoutes } from './http/health.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
 import { ingestWebhooks, type IngestCommitter } from './ingest/ingest.ts';
@@ -36,7 +36,10 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     loggerInstance: deps.log.child({}, { serializers: { req: serializeRequest } }) as FastifyBaseLogger,
     // One log line per request (onResponse below): the second default line costs throughput.
     logController: new LogController({ disableRequestLogging: true }),
-    genReqId: () => randomUUID(),
+    // The client's X-Request-Id when acceptable, else a UUID (http/request-id.ts); Fastify's own
+    // header option would take any value unchecked. Every log line of the request carries it as
+    // `reqId`, every answer as X-Request-Id, every error envelope as `fbtrace_id`.
+    genReqId: requestIdOf,
     requestIdHeader: false,
     bodyLimit: deps.config.http.bodyLimitBytes,
     requestTimeout: 30_000,
@@ -50,9 +53,16 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   installBoundedJsonParser(app);
+  // The first hook of every route, so answers from later hooks (auth) and handlers (a 429) carry
+  // it too; a callback hook, not an async one: no promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  app.decorateRequest('logDetail', null);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      { method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ...request.logDetail },
       'request',
     );
   });

@@ -14,7 +14,7 @@ const envSchema = z.object({
   // A string of digits: `PORT=` (empty) coerced to 0 and started on a random port.
   PORT: z
     .string()
-    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535 (it is empty or not a number)')
+    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535')
     .transform(Number)
     .pipe(z.number().max(65535, 'must be a port number from 0 to 65535'))
     .default(3000),
@@ -76,6 +76,8 @@ const envSchema = z.object({
   SEND_DEFAULT_MPS: z.coerce.number().int().min(1).max(1000).default(80),
   /** How long an API send may wait for its number's (or customer's) room before it is answered 429. */
   SEND_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  BROADCAST_OUTCOME_WAIT_MS: z.coerce.number().int().min(1000).max(7 * 86_400_000).default(600_000),
   /** Meta's pair rate: sends one number may burst to one customer, and how many a minute refill (0: not paced). */
   SEND_PAIR_BURST: z.coerce.number().int().min(1).max(1000).default(45),
   SEND_PAIR_PER_MINUTE: z.coerce.number().min(0).max(6000).default(10),
@@ -137,6 +139,15 @@ export interface Config {
     /** null: the pair rate is not paced. */
     readonly pair: { readonly burst: number; readonly perMinute: number } | null;
   };
+  readonly broadcasts: {
+    /** Sends to Meta a broadcast worker has in flight at once. */
+    readonly concurrency: number;
+    /**
+     * How long a send whose answer was lost waits for a status webhook naming it before it is
+     * taken as never accepted and sent again (docs/broadcasts.md, "Never twice").
+     */
+    readonly outcomeWaitMs: number;
+  };
   /** /metrics: off unless a token or a port of its own is set (docs/metrics.md). */
   readonly metrics: {
     readonly token: string | undefined;
@@ -150,9 +161,9 @@ export class ConfigError extends Error {}
 
 /** Parses an environment (default: `process.env`) into a frozen Config, naming any bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(env, { error: expectedValue });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const problems = parsed.error.issues.map((issue) => describeEnvIssue(issue, env));
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
   }
   const e = parsed.data;
@@ -198,8 +209,50 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pair: e.SEND_PAIR_PER_MINUTE > 0 ? { burst: e.SEND_PAIR_BURST, perMinute: e.SEND_PAIR_PER_MINUTE } : null,
     },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
+    broadcasts: { concurrency: e.BROADCAST_CONCURRENCY, outcomeWaitMs: e.BROADCAST_OUTCOME_WAIT_MS },
   });
 }
+
+/** Variables whose value may hold a credential (a password in a URL): named, never echoed. */
+const UNECHOED = new Set(['SWITCHBOARD_SECRET', 'DATABASE_URL', 'MEDIA_S3_ENDPOINT']);
+
+/** The longest part of a bad value echoed back. */
+const ECHO_CHARS = 60;
+
+/**
+ * One problem with the environment, in words an operator acts on: the variable, what it must be
+ * (the schema's own message, else expectedValue's), and what it is (the value itself, unless it
+ * may hold a credential). Pure.
+ */
+export function describeEnvIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
+  const name = String(issue.path[0] ?? 'the environment');
+  const raw = env[name];
+  const given = raw === undefined || UNECHOED.has(name) ? '' : raw.trim() === '' ? ' (it is empty)' : ` (it is ${JSON.stringify(raw.slice(0, ECHO_CHARS))})`;
+  return `${name} ${issue.message}${given}`;
+}
+
+/**
+ * The error map the environment is parsed with: zod's defaults speak of types ("expected number,
+ * received NaN"), these of values. A message the schema wrote itself takes precedence (zod asks
+ * this map only for issues without one).
+ */
+export const expectedValue: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'int' ? 'must be a whole number' : issue.expected === 'number' ? 'must be a number' : `must be a ${issue.expected}`;
+    case 'too_small':
+      if (issue.origin === 'string') return 'must not be empty';
+      return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${String(issue.minimum)}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_format':
+      return issue.format === 'url' ? 'must be a URL with its scheme, such as https://example.com' : undefined;
+    default:
+      return undefined;
+  }
+};
 
 /** The folder that holds the embedded database, the generated secret and (by default) media. */
 /**

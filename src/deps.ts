@@ -36,6 +36,8 @@ export interface Deps {
   outboxBell: WakeSignal;
   /** Rung after commits that queue media downloads, to wake this process's media worker. */
   mediaBell: WakeSignal;
+  /** Rung after commits that start a broadcast, to wake this process's broadcast worker. */
+  broadcastBell: WakeSignal;
   /** Paces every send to Meta by its number's rate and its customer's pair rate. */
   governor: SendGovernor;
   /** What `/readyz` reports: the database probe and the components `serve` has started. */

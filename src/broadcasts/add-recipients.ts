@@ -7,6 +7,7 @@ import { planTransition } from './lifecycle.ts';
 import { normalizeRecipientNumber } from './phone.ts';
 import { existingNumbers, insertRecipients, type NewRecipient } from './recipient-store.ts';
 import { suppressedAmong } from './suppression-store.ts';
+import { BROADCAST_TAG_PREFIX } from '../events/event-types.ts';
 import { checkRecipientComponents } from './template-parameters.ts';
 import type { StoredTemplate } from './template.ts';
 
@@ -62,7 +63,7 @@ export async function addRecipients(deps: Pick<Deps, 'database' | 'clock'>, broa
     else if (seen.has(v.phone) || already.has(v.phone)) duplicates++;
     else {
       const id = randomUUID();
-      rows.push({ id, phone_number: v.phone, components: writeJson(v.components), send_tag: `sbb_${id.replace(/-/g, '')}` });
+      rows.push({ id, phone_number: v.phone, components: writeJson(v.components), send_tag: `${BROADCAST_TAG_PREFIX}${id.replace(/-/g, '')}` });
     }
     seen.add(v.phone);
   }

@@ -16,7 +16,9 @@ export interface RecipientClaim extends LeaseRequest {
  * broadcasts that are `sending`, so a stop (T7) takes effect at the next claim and the recipients
  * not claimed stay pending [OV]. A recipient whose last send has an unknown outcome is not
  * claimed: it may have reached Meta. Claiming counts the attempt and moves `next_attempt_at` to
- * the end of the lease (db/lease.ts), so a dead worker's recipients come back by themselves.
+ * the end of the lease (db/lease.ts). Unlike other queues, a leased recipient never comes back by
+ * itself when its lease runs out: its worker may have sent it and died before writing so. Such a
+ * recipient is taken for an unknown outcome (markLostSends) and resolved before any resend.
  * The rows are chosen in a MATERIALIZED CTE for the reason claimDueDeliveriesQuery gives.
  */
 export function claimDueRecipientsQuery(db: Db, o: RecipientClaim) {
@@ -27,6 +29,7 @@ export function claimDueRecipientsQuery(db: Db, o: RecipientClaim) {
     .where('r.status', '=', sql.lit('pending'))
     .where('r.next_attempt_at', '<=', o.now)
     .where('r.outcome_unknown_at', 'is', null)
+    .where('r.locked_by', 'is', null)
     .where('r.broadcast_id', 'in', (eb) => eb.selectFrom('broadcasts as b').select('b.id').where('b.phone_number_id', '=', o.phoneNumberId).where('b.status', '=', sql.lit('sending')))
     .orderBy('r.next_attempt_at')
     .orderBy('r.seq')
@@ -38,6 +41,7 @@ export function claimDueRecipientsQuery(db: Db, o: RecipientClaim) {
     .where('seq', 'in', (eb) => eb.selectFrom('due').select('due.seq'))
     .where('status', '=', sql.lit('pending'))
     .where('next_attempt_at', '<=', o.now)
+    .where('locked_by', 'is', null)
     .returningAll();
 }
 

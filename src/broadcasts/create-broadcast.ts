@@ -15,16 +15,16 @@ export interface CreateBroadcastInput {
 }
 
 /**
- * T0 (kapso-broadcasts.md §5.2): a draft on one of the project's production numbers, its template
- * read from the number's WABA through Meta and kept with it. An unknown number, another
- * project's, or the sandbox's answers 422 alike; so do a template Meta does not list under the
- * WABA and one that is not approved.
+ * T0 (kapso-broadcasts.md §5.2): a draft on one of the project's numbers, its template read from
+ * the number's WABA through Meta and kept with it. An unknown number and another project's answer
+ * 422 alike; so do a template Meta does not list under the WABA and one that is not approved.
+ * Kapso refuses its sandbox number (a real, shared one); Switchboard's sandbox is simulated, so
+ * a newcomer can try a broadcast on it offline.
  */
 export async function createBroadcast(deps: Pick<Deps, 'database' | 'cipher' | 'graph' | 'config' | 'clock'>, projectId: string, input: CreateBroadcastInput): Promise<BroadcastRow> {
   const { db } = deps.database;
   const number = await findProjectPhoneNumber(db, projectId, input.phoneNumberId);
   if (!number) throw kapsoErrors.unprocessable('Phone number not found', `No phone number ${input.phoneNumberId} in this project.`);
-  if (number.is_sandbox) throw kapsoErrors.unprocessable('Phone number is a sandbox', 'Broadcasts need a production phone number.');
   const read = await readTemplateFromWaba(deps, number, input.templateId);
   if ('refusal' in read) throw kapsoErrors.unprocessable('Template could not be read from Meta', `Meta answered ${read.refusal.status}: ${read.refusal.message}`);
   if ('missing' in read) throw kapsoErrors.unprocessable('Template not found', `Template ${input.templateId} is not among the templates of the phone number's WhatsApp Business Account.`);

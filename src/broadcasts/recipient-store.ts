@@ -1,6 +1,6 @@
 import { type Kysely, type Transaction } from 'kysely';
 import type { BroadcastRecipientRow, BroadcastRow, BroadcastStatus, DB } from '../db/schema.ts';
-import { planRecipientChange, type CounterDeltas, type RecipientChange } from './recipient-changes.ts';
+import { planRecipientChange, type CounterDeltas, type RecipientChange, type RecipientPlan } from './recipient-changes.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -101,6 +101,12 @@ export async function existingNumbers(db: Db, broadcastId: string, numbers: read
 /** How many times a compare-and-set is retried when a concurrent change to the same recipient won. */
 const MAX_RACES = 5;
 
+/** One change to one recipient, by id. */
+export interface RecipientChangeOf {
+  recipientId: string;
+  change: RecipientChange;
+}
+
 /**
  * THE way a recipient's state changes (sent, failed, delivered, read, responded, retry, outcome
  * unknown): the worker, status webhooks and replies all go through it. The row and the
@@ -110,27 +116,62 @@ const MAX_RACES = 5;
  * undefined when the change changes nothing (unknown recipient, repeated or late event).
  */
 export async function applyRecipientChange(db: Kysely<DB>, recipientId: string, change: RecipientChange, now: number): Promise<BroadcastRecipientRow | undefined> {
-  for (let race = 0; race < MAX_RACES; race++) {
-    const outcome = await db.transaction().execute(async (trx) => {
-      const current = await trx.selectFrom('broadcast_recipients').selectAll().where('id', '=', recipientId).executeTakeFirst();
-      if (!current) return { done: true as const, row: undefined };
-      const plan = planRecipientChange(current, change);
-      if (!plan) return { done: true as const, row: undefined };
-      const row = await trx
-        .updateTable('broadcast_recipients')
-        .set({ ...plan.set, updated_at: now })
-        .where('id', '=', recipientId)
-        .where('status', '=', current.status)
-        .where((eb) => eb.and(['sent_at', 'delivered_at', 'read_at', 'responded_at'].map((c) => (current[c as 'sent_at'] === null ? eb(c as 'sent_at', 'is', null) : eb(c as 'sent_at', '=', current[c as 'sent_at'] as number)))))
-        .returningAll()
-        .executeTakeFirst();
-      if (!row) return { done: false as const };
-      await addToCounters(trx, current.broadcast_id, plan.deltas, now);
-      return { done: true as const, row };
-    });
-    if (outcome.done) return outcome.row;
+  const [row] = await db.transaction().execute((trx) => applyRecipientChanges(trx, [{ recipientId, change }], now));
+  return row ?? undefined;
+}
+
+/**
+ * applyRecipientChange for many changes inside the caller's transaction, in order: the rows are
+ * read in one query, each changed by its compare-and-set (a row a concurrent transaction changed
+ * meanwhile is read again and planned afresh), and each broadcast's counters move once by the sum
+ * of its rows' deltas. Returns, per change, the updated row or null when it changed nothing.
+ */
+export async function applyRecipientChanges(trx: Transaction<DB>, changes: readonly RecipientChangeOf[], now: number): Promise<Array<BroadcastRecipientRow | null>> {
+  if (changes.length === 0) return [];
+  const ids = [...new Set(changes.map((c) => c.recipientId))];
+  const current = new Map((await trx.selectFrom('broadcast_recipients').selectAll().where('id', 'in', ids).execute()).map((r) => [r.id, r]));
+  const totals = new Map<string, CounterDeltas>();
+  const results: Array<BroadcastRecipientRow | null> = [];
+  for (const { recipientId, change } of changes) {
+    let row: BroadcastRecipientRow | null = null;
+    for (let race = 0; ; race++) {
+      const before = current.get(recipientId);
+      const plan = before ? planRecipientChange(before, change) : null;
+      if (!before || !plan) break;
+      const updated = await compareAndSet(trx, before, plan.set, now);
+      if (updated) {
+        row = updated;
+        current.set(recipientId, updated);
+        addDeltas(totals, before.broadcast_id, plan.deltas);
+        break;
+      }
+      if (race >= MAX_RACES) throw new Error(`recipient ${recipientId}: lost ${MAX_RACES} races in a row applying ${change.kind}`);
+      const fresh = await trx.selectFrom('broadcast_recipients').selectAll().where('id', '=', recipientId).executeTakeFirst();
+      if (fresh) current.set(recipientId, fresh);
+      else current.delete(recipientId);
+    }
+    results.push(row);
   }
-  throw new Error(`recipient ${recipientId}: lost ${MAX_RACES} races in a row applying ${change.kind}`);
+  for (const [broadcastId, deltas] of totals) await addToCounters(trx, broadcastId, deltas, now);
+  return results;
+}
+
+/** Updates the row only if the columns a plan looks at are still as read. */
+async function compareAndSet(trx: Transaction<DB>, current: BroadcastRecipientRow, set: RecipientPlan['set'], now: number): Promise<BroadcastRecipientRow | undefined> {
+  return trx
+    .updateTable('broadcast_recipients')
+    .set({ ...set, updated_at: now })
+    .where('id', '=', current.id)
+    .where('status', '=', current.status)
+    .where((eb) => eb.and(['sent_at', 'delivered_at', 'read_at', 'responded_at'].map((c) => (current[c as 'sent_at'] === null ? eb(c as 'sent_at', 'is', null) : eb(c as 'sent_at', '=', current[c as 'sent_at'] as number)))))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+function addDeltas(totals: Map<string, CounterDeltas>, broadcastId: string, deltas: CounterDeltas): void {
+  const sum = totals.get(broadcastId) ?? {};
+  for (const [name, d] of Object.entries(deltas) as Array<[keyof CounterDeltas, number]>) sum[name] = (sum[name] ?? 0) + d;
+  totals.set(broadcastId, sum);
 }
 
 async function addToCounters(trx: Transaction<DB>, broadcastId: string, deltas: CounterDeltas, now: number): Promise<void> {

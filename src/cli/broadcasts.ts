@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { addRecipients, MAX_RECIPIENTS_PER_CALL } from '../broadcasts/add-recipients.ts';
 import { changeBroadcastStatus } from '../broadcasts/change-status.ts';
 import { createBroadcast } from '../broadcasts/create-broadcast.ts';
@@ -12,6 +12,7 @@ import type { BroadcastRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { findProject } from '../tenants/store.ts';
 import { TenancyError } from '../tenants/tenancy.ts';
+import { watchBroadcast } from './broadcast-watch.ts';
 import { output, withDeps } from './context.ts';
 
 interface CreateOptions {
@@ -54,14 +55,53 @@ export function registerBroadcastCommands(program: Command): void {
     });
   broadcasts
     .command('show <id>')
-    .description("a broadcast's status and running counts")
-    .option('--json', 'print one JSON object')
-    .action(async (id: string, o: { json?: boolean }) => {
-      const row = await withDeps((deps) => findBroadcastById(deps.database.db, id));
-      if (!row) throw new TenancyError(`no broadcast ${id}`);
-      const b = presentBroadcast(row);
-      output(!!o.json, { broadcast: b }, describe(row, b));
+    .description("a broadcast's status and running counts; --watch follows them until it ends")
+    .option('--json', 'print one JSON object (with --watch: one per change, NDJSON)')
+    .option('--watch', 'read the broadcast again every --interval until it completes, stops or fails')
+    .option('--interval <ms>', 'milliseconds between reads with --watch (at least 50)', parseInterval, 1000)
+    .action(async (id: string, o: ShowOptions, command: Command) => {
+      if (!o.watch) {
+        if (command.getOptionValueSource('interval') === 'cli') throw new TenancyError('--interval needs --watch');
+        const row = await withDeps((deps) => findBroadcastById(deps.database.db, id));
+        if (!row) throw new TenancyError(`no broadcast ${id}`);
+        const b = presentBroadcast(row);
+        output(!!o.json, { broadcast: b }, describe(row, b));
+        return;
+      }
+      await showWatching(id, o);
     });
+}
+
+interface ShowOptions {
+  json?: boolean;
+  watch?: boolean;
+  interval: number;
+}
+
+/** `show --watch`: follows the broadcast until it ends; Ctrl-C stops it with 130 and no stack trace. */
+async function showWatching(id: string, o: ShowOptions): Promise<void> {
+  const interrupt = new AbortController();
+  const onInterrupt = () => interrupt.abort();
+  process.once('SIGINT', onInterrupt);
+  // A reader that went away (`| head -1`) ends the watch like Ctrl-C, not with an EPIPE stack trace.
+  process.stdout.once('error', onInterrupt);
+  try {
+    const out = { write: (text: string) => void process.stdout.write(text), isTTY: process.stdout.isTTY === true, columns: () => process.stdout.columns ?? 80 };
+    const result = await withDeps((deps) => watchBroadcast(deps, id, { intervalMs: o.interval, json: !!o.json, out, signal: interrupt.signal }));
+    if (result.end === 'interrupted') process.exitCode = 130;
+    // The bar drops parts on a narrow terminal: the final state is also printed in full.
+    else if (out.isTTY && !o.json) console.log(describe(result.row, presentBroadcast(result.row)));
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    process.stdout.off('error', onInterrupt);
+  }
+}
+
+/** Fewer than 50 ms between reads would only load the database: the counters move per send. */
+function parseInterval(value: string): number {
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 50) throw new InvalidArgumentError('give a whole number of milliseconds, at least 50');
+  return ms;
 }
 
 function readCsv(path: string): string {

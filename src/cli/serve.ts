@@ -10,6 +10,7 @@ import { startIdempotencyPurge } from '../proxy/idempotency-purge.ts';
 import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';
 import { startMediaWorker } from '../media/embedded.ts';
 import type { MediaWorker } from '../media/worker.ts';
+import { type BroadcastWorker, startBroadcastWorker } from '../broadcasts/worker.ts';
 import { servesEmbeddedWorker, startWorker } from '../outbox/embedded.ts';
 import type { OutboxWorker } from '../outbox/worker.ts';
 import { claimStore, logStore } from './open-store.ts';
@@ -55,6 +56,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   let worker: OutboxWorker | null = null;
   let mediaWorker: MediaWorker | null = null;
   let metricsApp: FastifyInstance | null = null;
+  let broadcastWorker: BroadcastWorker | null = null;
   let startup: Promise<unknown> = Promise.resolve();
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -71,7 +73,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     await app.close();
     await metricsApp?.close();
     // Deliveries and downloads in flight get what is left of the 10 s; their leases cover the rest.
-    await Promise.all([worker?.stop(5_000), mediaWorker?.stop(5_000)]);
+    await Promise.all([worker?.stop(5_000), mediaWorker?.stop(5_000), broadcastWorker?.stop(5_000)]);
     await sweep?.stop();
     await purge?.stop();
     await sandbox?.close();
@@ -82,8 +84,8 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   // /readyz answers 200 only once each of these serves (design.md "Health").
   const embeddedWorker = servesEmbeddedWorker(deps);
-  if (!embeddedWorker) deps.log.warn('EMBEDDED_WORKER=false: this process delivers no webhooks and downloads no media; run `switchboard worker` processes for that');
-  deps.readiness.expect('http', 'lifecycle_sweep', ...(embeddedWorker ? ['outbox_worker', 'media_worker'] : []));
+  if (!embeddedWorker) deps.log.warn('EMBEDDED_WORKER=false: this process delivers no webhooks, downloads no media and sends no broadcasts; run `switchboard worker` processes for that');
+  deps.readiness.expect('http', 'lifecycle_sweep', ...(embeddedWorker ? ['outbox_worker', 'media_worker', 'broadcast_worker'] : []));
   if (mayRunSandbox(deps)) deps.readiness.expect('sandbox');
   startup = (async () => {
     // The sandbox's simulator listens and its number points at it before the gateway does.
@@ -104,6 +106,8 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
       deps.readiness.ready('outbox_worker');
       mediaWorker = startMediaWorker(deps);
       deps.readiness.ready('media_worker');
+      broadcastWorker = startBroadcastWorker(deps);
+      deps.readiness.ready('broadcast_worker');
     }
     if (sandbox) {
       await sandbox.keepCustomerWriting();

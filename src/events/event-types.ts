@@ -21,6 +21,11 @@ export const NUMBER_EVENTS = [
 export const PROJECT_EVENTS = [
   'whatsapp.phone_number.created',
   'whatsapp.phone_number.deleted',
+  // Switchboard's own: a broadcast changed status (docs/webhooks.md); Kapso documents none.
+  'whatsapp.broadcast.started',
+  'whatsapp.broadcast.completed',
+  'whatsapp.broadcast.stopped',
+  'whatsapp.broadcast.failed',
   'workflow.execution.handoff',
   'workflow.execution.failed',
 ] as const;
@@ -57,4 +62,20 @@ export function messageEventForStatus(status: string): NumberEvent | null {
     default:
       return null;
   }
+}
+
+/**
+ * Not a webhook event (no subscription can name it): a status Meta sent for a message this
+ * gateway has not stored, whose `biz_opaque_callback_data` is a broadcast recipient's send tag.
+ * The outbox's broadcast follow-up keeps the wamid it names on the recipient, the evidence that
+ * Meta accepted a send whose answer was lost (docs/broadcasts.md, "Never twice").
+ */
+export const BROADCAST_TAGGED_STATUS_EVENT = 'switchboard.broadcast.tagged_status';
+
+/** How every broadcast recipient's send tag starts. */
+export const BROADCAST_TAG_PREFIX = 'sbb_';
+
+/** Whether a `biz_opaque_callback_data` is a broadcast recipient's send tag. */
+export function isBroadcastTag(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith(BROADCAST_TAG_PREFIX);
 }

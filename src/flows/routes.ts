@@ -40,7 +40,7 @@ export async function flowRoutes(app: FastifyInstance, deps: Deps & FlowOwnerDep
     const { version, id } = request.params;
     const number = await waba(request.projectId, id);
     const path = graphPath(version, [number.waba_id, 'flows'], forwardedQuery(request.query, []));
-    const answer = await callAsNumber(deps, number, 'POST', path, { body: JSON.stringify(request.body), contentType: 'application/json' });
+    const answer = await callAsNumber(deps, number, 'POST', path, { body: JSON.stringify(request.body), contentType: 'application/json' }, request.id);
     const flowId = createdFlowId(successBodyOf(answer));
     if (flowId !== undefined) await recordFlows(db, request.projectId, number.waba_id, [flowId], deps.clock.now());
     return replyWithGraphAnswer(reply, answer);
@@ -49,7 +49,7 @@ export async function flowRoutes(app: FastifyInstance, deps: Deps & FlowOwnerDep
   r.get('/:version/:id/flows', { schema: { params: flowParamsSchema } }, async (request, reply) => {
     const { version, id } = request.params;
     const number = await waba(request.projectId, id);
-    const answer = await callAsNumber(deps, number, 'GET', graphPath(version, [number.waba_id, 'flows'], forwardedQuery(request.query, FLOW_LIST)));
+    const answer = await callAsNumber(deps, number, 'GET', graphPath(version, [number.waba_id, 'flows'], forwardedQuery(request.query, FLOW_LIST)), undefined, request.id);
     // Every flow Meta lists under the project's WABA becomes one the project may act on.
     await recordFlows(db, request.projectId, number.waba_id, listedFlowIds(successBodyOf(answer)), deps.clock.now());
     return replyWithGraphAnswer(reply, answer);
@@ -59,7 +59,7 @@ export async function flowRoutes(app: FastifyInstance, deps: Deps & FlowOwnerDep
     const { version, id } = request.params;
     const number = await requireFlowNumber(deps, request, version, id);
     const form = await readFlowAsset(request);
-    const answer = await callAsNumber(deps, number, 'POST', graphPath(version, [id, 'assets'], forwardedQuery(request.query, [])), { form });
+    const answer = await callAsNumber(deps, number, 'POST', graphPath(version, [id, 'assets'], forwardedQuery(request.query, [])), { form }, request.id);
     return replyWithGraphAnswer(reply, answer);
   });
 
@@ -68,7 +68,7 @@ export async function flowRoutes(app: FastifyInstance, deps: Deps & FlowOwnerDep
     r.post(`/:version/:id/${action}`, { schema: { params: flowParamsSchema } }, async (request, reply) => {
       const { version, id } = request.params;
       const number = await requireFlowNumber(deps, request, version, id);
-      const answer = await callAsNumber(deps, number, 'POST', graphPath(version, [id, action], forwardedQuery(request.query, [])));
+      const answer = await callAsNumber(deps, number, 'POST', graphPath(version, [id, action], forwardedQuery(request.query, [])), undefined, request.id);
       return replyWithGraphAnswer(reply, answer);
     });
   }

@@ -1,6 +1,7 @@
 import { Agent, type FormData, request } from 'undici';
-import { errors, type GraphError } from '../http/errors.ts';
+import { errors, GraphError } from '../http/errors.ts';
 import type { GraphPath } from './graph-path.ts';
+import { REQUEST_ID_HEADER } from '../http/request-id.ts';
 
 export interface GraphCall {
   method: 'GET' | 'POST' | 'DELETE';
@@ -11,6 +12,8 @@ export interface GraphCall {
   /** A FormData is sent as multipart, its files streamed, under its own content type. */
   body?: Buffer | string | FormData;
   contentType?: string;
+  /** The id of the gateway request this call serves, sent as X-Request-Id; none for background work. */
+  requestId?: string | undefined;
 }
 
 export interface GraphResponse {
@@ -48,11 +51,26 @@ const FAULTS: Readonly<Record<string, (o: string, timeoutMs: number) => GraphErr
   HTTPParserError: (o) => errors.upstreamBadResponse(`${o}: bad response (not HTTP); ${MAYBE}`),
 };
 
+/** Faults that happen before a byte of the request leaves: Meta cannot have acted on it. */
+const BEFORE_SENDING: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+/** The errors classifyGraphFailure made of such faults. */
+const unsent = new WeakSet<GraphError>();
+
 /** The envelope error for a failed call, or undefined for what is not a network fault (a bug). */
 export function classifyGraphFailure(err: unknown, origin: string, timeoutMs: number): GraphError | undefined {
   const e = err as { code?: unknown; name?: unknown } | null;
   const key = typeof e?.code === 'string' && e.code in FAULTS ? e.code : typeof e?.name === 'string' && e.name in FAULTS ? e.name : undefined;
-  return key === undefined ? undefined : FAULTS[key]?.(originOnly(origin), timeoutMs);
+  const failure = key === undefined ? undefined : FAULTS[key]?.(originOnly(origin), timeoutMs);
+  if (failure && key !== undefined && BEFORE_SENDING.has(key)) unsent.add(failure);
+  return failure;
+}
+
+/**
+ * Whether a failed call certainly never reached Meta (no connection was made), so that repeating
+ * it cannot do its work twice; every other failure may have been processed.
+ */
+export function failedBeforeSending(err: unknown): boolean {
+  return err instanceof GraphError && unsent.has(err);
 }
 
 /**
@@ -87,6 +105,7 @@ export class GraphClient {
         headers: {
           authorization: `Bearer ${call.token}`,
           ...(call.contentType ? { 'content-type': call.contentType } : {}),
+          ...(call.requestId ? { [REQUEST_ID_HEADER]: call.requestId } : {}),
         },
         body: call.body,
         signal: AbortSignal.timeout(this.opts.timeoutMs),

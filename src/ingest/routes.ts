@@ -7,6 +7,7 @@ import { verifyTokenExists } from '../tenants/store.ts';
 import { normalizeCallWebhook } from '../calls/normalize-call-webhook.ts';
 import { AppSecrets } from './app-secrets.ts';
 import type { IngestCommitter, IngestOutcome } from './ingest.ts';
+import { ingestLogDetail } from './log-detail.ts';
 import { normalizeWebhook, phoneNumberIdsOf } from './normalize.ts';
 import { MetaForwarding } from '../outbox/meta-forward.ts';
 import { assertSignedByMeta } from './verify-webhook.ts';
@@ -49,7 +50,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committe
     countStored(deps.metrics, outcome);
     deps.outboxBell.ring();
     if (webhook.messages.some((m) => m.derived.hasMedia)) deps.mediaBell.ring();
-    request.log.debug({ outcome }, 'webhook stored');
+    request.logDetail = ingestLogDetail(webhook, calls, outcome);
     return reply.send({ success: true });
   });
 }

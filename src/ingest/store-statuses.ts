@@ -6,7 +6,7 @@ import type { StatusRecord } from '../messages/records.ts';
 import { advanceMessageStatus } from '../messages/advance-status.ts';
 import { nextStatus } from '../messages/statuses.ts';
 import { messageKeyOf } from '../messages/store.ts';
-import { messageEventForStatus } from '../events/event-types.ts';
+import { BROADCAST_TAGGED_STATUS_EVENT, isBroadcastTag, messageEventForStatus } from '../events/event-types.ts';
 import { appendEvent } from '../events/append-event.ts';
 
 /** A status event of one payload of the batch, with the time that payload arrived. */
@@ -42,7 +42,10 @@ export async function recordStatuses(trx: Transaction<DB>, batch: readonly Statu
   for (const { ord, current } of [...stored].sort((a, b) => a.ord - b.ord)) {
     const index = candidates[ord - 1] as number;
     isNew[index] = true;
-    if (current === null) continue;
+    if (current === null) {
+      await noteBroadcastTag(trx, batch[index] as StatusInBatch);
+      continue;
+    }
     const { phoneNumberId, messageId } = (batch[index] as StatusInBatch).status;
     const key = messageKeyOf(phoneNumberId, messageId);
     const entry = byMessage.get(key) ?? { current, indexes: [] };
@@ -51,6 +54,18 @@ export async function recordStatuses(trx: Transaction<DB>, batch: readonly Statu
   }
   await applyStatuses(trx, batch, byMessage);
   return isNew;
+}
+
+/**
+ * A status for a message not stored, tagged by a broadcast send: the outbox's broadcast follow-up
+ * learns from it that Meta accepted the send (its answer may have been lost). Rare: a broadcast's
+ * messages are stored when Meta answers, so only a status that beats the answer, or follows a
+ * crash, comes here.
+ */
+async function noteBroadcastTag(trx: Transaction<DB>, { status: s, now }: StatusInBatch): Promise<void> {
+  const tag = s.payload.biz_opaque_callback_data;
+  if (!isBroadcastTag(tag)) return;
+  await appendEvent(trx, { type: BROADCAST_TAGGED_STATUS_EVENT, phoneNumberId: s.phoneNumberId, messageId: s.messageId, data: { tag, status: s.status } }, now);
 }
 
 function historyRowOf(s: StatusRecord, now: number) {

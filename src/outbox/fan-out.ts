@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { followBroadcastEvents } from '../broadcasts/follow-up.ts';
 import { lockDeliveryLanes, tryTakeFanOut } from '../db/message-lock.ts';
 import type { Deps } from '../deps.ts';
 import type { EventRow, WebhookRow } from '../db/schema.ts';
@@ -32,6 +33,8 @@ export async function fanOutEvents(deps: FanOutDeps, limit = 500): Promise<{ eve
     if (!(await tryTakeFanOut(trx))) return { taken: 0, made: 0, held: [] };
     const events = await claimUndispatchedEvents(trx, limit);
     if (events.length === 0) return { taken: 0, made: 0, held: [] };
+    // Broadcast recipients follow their messages' statuses and their customers' replies.
+    await followBroadcastEvents(trx, events, now);
     const numbers = [...new Set(events.map((e) => e.phone_number_id).filter((id): id is string => id !== null))];
     const projectOfNumber = await findProjectsOfNumbers(trx, numbers);
     const projectOf = (e: EventRow) => e.project_id ?? (e.phone_number_id ? projectOfNumber.get(e.phone_number_id) : undefined);

@@ -31,7 +31,7 @@ export async function proxyRoutes(app: FastifyInstance, deps: Deps & { tenants: 
     const answer = await withIdempotency(
       deps,
       { projectId: request.projectId, key: request.headers['idempotency-key'], request: `${phoneNumberId}\n${JSON.stringify(body)}` },
-      () => (isMarkRead(body) ? markRead(deps, number, version, body) : sendMessage(deps, number, version, body)),
+      () => (isMarkRead(body) ? markRead(deps, number, version, body, request.id) : sendMessage(deps, number, version, body, request)),
     );
     // Kapso's burst headers: the number's send rate, and what this process holds of it now.
     if (!isMarkRead(body)) void reply.header('x-burst-ratelimit-limit', String(sendRateOf(deps, number))).header('x-burst-ratelimit-remaining', String(deps.governor.inHand(number.id)));

@@ -1,26 +1,27 @@
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { errors } from '../http/errors.ts';
-import { deriveMessageFields } from '../messages/derive.ts';
 import { advanceMessageStatus } from '../messages/advance-status.ts';
-import type { ConversationMessage } from '../messages/message-write.ts';
+import { acceptanceOf, graphErrorOf, outboundMessageOf } from './accepted-send.ts';
 import { storeConversationMessages } from '../messages/store-conversation-messages.ts';
 import type { ProxyAnswer } from './answer.ts';
 import { graphOriginOf } from '../graph/graph-origin.ts';
 import { graphPath } from '../graph/graph-path.ts';
-import { type MarkReadBody, type SendBody, sendResponseSchema } from './schemas.ts';
+import type { MarkReadBody, SendBody } from './schemas.ts';
 import { secretSlots } from '../crypto/secrets.ts';
+import type { RequestTrace } from '../http/request-id.ts';
 
 type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell' | 'governor'>;
 
-/** Forwards a JSON body to `/{version}/{phone_number_id}/messages` with the number's token. */
-async function forward(deps: SendDeps, number: PhoneNumberRow, version: string, body: unknown): Promise<ProxyAnswer> {
+/** Forwards a JSON body (a send, a mark-as-read) to `/{version}/{phone_number_id}/messages` with the number's token. */
+export async function forwardToMessages(deps: SendDeps, number: PhoneNumberRow, version: string, body: unknown, requestId?: string): Promise<ProxyAnswer> {
   return deps.graph.call(graphOriginOf(deps, number), {
     method: 'POST',
     path: graphPath(version, [number.id, 'messages']),
     token: deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id)),
     body: JSON.stringify(body),
     contentType: 'application/json',
+    requestId,
   });
 }
 
@@ -28,51 +29,29 @@ async function forward(deps: SendDeps, number: PhoneNumberRow, version: string, 
  * Sends a message through Meta and, once Meta accepted it, stores it as an outbound message
  * (status `pending`, the body as sent, the wamid Meta returned) in the customer's conversation, so
  * it can be read back at once; Meta's status webhooks then advance it. Meta's answer, success or
- * error, is returned unchanged.
+ * error, is returned unchanged. The API request's id goes to Meta as X-Request-Id, and the wamid
+ * Meta gave onto the request's log line, so a send is followed from its request to its statuses.
  */
-export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, version: string, body: SendBody): Promise<ProxyAnswer> {
+export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, version: string, body: SendBody, trace?: RequestTrace): Promise<ProxyAnswer> {
   const perSecond = sendRateOf(deps, number);
   const permit = await deps.governor.acquire({ phoneNumberId: number.id, perSecond, recipient: recipientOf(body), maxWaitMs: deps.config.sending.maxWaitMs });
   if (!permit.ok) throw errors.sendThrottled(permit.limit, permit.retryAfterMs, perSecond);
-  const answer = await forward(deps, number, version, body);
+  const answer = await forwardToMessages(deps, number, version, body, trace?.id);
   if (isThroughputError(answer)) await deps.governor.throttledByMeta(number.id, perSecond);
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
-  const accepted = sendResponseSchema.safeParse(safeJson(answer.body));
-  const wamid = accepted.success ? accepted.data.messages[0]?.id : undefined;
+  const acceptance = acceptanceOf(answer);
   // Meta accepted nothing we can store or the client can track: not a send to report as done.
-  if (!accepted.success || !wamid) {
+  if (!acceptance) {
     throw errors.upstreamBadResponse(`${new URL(graphOriginOf(deps, number)).origin}: bad response (status ${answer.statusCode} without a message id); the message may or may not have been sent`);
   }
-  const type = body.type ?? 'text';
-  const contact = accepted.data.contacts?.[0];
-  // Meta names the customer it reached; else the send's own addressing. An empty wa_id is Meta's
-  // way of saying it reached a BSUID.
-  const waId = contact?.wa_id || phoneDigitsOf(body.to);
-  const bsuid = contact?.user_id || body.recipient || null;
-  const { messaging_product: _product, recipient_type: _type, recipient: _recipient, ...sent } = { ...body, type } as Record<string, unknown>;
-  // Kept as SDK 0.3.0 reads an outbound message: the recipient's BSUID is `to_user_id`.
-  const payload = bsuid ? { ...sent, to_user_id: bsuid } : sent;
+  if (trace) trace.logDetail = { wamid: acceptance.wamid };
   const now = deps.clock.now();
-  const derived = deriveMessageFields(payload);
-  const message: ConversationMessage = {
-    phoneNumberId: number.id,
-    waId,
-    bsuid,
-    profileName: null,
-    id: wamid,
-    type,
-    direction: 'outbound',
-    timestamp: Math.floor(now / 1000),
-    status: 'pending',
-    processingStatus: 'completed',
-    payload,
-    derived,
-  };
+  const message = outboundMessageOf(number.id, body, acceptance, now);
   // The one write path, as a batch of one.
   await deps.database.db.transaction().execute((trx) => storeConversationMessages(trx, [{ message, ctx: { now, inactivityMs: deps.config.conversations.inactivityMs } }]));
   deps.outboxBell.ring();
   // Sent media is mirrored like received media (kapso-api.md §6.1.1, item 6), queued with the message.
-  if (derived.hasMedia) deps.mediaBell.ring();
+  if (message.derived.hasMedia) deps.mediaBell.ring();
   return answer;
 }
 
@@ -89,27 +68,13 @@ function recipientOf(body: SendBody): string {
 /** Meta refused the send for the number's throughput (meta-cloud-api.md §5.1). */
 function isThroughputError(answer: ProxyAnswer): boolean {
   if (answer.statusCode < 400) return false;
-  const code = (safeJson(answer.body) as { error?: { code?: unknown } } | undefined)?.error?.code;
-  return code === 130429;
+  return graphErrorOf(answer)?.code === 130429;
 }
 
 /** Marks a customer's message read at Meta and, when Meta agrees, in our store too. */
-export async function markRead(deps: SendDeps, number: PhoneNumberRow, version: string, body: MarkReadBody): Promise<ProxyAnswer> {
-  const answer = await forward(deps, number, version, body);
+export async function markRead(deps: SendDeps, number: PhoneNumberRow, version: string, body: MarkReadBody, requestId?: string): Promise<ProxyAnswer> {
+  const answer = await forwardToMessages(deps, number, version, body, requestId);
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
   await advanceMessageStatus(deps.database.db, number.id, body.message_id, 'read', deps.clock.now());
   return answer;
-}
-
-function phoneDigitsOf(to: string | undefined): string | null {
-  const digits = to?.replace(/\D/g, '') ?? '';
-  return digits === '' ? null : digits;
-}
-
-function safeJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }

@@ -1,11 +1,25 @@
 import type { Deps } from '../deps.ts';
 import { latestInboundTimestamp, latestInboundTimestampOfBsuid } from '../messages/store.ts';
-import { buildSimulator, type Simulator } from '../simulator/index.ts';
+import { buildSimulator, type SimTemplate, type Simulator } from '../simulator/index.ts';
 import { pairKey } from '../simulator/state.ts';
 import { findProjectPhoneNumber } from '../tenants/store.ts';
 import { SANDBOX_CUSTOMER, SANDBOX_USERNAME_CUSTOMER, type SandboxDetails } from './ensure-sandbox.ts';
 import { setGraphUrl } from './store.ts';
 import { secretSlots } from '../crypto/secrets.ts';
+
+/**
+ * An approved template in the sandbox's WABA, with the same id on every start (the simulator
+ * starts empty), so a newcomer can create a broadcast offline (docs/broadcasts.md).
+ */
+export const SANDBOX_TEMPLATE: Omit<SimTemplate, 'wabaId' | 'createdAtMs'> = {
+  id: '7700000000000001',
+  name: 'sandbox_hello',
+  language: 'en_US',
+  category: 'UTILITY',
+  parameterFormat: 'POSITIONAL',
+  status: 'APPROVED',
+  components: [{ type: 'BODY', text: 'Hello {{1}}! This message comes from a Switchboard sandbox broadcast.', example: { body_text: [['Maya']] } }],
+};
 
 /** The customer writes again before Meta's 24-hour window would close (meta-cloud-api.md §5.5). */
 const REWRITE_AFTER_MS = 20 * 3_600_000;
@@ -47,6 +61,7 @@ export async function runSandbox(deps: Deps, sandbox: SandboxDetails, gatewayUrl
     autoReply: (message) =>
       message.phoneNumberId === number.id && [sandbox.customer_wa_id, SANDBOX_USERNAME_CUSTOMER.waId].includes(message.waId) ? echoOf(message.type, message.payload) : null,
   });
+  simulator.state.templates.set(SANDBOX_TEMPLATE.id, { ...SANDBOX_TEMPLATE, components: [...SANDBOX_TEMPLATE.components], wabaId: number.waba_id, createdAtMs: deps.clock.now() });
   const usernameCustomer = SANDBOX_USERNAME_CUSTOMER;
   simulator.setIdentity(usernameCustomer.waId, { bsuid: usernameCustomer.bsuid, username: usernameCustomer.username, hidePhone: true });
   const simulatorUrl = await simulator.app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { claimDueRecipients } from '../../src/broadcasts/claim-store.ts';
+import { markLostSends } from '../../src/broadcasts/send-store.ts';
 import { applyRecipientChange, insertRecipients } from '../../src/broadcasts/recipient-store.ts';
 import { insertBroadcast, transitionBroadcast } from '../../src/broadcasts/store.ts';
 import type { BroadcastStatus } from '../../src/db/schema.ts';
@@ -40,9 +41,13 @@ describe.each(dialects)('the broadcast worker’s claim of due recipients (%s)',
     expect(first[0]).toMatchObject({ locked_by: 'w1', locked_until: 31_000, attempts: 1 });
     expect((await claimDueRecipients(db, { ...lease, workerId: 'w2' })).map((r) => r.id)).toEqual(sending.slice(2));
     expect(await claimDueRecipients(db, { ...lease, workerId: 'w2' })).toEqual([]);
-    // A dead worker's lease runs out: its recipients are claimed again, the attempt counted.
-    const again = await claimDueRecipients(db, { ...lease, workerId: 'w3', now: 31_000, limit: 10 });
-    expect(again.map((r) => [r.id, r.attempts])).toEqual(sending.map((id) => [id, 2]));
+    // A dead worker's lease runs out: its recipients are not claimed again blindly (they may
+    // have been sent); they become lost sends, resolved from Meta's status webhooks first.
+    expect(await claimDueRecipients(db, { ...lease, workerId: 'w3', now: 31_000, limit: 10 })).toEqual([]);
+    expect(await markLostSends(db, [t.phoneNumberId], 31_000)).toBe(3);
+    expect(await claimDueRecipients(db, { ...lease, workerId: 'w3', now: 31_000, limit: 10 })).toEqual([]);
+    const lost = await db.selectFrom('broadcast_recipients').select(['id', 'outcome_unknown_at', 'locked_by']).where('id', 'in', sending).orderBy('seq').execute();
+    expect(lost).toEqual(sending.map((id) => ({ id, outcome_unknown_at: 31_000, locked_by: null })));
   });
 
   it('leaves sent recipients and those whose outcome is unknown unclaimed', async () => {

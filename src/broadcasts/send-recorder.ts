@@ -1,0 +1,118 @@
+import type { Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { Deps } from '../deps.ts';
+import type { DB } from '../db/schema.ts';
+import { storeConversationMessages } from '../messages/store-conversation-messages.ts';
+import type { RecipientChange } from './recipient-changes.ts';
+import { applyRecipientChanges, type RecipientChangeOf } from './recipient-store.ts';
+import type { RecipientSend, SendResult } from './send-recipient.ts';
+import { announceBroadcasts } from './broadcast-event.ts';
+import { failBroadcast } from './send-store.ts';
+import type { SendOutcome } from './send-outcome.ts';
+import { insertSuppression } from './suppression-store.ts';
+
+type RecorderDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'outboxBell' | 'mediaBell'>;
+
+/** What recording an outcome needs of the job. */
+export type RecordedSend = Pick<RecipientSend, 'recipient' | 'broadcastId' | 'projectId'>;
+
+interface Waiting {
+  job: RecordedSend;
+  result: SendResult;
+  done: () => void;
+  failed: (err: unknown) => void;
+}
+
+/** Outcomes written per transaction at most. */
+const BATCH = 200;
+
+/**
+ * Records send outcomes many per transaction (group commit, as the outbox's AttemptRecorder): the
+ * outcomes that finish while one transaction commits are written together by the next. An
+ * accepted send's message is stored in the customer's conversation (the one write path, so the
+ * history and webhooks see it like an API send) in the same transaction as its recipient turns
+ * `sent`: a status webhook that beat it here is applied to the message then, and reaches the
+ * recipient through the outbox. Each caller's promise settles once its outcome is committed.
+ */
+export class SendRecorder {
+  private queue: Waiting[] = [];
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: RecorderDeps,
+    private readonly log: Logger,
+  ) {}
+
+  record(job: RecordedSend, result: SendResult): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, result, done: resolve, failed: reject });
+      if (!this.flushing) this.flushing = this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      // Let outcomes that complete in this turn of the event loop join the batch.
+      await new Promise((resolve) => setImmediate(resolve));
+      const batch = this.queue.splice(0, BATCH);
+      try {
+        const now = this.deps.clock.now();
+        const failedBroadcasts = await this.deps.database.db.transaction().execute((trx) => writeOutcomes(trx, batch, now, this.deps.config.conversations.inactivityMs));
+        for (const w of batch) w.done();
+        for (const { id, reason } of failedBroadcasts) this.log.error({ broadcastId: id, reason }, 'broadcast failed: it cannot go on');
+        if (failedBroadcasts.length > 0 || batch.some((w) => w.result.message)) this.deps.outboxBell.ring();
+        if (batch.some((w) => w.result.message?.derived.hasMedia)) this.deps.mediaBell.ring();
+      } catch (err) {
+        for (const w of batch) w.failed(err);
+      }
+    }
+    this.flushing = null;
+  }
+}
+
+/** Writes a batch of outcomes; returns the broadcasts it failed (T9). */
+async function writeOutcomes(trx: Transaction<DB>, batch: readonly Waiting[], now: number, inactivityMs: number): Promise<Array<{ id: string; reason: string }>> {
+  const messages = batch.flatMap((w) => (w.result.message ? [{ message: w.result.message, ctx: { now, inactivityMs } }] : []));
+  if (messages.length > 0) await storeConversationMessages(trx, messages);
+  const changes: RecipientChangeOf[] = [];
+  const failed: Array<{ id: string; reason: string }> = [];
+  for (const { job, result } of batch) {
+    const change = recipientChangeOf(result.outcome, now);
+    changes.push({ recipientId: job.recipient.id, change });
+    const { outcome } = result;
+    if (outcome.kind === 'failed' && outcome.suppress) {
+      await insertSuppression(trx, { project_id: job.projectId, wa_id: job.recipient.phone_number, reason: outcome.suppress, error_code: outcome.errorCode, source: 'worker', created_at: now });
+    }
+    if (outcome.kind === 'broadcast_failed') {
+      const row = await failBroadcast(trx, job.broadcastId, outcome.reason, now);
+      if (row) {
+        await announceBroadcasts(trx, [row], now);
+        failed.push({ id: job.broadcastId, reason: outcome.reason });
+      }
+    }
+  }
+  await applyRecipientChanges(trx, changes, now);
+  return failed;
+}
+
+/** The recipient change an outcome makes. */
+export function recipientChangeOf(outcome: SendOutcome, now: number): RecipientChange {
+  switch (outcome.kind) {
+    case 'sent':
+      return { kind: 'sent', at: now, wamid: outcome.wamid };
+    case 'retry':
+      return { kind: 'retry', nextAttemptAt: outcome.nextAttemptAt };
+    case 'failed':
+      return {
+        kind: 'failed',
+        at: now,
+        errorMessage: outcome.errorMessage,
+        errorDetails: outcome.errorCode === null ? null : { error_code: String(outcome.errorCode), error_subcode: outcome.errorSubcode === null ? '' : String(outcome.errorSubcode) },
+      };
+    case 'unknown':
+      return { kind: 'outcome_unknown', at: now };
+    case 'broadcast_failed':
+      // The recipient was not sent: it stays pending on a broadcast that no longer sends.
+      return { kind: 'retry', nextAttemptAt: now };
+  }
+}
