@@ -23,7 +23,7 @@ const layers = [
   ['pacing', ['db']],
   ['metrics', ['config', 'clock', 'db', 'http']],
   ['deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing', 'metrics']],
-  ['tenants', [...base]],
+  ['tenants', [...base, 'graph']],
   ['webhooks', [...base, 'tenants']],
   ['contacts', [...base, 'tenants']],
   ['conversations', [...base, 'tenants', 'contacts']],

@@ -10,6 +10,16 @@ const booleanString = z
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/switchboard.db';
 
+/**
+ * SEND_DEFAULT_MESSAGING_LIMIT's values: Meta's tiers by name or count (the same words
+ * `numbers update --messaging-limit` takes, tenants/messaging-limit.ts), as recipients per 24 h.
+ */
+const MESSAGING_LIMITS: Readonly<Record<string, number>> = {
+  unlimited: Infinity, tier_unlimited: Infinity,
+  tier_50: 50, '50': 50, tier_250: 250, '250': 250, tier_1k: 1000, '1000': 1000,
+  tier_2k: 2000, '2000': 2000, tier_10k: 10_000, '10000': 10_000, tier_100k: 100_000, '100000': 100_000,
+};
+
 const envSchema = z.object({
   // A string of digits: `PORT=` (empty) coerced to 0 and started on a random port.
   PORT: z
@@ -81,6 +91,16 @@ const envSchema = z.object({
   /** Meta's pair rate: sends one number may burst to one customer, and how many a minute refill (0: not paced). */
   SEND_PAIR_BURST: z.coerce.number().int().min(1).max(1000).default(45),
   SEND_PAIR_PER_MINUTE: z.coerce.number().min(0).max(6000).default(10),
+  /**
+   * Unique customers a number may reach outside a customer-service window per 24 h while its
+   * Meta tier is unknown. Unlimited by default: an unread tier (the sandbox, a test number, Meta
+   * unreachable when it was added) must not hold a broadcast back; Meta enforces its own limit.
+   */
+  SEND_DEFAULT_MESSAGING_LIMIT: z
+    .string()
+    .transform((v) => MESSAGING_LIMITS[v.trim().toLowerCase()])
+    .pipe(z.custom<number>((v) => typeof v === 'number', 'must be a tier such as TIER_250 or TIER_2K, a count (250, 2000, 10000, 100000) or unlimited'))
+    .default(Infinity),
   /** A bearer token that /metrics requires; on its own, /metrics is served on the API port (docs/metrics.md). */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (it guards /metrics)').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
   /** A port of its own for /metrics (on METRICS_HOST); then the API port does not serve it. */
@@ -138,6 +158,8 @@ export interface Config {
     readonly maxWaitMs: number;
     /** null: the pair rate is not paced. */
     readonly pair: { readonly burst: number; readonly perMinute: number } | null;
+    /** Recipients per 24 h of a number whose tier is unknown (Infinity: unlimited). */
+    readonly defaultMessagingLimit: number;
   };
   readonly broadcasts: {
     /** Sends to Meta a broadcast worker has in flight at once. */
@@ -207,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       defaultPerSecond: e.SEND_DEFAULT_MPS,
       maxWaitMs: e.SEND_MAX_WAIT_MS,
       pair: e.SEND_PAIR_PER_MINUTE > 0 ? { burst: e.SEND_PAIR_BURST, perMinute: e.SEND_PAIR_PER_MINUTE } : null,
+      defaultMessagingLimit: e.SEND_DEFAULT_MESSAGING_LIMIT,
     },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
     broadcasts: { concurrency: e.BROADCAST_CONCURRENCY, outcomeWaitMs: e.BROADCAST_OUTCOME_WAIT_MS },

@@ -29,6 +29,7 @@ export async function phoneNumberRoutes(app: FastifyInstance, deps: Deps): Promi
       wabaId: b.business_account_id,
       displayPhoneNumber: b.display_phone_number,
       maxMessagesPerSecond: b.max_messages_per_second,
+      messagingLimit: b.messaging_limit,
     };
     const row = await updatePhoneNumber(deps, id, changes, { projectId: request.projectId, name: jsonName });
     if (!row) throw errors.notFound('phone number', id);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMIT_SETTINGS_HELP, tierOfSetting } from '../tenants/messaging-limit.ts';
 import { MAX_SEND_RATE, META_ID, normaliseDisplayNumber } from '../tenants/number-fields.ts';
 
 /** Request schemas of the Platform API's phone-number update and removal (docs/api.md). */
@@ -28,6 +29,13 @@ export const updatePhoneNumberSchema = {
           .optional(),
         // The send governor's rate (docs/sending.md); null puts the number back on SEND_DEFAULT_MPS.
         max_messages_per_second: z.number().int().min(1).max(MAX_SEND_RATE).nullable().optional(),
+        // The messaging limit (docs/sending.md): the operator's tier or count, `meta` to read it
+        // again from Meta, null to forget it (SEND_DEFAULT_MESSAGING_LIMIT).
+        messaging_limit: z
+          .union([z.string().max(32), z.number().int()])
+          .refine((v) => v === 'meta' || tierOfSetting(v) !== null, `messaging_limit must be ${LIMIT_SETTINGS_HELP}, or meta to read it from Meta`)
+          .nullable()
+          .optional(),
       })
       .refine((o) => Object.values(o).some((v) => v !== undefined), 'give at least one field to change'),
   }),

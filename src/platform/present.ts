@@ -37,7 +37,12 @@ export function presentPlatformPhoneNumber(row: PhoneNumberRow): Record<string, 
     throughput_tier: null,
     // Switchboard's own: the rate its send governor holds the number to (null: SEND_DEFAULT_MPS).
     max_messages_per_second: row.max_messages_per_second,
-    whatsapp_business_manager_messaging_limit: null,
+    // Meta's tier when it was read from Meta; what the operator set is in the two fields below.
+    whatsapp_business_manager_messaging_limit: row.messaging_limit_source === 'meta' ? row.messaging_limit_tier : null,
+    // Switchboard's own: the tier broadcasts are held to and where it came from (null: unknown,
+    // SEND_DEFAULT_MESSAGING_LIMIT applies).
+    messaging_limit_tier: row.messaging_limit_tier,
+    messaging_limit_source: row.messaging_limit_source,
     is_official_business_account: false,
     is_pin_enabled: false,
   };
