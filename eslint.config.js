@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  * file is an entry of its own (`deps` is src/deps.ts). Imports within a folder are free.
  */
 // What every domain may use: the plumbing it shares and the Deps type.
-const base = ['config', 'clock', 'db', 'http', 'crypto', 'events', 'deps'];
+const base = ['config', 'clock', 'db', 'http', 'crypto', 'events', 'metrics', 'deps'];
 const layers = [
   ['config', []],
   ['clock', []],
@@ -21,7 +21,8 @@ const layers = [
   ['jobs', ['clock', 'db']],
   ['events', ['db']],
   ['pacing', ['db']],
-  ['deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing']],
+  ['metrics', ['config', 'clock', 'db', 'http']],
+  ['deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing', 'metrics']],
   ['tenants', [...base, 'graph']],
   ['webhooks', [...base, 'tenants']],
   ['contacts', [...base, 'tenants']],
@@ -37,9 +38,9 @@ const layers = [
   ['simulator', ['http', 'ingest', 'pacing']],
   ['platform', [...base, 'tenants']],
   ['sandbox', [...base, 'tenants', 'messages', 'simulator']],
-  ['app', ['deps', 'http', 'tenants', 'webhooks', 'contacts', 'conversations', 'media', 'messages', 'calls', 'flows', 'proxy', 'outbox', 'ingest', 'platform', 'broadcasts']],
-  ['create-deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing', 'deps']],
-  ['cli', ['config', 'clock', 'db', 'http', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'broadcasts', 'app', 'create-deps']],
+  ['app', ['deps', 'http', 'metrics', 'tenants', 'webhooks', 'contacts', 'conversations', 'media', 'messages', 'calls', 'flows', 'proxy', 'outbox', 'ingest', 'platform', 'broadcasts']],
+  ['create-deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing', 'metrics', 'deps']],
+  ['cli', ['config', 'clock', 'db', 'http', 'metrics', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'broadcasts', 'app', 'create-deps']],
   ['main', ['cli']],
 ];
 const rootFiles = new Set(['config', 'clock', 'deps', 'app', 'create-deps', 'main']);

@@ -23,6 +23,8 @@ import { passThroughRoutes } from './proxy/pass-through-routes.ts';
 import { proxyRoutes } from './proxy/routes.ts';
 import { TenantLookup } from './tenants/lookup.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
+import { installHttpMetrics } from './metrics/http-metrics.ts';
+import { metricsRoutes, metricsServedOnApiPort } from './metrics/routes.ts';
 
 /**
  * Builds the gateway's HTTP app without listening (cli/serve.ts listens; tests use inject).
@@ -64,6 +66,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       'request',
     );
   });
+  if (deps.metrics.exposed) installHttpMetrics(app, deps.metrics);
 
   const tenants = new TenantLookup(deps);
   const committer: IngestCommitter = new GroupCommitter(deps.database.db, ingestWebhooks, {
@@ -71,9 +74,12 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     // About 10 ms of SQLite work (measured): larger batches only lengthen every request's wait.
     maxWeight: 500,
     maxConcurrentBatches: deps.database.capabilities.concurrentCommitBatches,
+    onCommit: (payloads) => deps.metrics.ingestBatchSize.observe(payloads),
   });
 
   await app.register(async (scope) => healthRoutes(scope, deps));
+  // With neither METRICS_TOKEN nor METRICS_PORT, /metrics is not served: the 404 of any unknown path.
+  if (metricsServedOnApiPort(deps.config)) await app.register(async (scope) => metricsRoutes(scope, deps));
   await app.register(async (scope) => ingestRoutes(scope, { ...deps, committer }));
   await app.register(async (scope) => mediaRoutes(scope, deps));
   const graphApi = async (scope: FastifyInstance) => {

@@ -101,6 +101,17 @@ const envSchema = z.object({
     .transform((v) => MESSAGING_LIMITS[v.trim().toLowerCase()])
     .pipe(z.custom<number>((v) => typeof v === 'number', 'must be a tier such as TIER_250 or TIER_2K, a count (250, 2000, 10000, 100000) or unlimited'))
     .default(Infinity),
+  /** A bearer token that /metrics requires; on its own, /metrics is served on the API port (docs/metrics.md). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (it guards /metrics)').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  /** A port of its own for /metrics (on METRICS_HOST); then the API port does not serve it. */
+  METRICS_PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535')
+    .transform(Number)
+    .pipe(z.number().max(65535, 'must be a port number from 0 to 65535'))
+    .optional(),
+  /** Where the METRICS_PORT listener binds: loopback unless said otherwise. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -159,6 +170,13 @@ export interface Config {
      */
     readonly outcomeWaitMs: number;
   };
+  /** /metrics: off unless a token or a port of its own is set (docs/metrics.md). */
+  readonly metrics: {
+    readonly token: string | undefined;
+    /** undefined: served on the API port (with the token), if at all. */
+    readonly port: number | undefined;
+    readonly host: string;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -171,6 +189,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError(`invalid environment: METRICS_PORT: must differ from PORT (${e.PORT}); unset it to serve /metrics on the API port with METRICS_TOKEN`);
+  }
   const publicHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
   return deepFreeze({
     http: {
@@ -210,6 +231,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pair: e.SEND_PAIR_PER_MINUTE > 0 ? { burst: e.SEND_PAIR_BURST, perMinute: e.SEND_PAIR_PER_MINUTE } : null,
       defaultMessagingLimit: e.SEND_DEFAULT_MESSAGING_LIMIT,
     },
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
     broadcasts: { concurrency: e.BROADCAST_CONCURRENCY, outcomeWaitMs: e.BROADCAST_OUTCOME_WAIT_MS },
   });
 }

@@ -17,6 +17,9 @@ import { sharedBudgetSource } from './pacing/shared-budget-store.ts';
 import { WakeSignal } from './jobs/wake-signal.ts';
 import { GraphClient } from './graph/graph-client.ts';
 import { createCipher, resolveSecret } from './crypto/secrets.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { observeQueries } from './metrics/query-observer.ts';
+import { registerScrapeGauges } from './metrics/scrape-gauges.ts';
 
 /**
  * Paths and headers the logger must never print (style.md §17): credentials in request headers
@@ -66,15 +69,20 @@ export function createDeps(
 ): Deps {
   const { generatesSecret, singleServingProcess } = storeCapabilities(config.db.url);
   const secret = resolveSecret({ configured: config.secret, dataDir: config.db.dataDir, embedded: generatesSecret });
+  const dialect = config.db.url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+  const metrics = new Metrics({ exposed: metricsExposed(config) });
   const database = connectDatabase(config.db.url, {
     relaxedCommits: overrides.relaxedCommits ?? false,
     backgroundCheckpoints: overrides.backgroundCheckpoints ?? false,
+    ...(metrics.exposed ? { onQuery: observeQueries(metrics.queryDuration, dialect) } : {}),
   });
   const clock = overrides.clock ?? systemClock;
+  const log = overrides.log ?? createLogger(config.log.level);
+  registerScrapeGauges(metrics, { database, clock, log });
   return {
     config,
     database,
-    log: overrides.log ?? createLogger(config.log.level),
+    log,
     clock,
     cipher: createCipher(secret),
     // Every process sharing a database shares the secret, so a cursor verifies on any of them.
@@ -92,7 +100,13 @@ export function createDeps(
     ),
     // The probe's cache is about wall time (how often /readyz queries), not the domain clock.
     readiness: new Readiness(createDatabaseProbe(database)),
+    metrics,
   };
+}
+
+/** /metrics is served only when protected: by a bearer token, or on a port of its own. */
+export function metricsExposed(config: Config): boolean {
+  return config.metrics.token !== undefined || config.metrics.port !== undefined;
 }
 
 /** Releases what createDeps opened. */

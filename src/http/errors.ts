@@ -74,6 +74,10 @@ export const errors = {
   unauthenticated(): GraphError {
     return new GraphError(401, 190, 'OAuthException', 'Invalid or missing API key', 'Send a project API key in the X-API-Key header.');
   },
+  /** /metrics without the bearer token METRICS_TOKEN sets (or with another). */
+  metricsUnauthenticated(): GraphError {
+    return new GraphError(401, 190, 'OAuthException', 'Invalid or missing metrics token', 'Send METRICS_TOKEN as a bearer token: Authorization: Bearer <token>.', undefined, { 'www-authenticate': 'Bearer realm="metrics"' });
+  },
   /** A webhook whose X-Hub-Signature-256 is missing, malformed or does not verify; details say which. */
   invalidSignature(problem: 'missing' | 'malformed' | 'mismatch' = 'mismatch'): GraphError {
     const details = {

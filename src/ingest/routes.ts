@@ -6,11 +6,12 @@ import { hashApiKey } from '../tenants/keys.ts';
 import { verifyTokenExists } from '../tenants/store.ts';
 import { normalizeCallWebhook } from '../calls/normalize-call-webhook.ts';
 import { AppSecrets } from './app-secrets.ts';
-import type { IngestCommitter } from './ingest.ts';
+import type { IngestCommitter, IngestOutcome } from './ingest.ts';
 import { ingestLogDetail } from './log-detail.ts';
 import { normalizeWebhook, phoneNumberIdsOf } from './normalize.ts';
 import { MetaForwarding } from '../outbox/meta-forward.ts';
 import { assertSignedByMeta } from './verify-webhook.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 
 /** Meta → us: the verification handshake and the signed webhook POST (meta-cloud-api.md §1). */
 export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committer: IngestCommitter }): Promise<void> {
@@ -46,9 +47,19 @@ export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committe
     const ctx = { now: deps.clock.now(), inactivityMs: deps.config.conversations.inactivityMs };
     const forwards = await forwarding.bodiesFor(raw.toString('utf8'), parsed, phoneNumberIdsOf(parsed));
     const outcome = await deps.committer.submit({ webhook, ctx, forwards, calls }, 1 + webhook.messages.length + webhook.statuses.length + calls.length);
+    countStored(deps.metrics, outcome);
     deps.outboxBell.ring();
     if (webhook.messages.some((m) => m.derived.hasMedia)) deps.mediaBell.ring();
     request.logDetail = ingestLogDetail(webhook, calls, outcome);
     return reply.send({ success: true });
   });
+}
+
+/** The ingest counters, once the payload is committed. */
+function countStored(metrics: Metrics, outcome: IngestOutcome): void {
+  metrics.ingestPayloads.inc();
+  if (outcome.messagesStored > 0) metrics.ingestMessages.inc({ result: 'stored' }, outcome.messagesStored);
+  if (outcome.duplicateMessages > 0) metrics.ingestMessages.inc({ result: 'duplicate' }, outcome.duplicateMessages);
+  if (outcome.statusesStored > 0) metrics.ingestStatuses.inc({ result: 'stored' }, outcome.statusesStored);
+  if (outcome.duplicateStatuses > 0) metrics.ingestStatuses.inc({ result: 'duplicate' }, outcome.duplicateStatuses);
 }

@@ -8,7 +8,7 @@ import { fanOutEvents } from './fan-out.ts';
 import { announceInactiveConversations } from './inactivity.ts';
 import { type RequestOutcome, sendRequest } from './send-request.ts';
 
-export type DeliveryQueueDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'cipher' | 'log' | 'mediaUrls'>;
+export type DeliveryQueueDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'cipher' | 'log' | 'mediaUrls' | 'metrics'>;
 
 /** Events fanned out per transaction. */
 export const FAN_OUT_BATCH = 500;
