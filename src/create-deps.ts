@@ -97,6 +97,8 @@ export function createDeps(
     governor: new SendGovernor(
       singleServingProcess ? memoryBudgetSource() : sharedBudgetSource(database.db),
       config.sending.pair ? new PairLimiter(config.sending.pair) : null,
+      Date.now,
+      { refused: (limit) => metrics.sendGovernorRefusals.inc({ limit }), waited: () => metrics.sendGovernorWaits.inc() },
     ),
     // The probe's cache is about wall time (how often /readyz queries), not the domain clock.
     readiness: new Readiness(createDatabaseProbe(database)),

@@ -16,7 +16,7 @@ import { completeFinishedBroadcasts, findSendingBroadcasts, markLostSends, renew
 import { startDueScheduledBroadcasts } from './store.ts';
 import type { StoredTemplate } from './template.ts';
 
-export type SendQueueDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell' | 'governor' | 'log'>;
+export type SendQueueDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell' | 'governor' | 'log' | 'metrics'>;
 
 /** How often the sending broadcasts are read again (a stop takes effect within this). */
 const REFRESH_MS = 200;
@@ -118,6 +118,7 @@ export class BroadcastSendQueue implements JobQueue<RecipientSend, SendResult> {
   async record(job: RecipientSend, result: SendResult): Promise<void> {
     const { outcome } = result;
     this.inFlightOf.set(job.number.id, Math.max(0, (this.inFlightOf.get(job.number.id) ?? 1) - 1));
+    this.deps.metrics.broadcastSends.inc({ outcome: outcome.kind });
     if (outcome.kind === 'failed') this.log.info({ recipient: job.recipient.id, broadcastId: job.broadcastId, code: outcome.errorCode }, 'broadcast recipient failed');
     else if (outcome.kind === 'unknown') this.log.warn({ recipient: job.recipient.id, broadcastId: job.broadcastId, detail: outcome.detail }, 'broadcast send outcome unknown: waiting for Meta’s status webhooks before any resend');
     await this.recorder.record(job, result);
