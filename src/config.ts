@@ -79,6 +79,8 @@ const envSchema = z.object({
   /** Meta's pair rate: sends one number may burst to one customer, and how many a minute refill (0: not paced). */
   SEND_PAIR_BURST: z.coerce.number().int().min(1).max(1000).default(45),
   SEND_PAIR_PER_MINUTE: z.coerce.number().min(0).max(6000).default(10),
+  /** `/openapi.json` and the `/docs` reference page, served without a key; `off` removes both. */
+  API_DOCS: z.enum(['on', 'off']).default('on'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -90,6 +92,8 @@ export interface Config {
     readonly publicUrl: string;
     readonly bodyLimitBytes: number;
     readonly ingestBodyLimitBytes: number;
+    /** Whether `/openapi.json` and `/docs` are served. */
+    readonly apiDocs: boolean;
   };
   readonly db: { readonly url: string; readonly dataDir: string };
   readonly meta: { readonly graphUrl: string; readonly timeoutMs: number };
@@ -146,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicUrl: (e.PUBLIC_URL ?? `http://${publicHost}:${e.PORT}`).replace(/\/+$/, ''),
       bodyLimitBytes: 1024 * 1024,
       ingestBodyLimitBytes: e.INGEST_BODY_LIMIT_BYTES,
+      apiDocs: e.API_DOCS === 'on',
     },
     db: { url: e.DATABASE_URL, dataDir: dataDirOf(e.DATABASE_URL) },
     meta: { graphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''), timeoutMs: e.META_TIMEOUT_MS },
