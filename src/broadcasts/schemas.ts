@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { broadcastPageSchema, oneBroadcastSchema } from './response-schemas.ts';
 
 /** Request schemas of the broadcast routes (kapso-broadcasts.md §5) and the suppression list. */
 
@@ -22,6 +23,7 @@ export const listBroadcastsSchema = {
       created_before: z.string().max(64).optional(),
     })
     .loose(),
+  response: { 200: broadcastPageSchema },
 };
 
 export const createBroadcastSchema = {
@@ -32,14 +34,16 @@ export const createBroadcastSchema = {
       whatsapp_template_id: z.string().min(1).max(64),
     }),
   }),
+  response: { 201: oneBroadcastSchema },
 };
 
-export const getBroadcastSchema = { params: broadcastParams };
+export const getBroadcastSchema = { params: broadcastParams, response: { 200: oneBroadcastSchema } };
 
 /** §5.4: the only documented stop, and un-scheduling; any other value is a 422. */
 export const patchBroadcastSchema = {
   params: broadcastParams,
   body: z.object({ whatsapp_broadcast: z.object({ status: z.enum(['stopped', 'draft'], "status must be 'stopped' (from sending) or 'draft' (from scheduled)") }) }),
+  response: { 200: oneBroadcastSchema },
 };
 
 export const listRecipientsSchema = { params: broadcastParams, querystring: z.object(paging).loose() };
