@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { documentedOnly } from '../http/documented-only.ts';
+import { platformPageMetaSchema } from '../http/list-schemas.ts';
 
 /** The answers of the broadcast routes as the OpenAPI document describes them (kapso-broadcasts.md §2). */
 
@@ -49,7 +50,55 @@ export type BroadcastTemplateObject = z.infer<typeof broadcastTemplateSchema>;
 /** `{ data: Broadcast }`. */
 export const oneBroadcastSchema = documentedOnly(z.object({ data: broadcastObjectSchema }));
 
-/** A Platform page's `meta` (§6.1). */
-export const platformPageMetaSchema = z.object({ page: z.number().int(), per_page: z.number().int(), total_pages: z.number().int(), total_count: z.number().int() });
-
 export const broadcastPageSchema = documentedOnly(z.object({ data: z.array(broadcastObjectSchema), meta: platformPageMetaSchema }));
+
+/** A recipient as Kapso's Recipient object (§2.3), with the wamid once sent. */
+export const recipientObjectSchema = z
+  .object({
+    id: z.string(),
+    phone_number: z.string(),
+    status: z.enum(['pending', 'sent', 'failed']),
+    sent_at: second.nullable(),
+    delivered_at: second.nullable(),
+    read_at: second.nullable(),
+    responded_at: second.nullable(),
+    failed_at: second.nullable(),
+    error_message: z.string().nullable(),
+    error_details: z.unknown(),
+    template_components: z.array(z.record(z.string(), z.unknown())),
+    wamid: z.string().nullable(),
+    created_at: second,
+    updated_at: second,
+  })
+  .meta({ id: 'BroadcastRecipient' });
+
+/** The partial broadcast that send, schedule and cancel answer. */
+const timingSchema = z.object({
+  id: z.string(),
+  status: z.enum(['draft', 'scheduled', 'sending', 'completed', 'stopped', 'failed']),
+  scheduled_at: second.nullable(),
+  started_at: second.nullable(),
+  completed_at: second.nullable(),
+});
+
+/** A suppressed number (ours, named like Kapso's resources). */
+export const suppressionObjectSchema = z.object({
+  phone_number: z.string(),
+  reason: z.enum(['marketing_opt_out', 'not_on_whatsapp', 'manual']),
+  error_code: z.number().int().nullable(),
+  source: z.string(),
+  created_at: second,
+});
+
+// The routes below answer objects built by present.ts as plain records, so these are typed open:
+// the sample-response test holds them to the shapes.
+type OpenResponses = Record<number, z.ZodType<unknown>>;
+
+export const recipientPageResponses: OpenResponses = { 200: documentedOnly(z.object({ data: z.array(recipientObjectSchema), meta: platformPageMetaSchema })) };
+export const addRecipientsResponses: OpenResponses = {
+  201: documentedOnly(z.object({ data: z.object({ added: z.number().int(), duplicates: z.number().int(), suppressed: z.number().int(), errors: z.array(z.string()) }) })),
+};
+export const timingResponses: OpenResponses = { 200: documentedOnly(z.object({ data: timingSchema })), 202: documentedOnly(z.object({ data: timingSchema })) };
+export const suppressionPageResponses: OpenResponses = { 200: documentedOnly(z.object({ data: z.array(suppressionObjectSchema), meta: platformPageMetaSchema })) };
+export const oneSuppressionResponses: OpenResponses = { 200: documentedOnly(z.object({ data: suppressionObjectSchema })), 201: documentedOnly(z.object({ data: suppressionObjectSchema })) };
+export const removedSuppressionResponses: OpenResponses = { 200: documentedOnly(z.object({ data: z.object({ phone_number: z.string(), removed: z.literal(true) }) })) };

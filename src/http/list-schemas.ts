@@ -57,3 +57,6 @@ export const pagingSchema = z
     previous: z.string().nullable().meta({ description: 'The previous (newer) page as a full URL.' }),
   })
   .meta({ id: 'Paging' });
+
+/** The `meta` block of a Platform API page (kapso-api.md §6.1): page numbers, not cursors. */
+export const platformPageMetaSchema = z.object({ page: z.number().int(), per_page: z.number().int(), total_pages: z.number().int(), total_count: z.number().int() });

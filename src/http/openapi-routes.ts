@@ -53,7 +53,8 @@ export function documentRoute(input: TransformInput): ReturnType<typeof zodTrans
   const response = (out.schema as RouteSchema).response ?? {};
   for (const [status, description] of Object.entries(ERROR_DESCRIPTIONS[access])) {
     const documented = response[status] as Record<string, unknown> | undefined;
-    if (documented && schema.response?.[status] === undefined) response[status] = { ...documented, description };
+    // Always JSON, whatever the route's `produces` says of its success answer.
+    if (documented && schema.response?.[status] === undefined) response[status] = { description, content: { 'application/json': { schema: documented } } };
   }
   return out;
 }

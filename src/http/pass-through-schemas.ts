@@ -20,5 +20,8 @@ export const metaParametersSchema = documentedOnly(
   z.record(z.string(), z.unknown()).meta({ description: "Meta's parameters for this endpoint (meta-cloud-api.md), forwarded unchanged." }),
 );
 
-/** The responses of a route whose answer is Meta's. */
-export const metaAnswerResponses = { 200: metaAnswerSchema };
+/**
+ * The responses of a route whose answer is Meta's. Typed open (any status, any body) because the
+ * handler replies with Meta's status and raw bytes, which no schema of ours shapes.
+ */
+export const metaAnswerResponses: Record<number, z.ZodType<unknown>> = { 200: metaAnswerSchema };

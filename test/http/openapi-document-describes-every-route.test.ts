@@ -81,7 +81,8 @@ describe.each(dialects)('the OpenAPI document (%s)', (dialect) => {
         const where = `${method.toUpperCase()} ${path}`;
         const success = Object.keys(op.responses).filter((status) => /^2/.test(status));
         expect(success, where).not.toEqual([]);
-        for (const status of success) expect(op.responses[status]?.content, where).toBeDefined();
+        // Only a 204 answers nothing.
+        for (const status of success) if (status !== '204') expect(op.responses[status]?.content, where).toBeDefined();
         expect(op.responses['4XX']?.content?.['application/json']?.schema, where).toEqual({ $ref: '#/components/schemas/ErrorEnvelope' });
       }
     }
