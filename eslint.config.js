@@ -13,6 +13,7 @@ const base = ['config', 'clock', 'db', 'http', 'crypto', 'events', 'metrics', 'd
 const layers = [
   ['config', []],
   ['clock', []],
+  ['version', []],
   ['db', ['config']],
   ['http', ['db']],
   ['crypto', ['config']],
@@ -38,12 +39,12 @@ const layers = [
   ['simulator', ['http', 'ingest', 'pacing']],
   ['platform', [...base, 'tenants']],
   ['sandbox', [...base, 'tenants', 'messages', 'simulator']],
-  ['app', ['deps', 'http', 'metrics', 'tenants', 'webhooks', 'contacts', 'conversations', 'media', 'messages', 'calls', 'flows', 'proxy', 'outbox', 'ingest', 'platform', 'broadcasts']],
+  ['app', ['version', 'deps', 'http', 'metrics', 'tenants', 'webhooks', 'contacts', 'conversations', 'media', 'messages', 'calls', 'flows', 'proxy', 'outbox', 'ingest', 'platform', 'broadcasts']],
   ['create-deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing', 'metrics', 'deps']],
-  ['cli', ['config', 'clock', 'db', 'http', 'metrics', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'broadcasts', 'app', 'create-deps']],
+  ['cli', ['config', 'clock', 'version', 'db', 'http', 'metrics', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'broadcasts', 'app', 'create-deps']],
   ['main', ['cli']],
 ];
-const rootFiles = new Set(['config', 'clock', 'deps', 'app', 'create-deps', 'main']);
+const rootFiles = new Set(['config', 'clock', 'version', 'deps', 'app', 'create-deps', 'main']);
 
 const rank = new Map(layers.map(([name], i) => [name, i]));
 for (const [name, uses] of layers) {

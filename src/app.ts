@@ -1,12 +1,13 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.ts';
+import { serializerCompiler, validatorCompiler } from './http/documented-only.ts';
 import { installErrorHandler, renderFrameworkError } from './http/error-handler.ts';
 import { installBoundedJsonParser } from './http/json-body.ts';
 import { installGraphScope } from './http/graph-scope.ts';
 import { loggableUrl, serializeRequest } from './http/log-url.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id.ts';
 import { healthRoutes } from './http/health.ts';
+import { registerApiDocs } from './http/openapi.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
 import { ingestWebhooks, type IngestCommitter } from './ingest/ingest.ts';
 import { ingestRoutes } from './ingest/routes.ts';
@@ -22,6 +23,7 @@ import { flowRoutes } from './flows/routes.ts';
 import { passThroughRoutes } from './proxy/pass-through-routes.ts';
 import { proxyRoutes } from './proxy/routes.ts';
 import { TenantLookup } from './tenants/lookup.ts';
+import { packageVersion } from './version.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { installHttpMetrics } from './metrics/http-metrics.ts';
 import { metricsRoutes, metricsServedOnApiPort } from './metrics/routes.ts';
@@ -77,6 +79,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     onCommit: (payloads) => deps.metrics.ingestBatchSize.observe(payloads),
   });
 
+  // Before every route: the document is made of the routes registered after it.
+  if (deps.config.http.apiDocs) await registerApiDocs(app, { publicUrl: deps.config.http.publicUrl, version: packageVersion() });
   await app.register(async (scope) => healthRoutes(scope, deps));
   // With neither METRICS_TOKEN nor METRICS_PORT, /metrics is not served: the 404 of any unknown path.
   if (metricsServedOnApiPort(deps.config)) await app.register(async (scope) => metricsRoutes(scope, deps));

@@ -112,6 +112,8 @@ const envSchema = z.object({
     .optional(),
   /** Where the METRICS_PORT listener binds: loopback unless said otherwise. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** `/openapi.json` and the `/docs` reference page, served without a key; `off` removes both. */
+  API_DOCS: z.enum(['on', 'off']).default('on'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -123,6 +125,8 @@ export interface Config {
     readonly publicUrl: string;
     readonly bodyLimitBytes: number;
     readonly ingestBodyLimitBytes: number;
+    /** Whether `/openapi.json` and `/docs` are served. */
+    readonly apiDocs: boolean;
   };
   readonly db: { readonly url: string; readonly dataDir: string };
   readonly meta: { readonly graphUrl: string; readonly timeoutMs: number };
@@ -200,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicUrl: (e.PUBLIC_URL ?? `http://${publicHost}:${e.PORT}`).replace(/\/+$/, ''),
       bodyLimitBytes: 1024 * 1024,
       ingestBodyLimitBytes: e.INGEST_BODY_LIMIT_BYTES,
+      apiDocs: e.API_DOCS === 'on',
     },
     db: { url: e.DATABASE_URL, dataDir: dataDirOf(e.DATABASE_URL) },
     meta: { graphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''), timeoutMs: e.META_TIMEOUT_MS },

@@ -13,6 +13,7 @@ import { type FlowOwnerDeps, requireFlowNumber } from './flow-owner.ts';
 import { replyWithGraphAnswer, successBodyOf } from './graph-call.ts';
 import { createFlowBodySchema, flowParamsSchema } from './schemas.ts';
 import { recordFlows } from './store.ts';
+import { metaAnswerResponses } from '../http/pass-through-schemas.ts';
 
 /** What `GET /{waba_id}/flows` forwards (Meta's paging and field selection). */
 const FLOW_LIST = ['limit', 'after', 'before', 'fields'];
@@ -36,7 +37,7 @@ export async function flowRoutes(app: FastifyInstance, deps: Deps & FlowOwnerDep
     return number;
   };
 
-  r.post('/:version/:id/flows', { schema: { params: flowParamsSchema, body: createFlowBodySchema } }, async (request, reply) => {
+  r.post('/:version/:id/flows', { schema: { params: flowParamsSchema, body: createFlowBodySchema, response: metaAnswerResponses } }, async (request, reply) => {
     const { version, id } = request.params;
     const number = await waba(request.projectId, id);
     const path = graphPath(version, [number.waba_id, 'flows'], forwardedQuery(request.query, []));
@@ -46,7 +47,7 @@ export async function flowRoutes(app: FastifyInstance, deps: Deps & FlowOwnerDep
     return replyWithGraphAnswer(reply, answer);
   });
 
-  r.get('/:version/:id/flows', { schema: { params: flowParamsSchema } }, async (request, reply) => {
+  r.get('/:version/:id/flows', { schema: { params: flowParamsSchema, response: metaAnswerResponses } }, async (request, reply) => {
     const { version, id } = request.params;
     const number = await waba(request.projectId, id);
     const answer = await callAsNumber(deps, number, 'GET', graphPath(version, [number.waba_id, 'flows'], forwardedQuery(request.query, FLOW_LIST)), undefined, request.id);
@@ -55,7 +56,7 @@ export async function flowRoutes(app: FastifyInstance, deps: Deps & FlowOwnerDep
     return replyWithGraphAnswer(reply, answer);
   });
 
-  r.post('/:version/:id/assets', { schema: { params: flowParamsSchema } }, async (request, reply) => {
+  r.post('/:version/:id/assets', { schema: { params: flowParamsSchema, response: metaAnswerResponses } }, async (request, reply) => {
     const { version, id } = request.params;
     const number = await requireFlowNumber(deps, request, version, id);
     const form = await readFlowAsset(request);
@@ -65,7 +66,7 @@ export async function flowRoutes(app: FastifyInstance, deps: Deps & FlowOwnerDep
 
   // Publish and deprecate take no parameters: nothing of the client's body goes to Meta.
   for (const action of ['publish', 'deprecate'] as const) {
-    r.post(`/:version/:id/${action}`, { schema: { params: flowParamsSchema } }, async (request, reply) => {
+    r.post(`/:version/:id/${action}`, { schema: { params: flowParamsSchema, response: metaAnswerResponses } }, async (request, reply) => {
       const { version, id } = request.params;
       const number = await requireFlowNumber(deps, request, version, id);
       const answer = await callAsNumber(deps, number, 'POST', graphPath(version, [id, action], forwardedQuery(request.query, [])), undefined, request.id);

@@ -1,16 +1,11 @@
+import type { GraphErrorBody } from './error-envelope.ts';
+
 /**
  * The one catalogue of errors Switchboard answers itself, rendered in Meta's Graph envelope by
  * http/error-handler.ts. Each factory fixes the HTTP status, Meta `code`, `type` and message so
  * that the same failure always looks the same to clients (kapso-api.md §5, meta-cloud-api.md §4).
  */
-export interface GraphErrorBody {
-  message: string;
-  type: string;
-  code: number;
-  error_subcode?: number;
-  error_data?: { messaging_product: 'whatsapp'; details: string };
-  fbtrace_id?: string;
-}
+export type { GraphErrorBody };
 
 export class GraphError extends Error {
   constructor(

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { Deps } from '../deps.ts';
+import { documentedOnly } from '../http/documented-only.ts';
 import { errors } from '../http/errors.ts';
 import { parseBoundedJson } from '../http/json-body.ts';
 import { hashApiKey } from '../tenants/keys.ts';
@@ -13,6 +15,25 @@ import { MetaForwarding } from '../outbox/meta-forward.ts';
 import { assertSignedByMeta } from './verify-webhook.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 
+/**
+ * For the OpenAPI document only: the handshake reads its query by hand (a repeated key must not
+ * pass) and the webhook is verified on its raw bytes before anything parses it.
+ */
+const verifySchema = {
+  querystring: documentedOnly(z.object({ 'hub.mode': z.literal('subscribe'), 'hub.verify_token': z.string(), 'hub.challenge': z.string() })),
+  produces: ['text/plain'],
+  response: { 200: documentedOnly(z.string().meta({ description: '`hub.challenge`, echoed: the verify token is one a registered number has.' })) },
+};
+const webhookSchema = {
+  body: documentedOnly(
+    z
+      .object({ object: z.literal('whatsapp_business_account'), entry: z.array(z.record(z.string(), z.unknown())) })
+      .loose()
+      .meta({ description: "Meta's webhook payload (meta-cloud-api.md §3), signed in X-Hub-Signature-256." }),
+  ),
+  response: { 200: documentedOnly(z.object({ success: z.literal(true) }).meta({ description: 'Stored (or already stored): Meta need not retry.' })) },
+};
+
 /** Meta → us: the verification handshake and the signed webhook POST (meta-cloud-api.md §1). */
 export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committer: IngestCommitter }): Promise<void> {
   const secrets = new AppSecrets(deps);
@@ -25,7 +46,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committe
     done(null, body),
   );
 
-  app.get('/webhooks/whatsapp', async (request, reply) => {
+  app.get('/webhooks/whatsapp', { schema: verifySchema }, async (request, reply) => {
     // A repeated key arrives as an array: only single strings are taken (an array reached the query).
     const query = request.query as Record<string, unknown>;
     const token = query['hub.verify_token'];
@@ -37,7 +58,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: Deps & { committe
     return reply.type('text/plain').send(challenge);
   });
 
-  app.post('/webhooks/whatsapp', async (request, reply) => {
+  app.post('/webhooks/whatsapp', { schema: webhookSchema }, async (request, reply) => {
     const raw = request.body as Buffer;
     // Bounded in size (the parser's limit) and nesting before anything parses or walks it.
     const parsed = parseBoundedJson(raw);

@@ -38,8 +38,8 @@ export async function phoneNumberRoutes(app: FastifyInstance, deps: Deps): Promi
 
   r.delete(NUMBER, { schema: removePhoneNumberSchema }, async (request) => {
     const id = request.params.phone_number_id;
-    const history = request.query.history === 'keep' ? 'kept' : 'deleted';
+    const history = request.query.history === 'keep' ? ('kept' as const) : ('deleted' as const);
     if (!(await removePhoneNumber(deps, id, history, { projectId: request.projectId }))) throw errors.notFound('phone number', id);
-    return { data: { removed: true, history } };
+    return { data: { removed: true as const, history } };
   });
 }

@@ -2,6 +2,7 @@ import type { PhoneNumberRow } from '../db/schema.ts';
 import { formatInstant } from '../http/instants.ts';
 import { whatsappConfigId } from '../tenants/config-id.ts';
 import { formatDisplayNumber } from '../tenants/number-fields.ts';
+import type { PlatformPhoneNumber } from './number-schemas.ts';
 
 /**
  * A number as the Platform API's PhoneNumber object (kapso-api.md §6.9). The inbox auto-selects
@@ -9,7 +10,7 @@ import { formatDisplayNumber } from '../tenants/number-fields.ts';
  * registered number is here. What we do not know about a number (Meta's verified name, quality
  * rating, limits) is null rather than invented; never a secret.
  */
-export function presentPlatformPhoneNumber(row: PhoneNumberRow): Record<string, unknown> {
+export function presentPlatformPhoneNumber(row: PhoneNumberRow): PlatformPhoneNumber {
   const display = formatDisplayNumber(row.display_phone_number);
   const name = row.is_sandbox ? 'Switchboard sandbox' : display;
   const createdAt = formatInstant(row.created_at);

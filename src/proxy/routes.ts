@@ -8,13 +8,16 @@ import { replyWithAnswer } from './answer.ts';
 import { errors } from '../http/errors.ts';
 import { assertNoReservedFields, isGraphId } from '../graph/graph-path.ts';
 import { withIdempotency } from './idempotency.ts';
-import { isMarkRead, messagesBodySchema } from './schemas.ts';
+import { documentedOnly } from '../http/documented-only.ts';
+import { isMarkRead, messagesBodySchema, sendResponseSchema } from './schemas.ts';
 import { markRead, sendMessage, sendRateOf } from './send.ts';
 
 const sendSchema = {
   params: z.object({ version: z.string(), phoneNumberId: z.string().min(1).max(64) }),
   body: messagesBodySchema,
   headers: z.object({ 'idempotency-key': z.string().optional() }).loose(),
+  // Meta's answer, passed through: the accepted message's wamid, or `success` for a mark-as-read.
+  response: { 200: documentedOnly(z.union([sendResponseSchema, z.object({ success: z.literal(true) }).loose()])) } as Record<number, z.ZodType<unknown>>,
 };
 
 /** Client → Meta: sends (and mark-as-read) through the gateway (kapso-api.md §6.1.1–6.1.2). */
