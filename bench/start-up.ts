@@ -6,10 +6,12 @@
  * cold tsx cache). Each serve run starts in an empty temporary folder with the defaults, as
  * `npm start` does on a fresh clone (SQLite, the sandbox), and is stopped with SIGTERM after.
  * Runs alternate between the entry points, so a machine getting busier slows them alike. Prints
- * the median, min and max of each, and each entry point's medians as a ratio to the first one's.
+ * the median, min and max of each, and each entry point's medians as a ratio to the first one's;
+ * for serve also the CPU time it had used when ready, which a busy machine inflates less than
+ * wall time.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -57,25 +59,43 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function serveOnce(candidate: Candidate): Promise<number> {
+/** CPU seconds (user + system, every thread) a live process has used, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface ServeRun {
+  ms: number;
+  cpuMs: number;
+}
+
+async function serveOnce(candidate: Candidate): Promise<ServeRun> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-start-up-'));
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [candidate.entry, 'serve'], { cwd: dir, env: { ...baseEnv(candidate), PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += String(d)));
-  const exited = new Promise<void>((done) => child.on('exit', () => done()));
+  let failed: Error | null = null;
+  child.on('error', (err) => (failed = err));
+  const exited = new Promise<void>((done) => child.on('close', () => done()));
   try {
     for (;;) {
+      if (failed) throw new Error(`${candidate.label} serve could not start: ${String(failed)}`);
       if (child.exitCode !== null) throw new Error(`${candidate.label} serve exited ${child.exitCode}: ${stderr}`);
+      if (performance.now() - started > 120_000) throw new Error(`${candidate.label} serve not ready after 120 s: ${stderr}`);
       const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
-      if (res?.status === 200) return performance.now() - started;
+      if (res?.status === 200) return { ms: performance.now() - started, cpuMs: cpuSeconds(child.pid ?? 0) * 1000 };
       await res?.arrayBuffer();
       await new Promise((r) => setTimeout(r, 5));
     }
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    if (child.pid !== undefined) {
+      child.kill('SIGTERM');
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -97,11 +117,21 @@ function report(what: string, runs: number, times: Map<string, number[]>): void 
 }
 
 const helpTimes = new Map(candidates.map((c) => [c.label, [] as number[]]));
-for (const c of candidates) helpOnce(c); // warm-up: the file cache, and tsx's transform cache where one is used
-for (let i = 0; i < helpRuns; i++) for (const c of candidates) helpTimes.get(c.label)?.push(helpOnce(c));
-report('switchboard --help, spawn to exit', helpRuns, helpTimes);
+if (helpRuns > 0) {
+  for (const c of candidates) helpOnce(c); // warm-up: the file cache, and tsx's transform cache where one is used
+  for (let i = 0; i < helpRuns; i++) for (const c of candidates) helpTimes.get(c.label)?.push(helpOnce(c));
+  report('switchboard --help, spawn to exit', helpRuns, helpTimes);
+}
 
 const serveTimes = new Map(candidates.map((c) => [c.label, [] as number[]]));
+const serveCpu = new Map(candidates.map((c) => [c.label, [] as number[]]));
 for (const c of candidates) await serveOnce(c);
-for (let i = 0; i < serveRuns; i++) for (const c of candidates) serveTimes.get(c.label)?.push(await serveOnce(c));
+for (let i = 0; i < serveRuns; i++) {
+  for (const c of candidates) {
+    const run = await serveOnce(c);
+    serveTimes.get(c.label)?.push(run.ms);
+    serveCpu.get(c.label)?.push(run.cpuMs);
+  }
+}
 report('switchboard serve, spawn to the first /readyz 200 (fresh folder, SQLite, sandbox)', serveRuns, serveTimes);
+report('CPU time serve had used when ready (user + system, 10 ms ticks)', serveRuns, serveCpu);
