@@ -117,11 +117,15 @@ export class BroadcastSendQueue implements JobQueue<RecipientSend, SendResult> {
 
   async record(job: RecipientSend, result: SendResult): Promise<void> {
     const { outcome } = result;
-    this.inFlightOf.set(job.number.id, Math.max(0, (this.inFlightOf.get(job.number.id) ?? 1) - 1));
     this.deps.metrics.broadcastSends.inc({ outcome: outcome.kind });
     if (outcome.kind === 'failed') this.log.info({ recipient: job.recipient.id, broadcastId: job.broadcastId, code: outcome.errorCode }, 'broadcast recipient failed');
     else if (outcome.kind === 'unknown') this.log.warn({ recipient: job.recipient.id, broadcastId: job.broadcastId, detail: outcome.detail }, 'broadcast send outcome unknown: waiting for Meta’s status webhooks before any resend');
-    await this.recorder.record(job, result);
+    try {
+      await this.recorder.record(job, result);
+    } finally {
+      // Only now is a sent recipient counted by messagingLimitRoom: until then it is in flight.
+      this.inFlightOf.set(job.number.id, Math.max(0, (this.inFlightOf.get(job.number.id) ?? 1) - 1));
+    }
   }
 
   renew(keys: readonly string[], until: number): Promise<void> {
