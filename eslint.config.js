@@ -9,10 +9,11 @@ import tseslint from 'typescript-eslint';
  * file is an entry of its own (`deps` is src/deps.ts). Imports within a folder are free.
  */
 // What every domain may use: the plumbing it shares and the Deps type.
-const base = ['config', 'clock', 'db', 'http', 'crypto', 'events', 'deps'];
+const base = ['config', 'clock', 'db', 'http', 'crypto', 'events', 'metrics', 'deps'];
 const layers = [
   ['config', []],
   ['clock', []],
+  ['version', []],
   ['db', ['config']],
   ['http', ['db']],
   ['crypto', ['config']],
@@ -21,8 +22,9 @@ const layers = [
   ['jobs', ['clock', 'db']],
   ['events', ['db']],
   ['pacing', ['db']],
-  ['deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing']],
-  ['tenants', [...base]],
+  ['metrics', ['config', 'clock', 'db', 'http']],
+  ['deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing', 'metrics']],
+  ['tenants', [...base, 'graph']],
   ['webhooks', [...base, 'tenants']],
   ['contacts', [...base, 'tenants']],
   ['conversations', [...base, 'tenants', 'contacts']],
@@ -37,12 +39,12 @@ const layers = [
   ['simulator', ['http', 'ingest', 'pacing']],
   ['platform', [...base, 'tenants']],
   ['sandbox', [...base, 'tenants', 'messages', 'simulator']],
-  ['app', ['deps', 'http', 'tenants', 'webhooks', 'contacts', 'conversations', 'media', 'messages', 'calls', 'flows', 'proxy', 'outbox', 'ingest', 'platform', 'broadcasts']],
-  ['create-deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing', 'deps']],
-  ['cli', ['config', 'clock', 'db', 'http', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'broadcasts', 'app', 'create-deps']],
+  ['app', ['version', 'deps', 'http', 'metrics', 'tenants', 'webhooks', 'contacts', 'conversations', 'media', 'messages', 'calls', 'flows', 'proxy', 'outbox', 'ingest', 'platform', 'broadcasts']],
+  ['create-deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing', 'metrics', 'deps']],
+  ['cli', ['config', 'clock', 'version', 'db', 'http', 'metrics', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'broadcasts', 'app', 'create-deps']],
   ['main', ['cli']],
 ];
-const rootFiles = new Set(['config', 'clock', 'deps', 'app', 'create-deps', 'main']);
+const rootFiles = new Set(['config', 'clock', 'version', 'deps', 'app', 'create-deps', 'main']);
 
 const rank = new Map(layers.map(([name], i) => [name, i]));
 for (const [name, uses] of layers) {
@@ -85,6 +87,6 @@ export default tseslint.config(
   { files: ['src/cli/**', 'bench/**', 'bin/**'], rules: { 'no-console': 'off' } },
   // Frozen migrations take Kysely<any>: they must not depend on the app's current table types.
   { files: ['src/db/migrations/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
-  { files: ['bin/**'], languageOptions: { globals: { process: 'readonly' } } },
+  { files: ['bin/**'], languageOptions: { globals: { process: 'readonly', URL: 'readonly' } } },
   importDirection,
 );

@@ -1,12 +1,13 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.ts';
+import { serializerCompiler, validatorCompiler } from './http/documented-only.ts';
 import { installErrorHandler, renderFrameworkError } from './http/error-handler.ts';
 import { installBoundedJsonParser } from './http/json-body.ts';
 import { installGraphScope } from './http/graph-scope.ts';
 import { loggableUrl, serializeRequest } from './http/log-url.ts';
+import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id.ts';
 import { healthRoutes } from './http/health.ts';
+import { registerApiDocs } from './http/openapi.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
 import { ingestWebhooks, type IngestCommitter } from './ingest/ingest.ts';
 import { ingestRoutes } from './ingest/routes.ts';
@@ -22,7 +23,10 @@ import { flowRoutes } from './flows/routes.ts';
 import { passThroughRoutes } from './proxy/pass-through-routes.ts';
 import { proxyRoutes } from './proxy/routes.ts';
 import { TenantLookup } from './tenants/lookup.ts';
+import { packageVersion } from './version.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
+import { installHttpMetrics } from './metrics/http-metrics.ts';
+import { metricsRoutes, metricsServedOnApiPort } from './metrics/routes.ts';
 
 /**
  * Builds the gateway's HTTP app without listening (cli/serve.ts listens; tests use inject).
@@ -34,7 +38,10 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     loggerInstance: deps.log.child({}, { serializers: { req: serializeRequest } }) as FastifyBaseLogger,
     // One log line per request (onResponse below): the second default line costs throughput.
     logController: new LogController({ disableRequestLogging: true }),
-    genReqId: () => randomUUID(),
+    // The client's X-Request-Id when acceptable, else a UUID (http/request-id.ts); Fastify's own
+    // header option would take any value unchecked. Every log line of the request carries it as
+    // `reqId`, every answer as X-Request-Id, every error envelope as `fbtrace_id`.
+    genReqId: requestIdOf,
     requestIdHeader: false,
     bodyLimit: deps.config.http.bodyLimitBytes,
     requestTimeout: 30_000,
@@ -48,12 +55,20 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   installBoundedJsonParser(app);
+  // The first hook of every route, so answers from later hooks (auth) and handlers (a 429) carry
+  // it too; a callback hook, not an async one: no promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  app.decorateRequest('logDetail', null);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      { method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ...request.logDetail },
       'request',
     );
   });
+  if (deps.metrics.exposed) installHttpMetrics(app, deps.metrics);
 
   const tenants = new TenantLookup(deps);
   const committer: IngestCommitter = new GroupCommitter(deps.database.db, ingestWebhooks, {
@@ -61,9 +76,14 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     // About 10 ms of SQLite work (measured): larger batches only lengthen every request's wait.
     maxWeight: 500,
     maxConcurrentBatches: deps.database.capabilities.concurrentCommitBatches,
+    onCommit: (payloads) => deps.metrics.ingestBatchSize.observe(payloads),
   });
 
+  // Before every route: the document is made of the routes registered after it.
+  if (deps.config.http.apiDocs) await registerApiDocs(app, { publicUrl: deps.config.http.publicUrl, version: packageVersion() });
   await app.register(async (scope) => healthRoutes(scope, deps));
+  // With neither METRICS_TOKEN nor METRICS_PORT, /metrics is not served: the 404 of any unknown path.
+  if (metricsServedOnApiPort(deps.config)) await app.register(async (scope) => metricsRoutes(scope, deps));
   await app.register(async (scope) => ingestRoutes(scope, { ...deps, committer }));
   await app.register(async (scope) => mediaRoutes(scope, deps));
   const graphApi = async (scope: FastifyInstance) => {

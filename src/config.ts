@@ -10,11 +10,21 @@ const booleanString = z
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/switchboard.db';
 
+/**
+ * SEND_DEFAULT_MESSAGING_LIMIT's values: Meta's tiers by name or count (the same words
+ * `numbers update --messaging-limit` takes, tenants/messaging-limit.ts), as recipients per 24 h.
+ */
+const MESSAGING_LIMITS: Readonly<Record<string, number>> = {
+  unlimited: Infinity, tier_unlimited: Infinity,
+  tier_50: 50, '50': 50, tier_250: 250, '250': 250, tier_1k: 1000, '1000': 1000,
+  tier_2k: 2000, '2000': 2000, tier_10k: 10_000, '10000': 10_000, tier_100k: 100_000, '100000': 100_000,
+};
+
 const envSchema = z.object({
   // A string of digits: `PORT=` (empty) coerced to 0 and started on a random port.
   PORT: z
     .string()
-    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535 (it is empty or not a number)')
+    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535')
     .transform(Number)
     .pipe(z.number().max(65535, 'must be a port number from 0 to 65535'))
     .default(3000),
@@ -81,6 +91,29 @@ const envSchema = z.object({
   /** Meta's pair rate: sends one number may burst to one customer, and how many a minute refill (0: not paced). */
   SEND_PAIR_BURST: z.coerce.number().int().min(1).max(1000).default(45),
   SEND_PAIR_PER_MINUTE: z.coerce.number().min(0).max(6000).default(10),
+  /**
+   * Unique customers a number may reach outside a customer-service window per 24 h while its
+   * Meta tier is unknown. Unlimited by default: an unread tier (the sandbox, a test number, Meta
+   * unreachable when it was added) must not hold a broadcast back; Meta enforces its own limit.
+   */
+  SEND_DEFAULT_MESSAGING_LIMIT: z
+    .string()
+    .transform((v) => MESSAGING_LIMITS[v.trim().toLowerCase()])
+    .pipe(z.custom<number>((v) => typeof v === 'number', 'must be a tier such as TIER_250 or TIER_2K, a count (250, 2000, 10000, 100000) or unlimited'))
+    .default(Infinity),
+  /** A bearer token that /metrics requires; on its own, /metrics is served on the API port (docs/metrics.md). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (it guards /metrics)').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  /** A port of its own for /metrics (on METRICS_HOST); then the API port does not serve it. */
+  METRICS_PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535')
+    .transform(Number)
+    .pipe(z.number().max(65535, 'must be a port number from 0 to 65535'))
+    .optional(),
+  /** Where the METRICS_PORT listener binds: loopback unless said otherwise. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** `/openapi.json` and the `/docs` reference page, served without a key; `off` removes both. */
+  API_DOCS: z.enum(['on', 'off']).default('on'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -92,6 +125,8 @@ export interface Config {
     readonly publicUrl: string;
     readonly bodyLimitBytes: number;
     readonly ingestBodyLimitBytes: number;
+    /** Whether `/openapi.json` and `/docs` are served. */
+    readonly apiDocs: boolean;
   };
   readonly db: { readonly url: string; readonly dataDir: string };
   readonly meta: { readonly graphUrl: string; readonly timeoutMs: number };
@@ -127,6 +162,8 @@ export interface Config {
     readonly maxWaitMs: number;
     /** null: the pair rate is not paced. */
     readonly pair: { readonly burst: number; readonly perMinute: number } | null;
+    /** Recipients per 24 h of a number whose tier is unknown (Infinity: unlimited). */
+    readonly defaultMessagingLimit: number;
   };
   readonly broadcasts: {
     /** Sends to Meta a broadcast worker has in flight at once. */
@@ -137,18 +174,28 @@ export interface Config {
      */
     readonly outcomeWaitMs: number;
   };
+  /** /metrics: off unless a token or a port of its own is set (docs/metrics.md). */
+  readonly metrics: {
+    readonly token: string | undefined;
+    /** undefined: served on the API port (with the token), if at all. */
+    readonly port: number | undefined;
+    readonly host: string;
+  };
 }
 
 export class ConfigError extends Error {}
 
 /** Parses an environment (default: `process.env`) into a frozen Config, naming any bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(env, { error: expectedValue });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const problems = parsed.error.issues.map((issue) => describeEnvIssue(issue, env));
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError(`invalid environment: METRICS_PORT: must differ from PORT (${e.PORT}); unset it to serve /metrics on the API port with METRICS_TOKEN`);
+  }
   const publicHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
   return deepFreeze({
     http: {
@@ -157,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicUrl: (e.PUBLIC_URL ?? `http://${publicHost}:${e.PORT}`).replace(/\/+$/, ''),
       bodyLimitBytes: 1024 * 1024,
       ingestBodyLimitBytes: e.INGEST_BODY_LIMIT_BYTES,
+      apiDocs: e.API_DOCS === 'on',
     },
     db: { url: e.DATABASE_URL, dataDir: dataDirOf(e.DATABASE_URL) },
     meta: { graphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''), timeoutMs: e.META_TIMEOUT_MS },
@@ -186,10 +234,53 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       defaultPerSecond: e.SEND_DEFAULT_MPS,
       maxWaitMs: e.SEND_MAX_WAIT_MS,
       pair: e.SEND_PAIR_PER_MINUTE > 0 ? { burst: e.SEND_PAIR_BURST, perMinute: e.SEND_PAIR_PER_MINUTE } : null,
+      defaultMessagingLimit: e.SEND_DEFAULT_MESSAGING_LIMIT,
     },
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
     broadcasts: { concurrency: e.BROADCAST_CONCURRENCY, outcomeWaitMs: e.BROADCAST_OUTCOME_WAIT_MS },
   });
 }
+
+/** Variables whose value may hold a credential (a password in a URL): named, never echoed. */
+const UNECHOED = new Set(['SWITCHBOARD_SECRET', 'DATABASE_URL', 'MEDIA_S3_ENDPOINT']);
+
+/** The longest part of a bad value echoed back. */
+const ECHO_CHARS = 60;
+
+/**
+ * One problem with the environment, in words an operator acts on: the variable, what it must be
+ * (the schema's own message, else expectedValue's), and what it is (the value itself, unless it
+ * may hold a credential). Pure.
+ */
+export function describeEnvIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
+  const name = String(issue.path[0] ?? 'the environment');
+  const raw = env[name];
+  const given = raw === undefined || UNECHOED.has(name) ? '' : raw.trim() === '' ? ' (it is empty)' : ` (it is ${JSON.stringify(raw.slice(0, ECHO_CHARS))})`;
+  return `${name} ${issue.message}${given}`;
+}
+
+/**
+ * The error map the environment is parsed with: zod's defaults speak of types ("expected number,
+ * received NaN"), these of values. A message the schema wrote itself takes precedence (zod asks
+ * this map only for issues without one).
+ */
+export const expectedValue: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'int' ? 'must be a whole number' : issue.expected === 'number' ? 'must be a number' : `must be a ${issue.expected}`;
+    case 'too_small':
+      if (issue.origin === 'string') return 'must not be empty';
+      return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${String(issue.minimum)}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_format':
+      return issue.format === 'url' ? 'must be a URL with its scheme, such as https://example.com' : undefined;
+    default:
+      return undefined;
+  }
+};
 
 /** The folder that holds the embedded database, the generated secret and (by default) media. */
 /**

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import pino, { type Logger } from 'pino';
+import pino, { type Logger, type LoggerOptions } from 'pino';
 import { systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
@@ -17,17 +17,34 @@ import { sharedBudgetSource } from './pacing/shared-budget-store.ts';
 import { WakeSignal } from './jobs/wake-signal.ts';
 import { GraphClient } from './graph/graph-client.ts';
 import { createCipher, resolveSecret } from './crypto/secrets.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { observeQueries } from './metrics/query-observer.ts';
+import { registerScrapeGauges } from './metrics/scrape-gauges.ts';
 
-/** Paths and headers the logger must never print (style.md §17). */
+/**
+ * Paths and headers the logger must never print (style.md §17): credentials in request headers
+ * (for a line that logs headers), and fields named like a secret at the top level or one level
+ * down (`{ number: { access_token } }`). Request URLs are made loggable by http/log-url.ts.
+ */
 export const redactPaths = [
   'req.headers["x-api-key"]',
   'req.headers.authorization',
+  'req.headers.cookie',
   'req.headers["x-hub-signature-256"]',
-  '*.access_token',
-  '*.app_secret',
-  '*.verify_token',
-  '*.api_key',
+  'res.headers["set-cookie"]',
+  'headers["x-api-key"]',
+  'headers.authorization',
+  'headers.cookie',
+  // Exact paths cost next to nothing; any `*.` path puts every line on pino's slower redaction
+  // path (about 10 µs a line, measured), so the wildcards stay the few names nested objects carry.
+  ...['access_token', 'app_secret', 'verify_token', 'webhook_verify_token', 'api_key', 'secret_key', 'token'],
+  ...['access_token', 'app_secret', 'verify_token', 'api_key', 'secret_key', 'token'].map((name) => `*.${name}`),
 ];
+
+/** The logger's options, shared by createLogger and tests that capture the log in a buffer. */
+export function loggerOptions(level: string): LoggerOptions {
+  return { level, redact: { paths: redactPaths, censor: '[redacted]' } };
+}
 
 /**
  * Creates the process logger: JSON lines on stdout, pretty only on a terminal and only where
@@ -37,8 +54,7 @@ export const redactPaths = [
 export function createLogger(level: string): Logger {
   const pretty = process.stdout.isTTY && level !== 'silent' && isInstalled('pino-pretty');
   return pino({
-    level,
-    redact: { paths: redactPaths, censor: '[redacted]' },
+    ...loggerOptions(level),
     ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true } } } : {}),
   });
 }
@@ -53,15 +69,20 @@ export function createDeps(
 ): Deps {
   const { generatesSecret, singleServingProcess } = storeCapabilities(config.db.url);
   const secret = resolveSecret({ configured: config.secret, dataDir: config.db.dataDir, embedded: generatesSecret });
+  const dialect = config.db.url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+  const metrics = new Metrics({ exposed: metricsExposed(config) });
   const database = connectDatabase(config.db.url, {
     relaxedCommits: overrides.relaxedCommits ?? false,
     backgroundCheckpoints: overrides.backgroundCheckpoints ?? false,
+    ...(metrics.exposed ? { onQuery: observeQueries(metrics.queryDuration, dialect) } : {}),
   });
   const clock = overrides.clock ?? systemClock;
+  const log = overrides.log ?? createLogger(config.log.level);
+  registerScrapeGauges(metrics, { database, clock, log });
   return {
     config,
     database,
-    log: overrides.log ?? createLogger(config.log.level),
+    log,
     clock,
     cipher: createCipher(secret),
     // Every process sharing a database shares the secret, so a cursor verifies on any of them.
@@ -76,10 +97,18 @@ export function createDeps(
     governor: new SendGovernor(
       singleServingProcess ? memoryBudgetSource() : sharedBudgetSource(database.db),
       config.sending.pair ? new PairLimiter(config.sending.pair) : null,
+      Date.now,
+      { refused: (limit) => metrics.sendGovernorRefusals.inc({ limit }), waited: () => metrics.sendGovernorWaits.inc() },
     ),
     // The probe's cache is about wall time (how often /readyz queries), not the domain clock.
     readiness: new Readiness(createDatabaseProbe(database)),
+    metrics,
   };
+}
+
+/** /metrics is served only when protected: by a bearer token, or on a port of its own. */
+export function metricsExposed(config: Config): boolean {
+  return config.metrics.token !== undefined || config.metrics.port !== undefined;
 }
 
 /** Releases what createDeps opened. */

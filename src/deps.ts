@@ -10,6 +10,7 @@ import type { WakeSignal } from './jobs/wake-signal.ts';
 import type { GraphClient } from './graph/graph-client.ts';
 import type { Cipher } from './crypto/secrets.ts';
 import type { SendGovernor } from './pacing/send-governor.ts';
+import type { Metrics } from './metrics/metrics.ts';
 
 /*
  * The one object passed to routes, workers and CLI commands (style.md §7). This module holds only
@@ -41,4 +42,6 @@ export interface Deps {
   governor: SendGovernor;
   /** What `/readyz` reports: the database probe and the components `serve` has started. */
   readiness: Readiness;
+  /** This process's Prometheus metrics (metrics/metrics.ts), served at /metrics when configured. */
+  metrics: Metrics;
 }

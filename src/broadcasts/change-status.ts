@@ -2,10 +2,11 @@ import type { Deps } from '../deps.ts';
 import type { BroadcastRow, BroadcastStatus } from '../db/schema.ts';
 import { kapsoErrors } from '../http/kapso-errors.ts';
 import { type BroadcastOperation, planTransition } from './lifecycle.ts';
+import { announceBroadcasts } from './broadcast-event.ts';
 import { clearRecipients } from './recipient-store.ts';
 import { findBroadcast, transitionBroadcast } from './store.ts';
 
-type StatusDeps = Pick<Deps, 'database' | 'clock' | 'broadcastBell'>;
+type StatusDeps = Pick<Deps, 'database' | 'clock' | 'broadcastBell' | 'outboxBell'>;
 
 /** The columns each client-driven step sets besides the status. */
 function columnsFor(operation: BroadcastOperation, now: number, scheduledAt: number | undefined) {
@@ -42,7 +43,11 @@ export async function changeBroadcastStatus(deps: StatusDeps, projectId: string,
     const moved =
       operation === 'clear_recipients'
         ? await clearRecipients(db, projectId, id, now)
-        : await transitionBroadcast(db, projectId, id, [current.status], { status: plan.to as BroadcastStatus, updated_at: now, ...columnsFor(operation, now, scheduledAt) }, plan.needsRecipients);
+        : await db.transaction().execute(async (trx) => {
+            const row = await transitionBroadcast(trx, projectId, id, [current.status], { status: plan.to as BroadcastStatus, updated_at: now, ...columnsFor(operation, now, scheduledAt) }, plan.needsRecipients);
+            if (row && (await announceBroadcasts(trx, [row], now)) > 0) deps.outboxBell.ring();
+            return row;
+          });
     if (moved) {
       if (moved.status === 'sending') deps.broadcastBell.ring();
       return moved;

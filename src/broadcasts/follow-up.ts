@@ -27,10 +27,11 @@ const RECEIVED = 'whatsapp.message.received';
  *   were sent before it arrived;
  * - a tagged status for a message not stored → the wamid is kept on the recipient as the proof
  *   that Meta accepted its send (lost-sends.ts), and applied if the recipient is already sent.
+ * Returns the kinds of the changes that moved a recipient (for the metrics).
  */
-export async function followBroadcastEvents(trx: Transaction<DB>, events: readonly EventRow[], now: number): Promise<number> {
+export async function followBroadcastEvents(trx: Transaction<DB>, events: readonly EventRow[], now: number): Promise<Array<RecipientChange['kind']>> {
   const relevant = events.filter((e) => e.phone_number_id !== null && e.message_id !== null && (e.type in STATUS_EVENTS || e.type === RECEIVED || e.type === BROADCAST_TAGGED_STATUS_EVENT));
-  if (relevant.length === 0) return 0;
+  if (relevant.length === 0) return [];
   const numbers = await numbersWithBroadcastSends(trx, [...new Set(relevant.map((e) => e.phone_number_id as string))]);
   const changes: RecipientChangeOf[] = [];
   const suppress: Array<{ recipient: BroadcastRecipientRow; code: number }> = [];
@@ -53,7 +54,7 @@ export async function followBroadcastEvents(trx: Transaction<DB>, events: readon
     await statusChanges(trx, phoneNumberId, found, now, changes, suppress);
     await replies(trx, phoneNumberId, mine.filter((e) => e.type === RECEIVED), now, changes);
   }
-  await applyRecipientChanges(trx, changes, now);
+  const applied = await applyRecipientChanges(trx, changes, now);
   if (suppress.length > 0) {
     const projects = await projectsOfBroadcasts(trx, [...new Set(suppress.map((s) => s.recipient.broadcast_id))]);
     for (const { recipient, code } of suppress) {
@@ -62,7 +63,7 @@ export async function followBroadcastEvents(trx: Transaction<DB>, events: readon
       if (projectId && reason) await insertSuppression(trx, { project_id: projectId, wa_id: recipient.phone_number, reason, error_code: code, source: 'worker', created_at: now });
     }
   }
-  return changes.length;
+  return changes.flatMap((c, i) => (applied[i] ? [c.change.kind] : []));
 }
 
 /** The changes of status steps; a failure carries Meta's first error from the message's status history. */

@@ -1,15 +1,18 @@
 import type { BroadcastRecipientRow, BroadcastRow, BroadcastSuppressionRow } from '../db/schema.ts';
 import { readJson } from '../db/json.ts';
 import { responseRate } from './recipient-changes.ts';
+import type { BroadcastObject, BroadcastTemplateObject } from './response-schemas.ts';
 import type { StoredTemplate } from './template.ts';
 
 /** Kapso's timestamps: ISO-8601 UTC to the second with `Z` (kapso-broadcasts.md §1). */
+export function formatSecond(ms: number): string;
+export function formatSecond(ms: number | null): string | null;
 export function formatSecond(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The template as Kapso nests it in a broadcast (§2.2): Meta's id twice, the status lowercase. */
-export function presentTemplate(template: StoredTemplate): Record<string, unknown> {
+export function presentTemplate(template: StoredTemplate): BroadcastTemplateObject {
   return {
     id: template.id,
     meta_template_id: template.id,
@@ -22,7 +25,7 @@ export function presentTemplate(template: StoredTemplate): Record<string, unknow
 }
 
 /** A broadcast as Kapso's Broadcast object (§2.1), every key present, unset ones null. */
-export function presentBroadcast(row: BroadcastRow): Record<string, unknown> {
+export function presentBroadcast(row: BroadcastRow): BroadcastObject {
   return {
     id: row.id,
     name: row.name,

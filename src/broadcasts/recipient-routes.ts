@@ -9,6 +9,7 @@ import { presentBroadcast, presentRecipient } from './present.ts';
 import { listRecipientsPage } from './recipient-store.ts';
 import { addRecipientsSchema, listRecipientsSchema } from './schemas.ts';
 import { findBroadcast } from './store.ts';
+import { oneBroadcastSchema } from './response-schemas.ts';
 
 const RECIPIENTS = '/platform/v1/whatsapp/broadcasts/:broadcast_id/recipients';
 /**
@@ -37,7 +38,7 @@ export async function recipientRoutes(app: FastifyInstance, deps: Deps): Promise
     return reply.code(201).send({ data: result });
   });
 
-  r.delete(RECIPIENTS, { schema: { params: listRecipientsSchema.params } }, async (request) => {
+  r.delete(RECIPIENTS, { schema: { params: listRecipientsSchema.params, response: { 200: oneBroadcastSchema } } }, async (request) => {
     const row = await changeBroadcastStatus(deps, request.projectId, request.params.broadcast_id, 'clear_recipients');
     return { data: presentBroadcast(row) };
   });

@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import {
+  addRecipientsResponses,
+  broadcastPageSchema,
+  oneBroadcastSchema,
+  oneSuppressionResponses,
+  recipientPageResponses,
+  removedSuppressionResponses,
+  suppressionPageResponses,
+  timingResponses,
+} from './response-schemas.ts';
 
 /** Request schemas of the broadcast routes (kapso-broadcasts.md §5) and the suppression list. */
 
@@ -22,6 +32,7 @@ export const listBroadcastsSchema = {
       created_before: z.string().max(64).optional(),
     })
     .loose(),
+  response: { 200: broadcastPageSchema },
 };
 
 export const createBroadcastSchema = {
@@ -32,17 +43,19 @@ export const createBroadcastSchema = {
       whatsapp_template_id: z.string().min(1).max(64),
     }),
   }),
+  response: { 201: oneBroadcastSchema },
 };
 
-export const getBroadcastSchema = { params: broadcastParams };
+export const getBroadcastSchema = { params: broadcastParams, response: { 200: oneBroadcastSchema } };
 
 /** §5.4: the only documented stop, and un-scheduling; any other value is a 422. */
 export const patchBroadcastSchema = {
   params: broadcastParams,
   body: z.object({ whatsapp_broadcast: z.object({ status: z.enum(['stopped', 'draft'], "status must be 'stopped' (from sending) or 'draft' (from scheduled)") }) }),
+  response: { 200: oneBroadcastSchema },
 };
 
-export const listRecipientsSchema = { params: broadcastParams, querystring: z.object(paging).loose() };
+export const listRecipientsSchema = { params: broadcastParams, querystring: z.object(paging).loose(), response: recipientPageResponses };
 
 /**
  * §5.6: the array is checked for presence and size here; each item is checked by
@@ -53,16 +66,17 @@ export const addRecipientsSchema = {
   body: z.object({
     whatsapp_broadcast: z.object({ recipients: z.array(z.unknown(), 'Recipients array is required') }, 'Recipients array is required'),
   }, 'Recipients array is required'),
+  response: addRecipientsResponses,
 };
 
-export const actionSchema = { params: broadcastParams };
+export const actionSchema = { params: broadcastParams, response: timingResponses };
 
 /** §5.9: a bare top-level `scheduled_at`, ISO-8601 with a timezone. */
-export const scheduleSchema = { params: broadcastParams, body: z.object({ scheduled_at: z.string('scheduled_at is required').max(64) }) };
+export const scheduleSchema = { params: broadcastParams, body: z.object({ scheduled_at: z.string('scheduled_at is required').max(64) }), response: timingResponses };
 
 export const SUPPRESSION_REASONS = ['marketing_opt_out', 'not_on_whatsapp', 'manual'] as const;
 
-export const listSuppressionsSchema = { querystring: z.object(paging).loose() };
+export const listSuppressionsSchema = { querystring: z.object(paging).loose(), response: suppressionPageResponses };
 
 export const addSuppressionSchema = {
   body: z.object({
@@ -72,6 +86,7 @@ export const addSuppressionSchema = {
       error_code: z.number().int().min(0).max(1_000_000).optional(),
     }),
   }),
+  response: oneSuppressionResponses,
 };
 
-export const suppressionParams = { params: z.object({ phone_number: z.string().min(1).max(40) }) };
+export const suppressionParams = { params: z.object({ phone_number: z.string().min(1).max(40) }), response: removedSuppressionResponses };

@@ -4,8 +4,11 @@ import { readJson } from '../db/json.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import type { JobQueue, LeaseRequest, Prepared } from '../jobs/job-queue.ts';
 import { sendRateOf } from '../proxy/send.ts';
+import { messagingLimitOf } from '../tenants/messaging-limit.ts';
 import { findPhoneNumbersByIds } from '../tenants/store.ts';
+import { announceBroadcasts } from './broadcast-event.ts';
 import { claimDueRecipients } from './claim-store.ts';
+import { messagingLimitRoom } from './messaging-limit-store.ts';
 import { resolveLostSends } from './lost-sends.ts';
 import { type RecipientSend, type SendResult, sendRecipient } from './send-recipient.ts';
 import { SendRecorder } from './send-recorder.ts';
@@ -13,7 +16,7 @@ import { completeFinishedBroadcasts, findSendingBroadcasts, markLostSends, renew
 import { startDueScheduledBroadcasts } from './store.ts';
 import type { StoredTemplate } from './template.ts';
 
-export type SendQueueDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell' | 'governor' | 'log'>;
+export type SendQueueDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell' | 'governor' | 'log' | 'metrics'>;
 
 /** How often the sending broadcasts are read again (a stop takes effect within this). */
 const REFRESH_MS = 200;
@@ -44,6 +47,10 @@ export class BroadcastSendQueue implements JobQueue<RecipientSend, SendResult> {
   private refreshedAt = -Infinity;
   private sweptAt = -Infinity;
   private turn = 0;
+  /** Recipients of each number claimed by this worker and not yet recorded: not counted as sent yet. */
+  private readonly inFlightOf = new Map<string, number>();
+  /** When each number's "waiting for the messaging limit" was last logged. */
+  private readonly limitLoggedAt = new Map<string, number>();
 
   constructor(
     private readonly deps: SendQueueDeps,
@@ -78,8 +85,11 @@ export class BroadcastSendQueue implements JobQueue<RecipientSend, SendResult> {
     this.turn = (this.turn + 1) % numbers.length;
     for (let k = 0; k < numbers.length && jobs.length < lease.limit; k++) {
       const number = this.numbers.get(numbers[(this.turn + k) % numbers.length] as string) as PhoneNumberRow;
-      const limit = Math.min(share, lease.limit - jobs.length, Math.max(1, Math.ceil(sendRateOf(this.deps, number) * CLAIM_SECONDS)));
+      const room = await this.messagingRoom(number, lease.now);
+      const limit = Math.min(share, lease.limit - jobs.length, Math.max(1, Math.ceil(sendRateOf(this.deps, number) * CLAIM_SECONDS)), room);
+      if (limit <= 0) continue;
       const rows = await claimDueRecipients(this.deps.database.db, { ...lease, phoneNumberId: number.id, limit });
+      this.inFlightOf.set(number.id, (this.inFlightOf.get(number.id) ?? 0) + rows.length);
       // A broadcast that started after the last refresh: read the sending ones again.
       if (rows.some((r) => !this.sending.has(r.broadcast_id))) await this.refresh();
       for (const recipient of rows) {
@@ -107,13 +117,37 @@ export class BroadcastSendQueue implements JobQueue<RecipientSend, SendResult> {
 
   async record(job: RecipientSend, result: SendResult): Promise<void> {
     const { outcome } = result;
+    this.deps.metrics.broadcastSends.inc({ outcome: outcome.kind });
     if (outcome.kind === 'failed') this.log.info({ recipient: job.recipient.id, broadcastId: job.broadcastId, code: outcome.errorCode }, 'broadcast recipient failed');
     else if (outcome.kind === 'unknown') this.log.warn({ recipient: job.recipient.id, broadcastId: job.broadcastId, detail: outcome.detail }, 'broadcast send outcome unknown: waiting for Meta’s status webhooks before any resend');
-    await this.recorder.record(job, result);
+    try {
+      await this.recorder.record(job, result);
+    } finally {
+      // Only now is a sent recipient counted by messagingLimitRoom: until then it is in flight.
+      this.inFlightOf.set(job.number.id, Math.max(0, (this.inFlightOf.get(job.number.id) ?? 1) - 1));
+    }
   }
 
   renew(keys: readonly string[], until: number): Promise<void> {
     return renewRecipientLeases(this.deps.database.db, this.workerId, keys, until);
+  }
+
+  /**
+   * How many new recipients the number may be sent now under its messaging limit (docs/sending.md
+   * "Messaging limits"), less this worker's sends in flight; every claimed recipient is taken for
+   * a new customer. At 0 its recipients wait, due, until a counted customer leaves the 24 h.
+   */
+  private async messagingRoom(number: PhoneNumberRow, now: number): Promise<number> {
+    const limit = messagingLimitOf(number, this.deps.config.sending.defaultMessagingLimit);
+    if (limit === Infinity) return Infinity;
+    const room = await messagingLimitRoom(this.deps.database.db, number.id, limit, now);
+    const left = room.room - (this.inFlightOf.get(number.id) ?? 0);
+    if (left <= 0 && now - (this.limitLoggedAt.get(number.id) ?? -Infinity) >= 60_000) {
+      this.limitLoggedAt.set(number.id, now);
+      const until = room.nextFreeAt === null ? null : new Date(room.nextFreeAt).toISOString();
+      this.log.warn({ phoneNumberId: number.id, limit, used: room.used, until }, 'broadcast recipients wait: the number reached its messaging limit (unique customers per 24 h)');
+    }
+    return left;
   }
 
   /** Reads the sending broadcasts and their numbers again. */
@@ -135,12 +169,21 @@ export class BroadcastSendQueue implements JobQueue<RecipientSend, SendResult> {
   private async sweep(): Promise<boolean> {
     const { db } = this.deps.database;
     const now = this.deps.clock.now();
-    const started = await startDueScheduledBroadcasts(db, now);
+    const started = await db.transaction().execute(async (trx) => {
+      const rows = await startDueScheduledBroadcasts(trx, now);
+      await announceBroadcasts(trx, rows, now);
+      return rows;
+    });
     for (const b of started) this.log.info({ broadcastId: b.id }, 'scheduled broadcast started');
     const lost = await markLostSends(db, [...new Set([...this.sending.values()].map((s) => s.phoneNumberId))], now);
     if (lost > 0) this.log.warn({ recipients: lost }, 'broadcast sends lost by a worker that stopped: resolved from status webhooks before any resend');
     const resolved = await resolveLostSends(this.deps, this.log, now);
-    const completed = await completeFinishedBroadcasts(db, now);
+    const completed = await db.transaction().execute(async (trx) => {
+      const rows = await completeFinishedBroadcasts(trx, now);
+      await announceBroadcasts(trx, rows, now);
+      return rows;
+    });
+    if (started.length > 0 || completed.length > 0) this.deps.outboxBell.ring();
     for (const b of completed) this.log.info({ broadcastId: b.id, sent: b.sent_count, failed: b.failed_count }, 'broadcast completed');
     if (started.length > 0 || completed.length > 0) this.refreshedAt = -Infinity;
     return started.length > 0 || resolved.released > 0;

@@ -6,6 +6,7 @@ import { storeConversationMessages } from '../messages/store-conversation-messag
 import type { RecipientChange } from './recipient-changes.ts';
 import { applyRecipientChanges, type RecipientChangeOf } from './recipient-store.ts';
 import type { RecipientSend, SendResult } from './send-recipient.ts';
+import { announceBroadcasts } from './broadcast-event.ts';
 import { failBroadcast } from './send-store.ts';
 import type { SendOutcome } from './send-outcome.ts';
 import { insertSuppression } from './suppression-store.ts';
@@ -59,7 +60,7 @@ export class SendRecorder {
         const failedBroadcasts = await this.deps.database.db.transaction().execute((trx) => writeOutcomes(trx, batch, now, this.deps.config.conversations.inactivityMs));
         for (const w of batch) w.done();
         for (const { id, reason } of failedBroadcasts) this.log.error({ broadcastId: id, reason }, 'broadcast failed: it cannot go on');
-        if (batch.some((w) => w.result.message)) this.deps.outboxBell.ring();
+        if (failedBroadcasts.length > 0 || batch.some((w) => w.result.message)) this.deps.outboxBell.ring();
         if (batch.some((w) => w.result.message?.derived.hasMedia)) this.deps.mediaBell.ring();
       } catch (err) {
         for (const w of batch) w.failed(err);
@@ -82,7 +83,13 @@ async function writeOutcomes(trx: Transaction<DB>, batch: readonly Waiting[], no
     if (outcome.kind === 'failed' && outcome.suppress) {
       await insertSuppression(trx, { project_id: job.projectId, wa_id: job.recipient.phone_number, reason: outcome.suppress, error_code: outcome.errorCode, source: 'worker', created_at: now });
     }
-    if (outcome.kind === 'broadcast_failed' && (await failBroadcast(trx, job.broadcastId, outcome.reason, now))) failed.push({ id: job.broadcastId, reason: outcome.reason });
+    if (outcome.kind === 'broadcast_failed') {
+      const row = await failBroadcast(trx, job.broadcastId, outcome.reason, now);
+      if (row) {
+        await announceBroadcasts(trx, [row], now);
+        failed.push({ id: job.broadcastId, reason: outcome.reason });
+      }
+    }
   }
   await applyRecipientChanges(trx, changes, now);
   return failed;

@@ -25,10 +25,13 @@ export class BroadcastWorker extends JobRunner<RecipientSend, SendResult> {
   constructor(deps: Deps, opts: BroadcastWorkerOptions = {}) {
     const workerId = newWorkerId();
     const log = deps.log.child({ broadcastWorker: workerId });
+    const concurrency = opts.concurrency ?? deps.config.broadcasts.concurrency;
     super(new BroadcastSendQueue(deps, log, workerId), { workerId, log, clock: deps.clock }, {
-      concurrency: opts.concurrency ?? deps.config.broadcasts.concurrency,
+      concurrency,
       // Outcomes are written in group commits: a claim may run while they are being written.
-      inFlightLimit: 2 * (opts.concurrency ?? deps.config.broadcasts.concurrency),
+      inFlightLimit: 2 * concurrency,
+      // A claim is a write: made for half the slots at a time, not one per finished send.
+      claimWhenRunningAtMost: Math.floor(concurrency / 2),
       pollMs: opts.idlePollMs ?? 500,
       leaseMs: opts.leaseMs ?? 60_000,
       ...(opts.wakeOn ? { wakeOn: opts.wakeOn } : {}),

@@ -19,9 +19,10 @@ function tokenOf(deps: CallDeps, number: PhoneNumberRow): string {
  * Forwards a calling action to `/{version}/{phone_number_id}/calls` of the stored number, under
  * its token (kapso-api.md §6.7.1), and returns Meta's answer unchanged. What Meta accepted is
  * logged: a `connect` becomes an outbound call, `initiated`, under the call id Meta returned (its
- * webhooks then move it on); an `accept` marks the inbound call answered.
+ * webhooks then move it on); an `accept` marks the inbound call answered. `requestId` goes to Meta
+ * as X-Request-Id.
  */
-export async function callAction(deps: CallDeps, number: PhoneNumberRow, version: string, body: CallActionBody): Promise<GraphResponse> {
+export async function callAction(deps: CallDeps, number: PhoneNumberRow, version: string, body: CallActionBody, requestId?: string): Promise<GraphResponse> {
   assertNoReservedFields(body);
   const answer = await deps.graph.call(graphOriginOf(deps, number), {
     method: 'POST',
@@ -29,6 +30,7 @@ export async function callAction(deps: CallDeps, number: PhoneNumberRow, version
     token: tokenOf(deps, number),
     body: JSON.stringify(body),
     contentType: 'application/json',
+    requestId,
   });
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
   if (body.action === 'accept') await markCallAnswered(deps.database.db, number.id, body.call_id, deps.clock.now());
@@ -65,11 +67,12 @@ async function logConnect(deps: CallDeps, number: PhoneNumberRow, body: Extract<
  * Forwards `GET /{phone_number_id}/call_permissions` with only `user_wa_id` (kapso-api.md
  * §6.7.1); a reserved Graph parameter in the query is refused (graph-path.ts).
  */
-export async function callPermissions(deps: CallDeps, number: PhoneNumberRow, version: string, query: unknown): Promise<GraphResponse> {
+export async function callPermissions(deps: CallDeps, number: PhoneNumberRow, version: string, query: unknown, requestId?: string): Promise<GraphResponse> {
   return deps.graph.call(graphOriginOf(deps, number), {
     method: 'GET',
     path: graphPath(version, [number.id, 'call_permissions'], forwardedQuery(query, ['user_wa_id'])),
     token: tokenOf(deps, number),
+    requestId,
   });
 }
 

@@ -1,12 +1,13 @@
 import { formatInstant, formatOptionalInstant } from '../http/instants.ts';
 import { whatsappConfigId } from '../tenants/config-id.ts';
 import type { CallView } from './store.ts';
+import type { CallObject } from './schemas.ts';
 
 /**
  * Renders a logged call as Kapso's call item (kapso-api.md §6.7.2): `id` is ours (UUID),
  * `call_id` Meta's. Voice agents are Kapso's product, not the gateway's: those keys are absent.
  */
-export function presentCall(row: CallView, projectId: string): Record<string, unknown> {
+export function presentCall(row: CallView, projectId: string): CallObject {
   return {
     id: row.id,
     call_id: row.call_id,

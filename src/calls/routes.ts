@@ -26,13 +26,13 @@ export async function callRoutes(app: FastifyInstance, deps: Deps & { tenants: T
 
   r.post('/:version/:phoneNumberId/calls', { schema: callActionSchema }, async (request, reply) => {
     const n = await number(request, request.params.phoneNumberId);
-    const answer = await callAction(deps, n, request.params.version, request.body);
+    const answer = await callAction(deps, n, request.params.version, request.body, request.id);
     return reply.code(answer.statusCode).type(answer.contentType ?? 'application/json').send(answer.body);
   });
 
   r.get('/:version/:phoneNumberId/call_permissions', { schema: callPermissionsSchema }, async (request, reply) => {
     const n = await number(request, request.params.phoneNumberId);
-    const answer = await callPermissions(deps, n, request.params.version, request.query);
+    const answer = await callPermissions(deps, n, request.params.version, request.query, request.id);
     return reply.code(answer.statusCode).type(answer.contentType ?? 'application/json').send(answer.body);
   });
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { instantParam, pageQueryShape, phoneNumberParams } from '../http/list-schemas.ts';
+import { documentedOnly } from '../http/documented-only.ts';
+import { instantParam, pageQueryShape, pagingSchema, phoneNumberParams } from '../http/list-schemas.ts';
+import { metaAnswerResponses } from '../http/pass-through-schemas.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES } from './call-status.ts';
 
 /**
@@ -36,6 +38,7 @@ const terminate = z.looseObject({ messaging_product: product, action: z.literal(
 export const callActionSchema = {
   params: phoneNumberParams,
   body: z.discriminatedUnion('action', [connect, preAccept, accept, reject, terminate]),
+  response: metaAnswerResponses,
 };
 
 export type CallActionBody = z.infer<typeof callActionSchema.body>;
@@ -44,6 +47,7 @@ export type CallActionBody = z.infer<typeof callActionSchema.body>;
 export const callPermissionsSchema = {
   params: phoneNumberParams,
   querystring: z.looseObject({ user_wa_id: z.string().trim().min(1).max(256) }),
+  response: metaAnswerResponses,
 };
 
 /** Meta's answer to a `connect`: the new call's id. */
@@ -57,6 +61,37 @@ function anyCase<const T extends readonly [string, ...string[]]>(values: T) {
     .pipe(z.enum(values));
 }
 
+const instant = z.iso.datetime({ offset: true });
+
+/** A call of the log (kapso-api.md §6.7.2). */
+export const callObjectSchema = documentedOnly(
+  z
+    .object({
+      id: z.string(),
+      call_id: z.string(),
+      direction: z.enum(CALL_DIRECTIONS),
+      status: z.enum(CALL_STATUSES),
+      duration_seconds: z.number().int().nullable(),
+      started_at: instant,
+      ended_at: instant.nullable(),
+      session_started_at: instant.nullable(),
+      created_at: instant,
+      updated_at: instant,
+      user_wa_id: z.string().nullable(),
+      whatsapp_contact_id: z.string().nullable(),
+      whatsapp_conversation_id: z.string().nullable(),
+      biz_opaque_callback_data: z.string().nullable(),
+      project_id: z.string(),
+      whatsapp_config_id: z.string(),
+      config_display_phone_number: z.string(),
+      phone_number_id: z.string(),
+      whatsapp_contact: z.object({ id: z.string(), wa_id: z.string(), profile_name: z.string().nullable(), display_name: z.string().nullable() }).nullable(),
+    })
+    .meta({ id: 'Call' }),
+);
+
+export type CallObject = z.infer<typeof callObjectSchema>;
+
 /** `GET /{phone_number_id}/calls` (kapso-api.md §6.7.2). */
 export const listCallsSchema = {
   params: phoneNumberParams,
@@ -68,4 +103,5 @@ export const listCallsSchema = {
     until: instantParam.optional(),
     call_id: callId.optional(),
   }),
+  response: { 200: documentedOnly(z.object({ data: z.array(callObjectSchema), paging: pagingSchema })) },
 };

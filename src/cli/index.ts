@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../version.ts';
 import { Command } from 'commander';
 import { ConfigError, wantsStartupStacks } from '../config.ts';
 import { registerSimulatorCommand } from '../simulator/cli.ts';
@@ -59,8 +59,3 @@ export async function runCli(argv: string[]): Promise<void> {
   }
 }
 
-/** The version of package.json, the one source of it. */
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}

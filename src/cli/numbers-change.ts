@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { GraphError } from '../http/errors.ts';
 import { removePhoneNumber, updatePhoneNumber, type PhoneNumberChanges } from '../tenants/manage-numbers.ts';
 import { presentPhoneNumber, TenancyError } from '../tenants/tenancy.ts';
 import { output, withDeps } from './context.ts';
@@ -14,6 +15,7 @@ interface UpdateOptions {
   appSecretFile?: string;
   verifyToken?: string;
   maxMessagesPerSecond?: string;
+  messagingLimit?: string;
   json?: boolean;
 }
 
@@ -22,6 +24,11 @@ function sendRateOption(value: string): number | null {
   if (value === 'default') return null;
   if (!/^\d{1,5}$/.test(value)) throw new TenancyError("--max-messages-per-second must be a whole number from 1 to 1000, or 'default'");
   return Number(value);
+}
+
+/** `--messaging-limit`: `default` forgets it (null); anything else is checked with the other fields. */
+function messagingLimitOption(value: string): string | null {
+  return value === 'default' ? null : value;
 }
 
 /** A secret given as a flag or a file, or undefined when neither is (left as it is). */
@@ -43,6 +50,7 @@ export function registerNumberChangeCommands(numbers: Command): void {
     .option('--app-secret-file <path>', 'read the app secret from a file, or from standard input with -')
     .option('--verify-token <token>', 'a new verify token typed into the webhook settings')
     .option('--max-messages-per-second <n>', "the rate sends to Meta are paced to (1-1000), or 'default' for SEND_DEFAULT_MPS")
+    .option('--messaging-limit <tier>', "new customers per 24 h: TIER_250, TIER_2K…, 250, 2000, 10000, 100000, unlimited; 'meta' reads it from Meta, 'default' forgets it")
     .option('--json', 'print one JSON object')
     .action(async (o: UpdateOptions) => {
       if (o.accessTokenFile === '-' && o.appSecretFile === '-') throw new TenancyError('only one of --access-token-file and --app-secret-file can be - (standard input)');
@@ -53,11 +61,16 @@ export function registerNumberChangeCommands(numbers: Command): void {
         appSecret: optionalSecret('app-secret', o.appSecret, o.appSecretFile),
         verifyToken: o.verifyToken,
         maxMessagesPerSecond: o.maxMessagesPerSecond === undefined ? undefined : sendRateOption(o.maxMessagesPerSecond),
+        messagingLimit: o.messagingLimit === undefined ? undefined : messagingLimitOption(o.messagingLimit),
       };
       if (Object.values(changes).every((v) => v === undefined)) {
-        throw new TenancyError('nothing to update: give at least one of --display-phone-number, --waba-id, --access-token(-file), --app-secret(-file), --verify-token, --max-messages-per-second');
+        throw new TenancyError('nothing to update: give at least one of --display-phone-number, --waba-id, --access-token(-file), --app-secret(-file), --verify-token, --max-messages-per-second, --messaging-limit');
       }
-      const row = await withDeps((deps) => updatePhoneNumber(deps, o.phoneNumberId, changes));
+      const row = await withDeps((deps) => updatePhoneNumber(deps, o.phoneNumberId, changes)).catch((err: unknown) => {
+        // Meta could not say (`--messaging-limit meta`): the other changes are made, the limit stays.
+        if (err instanceof GraphError) throw new TenancyError(`the messaging limit could not be read from Meta: ${err.details ?? err.message}`);
+        throw err;
+      });
       if (!row) throw new TenancyError(`no phone number ${o.phoneNumberId}`);
       const phoneNumber = presentPhoneNumber(row);
       output(!!o.json, { phone_number: phoneNumber }, `phone number ${phoneNumber.id} updated`);

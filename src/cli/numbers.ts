@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { findProject, listPhoneNumbers } from '../tenants/store.ts';
+import { refreshMessagingLimitUnlessSet } from '../tenants/messaging-limit-at-meta.ts';
+import { findPhoneNumber, findProject, listPhoneNumbers } from '../tenants/store.ts';
 import { addPhoneNumber, presentPhoneNumber, TenancyError } from '../tenants/tenancy.ts';
 import { registerNumberChangeCommands } from './numbers-change.ts';
 import { output, withDeps } from './context.ts';
@@ -15,6 +16,7 @@ interface AddOptions {
   appSecret?: string;
   appSecretFile?: string;
   verifyToken: string;
+  messagingLimit?: string;
   json?: boolean;
 }
 
@@ -33,13 +35,14 @@ export function registerNumberCommands(program: Command): void {
     .option('--app-secret <secret>', 'Meta app secret, verifies X-Hub-Signature-256 (prefer --app-secret-file)')
     .option('--app-secret-file <path>', 'read the app secret from a file, or from standard input with -')
     .requiredOption('--verify-token <token>', 'verify token typed into the webhook settings')
+    .option('--messaging-limit <tier>', 'new customers per 24 h (TIER_250, 2000, unlimited…) instead of reading it from Meta')
     .option('--json', 'print one JSON object')
     .action(async (o: AddOptions) => {
       if (o.accessTokenFile === '-' && o.appSecretFile === '-') throw new TenancyError('only one of --access-token-file and --app-secret-file can be - (standard input)');
       const accessToken = readSecretOption('access-token', o.accessToken, o.accessTokenFile);
       const appSecret = readSecretOption('app-secret', o.appSecret, o.appSecretFile);
-      const phoneNumber = await withDeps((deps) =>
-        addPhoneNumber(deps, {
+      const phoneNumber = await withDeps(async (deps) => {
+        const added = await addPhoneNumber(deps, {
           projectId: o.project,
           phoneNumberId: o.phoneNumberId,
           displayPhoneNumber: o.displayPhoneNumber,
@@ -47,8 +50,17 @@ export function registerNumberCommands(program: Command): void {
           accessToken,
           appSecret,
           verifyToken: o.verifyToken,
-        }),
-      );
+          // `meta` is what adding does anyway.
+          ...(o.messagingLimit !== undefined && o.messagingLimit !== 'meta' ? { messagingLimit: o.messagingLimit } : {}),
+        });
+        // Never fails the add: an unreadable tier is a warning and stays unknown.
+        const unread = await refreshMessagingLimitUnlessSet(deps, added.id);
+        if (unread !== null) {
+          console.error(`switchboard: warning: the messaging limit of ${added.id} could not be read from Meta (${unread}); it stays unknown (SEND_DEFAULT_MESSAGING_LIMIT applies) until read again or set with numbers update --messaging-limit`);
+        }
+        const row = await findPhoneNumber(deps.database.db, added.id);
+        return row ? presentPhoneNumber(row) : added;
+      });
       output(!!o.json, { phone_number: phoneNumber }, `phone number ${phoneNumber.id} added to project ${phoneNumber.project_id}`);
     });
   numbers

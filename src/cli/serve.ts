@@ -14,6 +14,7 @@ import { type BroadcastWorker, startBroadcastWorker } from '../broadcasts/worker
 import { servesEmbeddedWorker, startWorker } from '../outbox/embedded.ts';
 import type { OutboxWorker } from '../outbox/worker.ts';
 import { claimStore, logStore } from './open-store.ts';
+import { listenForMetrics } from '../metrics/server.ts';
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -54,6 +55,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   let purge: { stop(): Promise<void> } | null = null;
   let worker: OutboxWorker | null = null;
   let mediaWorker: MediaWorker | null = null;
+  let metricsApp: FastifyInstance | null = null;
   let broadcastWorker: BroadcastWorker | null = null;
   let startup: Promise<unknown> = Promise.resolve();
   const shutdown = async (signal: string) => {
@@ -69,6 +71,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     // A signal during start-up waits for it: closing the database under it would crash.
     await startup.catch(() => undefined);
     await app.close();
+    await metricsApp?.close();
     // Deliveries and downloads in flight get what is left of the 10 s; their leases cover the rest.
     await Promise.all([worker?.stop(5_000), mediaWorker?.stop(5_000), broadcastWorker?.stop(5_000)]);
     await sweep?.stop();
@@ -90,6 +93,8 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     if (!sandbox) deps.readiness.forget('sandbox');
     await app.listen({ port: config.http.port, host: config.http.host });
     deps.readiness.ready('http');
+    // METRICS_PORT: /metrics on a listener of its own (metrics/server.ts).
+    metricsApp = await listenForMetrics(deps);
     deps.log.info({ url: config.http.publicUrl, database: deps.database.dialect, store: store.location.description }, 'switchboard listening');
     // Conversations quiet for CONVERSATION_INACTIVITY_HOURS are ended (kapso-api.md §7.4).
     sweep = startLifecycleSweep(deps, SWEEP_INTERVAL_MS);

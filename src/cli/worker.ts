@@ -7,6 +7,7 @@ import { startBroadcastWorker } from '../broadcasts/worker.ts';
 import { startWorker } from '../outbox/embedded.ts';
 import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';
 import { claimStore, logStore } from './open-store.ts';
+import { listenForMetrics } from '../metrics/server.ts';
 
 /** Requests in flight get this long to finish on SIGTERM; their leases cover anything left. */
 const DRAIN_MS = 10_000;
@@ -33,12 +34,16 @@ export function registerWorkerCommand(program: Command): void {
       const worker = startWorker(deps);
       const mediaWorker = startMediaWorker(deps);
       const broadcastWorker = startBroadcastWorker(deps);
+      // A worker has no API port: METRICS_PORT is the only way to scrape it.
+      const metricsApp = await listenForMetrics(deps);
+      if (!metricsApp && config.metrics.token) deps.log.warn('METRICS_TOKEN is set but a worker serves /metrics only on METRICS_PORT: this worker is not scrapeable');
       deps.log.info({ worker: worker.workerId, mediaWorker: mediaWorker.workerId, broadcastWorker: broadcastWorker.workerId, database: deps.database.dialect }, 'webhook, media and broadcast worker started');
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
         deps.log.info({ signal }, 'worker stopping: draining deliveries in flight');
+        await metricsApp?.close();
         await Promise.all([worker.stop(DRAIN_MS), mediaWorker.stop(DRAIN_MS), broadcastWorker.stop(DRAIN_MS)]);
         await closeDeps(deps);
         deps.log.info('worker stopped');

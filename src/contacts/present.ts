@@ -1,12 +1,13 @@
 import { readJson } from '../db/json.ts';
 import type { ContactRow } from '../db/schema.ts';
 import { formatInstant } from '../http/instants.ts';
+import type { ContactObject } from './schemas.ts';
 
 /**
  * Renders a stored contact as Kapso's contact object (kapso-api.md §6.3). `fields` is accepted
  * and ignored on contacts: no contact extension keys are documented (§2.6).
  */
-export function presentContact(row: ContactRow): Record<string, unknown> {
+export function presentContact(row: ContactRow): ContactObject {
   return {
     id: row.id,
     // Null for a customer known only by BSUID (kapso-api.md §1.4).

@@ -1,7 +1,32 @@
 import { z } from 'zod';
-import { bsuidParam, customerParam, customerPhoneParam, pageQueryShape, phoneNumberParams } from '../http/list-schemas.ts';
+import { documentedOnly } from '../http/documented-only.ts';
+import { bsuidParam, customerParam, customerPhoneParam, pageQueryShape, pagingSchema, phoneNumberParams } from '../http/list-schemas.ts';
 
 /** Request schemas of the contact routes (kapso-api.md §6.3). */
+
+const instant = z.iso.datetime({ offset: true });
+
+/** The contact object (kapso-api.md §6.3); every key is always there. */
+export const contactObjectSchema = documentedOnly(
+  z
+    .object({
+      id: z.string(),
+      wa_id: z.string().nullable().meta({ description: 'Null for a customer known only by BSUID.' }),
+      business_scoped_user_id: z.string().nullable(),
+      parent_business_scoped_user_id: z.string().nullable(),
+      username: z.string().nullable(),
+      country_code: z.string().nullable(),
+      profile_name: z.string().nullable(),
+      display_name: z.string().nullable(),
+      customer_id: z.string().nullable(),
+      metadata: z.record(z.string(), z.unknown()),
+      created_at: instant,
+      updated_at: instant,
+    })
+    .meta({ id: 'Contact' }),
+);
+
+export type ContactObject = z.infer<typeof contactObjectSchema>;
 
 export const listContactsSchema = {
   params: phoneNumberParams,
@@ -18,6 +43,7 @@ export const listContactsSchema = {
         .optional(),
     })
     .loose(),
+  response: { 200: documentedOnly(z.object({ data: z.array(contactObjectSchema), paging: pagingSchema })) },
 };
 
 // The SDK names the segment waId; a BSUID addresses a contact as well (kapso-api.md §6.3.2).
@@ -26,6 +52,7 @@ const contactParams = phoneNumberParams.extend({ waId: customerParam });
 export const getContactSchema = {
   params: contactParams,
   querystring: z.object({ fields: z.string().optional() }).loose(),
+  response: { 200: contactObjectSchema },
 };
 
 /**

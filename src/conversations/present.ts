@@ -3,6 +3,7 @@ import { type FieldSelection, wantsKapsoField } from '../http/fields.ts';
 import { formatInstant, formatOptionalInstant } from '../http/instants.ts';
 import { whatsappConfigId } from '../tenants/config-id.ts';
 import { CONVERSATION_KAPSO_VOCABULARY } from './fields.ts';
+import type { ConversationObject } from './schemas.ts';
 import type { ConversationView } from './store.ts';
 
 type Entry = [key: string, value: unknown];
@@ -12,7 +13,7 @@ type Entry = [key: string, value: unknown];
  * block of §2.5 chosen by `fields`. Other `fields` tokens keep only those top-level keys, as on
  * messages; `id` always stays.
  */
-export function presentConversation(row: ConversationView, selection: FieldSelection): Record<string, unknown> {
+export function presentConversation(row: ConversationView, selection: FieldSelection): ConversationObject {
   const { metaFields } = selection;
   const base: Entry[] = [
     ['id', row.id],
@@ -30,8 +31,9 @@ export function presentConversation(row: ConversationView, selection: FieldSelec
     ['metadata', readJson(row.metadata) ?? {}],
   ];
   const kept = base.filter(([key]) => metaFields === null || key === 'id' || metaFields.has(key));
-  if (selection.kapso.kind === 'none') return Object.fromEntries(kept);
-  return Object.fromEntries([...kept, ['kapso', presentKapso(row, selection)]]);
+  // Built from entries, so typed by assertion: test/http/sample-responses-match-the-openapi-document.test.ts holds it to the schema.
+  if (selection.kapso.kind === 'none') return Object.fromEntries(kept) as ConversationObject;
+  return Object.fromEntries([...kept, ['kapso', presentKapso(row, selection)]]) as ConversationObject;
 }
 
 /**

@@ -3,8 +3,9 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
-import { attachExecutor } from './executor.ts';
+import { attachExecutor, type DirectRun } from './executor.ts';
 import { openPostgresReader } from './postgres-reader.ts';
+import { kyselyQueryLog, type QueryObserver, timedDirect, timedReader } from './query-timing.ts';
 import { poolWithPreparedStatements } from './prepared-statements.ts';
 import { parseJsonFromPostgres } from './postgres-text.ts';
 import { type SqliteCheckpointer, startSqliteCheckpointer } from './sqlite-checkpointer.ts';
@@ -22,7 +23,15 @@ export interface Database {
   readonly capabilities: StoreCapabilities;
   /** The PostgreSQL schema a `?schema=` URL selected (created by migrateToLatest), else null. */
   readonly schema: string | null;
+  /** PostgreSQL's connection pool (connections open, idle, and queries waiting for one); null on SQLite. */
+  poolStats(): PoolStats | null;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 // int8 (COUNT(*), bigint columns) arrives from pg as a string; every bigint we store is an epoch
@@ -43,11 +52,13 @@ export interface ConnectOptions {
   relaxedCommits?: boolean;
   /** SQLite: checkpoint the WAL from a background thread (long-running processes). */
   backgroundCheckpoints?: boolean;
+  /** Told every statement's duration (only a process that exposes metrics times them). */
+  onQuery?: QueryObserver;
 }
 
 export function connectDatabase(url: string, opts: ConnectOptions = {}): Database {
-  if (url.startsWith('sqlite:')) return connectSqlite(url.slice('sqlite:'.length), opts.backgroundCheckpoints ?? false);
-  return connectPostgres(url, opts.poolSize ?? 10, opts.relaxedCommits ?? false);
+  if (url.startsWith('sqlite:')) return connectSqlite(url.slice('sqlite:'.length), opts.backgroundCheckpoints ?? false, opts.onQuery);
+  return connectPostgres(url, opts.poolSize ?? 10, opts.relaxedCommits ?? false, opts.onQuery);
 }
 
 const CHECKPOINT_INTERVAL_MS = 250;
@@ -71,7 +82,7 @@ const WAL_SIZE_LIMIT_BYTES = Math.round(WAL_RESTART_FRAMES * (4096 + 24) * 1.25)
 const WAL_IDLE_TICKS_BEFORE_SHRINK = 5_000 / CHECKPOINT_INTERVAL_MS;
 const WAL_SHRINK_ABOVE_BYTES = 64 * 1024 * 1024;
 
-function connectSqlite(file: string, backgroundCheckpoints: boolean): Database {
+function connectSqlite(file: string, backgroundCheckpoints: boolean, onQuery: QueryObserver | undefined): Database {
   if (file !== ':memory:') createPrivateSqliteFile(file);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
@@ -81,7 +92,7 @@ function connectSqlite(file: string, backgroundCheckpoints: boolean): Database {
   sqlite.pragma('busy_timeout = 5000');
   tuneSqliteReads(sqlite);
   const statements = withStatementCache(sqlite);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }), ...(onQuery ? { log: kyselyQueryLog(onQuery) } : {}) });
   // Serving processes checkpoint off the event loop (sqlite-checkpointer.ts); short CLI commands
   // keep SQLite's automatic checkpoints.
   let checkpointer: SqliteCheckpointer | null = null;
@@ -101,16 +112,19 @@ function connectSqlite(file: string, backgroundCheckpoints: boolean): Database {
     });
   }
   // An in-memory database is private to its connection: no second one can read it.
+  const direct: DirectRun = (sql, parameters) => runStatement(statements.prepare(sql) as SQLite.Statement, parameters);
+  const reader = file === ':memory:' ? undefined : openSqliteReader(file);
   const closeExecutor = attachExecutor(db, {
     numbered: false,
-    direct: (sql, parameters) => runStatement(statements.prepare(sql) as SQLite.Statement, parameters),
-    ...(file === ':memory:' ? {} : { reader: openSqliteReader(file) }),
+    direct: onQuery ? timedDirect(direct, onQuery) : direct,
+    ...(reader ? { reader: onQuery ? timedReader(reader, onQuery) : reader } : {}),
   });
   return {
     db,
     dialect: 'sqlite',
     capabilities: storeCapabilities('sqlite:'),
     schema: null,
+    poolStats: () => null,
     close: async () => {
       await closeExecutor();
       await checkpointer?.stop();
@@ -181,7 +195,7 @@ function ignoreLostConnection(): void {}
  * records (at worst a webhook is delivered again, with the same idempotency key). Never for the
  * API, whose commits Meta and clients are told about.
  */
-function connectPostgres(url: string, poolSize: number, relaxedCommits: boolean): Database {
+function connectPostgres(url: string, poolSize: number, relaxedCommits: boolean, onQuery: QueryObserver | undefined): Database {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
@@ -198,13 +212,15 @@ function connectPostgres(url: string, poolSize: number, relaxedCommits: boolean)
   // by themselves (answered 503, see unavailable.ts) and the pool opens a new connection.
   pool.on('error', ignoreLostConnection);
   pool.on('connect', (client) => client.on('error', ignoreLostConnection));
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: poolWithPreparedStatements(pool) }) });
-  const closeExecutor = attachExecutor(db, { numbered: true, reader: openPostgresReader(connection) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: poolWithPreparedStatements(pool) }), ...(onQuery ? { log: kyselyQueryLog(onQuery) } : {}) });
+  const reader = openPostgresReader(connection);
+  const closeExecutor = attachExecutor(db, { numbered: true, reader: onQuery ? timedReader(reader, onQuery) : reader });
   return {
     db,
     dialect: 'postgres',
     capabilities: storeCapabilities(url),
     schema,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       await closeExecutor();
       await db.destroy();

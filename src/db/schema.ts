@@ -52,7 +52,14 @@ export interface PhoneNumbersTable {
   removed_at: number | null;
   /** The send governor's rate for this number (messages/s); null: SEND_DEFAULT_MPS. */
   max_messages_per_second: number | null;
+  /** Meta's messaging-limit tier (`TIER_250` … `TIER_UNLIMITED`); null while unknown (tenants/messaging-limit.ts). */
+  messaging_limit_tier: string | null;
+  /** Who set the tier: read from the number's fields at Meta, or set by the operator. */
+  messaging_limit_source: MessagingLimitSource | null;
 }
+
+/** Where a number's messaging-limit tier came from (migration 018). */
+export type MessagingLimitSource = 'meta' | 'operator';
 
 export interface ContactsTable {
   id: string;

@@ -21,6 +21,11 @@ export const NUMBER_EVENTS = [
 export const PROJECT_EVENTS = [
   'whatsapp.phone_number.created',
   'whatsapp.phone_number.deleted',
+  // Switchboard's own: a broadcast changed status (docs/webhooks.md); Kapso documents none.
+  'whatsapp.broadcast.started',
+  'whatsapp.broadcast.completed',
+  'whatsapp.broadcast.stopped',
+  'whatsapp.broadcast.failed',
   'workflow.execution.handoff',
   'workflow.execution.failed',
 ] as const;

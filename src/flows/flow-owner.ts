@@ -44,7 +44,7 @@ export async function requireFlowNumber(deps: FlowOwnerDeps, request: FastifyReq
   if (known) return known;
   const number = await numberOfHint(deps, request.projectId, scopeHintOf(request.query));
   if (!number) throw errors.notFound('flow', flowId);
-  return confirmFlowOfNumber(deps, request.projectId, number, version, flowId);
+  return confirmFlowOfNumber(deps, request.projectId, number, version, flowId, request.id);
 }
 
 /** The live number of the project that acts for a flow recorded for it; undefined otherwise. */
@@ -59,9 +59,9 @@ export async function knownFlowNumber(deps: Pick<Deps, 'database'>, projectId: s
  * Asks Meta, with the number's token, which WABA the flow belongs to, and records it for the
  * project when it is the number's own WABA; otherwise the flow is unknown (404).
  */
-async function confirmFlowOfNumber(deps: FlowOwnerDeps, projectId: string, number: PhoneNumberRow, version: string, flowId: string): Promise<PhoneNumberRow> {
+async function confirmFlowOfNumber(deps: FlowOwnerDeps, projectId: string, number: PhoneNumberRow, version: string, flowId: string, requestId: string): Promise<PhoneNumberRow> {
   if (!isGraphId(flowId)) throw errors.notFound('flow', flowId);
-  const answer = await callAsNumber(deps, number, 'GET', graphPath(version, [flowId], { fields: 'id,whatsapp_business_account' }));
+  const answer = await callAsNumber(deps, number, 'GET', graphPath(version, [flowId], { fields: 'id,whatsapp_business_account' }), undefined, requestId);
   // A failing Meta confirms nothing; saying so does not tell whose the flow is.
   if (answer.statusCode >= 500) throw errors.upstreamUnavailable("The Graph API could not confirm the flow's WhatsApp Business Account; try again.");
   if (flowWabaOf(successBodyOf(answer), flowId) !== number.waba_id) throw errors.notFound('flow', flowId);

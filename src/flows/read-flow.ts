@@ -18,6 +18,6 @@ export const FLOW_READ = ['fields', 'flow_action', 'flow_action_payload', 'flow_
  * also reads phone numbers and media.
  */
 export async function readFlow(deps: FlowGraphDeps, request: FastifyRequest, reply: FastifyReply, number: PhoneNumberRow, version: string, flowId: string): Promise<FastifyReply> {
-  const answer = await callAsNumber(deps, number, 'GET', graphPath(version, [flowId], forwardedQuery(request.query, FLOW_READ)));
+  const answer = await callAsNumber(deps, number, 'GET', graphPath(version, [flowId], forwardedQuery(request.query, FLOW_READ)), undefined, request.id);
   return replyWithGraphAnswer(reply, answer);
 }

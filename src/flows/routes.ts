@@ -13,6 +13,7 @@ import { type FlowOwnerDeps, requireFlowNumber } from './flow-owner.ts';
 import { replyWithGraphAnswer, successBodyOf } from './graph-call.ts';
 import { createFlowBodySchema, flowParamsSchema } from './schemas.ts';
 import { recordFlows } from './store.ts';
+import { metaAnswerResponses } from '../http/pass-through-schemas.ts';
 
 /** What `GET /{waba_id}/flows` forwards (Meta's paging and field selection). */
 const FLOW_LIST = ['limit', 'after', 'before', 'fields'];
@@ -36,39 +37,39 @@ export async function flowRoutes(app: FastifyInstance, deps: Deps & FlowOwnerDep
     return number;
   };
 
-  r.post('/:version/:id/flows', { schema: { params: flowParamsSchema, body: createFlowBodySchema } }, async (request, reply) => {
+  r.post('/:version/:id/flows', { schema: { params: flowParamsSchema, body: createFlowBodySchema, response: metaAnswerResponses } }, async (request, reply) => {
     const { version, id } = request.params;
     const number = await waba(request.projectId, id);
     const path = graphPath(version, [number.waba_id, 'flows'], forwardedQuery(request.query, []));
-    const answer = await callAsNumber(deps, number, 'POST', path, { body: JSON.stringify(request.body), contentType: 'application/json' });
+    const answer = await callAsNumber(deps, number, 'POST', path, { body: JSON.stringify(request.body), contentType: 'application/json' }, request.id);
     const flowId = createdFlowId(successBodyOf(answer));
     if (flowId !== undefined) await recordFlows(db, request.projectId, number.waba_id, [flowId], deps.clock.now());
     return replyWithGraphAnswer(reply, answer);
   });
 
-  r.get('/:version/:id/flows', { schema: { params: flowParamsSchema } }, async (request, reply) => {
+  r.get('/:version/:id/flows', { schema: { params: flowParamsSchema, response: metaAnswerResponses } }, async (request, reply) => {
     const { version, id } = request.params;
     const number = await waba(request.projectId, id);
-    const answer = await callAsNumber(deps, number, 'GET', graphPath(version, [number.waba_id, 'flows'], forwardedQuery(request.query, FLOW_LIST)));
+    const answer = await callAsNumber(deps, number, 'GET', graphPath(version, [number.waba_id, 'flows'], forwardedQuery(request.query, FLOW_LIST)), undefined, request.id);
     // Every flow Meta lists under the project's WABA becomes one the project may act on.
     await recordFlows(db, request.projectId, number.waba_id, listedFlowIds(successBodyOf(answer)), deps.clock.now());
     return replyWithGraphAnswer(reply, answer);
   });
 
-  r.post('/:version/:id/assets', { schema: { params: flowParamsSchema } }, async (request, reply) => {
+  r.post('/:version/:id/assets', { schema: { params: flowParamsSchema, response: metaAnswerResponses } }, async (request, reply) => {
     const { version, id } = request.params;
     const number = await requireFlowNumber(deps, request, version, id);
     const form = await readFlowAsset(request);
-    const answer = await callAsNumber(deps, number, 'POST', graphPath(version, [id, 'assets'], forwardedQuery(request.query, [])), { form });
+    const answer = await callAsNumber(deps, number, 'POST', graphPath(version, [id, 'assets'], forwardedQuery(request.query, [])), { form }, request.id);
     return replyWithGraphAnswer(reply, answer);
   });
 
   // Publish and deprecate take no parameters: nothing of the client's body goes to Meta.
   for (const action of ['publish', 'deprecate'] as const) {
-    r.post(`/:version/:id/${action}`, { schema: { params: flowParamsSchema } }, async (request, reply) => {
+    r.post(`/:version/:id/${action}`, { schema: { params: flowParamsSchema, response: metaAnswerResponses } }, async (request, reply) => {
       const { version, id } = request.params;
       const number = await requireFlowNumber(deps, request, version, id);
-      const answer = await callAsNumber(deps, number, 'POST', graphPath(version, [id, action], forwardedQuery(request.query, [])));
+      const answer = await callAsNumber(deps, number, 'POST', graphPath(version, [id, action], forwardedQuery(request.query, [])), undefined, request.id);
       return replyWithGraphAnswer(reply, answer);
     });
   }

@@ -19,12 +19,20 @@ export type CallPayload = { form: FormData } | { body: Buffer | string; contentT
 /**
  * One Graph call under the number's token, at the number's Graph origin, to a path a route built
  * (graph-path.ts), with the body the route chose. The token is opened here and goes nowhere but
- * the Authorization header.
+ * the Authorization header. `requestId` is the id of the gateway request the call serves
+ * (X-Request-Id); undefined for calls no request made.
  */
-export async function callAsNumber(deps: NumberCallDeps, number: PhoneNumberRow, method: 'GET' | 'POST' | 'DELETE', path: GraphPath, payload?: CallPayload): Promise<GraphResponse> {
+export async function callAsNumber(
+  deps: NumberCallDeps,
+  number: PhoneNumberRow,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: GraphPath,
+  payload?: CallPayload,
+  requestId?: string,
+): Promise<GraphResponse> {
   const token = deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id));
   const origin = graphOriginOf(deps, number);
-  if (payload === undefined) return deps.graph.call(origin, { method, path, token });
-  if ('form' in payload) return deps.graph.call(origin, { method, path, token, body: payload.form });
-  return deps.graph.call(origin, { method, path, token, body: payload.body, contentType: payload.contentType });
+  if (payload === undefined) return deps.graph.call(origin, { method, path, token, requestId });
+  if ('form' in payload) return deps.graph.call(origin, { method, path, token, requestId, body: payload.form });
+  return deps.graph.call(origin, { method, path, token, requestId, body: payload.body, contentType: payload.contentType });
 }

@@ -1,6 +1,7 @@
 import { Agent, type FormData, request } from 'undici';
 import { errors, GraphError } from '../http/errors.ts';
 import type { GraphPath } from './graph-path.ts';
+import { REQUEST_ID_HEADER } from '../http/request-id.ts';
 
 export interface GraphCall {
   method: 'GET' | 'POST' | 'DELETE';
@@ -11,6 +12,8 @@ export interface GraphCall {
   /** A FormData is sent as multipart, its files streamed, under its own content type. */
   body?: Buffer | string | FormData;
   contentType?: string;
+  /** The id of the gateway request this call serves, sent as X-Request-Id; none for background work. */
+  requestId?: string | undefined;
 }
 
 export interface GraphResponse {
@@ -102,6 +105,7 @@ export class GraphClient {
         headers: {
           authorization: `Bearer ${call.token}`,
           ...(call.contentType ? { 'content-type': call.contentType } : {}),
+          ...(call.requestId ? { [REQUEST_ID_HEADER]: call.requestId } : {}),
         },
         body: call.body,
         signal: AbortSignal.timeout(this.opts.timeoutMs),

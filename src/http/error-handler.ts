@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isStoreUnavailable } from '../db/unavailable.ts';
 import { errors, GraphError, UnknownObjectError } from './errors.ts';
+import { REQUEST_ID_HEADER } from './request-id.ts';
 import { describeValidationIssue } from './validation-message.ts';
 
 /**
@@ -30,6 +31,8 @@ function renderError(error: FastifyError, request: FastifyRequest, reply: Fastif
  * otherwise answer Fastify's own body.
  */
 export function renderFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // No hook ran, so the answer's X-Request-Id is set here.
+  reply.header(REQUEST_ID_HEADER, request.id);
   renderError(error, request, reply);
 }
 

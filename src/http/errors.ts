@@ -1,16 +1,11 @@
+import type { GraphErrorBody } from './error-envelope.ts';
+
 /**
  * The one catalogue of errors Switchboard answers itself, rendered in Meta's Graph envelope by
  * http/error-handler.ts. Each factory fixes the HTTP status, Meta `code`, `type` and message so
  * that the same failure always looks the same to clients (kapso-api.md §5, meta-cloud-api.md §4).
  */
-export interface GraphErrorBody {
-  message: string;
-  type: string;
-  code: number;
-  error_subcode?: number;
-  error_data?: { messaging_product: 'whatsapp'; details: string };
-  fbtrace_id?: string;
-}
+export type { GraphErrorBody };
 
 export class GraphError extends Error {
   constructor(
@@ -73,6 +68,10 @@ export const errors = {
   /** Missing, malformed, unknown or revoked API key (Meta answers bad tokens with code 190). */
   unauthenticated(): GraphError {
     return new GraphError(401, 190, 'OAuthException', 'Invalid or missing API key', 'Send a project API key in the X-API-Key header.');
+  },
+  /** /metrics without the bearer token METRICS_TOKEN sets (or with another). */
+  metricsUnauthenticated(): GraphError {
+    return new GraphError(401, 190, 'OAuthException', 'Invalid or missing metrics token', 'Send METRICS_TOKEN as a bearer token: Authorization: Bearer <token>.', undefined, { 'www-authenticate': 'Bearer realm="metrics"' });
   },
   /** A webhook whose X-Hub-Signature-256 is missing, malformed or does not verify; details say which. */
   invalidSignature(problem: 'missing' | 'malformed' | 'mismatch' = 'mismatch'): GraphError {

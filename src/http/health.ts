@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { documentedOnly } from './documented-only.ts';
+import { errorEnvelopeSchema } from './error-envelope.ts';
 import type { Database } from '../db/connect.ts';
 import { errors } from './errors.ts';
 import type { Readiness } from './readiness.ts';
@@ -8,9 +11,22 @@ import type { Readiness } from './readiness.ts';
  * answers and everything `serve` started is serving (http/readiness.ts); else 503 with each check's
  * state beside Meta's error envelope, so a load balancer or a script sees what is not ready.
  */
+const readiness = z.object({
+  status: z.string(),
+  dialect: z.enum(['sqlite', 'postgres']),
+  checks: z.record(z.string(), z.string()).meta({ description: "Each dependency's state: `ok` or what is wrong." }),
+});
+const healthSchema = { response: { 200: documentedOnly(z.object({ status: z.literal('ok') })) } };
+const readySchema = {
+  response: {
+    200: documentedOnly(readiness.meta({ description: 'Ready: the database answers and everything `serve` started is serving.' })),
+    503: documentedOnly(readiness.extend({ error: errorEnvelopeSchema.shape.error }).meta({ description: 'Not ready (Retry-After: 1): each check\'s state beside the error envelope.' })),
+  },
+};
+
 export async function healthRoutes(app: FastifyInstance, deps: { readiness: Readiness; database: Database }): Promise<void> {
-  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { logLevel: 'warn' }, async (request, reply) => {
+  app.get('/healthz', { logLevel: 'warn', schema: healthSchema }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { logLevel: 'warn', schema: readySchema }, async (request, reply) => {
     const report = await deps.readiness.report();
     const body = { status: report.status, dialect: deps.database.dialect, checks: report.checks };
     if (report.ready) return body;

@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import type { CursorKey, PageStart } from './cursor.ts';
+import type { pagingSchema } from './list-schemas.ts';
 
 /**
  * The `{data, paging}` envelope of every history list (kapso-api.md §3), built around a keyset
@@ -12,11 +14,7 @@ export interface Page<R> {
   hasNewer: boolean;
 }
 
-export interface Paging {
-  cursors: { before: string | null; after: string | null };
-  next: string | null;
-  previous: string | null;
-}
+export type Paging = z.infer<typeof pagingSchema>;
 
 /**
  * Turns the rows a store fetched (`limit + 1` of them, in the window's scan order: descending for

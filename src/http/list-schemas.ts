@@ -48,3 +48,15 @@ export const customerParam = z
   .max(256)
   .transform((raw): { waId: string } | { bsuid: string } => (/[A-Za-z]/.test(raw) ? { bsuid: raw } : { waId: raw.replace(/[\s()+\-.]/g, '') }))
   .refine((c) => !('waId' in c) || /^\d{1,20}$/.test(c.waId), 'must be a phone number in international format or a business-scoped user id');
+
+/** The `paging` block of every history list (kapso-api.md §3): `null` toward a side with no rows. */
+export const pagingSchema = z
+  .object({
+    cursors: z.object({ before: z.string().nullable(), after: z.string().nullable() }),
+    next: z.string().nullable().meta({ description: 'The next (older) page as a full URL on PUBLIC_URL.' }),
+    previous: z.string().nullable().meta({ description: 'The previous (newer) page as a full URL.' }),
+  })
+  .meta({ id: 'Paging' });
+
+/** The `meta` block of a Platform API page (kapso-api.md §6.1): page numbers, not cursors. */
+export const platformPageMetaSchema = z.object({ page: z.number().int(), per_page: z.number().int(), total_pages: z.number().int(), total_count: z.number().int() });

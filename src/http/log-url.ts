@@ -1,5 +1,16 @@
 import type { FastifyRequest } from 'fastify';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * Fields a route adds to its request's one log line (app.ts's onResponse), such as the wamids
+     * a webhook stored: one line per request says what it did, without a second line per request.
+     * Null for most routes.
+     */
+    logDetail: Record<string, unknown> | null;
+  }
+}
+
 /**
  * Routes whose query string is a credential: `GET /webhooks/whatsapp` carries `hub.verify_token`,
  * a signed media URL (`/media/{id}?expires=…&signature=…`) is the credential for its file. Their

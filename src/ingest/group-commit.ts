@@ -34,8 +34,9 @@ export class GroupCommitter<In, Out> {
      * `maxWeight`: a batch closes once its payloads weigh this much (a payload weighs its
      * messages and statuses), so a burst of large payloads is committed in several transactions
      * of bounded length rather than one that makes every request wait for all of them.
+     * `onCommit`: told the number of payloads of each committed transaction (the batch-size metric).
      */
-    private readonly opts: { maxBatch: number; maxWeight: number; maxConcurrentBatches: number },
+    private readonly opts: { maxBatch: number; maxWeight: number; maxConcurrentBatches: number; onCommit?: (payloads: number) => void },
   ) {}
 
   /** Stores `input` in the next shared transaction and resolves with its output after commit. */
@@ -111,6 +112,7 @@ export class GroupCommitter<In, Out> {
       const values = await withDirectStatements(this.db, trx, () => this.work(trx, inputs));
       if (values.length !== inputs.length) throw new Error(`batch work returned ${values.length} results for ${inputs.length} inputs`);
       await trx.commit().execute();
+      this.opts.onCommit?.(inputs.length);
       return values;
     } catch (err) {
       await trx.rollback().execute().catch(() => {});

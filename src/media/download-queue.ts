@@ -15,7 +15,7 @@ import { markMediaFailed, markMediaStored, scheduleMediaRetry } from './store.ts
 /** Queued files moved into `media` per claim: one transaction's worth, however many are waiting. */
 const PROMOTE_BATCH = 500;
 
-export type DownloadQueueDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'cipher' | 'graph' | 'blobs' | 'log'>;
+export type DownloadQueueDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'cipher' | 'graph' | 'blobs' | 'log' | 'metrics'>;
 
 /** A claimed download, with the number whose token fetches it (undefined: no longer configured). */
 export interface MediaDownload {
@@ -90,17 +90,20 @@ export class DownloadQueue implements JobQueue<MediaDownload, MediaDownloadResul
     if (result.ok) {
       const stored = { storageKey: result.key, sha256: result.sha256, byteSize: result.byteSize, contentType: result.contentType };
       await markMediaStored(db, row.id, row.mime_type === null ? { ...stored, mimeType: result.mimeType } : stored, now, lease);
+      this.deps.metrics.mediaDownloads.inc({ outcome: 'stored' });
       log.debug({ byteSize: result.byteSize }, 'media stored');
       return;
     }
     const retryAt = result.transient ? nextMediaAttemptAt(row.attempts, row.created_at, now, this.o.random()) : null;
     if (retryAt !== null) {
       await scheduleMediaRetry(db, row.id, result.reason, retryAt, now, lease);
+      this.deps.metrics.mediaDownloads.inc({ outcome: 'retry' });
       log.info({ reason: result.reason, retryInMs: retryAt - now }, 'media download failed; retrying later');
       return;
     }
     const reason = result.transient ? `${result.reason} (gave up: Meta keeps media 7 days)` : result.reason;
     await markMediaFailed(db, row.id, reason, now, lease);
+    this.deps.metrics.mediaDownloads.inc({ outcome: 'failed' });
     log.warn({ reason }, 'media download failed for good');
   }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
+import { documentedOnly } from '../http/documented-only.ts';
 import { errors } from '../http/errors.ts';
 import { countedMediaStream } from './reclaim.ts';
 import { authorizeMediaUrl, planMediaResponse } from './serve.ts';
@@ -10,6 +11,9 @@ import { findMediaForServing } from './store.ts';
 const params = z.object({ id: z.string().min(1).max(128) });
 // Checked by the signer, not here: a malformed signature is a 403 like any other bad one.
 const querystring = z.object({ expires: z.string().optional(), signature: z.string().optional() });
+const file = documentedOnly(z.string().meta({ format: 'binary', description: 'The file with its stored content type; 206 for a `Range`, 304 for a matching `If-None-Match`.' }));
+// The answer is a stream with the plan's status: the schema is for the OpenAPI document only.
+const response: Record<number, z.ZodType<unknown>> = { 200: file, 206: file };
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
@@ -22,7 +26,7 @@ export async function mediaRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   app.withTypeProvider<ZodTypeProvider>().route({
     method: ['GET', 'HEAD'],
     url: '/media/:id',
-    schema: { params, querystring },
+    schema: { params, querystring, produces: ['application/octet-stream'], response },
     handler: async (request, reply) => {
       const now = deps.clock.now();
       const expiresAtSeconds = authorizeMediaUrl(deps.mediaUrls, request.params.id, request.query, now);

@@ -3,6 +3,7 @@ import type { MessageRow, StatusRow } from '../db/schema.ts';
 import { type FieldSelection, type KapsoSelection, wantsKapsoField } from '../http/fields.ts';
 import type { MessageMedia } from '../media/present-media.ts';
 import { storedMediaContent } from './media-content.ts';
+import type { MessageObject } from './schemas.ts';
 
 /** The `kapso_data` column as the ingest and send paths write it. */
 interface KapsoData {
@@ -31,13 +32,14 @@ export function presentMessage(
   statuses: readonly StatusRow[],
   selection: FieldSelection,
   media?: MessageMedia,
-): Record<string, unknown> {
+): MessageObject {
   const { metaFields } = selection;
   // `id` always survives projection: without it a client cannot tell the objects apart.
   const meta = metaEntries(row).filter(([key]) => metaFields === null || key === 'id' || metaFields.has(key));
   // §2.1: `kapso()` means the pure Meta shape, with no `kapso` key at all.
-  if (selection.kapso.kind === 'none') return Object.fromEntries(meta);
-  return Object.fromEntries([...meta, ['kapso', presentKapso(row, statuses, selection.kapso, media)]]);
+  // Built from entries, so typed by assertion: test/http/sample-responses-match-the-openapi-document.test.ts holds it to the schema.
+  if (selection.kapso.kind === 'none') return Object.fromEntries(meta) as MessageObject;
+  return Object.fromEntries([...meta, ['kapso', presentKapso(row, statuses, selection.kapso, media)]]) as MessageObject;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { TenantLookup } from '../tenants/lookup.ts';
 import { assemblePage, buildPaging, pageUrl } from '../http/list-page.ts';
 import { loadMessageMedia } from './load-media.ts';
 import { presentMessage } from './present.ts';
-import { listMessagesSchema } from './schemas.ts';
+import { listMessagesSchema, messageObjectSchema } from './schemas.ts';
 import { findMessage, listMessages, listStatuses, listStatusesOfMessages, type MessageKey } from './store.ts';
 
 const getMessageSchema = {
@@ -21,6 +21,7 @@ const getMessageSchema = {
     messageId: z.string().min(1).max(512),
   }),
   querystring: z.object({ fields: z.string().optional() }).loose(),
+  response: { 200: messageObjectSchema },
 };
 
 const MESSAGE_KEY = ['int', 'int'] as const;

@@ -1,7 +1,71 @@
 import { z } from 'zod';
-import { bsuidParam, instantParam, pageQueryShape, phoneNumberParams } from '../http/list-schemas.ts';
+import { documentedOnly } from '../http/documented-only.ts';
+import { bsuidParam, instantParam, pageQueryShape, pagingSchema, phoneNumberParams } from '../http/list-schemas.ts';
 
 /** Request schemas of the message history routes. */
+
+const nonEmpty = z.string().min(1);
+
+/** The `kapso` block of a message (§6.1.4 and §2.2): the keys `fields=kapso(...)` selected that apply. */
+const kapsoMessageBlock = z
+  .object({
+    direction: z.enum(['inbound', 'outbound']),
+    status: z.string(),
+    processing_status: z.string(),
+    origin: z.string(),
+    phone_number: z.string().meta({ description: "The customer's number (wa_id)." }),
+    phone_number_id: z.string(),
+    has_media: z.boolean(),
+    media_url: z.url().meta({ description: 'A signed, expiring `/media/{id}` URL, once the file is stored.' }),
+    media_data: z.object({ url: z.url(), filename: z.string().nullable(), content_type: z.string(), byte_size: z.number().int(), id: z.string() }),
+    whatsapp_conversation_id: z.string(),
+    contact_name: z.string(),
+    message_type_data: z.record(z.string(), z.unknown()),
+    content: z.string(),
+    flow_response: z.unknown(),
+    flow_token: z.string(),
+    flow_name: z.string(),
+    order_text: z.string(),
+    statuses: z.array(z.record(z.string(), z.unknown())).meta({ description: "Meta's status objects, oldest first (only with `kapso(statuses)`)." }),
+  })
+  .partial()
+  .loose();
+
+/**
+ * A stored message as §6.1.4 renders it: Meta's message object (whatever keys Meta sent pass
+ * through, hence loose) and the `kapso` block. `fields` may leave out any key but `id`, and
+ * absent or null values are left out rather than padded.
+ */
+export const messageObjectSchema = documentedOnly(
+  z
+    .object({
+      id: nonEmpty.meta({ description: "Meta's wamid." }),
+      timestamp: z.string().regex(/^\d+$/).meta({ description: 'Unix seconds, as a string (Meta).' }).optional(),
+      type: z.string().optional(),
+      from: z.string().optional(),
+      to: z.string().optional(),
+      kapso: kapsoMessageBlock.optional(),
+    })
+    .loose()
+    .meta({
+      id: 'Message',
+      examples: [
+        {
+          id: 'wamid.HBgLMTU1NTAxMDIwMzAVAgASGBQzQUI1',
+          timestamp: '1767268800',
+          type: 'text',
+          from: '15550102030',
+          to: '112233445566778',
+          text: { body: 'Hello!' },
+          kapso: { direction: 'inbound', status: 'received', processing_status: 'pending', origin: 'cloud_api', phone_number: '15550102030', phone_number_id: '112233445566778', has_media: false, content: 'Hello!' },
+        },
+      ],
+    }),
+);
+
+export type MessageObject = z.infer<typeof messageObjectSchema>;
+
+export const messagePageSchema = documentedOnly(z.object({ data: z.array(messageObjectSchema), paging: pagingSchema }));
 
 /** `GET /{phone_number_id}/messages` (§6.1.3); unknown keys are ignored, as the SDK forwards extras. */
 export const listMessagesSchema = {
@@ -19,4 +83,5 @@ export const listMessagesSchema = {
       business_scoped_user_id: bsuidParam.optional(),
     })
     .loose(),
+  response: { 200: messagePageSchema },
 };

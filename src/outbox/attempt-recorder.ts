@@ -15,7 +15,7 @@ import type { RequestOutcome } from './send-request.ts';
 /** A subscription is paused only after this many failed attempts, whatever the time elapsed. */
 const MIN_FAILURES_BEFORE_PAUSE = 20;
 
-type RecorderDeps = Pick<Deps, 'database' | 'config'>;
+type RecorderDeps = Pick<Deps, 'database' | 'config' | 'metrics'>;
 
 interface Waiting {
   outcome: RequestOutcome;
@@ -53,7 +53,9 @@ export class AttemptRecorder {
       await new Promise((resolve) => setImmediate(resolve));
       const batch = this.queue.splice(0, 200);
       try {
-        const paused = await this.deps.database.db.transaction().execute((trx) => recordOutcomes(trx, batch.map((w) => w.outcome), this.deps, this.workerId));
+        const outcomes = batch.map((w) => w.outcome);
+        const { paused, gaveUp } = await this.deps.database.db.transaction().execute((trx) => recordOutcomes(trx, outcomes, this.deps, this.workerId));
+        countAttempts(this.deps.metrics, outcomes, gaveUp);
         for (const w of batch) w.done();
         for (const id of paused) this.log.error({ webhookId: id }, 'webhook paused after failing continuously');
       } catch (err) {
@@ -64,13 +66,19 @@ export class AttemptRecorder {
   }
 }
 
+/** The delivery counters, once the outcomes are committed: one attempt per delivery a request carried. */
+function countAttempts(metrics: RecorderDeps['metrics'], outcomes: readonly RequestOutcome[], gaveUp: number): void {
+  for (const { items, result } of outcomes) metrics.webhookAttempts.inc({ outcome: result.ok ? 'delivered' : (result.errorClass ?? 'error') }, items.length);
+  if (gaveUp > 0) metrics.webhookDeliveriesFailed.inc(gaveUp);
+}
+
 /**
  * Writes outcomes: every attempt in the log; delivered deliveries; failed ones due again on
  * Kapso's schedule then with backoff, or failed for good past their deadline; each subscription's
  * failure run, pausing it when it has failed without a success for too long. Returns the ids of
- * subscriptions this paused.
+ * subscriptions this paused and how many deliveries failed for good.
  */
-async function recordOutcomes(trx: Parameters<typeof insertAttempts>[0], outcomes: readonly RequestOutcome[], deps: RecorderDeps, workerId: string): Promise<string[]> {
+async function recordOutcomes(trx: Parameters<typeof insertAttempts>[0], outcomes: readonly RequestOutcome[], deps: RecorderDeps, workerId: string): Promise<{ paused: string[]; gaveUp: number }> {
   const { webhooks } = deps.config;
   await insertAttempts(
     trx,
@@ -103,16 +111,18 @@ async function recordOutcomes(trx: Parameters<typeof insertAttempts>[0], outcome
   const recovering = outcomes.filter((o) => o.result.ok && (o.webhook.consecutive_failures > 0 || o.webhook.failing_since !== null));
   for (const webhookId of new Set(recovering.map((o) => o.webhook.id))) await recordWebhookSuccess(trx, webhookId);
   const paused: string[] = [];
+  let gaveUp = 0;
   // Lanes whose delivery is finished (delivered, or failed for good): their next one may go.
   const finished: ConversationLane[] = [];
   for (const { webhook, items, result, at } of outcomes) {
     for (const d of items) {
       const retryAt = result.ok ? null : nextAttemptAt(d.attempt_count + 1, at, d.deadline_at, webhooks.retryScheduleMs, Math.random());
+      if (!result.ok && retryAt === null) gaveUp++;
       if (!result.ok) await markAttemptFailed(trx, d.id, workerId, { at, retryAt, responseStatus: result.responseStatus, error: `${result.errorClass}: ${result.errorMessage}` });
       if ((result.ok || retryAt === null) && Number(d.ordered) === 1 && d.conversation_id) finished.push({ webhookId: d.webhook_id, conversationId: d.conversation_id });
     }
     if (!result.ok && (await recordWebhookFailure(trx, webhook.id, at, webhooks.pauseAfterMs, MIN_FAILURES_BEFORE_PAUSE))) paused.push(webhook.id);
   }
   await releaseNextInConversations(trx, finished, Math.max(...outcomes.map((o) => o.at)));
-  return paused;
+  return { paused, gaveUp };
 }

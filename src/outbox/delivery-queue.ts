@@ -8,7 +8,7 @@ import { fanOutEvents } from './fan-out.ts';
 import { announceInactiveConversations } from './inactivity.ts';
 import { type RequestOutcome, sendRequest } from './send-request.ts';
 
-export type DeliveryQueueDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'cipher' | 'log' | 'mediaUrls'>;
+export type DeliveryQueueDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'cipher' | 'log' | 'mediaUrls' | 'metrics'>;
 
 /** Events fanned out per transaction. */
 export const FAN_OUT_BATCH = 500;
@@ -68,7 +68,17 @@ export class DeliveryQueue implements JobQueue<WebhookRequest, RequestOutcome> {
 
   async record(request: WebhookRequest, outcome: RequestOutcome): Promise<void> {
     const { result } = outcome;
-    const fields = { webhookId: request.webhook.id, deliveryIds: request.items.map((d) => d.id), attempt: (request.items[0]?.attempt_count ?? 0) + 1, status: result.responseStatus, ms: result.durationMs };
+    // The event ids and the X-Idempotency-Key name the delivery as the receiver's log does; a
+    // message's event body carries its wamid, which the ingest or send request's line names.
+    const fields = {
+      webhookId: request.webhook.id,
+      deliveryIds: request.items.map((d) => d.id),
+      eventIds: request.items.map((d) => d.event_id),
+      idempotencyKey: outcome.idempotencyKey,
+      attempt: (request.items[0]?.attempt_count ?? 0) + 1,
+      status: result.responseStatus,
+      ms: result.durationMs,
+    };
     if (result.ok) this.log.debug(fields, 'webhook delivered');
     else this.log.warn({ ...fields, errorClass: result.errorClass, error: result.errorMessage }, 'webhook delivery failed');
     await this.recorder.record(outcome);

@@ -18,7 +18,7 @@ import { HELD_FOR_SUBSCRIPTION } from '../webhooks/held-deliveries-store.ts';
 import { isBuffered, isOrdered, matchSubscriptions } from './match-subscriptions.ts';
 import { type EventToRender, renderEvents, type RenderedEvent } from './render-event.ts';
 
-type FanOutDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'mediaUrls'>;
+type FanOutDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'mediaUrls' | 'metrics'>;
 
 /**
  * Turns the oldest undispatched outbox events into deliveries, one per matching subscription, in
@@ -34,7 +34,7 @@ export async function fanOutEvents(deps: FanOutDeps, limit = 500): Promise<{ eve
     const events = await claimUndispatchedEvents(trx, limit);
     if (events.length === 0) return { taken: 0, made: 0, held: [] };
     // Broadcast recipients follow their messages' statuses and their customers' replies.
-    await followBroadcastEvents(trx, events, now);
+    for (const kind of await followBroadcastEvents(trx, events, now)) deps.metrics.broadcastStatusUpdates.inc({ status: kind });
     const numbers = [...new Set(events.map((e) => e.phone_number_id).filter((id): id is string => id !== null))];
     const projectOfNumber = await findProjectsOfNumbers(trx, numbers);
     const projectOf = (e: EventRow) => e.project_id ?? (e.phone_number_id ? projectOfNumber.get(e.phone_number_id) : undefined);

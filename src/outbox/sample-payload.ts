@@ -1,10 +1,11 @@
 import type { ConversationView } from '../conversations/store.ts';
-import type { EventRow, MessageRow, StatusRow } from '../db/schema.ts';
+import type { BroadcastRow, BroadcastStatus, EventRow, MessageRow, StatusRow } from '../db/schema.ts';
 import { formatInstant } from '../http/instants.ts';
 import { META_RAW_EVENT } from '../events/event-types.ts';
 import { renderConversationEvent, renderInactiveEvent } from '../conversations/render-conversation-event.ts';
 import { renderMessageEvent } from '../messages/render-message-event.ts';
 import { renderPhoneNumberEvent } from '../tenants/render-phone-number-event.ts';
+import { broadcastEventBody } from '../broadcasts/broadcast-event.ts';
 
 /**
  * The bodies of test events (kapso-api.md §8.8: "the sample payload content is undocumented"):
@@ -45,6 +46,7 @@ export function samplePayload(eventType: string, ctx: SampleContext): string {
   if (eventType.startsWith('whatsapp.conversation.')) return renderConversationEvent(event, sampleConversation(ctx, null));
   if (eventType.startsWith('whatsapp.phone_number.')) return renderPhoneNumberEvent(event, ctx.projectId);
   if (eventType.startsWith('workflow.execution.')) return sampleWorkflowEvent(eventType, ctx);
+  if (eventType.startsWith('whatsapp.broadcast.')) return broadcastEventBody(sampleBroadcast(eventType.slice('whatsapp.broadcast.'.length), ctx));
   if (eventType === META_RAW_EVENT) return sampleMetaPayload(ctx);
   throw new Error(`no sample payload for event type ${eventType}`);
 }
@@ -167,4 +169,33 @@ function sampleMetaPayload(ctx: SampleContext): string {
     messages: [message],
   };
   return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '0', changes: [{ value, field: 'messages' }] }] });
+}
+
+/** A broadcast of 100 recipients in the status the event names, with counts that fit it. */
+function sampleBroadcast(event: string, ctx: SampleContext): BroadcastRow {
+  const status = (event === 'started' ? 'sending' : event) as BroadcastStatus;
+  const done = status === 'completed';
+  const template = { id: '1000000000000000', name: 'test_template', language: 'en_US', category: 'MARKETING', status: 'APPROVED', parameter_format: 'POSITIONAL', components: [{ type: 'BODY', text: TEST_TEXT }] };
+  return {
+    id: TEST_CONVERSATION_ID,
+    project_id: ctx.projectId,
+    phone_number_id: numberOf(ctx),
+    name: 'Test broadcast',
+    status,
+    template: JSON.stringify(template),
+    scheduled_at: null,
+    started_at: ctx.now,
+    stopped_at: status === 'stopped' ? ctx.now : null,
+    completed_at: done ? ctx.now : null,
+    failure_reason: status === 'failed' ? 'the template is paused at Meta (Meta 132015: Template paused)' : null,
+    created_at: ctx.now,
+    updated_at: ctx.now,
+    total_recipients: 100,
+    pending_count: done ? 0 : 100,
+    sent_count: 0,
+    failed_count: 0,
+    delivered_count: 0,
+    read_count: 0,
+    responded_count: 0,
+  } as BroadcastRow;
 }

@@ -11,6 +11,8 @@ export interface RequestOutcome {
   result: AttemptResult;
   /** When the answer (or the failure) came back. */
   at: number;
+  /** The X-Idempotency-Key the request carried (what a receiver logs); none when it was never sent. */
+  idempotencyKey?: string;
 }
 
 /** Signs and sends one request (a delivery, or a buffered batch of them); never throws. */
@@ -22,5 +24,5 @@ export async function sendRequest(
 ): Promise<RequestOutcome> {
   const request = composeRequest(items, webhook, deps.cipher.decrypt(webhook.secret_enc, secretSlots.webhookSecret(webhook.id)));
   const result = await sender.post(webhook.url, request.body, request.headers, () => deps.clock.now());
-  return { webhook, items, result, at: deps.clock.now() };
+  return { webhook, items, result, at: deps.clock.now(), idempotencyKey: request.headers['x-idempotency-key'] };
 }

@@ -23,6 +23,13 @@ export interface SendRequest {
   maxWaitMs: number;
 }
 
+/** Told of what the governor decided, for the metrics (docs/metrics.md). */
+export interface GovernorObserver {
+  refused?(limit: Refusal['limit']): void;
+  /** A send that was let through after waiting for room. */
+  waited?(): void;
+}
+
 interface Waiter {
   deadline: number;
   resolve(permit: Permit): void;
@@ -57,9 +64,18 @@ export class SendGovernor {
     private readonly budgets: BudgetSource,
     private readonly pairs: PairLimiter | null,
     private readonly now: () => number = Date.now,
+    private readonly observer: GovernorObserver = {},
   ) {}
 
   async acquire(request: SendRequest): Promise<Permit> {
+    const started = this.now();
+    const permit = await this.decide(request);
+    if (!permit.ok) this.observer.refused?.(permit.limit);
+    else if (this.now() > started) this.observer.waited?.();
+    return permit;
+  }
+
+  private async decide(request: SendRequest): Promise<Permit> {
     const { phoneNumberId, recipient } = request;
     let maxWaitMs = request.maxWaitMs;
     if (this.pairs && recipient !== null) {

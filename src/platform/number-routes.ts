@@ -29,6 +29,7 @@ export async function phoneNumberRoutes(app: FastifyInstance, deps: Deps): Promi
       wabaId: b.business_account_id,
       displayPhoneNumber: b.display_phone_number,
       maxMessagesPerSecond: b.max_messages_per_second,
+      messagingLimit: b.messaging_limit,
     };
     const row = await updatePhoneNumber(deps, id, changes, { projectId: request.projectId, name: jsonName });
     if (!row) throw errors.notFound('phone number', id);
@@ -37,8 +38,8 @@ export async function phoneNumberRoutes(app: FastifyInstance, deps: Deps): Promi
 
   r.delete(NUMBER, { schema: removePhoneNumberSchema }, async (request) => {
     const id = request.params.phone_number_id;
-    const history = request.query.history === 'keep' ? 'kept' : 'deleted';
+    const history = request.query.history === 'keep' ? ('kept' as const) : ('deleted' as const);
     if (!(await removePhoneNumber(deps, id, history, { projectId: request.projectId }))) throw errors.notFound('phone number', id);
-    return { data: { removed: true, history } };
+    return { data: { removed: true as const, history } };
   });
 }

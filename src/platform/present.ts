@@ -2,6 +2,7 @@ import type { PhoneNumberRow } from '../db/schema.ts';
 import { formatInstant } from '../http/instants.ts';
 import { whatsappConfigId } from '../tenants/config-id.ts';
 import { formatDisplayNumber } from '../tenants/number-fields.ts';
+import type { PlatformPhoneNumber } from './number-schemas.ts';
 
 /**
  * A number as the Platform API's PhoneNumber object (kapso-api.md §6.9). The inbox auto-selects
@@ -9,7 +10,7 @@ import { formatDisplayNumber } from '../tenants/number-fields.ts';
  * registered number is here. What we do not know about a number (Meta's verified name, quality
  * rating, limits) is null rather than invented; never a secret.
  */
-export function presentPlatformPhoneNumber(row: PhoneNumberRow): Record<string, unknown> {
+export function presentPlatformPhoneNumber(row: PhoneNumberRow): PlatformPhoneNumber {
   const display = formatDisplayNumber(row.display_phone_number);
   const name = row.is_sandbox ? 'Switchboard sandbox' : display;
   const createdAt = formatInstant(row.created_at);
@@ -37,7 +38,12 @@ export function presentPlatformPhoneNumber(row: PhoneNumberRow): Record<string, 
     throughput_tier: null,
     // Switchboard's own: the rate its send governor holds the number to (null: SEND_DEFAULT_MPS).
     max_messages_per_second: row.max_messages_per_second,
-    whatsapp_business_manager_messaging_limit: null,
+    // Meta's tier when it was read from Meta; what the operator set is in the two fields below.
+    whatsapp_business_manager_messaging_limit: row.messaging_limit_source === 'meta' ? row.messaging_limit_tier : null,
+    // Switchboard's own: the tier broadcasts are held to and where it came from (null: unknown,
+    // SEND_DEFAULT_MESSAGING_LIMIT applies).
+    messaging_limit_tier: row.messaging_limit_tier,
+    messaging_limit_source: row.messaging_limit_source,
     is_official_business_account: false,
     is_pin_enabled: false,
   };

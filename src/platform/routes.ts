@@ -3,8 +3,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { authenticate } from '../http/auth.ts';
+import { documentedOnly } from '../http/documented-only.ts';
 import { errors } from '../http/errors.ts';
+import { platformPageMetaSchema } from '../http/list-schemas.ts';
 import type { TenantLookup } from '../tenants/lookup.ts';
+import { platformPhoneNumberSchema } from './number-schemas.ts';
 import { phoneNumberRoutes } from './number-routes.ts';
 import { presentPlatformPhoneNumber } from './present.ts';
 import { countProjectPhoneNumbers, listProjectPhoneNumbersPage } from './store.ts';
@@ -20,6 +23,7 @@ const listPhoneNumbersSchema = {
       customer_id: z.uuid().optional(),
     })
     .loose(),
+  response: { 200: documentedOnly(z.object({ data: z.array(platformPhoneNumberSchema), meta: platformPageMetaSchema })) },
 };
 
 /**

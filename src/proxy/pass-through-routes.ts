@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { errors } from '../http/errors.ts';
+import { metaAnswerResponses, metaParametersSchema } from '../http/pass-through-schemas.ts';
 import { describeMedia } from '../media/media-metadata.ts';
 import { isMetaMediaQueued } from '../media/queue-store.ts';
 import { findMediaByMetaId } from '../media/store.ts';
@@ -28,6 +29,10 @@ const TEMPLATE_DELETE = ['name', 'hsm_id', 'language'];
 const SETTINGS = ['include_sip_credentials', 'fields'];
 
 const objectParams = z.object({ version: z.string(), id: z.string().min(1).max(64) });
+
+/** For the OpenAPI document: what these routes answer (Meta's answer) and take (Meta's parameters). */
+const forwarded = { schema: { response: metaAnswerResponses } };
+const forwardedWithBody = { schema: { body: metaParametersSchema, response: metaAnswerResponses } };
 
 /**
  * Media, templates, phone-number settings and business profile: forwarded to Meta after checking
@@ -60,7 +65,7 @@ export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { ten
   // `phone_number_id`, media (Kapso §1.3), answered from the gateway's copy without asking Meta;
   // with neither, a phone number. A flow the gateway has not recorded is therefore read with
   // `business_account_id`, or after `flows.list` or an action naming the number recorded it.
-  app.get<{ Params: Params }>('/:version/:id', async (request, reply) => {
+  app.get<{ Params: Params }>('/:version/:id', forwarded, async (request, reply) => {
     const { version, id } = request.params;
     const flowNumber = await knownFlowNumber(deps, request.projectId, id);
     if (flowNumber) return readFlow(deps, request, reply, flowNumber, version, id);
@@ -75,7 +80,7 @@ export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { ten
     const n = await number(request, id);
     return forward(request, reply, n, [n.id], FIELDS);
   });
-  app.delete<{ Params: Params }>('/:version/:id', async (request, reply) => {
+  app.delete<{ Params: Params }>('/:version/:id', forwarded, async (request, reply) => {
     const { version, id } = request.params;
     const owner = mediaOwner(request);
     if (owner === undefined) throw errors.invalidParameter('phone_number_id', 'phone_number_id is required to delete media through the gateway.');
@@ -92,8 +97,8 @@ export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { ten
       const n = await number(request, request.params.id);
       return forward(request, reply, n, [n.id, action], request.method === 'GET' ? (action === 'settings' ? SETTINGS : FIELDS) : []);
     };
-    if (action === 'settings' || action === 'whatsapp_business_profile') app.get<{ Params: Params }>(`/:version/:id/${action}`, handler);
-    app.post<{ Params: Params }>(`/:version/:id/${action}`, handler);
+    if (action === 'settings' || action === 'whatsapp_business_profile') app.get<{ Params: Params }>(`/:version/:id/${action}`, forwarded, handler);
+    app.post<{ Params: Params }>(`/:version/:id/${action}`, forwardedWithBody, handler);
   }
 
   const template = async (request: Request, reply: FastifyReply) => {
@@ -106,15 +111,15 @@ export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { ten
     }
     return forward(request, reply, n, [n.waba_id, 'message_templates'], request.method === 'GET' ? TEMPLATE_LIST : request.method === 'DELETE' ? TEMPLATE_DELETE : []);
   };
-  app.get<{ Params: Params }>('/:version/:id/message_templates', template);
-  app.post<{ Params: Params }>('/:version/:id/message_templates', template);
-  app.delete<{ Params: Params }>('/:version/:id/message_templates', template);
-  app.get<{ Params: Params }>('/:version/:id/message_templates/:templateId', template);
+  app.get<{ Params: Params }>('/:version/:id/message_templates', forwarded, template);
+  app.post<{ Params: Params }>('/:version/:id/message_templates', forwardedWithBody, template);
+  app.delete<{ Params: Params }>('/:version/:id/message_templates', forwarded, template);
+  app.get<{ Params: Params }>('/:version/:id/message_templates/:templateId', forwarded, template);
 
   // Template edits (meta-cloud-api.md §6.3; kapso-api.md §6.5): only of a template Meta lists under
   // one of the project's WABAs (template-edit.ts).
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.put('/:version/:id/message_templates', { schema: { params: objectParams, body: templateEditSchema } }, async (request, reply) => {
+  r.put('/:version/:id/message_templates', { schema: { params: objectParams, body: templateEditSchema, response: metaAnswerResponses } }, async (request, reply) => {
     const { version, id } = request.params;
     const n = isGraphId(id) ? await findProjectNumberByWaba(deps.database.db, request.projectId, id) : undefined;
     if (!n) throw errors.notFound('WhatsApp Business Account', id);
@@ -123,7 +128,7 @@ export async function passThroughRoutes(app: FastifyInstance, deps: Deps & { ten
     return editTemplate(deps, reply, [n], version, hsmId, request.body);
   });
   // Meta's own form names no WABA: the query's number or WABA if given, else each of the project's.
-  r.post('/:version/:id', { schema: { params: objectParams, body: templateEditSchema } }, async (request, reply) => {
+  r.post('/:version/:id', { schema: { params: objectParams, body: templateEditSchema, response: metaAnswerResponses } }, async (request, reply) => {
     const { version, id } = request.params;
     const hint = scopeHintOf(request.query);
     const named = hint.phoneNumberId !== undefined || hint.businessAccountId !== undefined;

@@ -15,9 +15,9 @@ type PassDeps = Pick<Deps, 'cipher' | 'graph' | 'config'>;
  */
 export async function passThrough(deps: PassDeps, number: PhoneNumberRow, request: FastifyRequest, path: GraphPath, form?: FormData): Promise<ProxyAnswer> {
   const method = request.method as 'GET' | 'POST' | 'DELETE';
-  if (form) return callAsNumber(deps, number, method, path, { form });
+  if (form) return callAsNumber(deps, number, method, path, { form }, request.id);
   const raw = request.body;
   assertNoReservedFields(raw);
   const body = raw === undefined || raw === null ? undefined : Buffer.isBuffer(raw) ? raw : JSON.stringify(raw);
-  return callAsNumber(deps, number, method, path, body === undefined || method === 'GET' ? undefined : { body, contentType: request.headers['content-type'] ?? 'application/json' });
+  return callAsNumber(deps, number, method, path, body === undefined || method === 'GET' ? undefined : { body, contentType: request.headers['content-type'] ?? 'application/json' }, request.id);
 }

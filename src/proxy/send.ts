@@ -9,17 +9,19 @@ import { graphOriginOf } from '../graph/graph-origin.ts';
 import { graphPath } from '../graph/graph-path.ts';
 import type { MarkReadBody, SendBody } from './schemas.ts';
 import { secretSlots } from '../crypto/secrets.ts';
+import type { RequestTrace } from '../http/request-id.ts';
 
 type SendDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'graph' | 'config' | 'outboxBell' | 'mediaBell' | 'governor'>;
 
 /** Forwards a JSON body (a send, a mark-as-read) to `/{version}/{phone_number_id}/messages` with the number's token. */
-export async function forwardToMessages(deps: SendDeps, number: PhoneNumberRow, version: string, body: unknown): Promise<ProxyAnswer> {
+export async function forwardToMessages(deps: SendDeps, number: PhoneNumberRow, version: string, body: unknown, requestId?: string): Promise<ProxyAnswer> {
   return deps.graph.call(graphOriginOf(deps, number), {
     method: 'POST',
     path: graphPath(version, [number.id, 'messages']),
     token: deps.cipher.decrypt(number.access_token_enc, secretSlots.accessToken(number.id)),
     body: JSON.stringify(body),
     contentType: 'application/json',
+    requestId,
   });
 }
 
@@ -27,13 +29,14 @@ export async function forwardToMessages(deps: SendDeps, number: PhoneNumberRow, 
  * Sends a message through Meta and, once Meta accepted it, stores it as an outbound message
  * (status `pending`, the body as sent, the wamid Meta returned) in the customer's conversation, so
  * it can be read back at once; Meta's status webhooks then advance it. Meta's answer, success or
- * error, is returned unchanged.
+ * error, is returned unchanged. The API request's id goes to Meta as X-Request-Id, and the wamid
+ * Meta gave onto the request's log line, so a send is followed from its request to its statuses.
  */
-export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, version: string, body: SendBody): Promise<ProxyAnswer> {
+export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, version: string, body: SendBody, trace?: RequestTrace): Promise<ProxyAnswer> {
   const perSecond = sendRateOf(deps, number);
   const permit = await deps.governor.acquire({ phoneNumberId: number.id, perSecond, recipient: recipientOf(body), maxWaitMs: deps.config.sending.maxWaitMs });
   if (!permit.ok) throw errors.sendThrottled(permit.limit, permit.retryAfterMs, perSecond);
-  const answer = await forwardToMessages(deps, number, version, body);
+  const answer = await forwardToMessages(deps, number, version, body, trace?.id);
   if (isThroughputError(answer)) await deps.governor.throttledByMeta(number.id, perSecond);
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
   const acceptance = acceptanceOf(answer);
@@ -41,6 +44,7 @@ export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, versio
   if (!acceptance) {
     throw errors.upstreamBadResponse(`${new URL(graphOriginOf(deps, number)).origin}: bad response (status ${answer.statusCode} without a message id); the message may or may not have been sent`);
   }
+  if (trace) trace.logDetail = { wamid: acceptance.wamid };
   const now = deps.clock.now();
   const message = outboundMessageOf(number.id, body, acceptance, now);
   // The one write path, as a batch of one.
@@ -68,8 +72,8 @@ function isThroughputError(answer: ProxyAnswer): boolean {
 }
 
 /** Marks a customer's message read at Meta and, when Meta agrees, in our store too. */
-export async function markRead(deps: SendDeps, number: PhoneNumberRow, version: string, body: MarkReadBody): Promise<ProxyAnswer> {
-  const answer = await forwardToMessages(deps, number, version, body);
+export async function markRead(deps: SendDeps, number: PhoneNumberRow, version: string, body: MarkReadBody, requestId?: string): Promise<ProxyAnswer> {
+  const answer = await forwardToMessages(deps, number, version, body, requestId);
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
   await advanceMessageStatus(deps.database.db, number.id, body.message_id, 'read', deps.clock.now());
   return answer;

@@ -43,10 +43,10 @@ export async function editTemplate(
 ): Promise<FastifyReply> {
   if (!isGraphId(templateId)) throw errors.notFound('template', templateId);
   for (const number of onePerWaba(candidates)) {
-    const search = await searchTemplateUnderWaba(deps, number, version, templateId);
+    const search = await searchTemplateUnderWaba(deps, number, version, templateId, reply.request.id);
     if ('refusal' in search) return replyWithAnswer(reply, search.refusal);
     if (!search.found) continue;
-    const answer = await callAsNumber(deps, number, 'POST', graphPath(version, [templateId]), { body: JSON.stringify(edit), contentType: 'application/json' });
+    const answer = await callAsNumber(deps, number, 'POST', graphPath(version, [templateId]), { body: JSON.stringify(edit), contentType: 'application/json' }, reply.request.id);
     return replyWithAnswer(reply, answer);
   }
   throw errors.notFound('template', templateId);

@@ -19,11 +19,17 @@ export type TemplateSearch = { found: boolean } | { refusal: ProxyAnswer };
  * The listing is Meta's documented read of that WABA, so a match there is proof of ownership.
  * 40 pages of 250 cover 10,000 templates, more than a WABA may hold (6,000, §6.1).
  */
-export async function searchTemplateUnderWaba(deps: Pick<Deps, 'cipher' | 'graph' | 'config'>, number: PhoneNumberRow, version: string, templateId: string): Promise<TemplateSearch> {
+export async function searchTemplateUnderWaba(
+  deps: Pick<Deps, 'cipher' | 'graph' | 'config'>,
+  number: PhoneNumberRow,
+  version: string,
+  templateId: string,
+  requestId?: string,
+): Promise<TemplateSearch> {
   let after: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const path = graphPath(version, [number.waba_id, 'message_templates'], { fields: 'id', limit: PAGE_SIZE, ...(after !== undefined ? { after } : {}) });
-    const answer = await callAsNumber(deps, number, 'GET', path);
+    const answer = await callAsNumber(deps, number, 'GET', path, undefined, requestId);
     // A refusal to list the caller's own WABA (rate limit, expired token) says nothing of the template.
     if (answer.statusCode !== 200) return { refusal: answer };
     const listing = listingOf(answer.body);

@@ -3,13 +3,21 @@ import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FormData } from 'undici';
+import { z } from 'zod';
 import type { Deps } from '../deps.ts';
+import { documentedOnly } from '../http/documented-only.ts';
+import { metaAnswerResponses } from '../http/pass-through-schemas.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { keepUploadedMedia } from '../media/keep-upload.ts';
 import { receiveUpload, UPLOAD_LIMITS, type UploadPart } from '../media/receive-upload.ts';
 import { type ProxyAnswer, replyWithAnswer } from './answer.ts';
 import { assertNoReservedFields, forwardedQuery, graphPath } from '../graph/graph-path.ts';
 import { passThrough } from './pass-through.ts';
+
+/** For the OpenAPI document: Meta's upload form, streamed rather than parsed against a schema. */
+const uploadForm = documentedOnly(
+  z.object({ messaging_product: z.literal('whatsapp'), file: z.string().meta({ format: 'binary', description: 'The file, up to 100 MB.' }), type: z.string().meta({ description: 'Its MIME type.' }) }),
+);
 
 type Request = FastifyRequest<{ Params: { version: string; id: string } }>;
 
@@ -25,7 +33,7 @@ export async function uploadRoute(app: FastifyInstance, deps: Deps, numberOf: (r
   await app.register(multipart, { limits: UPLOAD_LIMITS });
   const spoolDir = join(deps.config.db.dataDir, 'uploads');
 
-  app.post<{ Params: { version: string; id: string } }>('/:version/:id/media', async (request, reply) => {
+  app.post<{ Params: { version: string; id: string } }>('/:version/:id/media', { schema: { consumes: ['multipart/form-data'], body: uploadForm, response: metaAnswerResponses } }, async (request, reply) => {
     const n = await numberOf(request, request.params.id);
     const path = graphPath(request.params.version, [n.id, 'media'], forwardedQuery(request.query, []));
     if (!request.isMultipart()) return replyWithAnswer(reply, await passThrough(deps, n, request, path));

@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import { latestInboundTimestamp, latestInboundTimestampOfBsuid } from '../messages/store.ts';
 import { buildSimulator, type SimTemplate, type Simulator } from '../simulator/index.ts';
 import { pairKey } from '../simulator/state.ts';
+import { refreshMessagingLimitUnlessSet } from '../tenants/messaging-limit-at-meta.ts';
 import { findProjectPhoneNumber } from '../tenants/store.ts';
 import { SANDBOX_CUSTOMER, SANDBOX_USERNAME_CUSTOMER, type SandboxDetails } from './ensure-sandbox.ts';
 import { setGraphUrl } from './store.ts';
@@ -66,6 +67,9 @@ export async function runSandbox(deps: Deps, sandbox: SandboxDetails, gatewayUrl
   simulator.setIdentity(usernameCustomer.waId, { bsuid: usernameCustomer.bsuid, username: usernameCustomer.username, hidePhone: true });
   const simulatorUrl = await simulator.app.listen({ port: 0, host: '127.0.0.1' });
   await setGraphUrl(db, number.id, simulatorUrl);
+  // The sandbox number's tier comes from its Meta like any number's (unlimited: nothing waits).
+  const unread = await refreshMessagingLimitUnlessSet(deps, number.id);
+  if (unread !== null) deps.log.warn({ phoneNumberId: number.id, reason: unread }, "the sandbox number's messaging limit could not be read from its simulator");
 
   const keepWindowOpenFor = async (waId: string, lastSeconds: number | undefined, name: string) => {
     const lastMs = lastSeconds === undefined ? undefined : lastSeconds * 1000;

@@ -19,6 +19,7 @@ export function registerNumber(ctx: SimContext, input: NumberInput): SimNumber {
     accessToken: input.access_token,
     appSecret: input.app_secret,
     verifiedName: input.verified_name ?? 'Simulated Business',
+    ...(input.messaging_limit_tier !== undefined ? { messagingLimitTier: input.messaging_limit_tier } : {}),
     ...(input.webhook_url !== undefined ? { webhookUrl: input.webhook_url } : {}),
   };
   ctx.state.numbers.set(number.phoneNumberId, number);
@@ -33,6 +34,7 @@ export function presentNumber(number: SimNumber): Record<string, string> {
     display_phone_number: number.displayPhoneNumber,
     waba_id: number.wabaId,
     verified_name: number.verifiedName,
+    ...(number.messagingLimitTier !== undefined ? { messaging_limit_tier: number.messagingLimitTier } : {}),
     ...(number.webhookUrl !== undefined ? { webhook_url: number.webhookUrl } : {}),
   };
 }

@@ -12,6 +12,11 @@ export interface NumberInput {
   app_secret: string;
   webhook_url?: string;
   verified_name?: string;
+  /**
+   * What `GET /{phone_number_id}` answers for its messaging limit (meta-cloud-api.md §5.4), e.g.
+   * `TIER_250`. Default `TIER_UNLIMITED`, so a gateway holds nothing back against the sandbox.
+   */
+  messaging_limit_tier?: string;
 }
 
 /** How `buildSimulator` behaves; every field has a default (docs/simulator.md). */

@@ -11,6 +11,8 @@ export interface SimNumber {
   accessToken: string;
   appSecret: string;
   verifiedName: string;
+  /** Its messaging-limit tier as `GET /{phone_number_id}` gives it (reported, not enforced); default `TIER_UNLIMITED`. */
+  messagingLimitTier?: string;
   /** Where this number's webhooks go; falls back to the simulator's `webhookUrl`. */
   webhookUrl?: string;
 }

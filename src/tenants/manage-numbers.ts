@@ -3,12 +3,15 @@ import type { PhoneNumberRow } from '../db/schema.ts';
 import { appendEvent } from '../events/append-event.ts';
 import { hashApiKey } from './keys.ts';
 import { noteNumbersChanged } from './number-changes.ts';
-import { checkDisplayNumber, checkMetaId, checkNonEmpty, checkSendRate, cliFlag, type FieldNamer } from './number-fields.ts';
+import { refreshMessagingLimit } from './messaging-limit-at-meta.ts';
+import { checkDisplayNumber, checkMessagingLimit, checkMetaId, checkNonEmpty, checkSendRate, cliFlag, type FieldNamer } from './number-fields.ts';
 import { blobStillUsed, deleteMediaBatch, deleteNumberHistory } from './number-history-store.ts';
 import { secretSlots } from '../crypto/secrets.ts';
 import { deletePhoneNumberRow, findPhoneNumber, markPhoneNumberRemoved, updateLivePhoneNumber } from './store.ts';
 
 type ManageDeps = Pick<Deps, 'database' | 'clock' | 'cipher' | 'blobs'>;
+/** Updating may ask Meta for the number's messaging limit. */
+type UpdateDeps = ManageDeps & Pick<Deps, 'graph' | 'config'>;
 
 /** What can change on a registered number; absent fields stay as they are. */
 export interface PhoneNumberChanges {
@@ -19,6 +22,11 @@ export interface PhoneNumberChanges {
   verifyToken?: string;
   /** The send governor's rate for the number, 1–1,000 messages/s; null: back to SEND_DEFAULT_MPS. */
   maxMessagesPerSecond?: number | null;
+  /**
+   * The messaging limit: a tier, a count or `unlimited` (set by the operator), `meta` (read again
+   * from Meta, after the other changes, with the token they leave), or null (unknown: the default).
+   */
+  messagingLimit?: string | number | null;
 }
 
 /**
@@ -34,11 +42,11 @@ async function liveNumber(deps: ManageDeps, phoneNumberId: string, projectId?: s
 
 /**
  * Replaces a number's token, app secret, verify token, display number or WABA (Meta tokens expire
- * and are rotated). Validated as on registration; the change counts at once in this process
+ * and are rotated), its send rate or messaging limit. Validated as on registration; the change counts at once in this process
  * (number-changes.ts). Returns the updated row, or null for an unknown, removed or foreign number.
  */
 export async function updatePhoneNumber(
-  deps: ManageDeps,
+  deps: UpdateDeps,
   phoneNumberId: string,
   changes: PhoneNumberChanges,
   opts: { projectId?: string; name?: FieldNamer } = {},
@@ -55,10 +63,15 @@ export async function updatePhoneNumber(
   }
   if (changes.verifyToken !== undefined) set.verify_token_hash = hashApiKey(checkNonEmpty(changes.verifyToken, 'verify_token', name));
   if (changes.maxMessagesPerSecond !== undefined) set.max_messages_per_second = checkSendRate(changes.maxMessagesPerSecond, name);
+  const limit = changes.messagingLimit;
+  const fromMeta = limit === 'meta';
+  if (limit === null) Object.assign(set, { messaging_limit_tier: null, messaging_limit_source: null });
+  else if (limit !== undefined && !fromMeta) Object.assign(set, { messaging_limit_tier: checkMessagingLimit(limit, name), messaging_limit_source: 'operator' });
   if (!(await liveNumber(deps, phoneNumberId, opts.projectId))) return null;
   if (!(await updateLivePhoneNumber(deps.database.db, phoneNumberId, set))) return null;
   noteNumbersChanged();
-  return (await findPhoneNumber(deps.database.db, phoneNumberId)) ?? null;
+  const row = (await findPhoneNumber(deps.database.db, phoneNumberId)) ?? null;
+  return fromMeta && row ? refreshMessagingLimit(deps, row) : row;
 }
 
 export type HistoryChoice = 'kept' | 'deleted';

@@ -1,3 +1,4 @@
+import { LIMIT_SETTINGS_HELP, tierOfSetting } from './messaging-limit.ts';
 import { TenancyError } from './tenancy-error.ts';
 
 /** Meta's ids (phone_number_id, WABA id) are decimal digits; 5–20 covers every id Meta issues. */
@@ -22,7 +23,7 @@ export function formatDisplayNumber(stored: string): string {
 }
 
 /** Names the field as the caller typed it: a CLI flag or a JSON parameter. */
-export type FieldNamer = (field: 'phone_number_id' | 'display_phone_number' | 'waba_id' | 'verify_token' | 'access_token' | 'app_secret' | 'max_messages_per_second') => string;
+export type FieldNamer = (field: 'phone_number_id' | 'display_phone_number' | 'waba_id' | 'verify_token' | 'access_token' | 'app_secret' | 'max_messages_per_second' | 'messaging_limit') => string;
 
 export const cliFlag: FieldNamer = (field) => `--${field.replaceAll('_', '-')}`;
 
@@ -49,6 +50,13 @@ export function checkSendRate(value: number | null, name: FieldNamer = cliFlag):
   if (value === null) return null;
   if (!Number.isInteger(value) || value < 1 || value > MAX_SEND_RATE) throw new TenancyError(`${name('max_messages_per_second')} must be a whole number from 1 to ${MAX_SEND_RATE} (messages per second)`);
   return value;
+}
+
+/** A messaging limit the operator sets: Meta's tier for it (messaging-limit.ts), refusing what has none. */
+export function checkMessagingLimit(value: string | number, name: FieldNamer = cliFlag): string {
+  const tier = tierOfSetting(value);
+  if (tier === null) throw new TenancyError(`${name('messaging_limit')} must be ${LIMIT_SETTINGS_HELP}, or meta to read it from Meta, not "${value}"`);
+  return tier;
 }
 
 /** Refuses an empty secret or token. */

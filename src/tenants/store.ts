@@ -73,7 +73,7 @@ export async function replaceRemovedPhoneNumber(db: Db, row: PhoneNumberRow): Pr
 export async function updateLivePhoneNumber(
   db: Db,
   id: string,
-  changes: Partial<Pick<PhoneNumberRow, 'display_phone_number' | 'waba_id' | 'access_token_enc' | 'app_secret_enc' | 'verify_token_hash' | 'max_messages_per_second'>>,
+  changes: Partial<Pick<PhoneNumberRow, 'display_phone_number' | 'waba_id' | 'access_token_enc' | 'app_secret_enc' | 'verify_token_hash' | 'max_messages_per_second' | 'messaging_limit_tier' | 'messaging_limit_source'>>,
 ): Promise<boolean> {
   if (Object.keys(changes).length === 0) return (await findPhoneNumber(db, id))?.removed_at === null;
   const result = await db.updateTable('phone_numbers').set(changes).where('id', '=', id).where('removed_at', 'is', null).executeTakeFirst();

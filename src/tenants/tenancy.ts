@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
-import type { PhoneNumberRow } from '../db/schema.ts';
+import type { MessagingLimitSource, PhoneNumberRow } from '../db/schema.ts';
 import { appendEvent } from '../events/append-event.ts';
 import { generateApiKey, hashApiKey } from './keys.ts';
 import { findPhoneNumber, findProject, insertApiKey, insertPhoneNumber, insertProject, replaceRemovedPhoneNumber, type ProjectRecord } from './store.ts';
-import { checkDisplayNumber, checkMetaId, checkNonEmpty, cliFlag, type FieldNamer, formatDisplayNumber } from './number-fields.ts';
+import { checkDisplayNumber, checkMessagingLimit, checkMetaId, checkNonEmpty, cliFlag, type FieldNamer, formatDisplayNumber } from './number-fields.ts';
 import { noteNumbersChanged } from './number-changes.ts';
 import { secretSlots } from '../crypto/secrets.ts';
 import { TenancyError } from './tenancy-error.ts';
@@ -48,6 +48,8 @@ export interface NewPhoneNumber {
   /** Graph origin for this number when it is not META_GRAPH_URL (the sandbox's simulator). */
   graphUrl?: string;
   isSandbox?: boolean;
+  /** The messaging limit as the operator gives it (a tier, a count, `unlimited`); absent: read from Meta after adding. */
+  messagingLimit?: string | number;
 }
 
 /** The public view of a phone number: never its secrets. */
@@ -59,6 +61,10 @@ export interface PhoneNumberView {
   waba_id: string;
   /** The send governor's rate for the number; null: SEND_DEFAULT_MPS. */
   max_messages_per_second: number | null;
+  /** Meta's messaging-limit tier (`TIER_250` … `TIER_UNLIMITED`); null: unknown, SEND_DEFAULT_MESSAGING_LIMIT. */
+  messaging_limit_tier: string | null;
+  /** `meta` (read from the number's fields at Meta) or `operator`; null while unknown. */
+  messaging_limit_source: MessagingLimitSource | null;
   created_at: string;
 }
 
@@ -78,6 +84,7 @@ export async function addPhoneNumber(deps: TenancyDeps, input: NewPhoneNumber, n
   checkNonEmpty(input.accessToken, 'access_token', name);
   checkNonEmpty(input.appSecret, 'app_secret', name);
   checkNonEmpty(input.verifyToken, 'verify_token', name);
+  const tier = input.messagingLimit === undefined ? null : checkMessagingLimit(input.messagingLimit, name);
   const existing = await findPhoneNumber(db, input.phoneNumberId);
   if (existing && existing.removed_at === null) throw new TenancyError(`phone number ${input.phoneNumberId} is already registered`);
   if (existing && existing.project_id !== input.projectId) {
@@ -98,6 +105,8 @@ export async function addPhoneNumber(deps: TenancyDeps, input: NewPhoneNumber, n
     is_sandbox: input.isSandbox ? 1 : 0,
     removed_at: null,
     max_messages_per_second: null,
+    messaging_limit_tier: tier,
+    messaging_limit_source: tier === null ? null : 'operator',
   };
   // Project webhooks hear of it (kapso-api.md §8.2 `whatsapp.phone_number.created`).
   await db.transaction().execute(async (trx) => {
@@ -117,6 +126,8 @@ export function presentPhoneNumber(row: PhoneNumberRow): PhoneNumberView {
     display_phone_number: formatDisplayNumber(row.display_phone_number),
     waba_id: row.waba_id,
     max_messages_per_second: row.max_messages_per_second,
+    messaging_limit_tier: row.messaging_limit_tier,
+    messaging_limit_source: row.messaging_limit_source,
     created_at: new Date(row.created_at).toISOString(),
   };
 }

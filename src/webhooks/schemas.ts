@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documentedOnly } from '../http/documented-only.ts';
 import { parseInstantMs } from '../http/instants.ts';
 import { MAX_WEBHOOK_URL_LENGTH } from './url-policy.ts';
 
@@ -169,4 +170,7 @@ export const updateWebhookSchema = {
   response: { 200: single },
 };
 
-export const deleteWebhookSchema = { params: itemParams };
+// 204 has no body: described for the OpenAPI document, and typed open so the handler sends none.
+const noContent: Record<number, z.ZodType<unknown>> = { 204: documentedOnly(z.null().meta({ description: 'Deleted.' })) };
+
+export const deleteWebhookSchema = { params: itemParams, response: noContent };

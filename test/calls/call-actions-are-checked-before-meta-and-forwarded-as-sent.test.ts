@@ -45,7 +45,7 @@ describe.each(dialects)('call actions are checked before Meta and forwarded as s
     const res = await post({ messaging_product: 'whatsapp', action, ...rest });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ success: true });
-    expect(graph.calls).toEqual([{ method: 'POST', target: `/v24.0/${t.phoneNumberId}/calls`, authorization: `Bearer ${t.accessToken}` }]);
+    expect(graph.calls).toEqual([{ method: 'POST', target: `/v24.0/${t.phoneNumberId}/calls`, authorization: `Bearer ${t.accessToken}`, requestId: res.headers['x-request-id'] }]);
   });
 
   it.each([
@@ -80,7 +80,7 @@ describe.each(dialects)('call actions are checked before Meta and forwarded as s
       headers: { 'x-api-key': t.apiKey },
     });
     expect(res.statusCode).toBe(200);
-    expect(graph.calls).toEqual([{ method: 'GET', target: `/v24.0/${t.phoneNumberId}/call_permissions?user_wa_id=14155550123`, authorization: `Bearer ${t.accessToken}` }]);
+    expect(graph.calls).toEqual([{ method: 'GET', target: `/v24.0/${t.phoneNumberId}/call_permissions?user_wa_id=14155550123`, authorization: `Bearer ${t.accessToken}`, requestId: res.headers['x-request-id'] }]);
   });
 
   it.each([

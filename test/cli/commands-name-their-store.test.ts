@@ -68,6 +68,6 @@ describe('an empty PORT', () => {
   it('is a configuration error naming PORT, not a start on port 0', () => {
     const r = runCli(['serve'], { PORT: '', DATABASE_URL: 'sqlite::memory:' });
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe('switchboard: invalid environment: PORT: must be a port number from 0 to 65535 (it is empty or not a number)');
+    expect(r.stderr.trim()).toBe('switchboard: invalid environment: PORT must be a port number from 0 to 65535 (it is empty)');
   });
 });

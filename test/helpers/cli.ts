@@ -2,7 +2,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
+/** `switchboard` from the TypeScript sources (through tsx): what the CLI tests run. */
+export const BIN = fileURLToPath(new URL('./switchboard-from-source.js', import.meta.url));
+/** The shipped entry point, which runs the compiled build in dist/. */
+export const COMPILED_BIN = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
 
 export interface CliResult {
   status: number | null;
@@ -41,10 +44,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Spawns `switchboard serve` on a free port (or on env.PORT, to restart it where it was) without waiting for it (see startServe). */
-export async function spawnServe(env: Record<string, string>, cwd?: string) {
+/**
+ * Spawns `switchboard serve` on a free port (or on env.PORT, to restart it where it was) without
+ * waiting for it (see startServe); `node` is the Node.js command line before the `serve` argument
+ * (another entry point, `--import` flags).
+ */
+export async function spawnServe(env: Record<string, string>, cwd?: string, node: string[] = [BIN]) {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+  const child = spawn(process.execPath, [...node, 'serve'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,8 @@ export interface RecordedCall {
   /** Exactly as it came on the request line (path and query, not normalised). */
   target: string;
   authorization: string | undefined;
+  /** The X-Request-Id the gateway sent with the call. */
+  requestId: string | undefined;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface GraphRecorder {
 export async function startGraphRecorder(uploadId = '1234567890123456', flowId = '2345678901234567'): Promise<GraphRecorder> {
   const calls: RecordedCall[] = [];
   const server = createServer((req, res) => {
-    calls.push({ method: req.method ?? '', target: req.url ?? '', authorization: req.headers.authorization });
+    calls.push({ method: req.method ?? '', target: req.url ?? '', authorization: req.headers.authorization, requestId: req.headers['x-request-id'] as string | undefined });
     req.resume();
     req.on('end', () => {
       const path = (req.url ?? '').split('?')[0] ?? '';

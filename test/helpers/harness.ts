@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
@@ -36,7 +37,7 @@ export interface TestGateway {
 export async function startGateway(
   dialect: TestDialect,
   env: Record<string, string> = {},
-  opts: { isolated?: boolean; blobs?: BlobStore } = {},
+  opts: { isolated?: boolean; blobs?: BlobStore; log?: Logger } = {},
 ): Promise<TestGateway> {
   const config = loadConfig({
     DATABASE_URL: opts.isolated ? isolatedDatabaseUrlFor(dialect, 'gw') : databaseUrlFor(dialect, 'gw'),
@@ -45,7 +46,7 @@ export async function startGateway(
     ...env,
   });
   const clock = createTestClock();
-  const deps = createDeps(config, { clock, log: createLogger('silent'), ...(opts.blobs ? { blobs: opts.blobs } : {}) });
+  const deps = createDeps(config, { clock, log: opts.log ?? createLogger('silent'), ...(opts.blobs ? { blobs: opts.blobs } : {}) });
   await migrateToLatest(deps.database);
   const app = await buildApp(deps);
   await app.ready();

@@ -42,7 +42,9 @@ describe.each(dialects)('sends paced by their number and customer (%s)', (dialec
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(r.headers.get('x-burst-ratelimit-limit')).toBe('1');
       expect(r.headers.get('x-burst-ratelimit-remaining')).toBe('0');
-      expect(await r.json()).toMatchObject({ error: { code: 130429, type: 'OAuthException', message: '(#130429) Rate limit hit', fbtrace_id: expect.any(String) } });
+      // The refusal names the request: its X-Request-Id is the envelope's fbtrace_id.
+      expect(r.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await r.json()).toMatchObject({ error: { code: 130429, type: 'OAuthException', message: '(#130429) Rate limit hit', fbtrace_id: r.headers.get('x-request-id') } });
     }
     expect(ok[0]?.headers.get('x-burst-ratelimit-limit')).toBe('1');
     expect(await sentBySimulator(t)).toBe(1);

@@ -82,7 +82,7 @@ describe.each(dialects)('webhook subscription errors (%s)', (dialect) => {
       [
         'an unknown event',
         { url: URL, events: ['whatsapp.number.created'] },
-        "Unknown event 'whatsapp.number.created'; a project webhook accepts whatsapp.phone_number.created, whatsapp.phone_number.deleted, workflow.execution.handoff, workflow.execution.failed.",
+        "Unknown event 'whatsapp.number.created'; a project webhook accepts whatsapp.phone_number.created, whatsapp.phone_number.deleted, whatsapp.broadcast.started, whatsapp.broadcast.completed, whatsapp.broadcast.stopped, whatsapp.broadcast.failed, workflow.execution.handoff, workflow.execution.failed.",
       ],
       ['a meta webhook without a number', { url: URL, kind: 'meta' }, "A 'meta' webhook forwards one phone number's raw Meta webhooks; give a phone_number_id."],
       ['buffering', { url: URL, events: PROJECT_EVENT, buffer_enabled: true, buffer_events: [] }, 'Only phone-number webhooks can buffer (only message events are buffered).'],

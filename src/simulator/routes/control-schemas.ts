@@ -10,6 +10,7 @@ export const numberBody = z.object({
   app_secret: z.string().min(1),
   webhook_url: z.url().optional(),
   verified_name: z.string().min(1).optional(),
+  messaging_limit_tier: z.string().regex(/^TIER_[0-9A-Z]{1,12}$/, 'messaging_limit_tier must look like TIER_250 or TIER_UNLIMITED').optional(),
 });
 
 export const inboundBody = z.object({

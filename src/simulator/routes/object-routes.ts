@@ -62,7 +62,9 @@ function presentPhoneNumber(ctx: SimContext, number: SimNumber, fields: string |
     code_verification_status: 'VERIFIED',
     platform_type: 'CLOUD_API',
     throughput: { level: ctx.options.maxMessagesPerSecond >= 1000 ? 'HIGH' : 'STANDARD' },
-    whatsapp_business_manager_messaging_limit: 'TIER_UNLIMITED',
+    whatsapp_business_manager_messaging_limit: number.messagingLimitTier ?? 'TIER_UNLIMITED',
+    // Deprecated by Meta, still answered: older clients ask for it.
+    messaging_limit_tier: number.messagingLimitTier ?? 'TIER_UNLIMITED',
     id: number.phoneNumberId,
   };
   if (!fields) return Object.fromEntries(Object.entries(full).filter(([k]) => ['verified_name', 'display_phone_number', 'quality_rating', 'code_verification_status', 'id'].includes(k)));
