@@ -88,6 +88,7 @@ const envSchema = z.object({
   SEND_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   BROADCAST_OUTCOME_WAIT_MS: z.coerce.number().int().min(1000).max(7 * 86_400_000).default(600_000),
+  BROADCAST_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   /** Meta's pair rate: sends one number may burst to one customer, and how many a minute refill (0: not paced). */
   SEND_PAIR_BURST: z.coerce.number().int().min(1).max(1000).default(45),
   SEND_PAIR_PER_MINUTE: z.coerce.number().min(0).max(6000).default(10),
@@ -173,6 +174,11 @@ export interface Config {
      * taken as never accepted and sent again (docs/broadcasts.md, "Never twice").
      */
     readonly outcomeWaitMs: number;
+    /**
+     * How long a worker's claim holds a recipient (renewed while its send runs): a killed
+     * worker's recipients are taken for lost sends once it runs out.
+     */
+    readonly leaseMs: number;
   };
   /** /metrics: off unless a token or a port of its own is set (docs/metrics.md). */
   readonly metrics: {
@@ -237,7 +243,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       defaultMessagingLimit: e.SEND_DEFAULT_MESSAGING_LIMIT,
     },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
-    broadcasts: { concurrency: e.BROADCAST_CONCURRENCY, outcomeWaitMs: e.BROADCAST_OUTCOME_WAIT_MS },
+    broadcasts: { concurrency: e.BROADCAST_CONCURRENCY, outcomeWaitMs: e.BROADCAST_OUTCOME_WAIT_MS, leaseMs: e.BROADCAST_LEASE_MS },
   });
 }
 

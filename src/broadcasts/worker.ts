@@ -33,7 +33,7 @@ export class BroadcastWorker extends JobRunner<RecipientSend, SendResult> {
       // A claim is a write: made for half the slots at a time, not one per finished send.
       claimWhenRunningAtMost: Math.floor(concurrency / 2),
       pollMs: opts.idlePollMs ?? 500,
-      leaseMs: opts.leaseMs ?? 60_000,
+      leaseMs: opts.leaseMs ?? deps.config.broadcasts.leaseMs,
       ...(opts.wakeOn ? { wakeOn: opts.wakeOn } : {}),
     });
   }

@@ -11,6 +11,7 @@ export interface SimulatorCliOptions {
   publicUrl?: string;
   logLevel: string;
   maxMps?: string;
+  webhookAttempts?: string;
   pairRate: boolean;
   window: boolean;
   batchWindowMs?: string;
@@ -51,6 +52,7 @@ export function optionsFromFlags(opts: SimulatorCliOptions): SimulatorOptions {
     ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
     ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
     ...(opts.maxMps !== undefined ? { maxMessagesPerSecond: intOption('max-mps', opts.maxMps) } : {}),
+    ...(opts.webhookAttempts !== undefined ? { retry: { maxAttempts: intOption('webhook-attempts', opts.webhookAttempts) } } : {}),
     ...(opts.pairRate ? {} : { pairRateLimit: false as const }),
     ...(opts.window ? {} : { enforceWindow: false }),
     ...(opts.batchWindowMs !== undefined ? { batchWindowMs: intOption('batch-window-ms', opts.batchWindowMs) } : {}),
@@ -80,6 +82,7 @@ export function registerSimulatorCommand(program: Command): void {
     .option('--public-url <url>', 'origin used in media download URLs (default: the request origin)')
     .option('--log-level <level>', 'pino log level', 'info')
     .option('--max-mps <n>', 'per-number sends accepted in any one second before 130429 (default 80)')
+    .option('--webhook-attempts <n>', 'POSTs of a webhook before giving up, 1 s apart doubling to 60 s (default 5: about 15 s; Meta keeps trying for days)')
     .option('--no-pair-rate', 'disable the pair rate limit (131056)')
     .option('--no-window', 'do not enforce the 24-hour customer service window (131047)')
     .option('--batch-window-ms <ms>', 'how long webhook updates wait to share a POST (default 0)')
