@@ -58,7 +58,7 @@ describe.skipIf(!dialects.includes('sqlite'))('SQLite disk full (sqlite)', () =>
   let file: string;
   let gw: TestGateway;
   beforeAll(async () => {
-    dir = mountSmallDisk('2m');
+    dir = mountSmallDisk('16m');
     file = join(dir, 'switchboard.db');
     const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop', LOG_LEVEL: 'silent' });
     const clock = createTestClock();
