@@ -6,7 +6,8 @@ export default defineConfig({
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
-    // Two cores: two workers keep both busy without thrashing the databases.
-    maxWorkers: 2,
+    // Two cores, three workers: many test files spend most of their time waiting on child
+    // processes (the CLI, serve, workers) or on leases and timers, so a third keeps both cores busy.
+    maxWorkers: 3,
   },
 });

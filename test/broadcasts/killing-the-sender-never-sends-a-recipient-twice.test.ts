@@ -7,9 +7,9 @@ import { BIN, freePort, runCliJson, startServe } from '../helpers/cli.ts';
 import { dialects, isolatedDatabaseUrlFor } from '../helpers/dialects.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-const RECIPIENTS = 300;
+const RECIPIENTS = 200;
 /** The sender is killed once this many sends were accepted by the simulated Meta, each time. */
-const KILL_AFTER = [60, 140, 220];
+const KILL_AFTER = [40, 90, 140];
 
 /**
  * The process that sends a broadcast dies with SIGKILL mid-send, three times, and is started again
