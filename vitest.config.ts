@@ -8,8 +8,8 @@ export default defineConfig({
     // Setups that migrate a fresh database and spawn the CLI and serve take seconds each on a
     // busy machine.
     hookTimeout: 90_000,
-    // Two cores, three workers: many test files spend most of their time waiting on child
-    // processes (the CLI, serve, workers) or on leases and timers, so a third keeps both cores busy.
-    maxWorkers: 3,
+    // Two cores: two workers keep both busy without thrashing the databases (a third was tried:
+    // no faster, and setups that spawn serve ran past their timeouts).
+    maxWorkers: 2,
   },
 });
