@@ -28,6 +28,7 @@ describe('switchboard simulator command', () => {
       '--public-url',
       '--log-level',
       '--max-mps',
+      '--webhook-attempts',
       '--no-pair-rate',
       '--no-window',
       '--batch-window-ms',
