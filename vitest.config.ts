@@ -11,5 +11,9 @@ export default defineConfig({
     // Two cores: two workers keep both busy without thrashing the databases (a third was tried:
     // no faster, and setups that spawn serve ran past their timeouts).
     maxWorkers: 2,
+    // Test files share a worker's modules instead of importing Fastify, the AWS SDK and the rest
+    // afresh for each of 260 files: module loading was most of the suite's time. No test relies
+    // on fresh module state (each builds its own deps, database and servers).
+    isolate: false,
   },
 });
