@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requeueFailedMedia } from '../../src/media/claim-store.ts';
 import { pruneHistory } from '../../src/retention/prune.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
@@ -101,6 +102,8 @@ describe.each(dialects)('switchboard prune (%s)', (dialect) => {
     expect(pruned.json().error).toMatchObject({ message: `Media '${seeded.media.oldOwn}' was pruned`, code: 100, error_data: { details: expect.stringContaining('retention policy') } });
     const kept = await gw.app.inject({ method: 'GET', url: pathOf(gw.deps.mediaUrls.urlFor(seeded.media.recentShared, gw.clock.now()).url) });
     expect(kept.statusCode).toBe(200);
+    // A pruned file is not downloaded again by `media retry`.
+    expect(await requeueFailedMedia(gw.deps.database.db, { sinceMs: 0, projectId: t.projectId, now: gw.clock.now() })).toBe(0);
     // The message itself is still served.
     const message = await getWithKey(gw, t.apiKey, `/v24.0/${t.phoneNumberId}/messages/${encodeURIComponent(seeded.old[0] as string)}`);
     expect(message.statusCode).toBe(200);
