@@ -86,6 +86,9 @@ describe.each(dialects)('switchboard prune (%s)', (dialect) => {
   it('with media only, deletes the old files, keeps every message, and GET /media says the file was pruned', async () => {
     const t = await newTenant(gw);
     const seeded = await seedHistory(gw, t);
+    // The old file came with a Meta media id, which `GET /{media_id}` describes.
+    const metaMediaId = `9${Date.now()}`;
+    await gw.deps.database.db.updateTable('media').set({ meta_media_id: metaMediaId }).where('id', '=', seeded.media.oldOwn).execute();
     const before = await historyCounts(gw, t.phoneNumberId);
     const options = { beforeMs: seeded.cutoffMs, mediaOnly: true, projectId: t.projectId, now: gw.clock.now() };
 
@@ -102,6 +105,9 @@ describe.each(dialects)('switchboard prune (%s)', (dialect) => {
     expect(pruned.json().error).toMatchObject({ message: `Media '${seeded.media.oldOwn}' was pruned`, code: 100, error_data: { details: expect.stringContaining('retention policy') } });
     const kept = await gw.app.inject({ method: 'GET', url: pathOf(gw.deps.mediaUrls.urlFor(seeded.media.recentShared, gw.clock.now()).url) });
     expect(kept.statusCode).toBe(200);
+    const described = await getWithKey(gw, t.apiKey, `/v24.0/${metaMediaId}?phone_number_id=${t.phoneNumberId}`);
+    expect(described.statusCode).toBe(404);
+    expect(described.json().error.message).toBe(`Media '${metaMediaId}' was pruned`);
     // A pruned file is not downloaded again by `media retry`.
     expect(await requeueFailedMedia(gw.deps.database.db, { sinceMs: 0, projectId: t.projectId, now: gw.clock.now() })).toBe(0);
     // The message itself is still served.
