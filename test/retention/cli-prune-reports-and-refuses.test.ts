@@ -67,13 +67,11 @@ describe.each(dialects)('switchboard prune on the command line (%s)', { timeout:
     }
   });
 
-  it('refuses a missing, malformed or future --before, and an unknown project, with one line', () => {
+  // Each value's reading is proved on the pure parser (before-accepts-dates-and-ages-in-days.test.ts): here, that the command says it in one line.
+  it('refuses a missing, malformed or future --before, and an unknown project, with one line', { timeout: 120_000 }, () => {
     const cases: Array<[string[], RegExp]> = [
       [['prune'], /^switchboard: give --before <date>/],
       [['prune', '--before', 'last week'], /^switchboard: --before must be an ISO 8601 date or date-time .* or an age in days \(90d\), got 'last week'$/],
-      [['prune', '--before', '2026-02-30'], /^switchboard: --before must be an ISO 8601 date/],
-      [['prune', '--before', '90'], /^switchboard: --before must be an ISO 8601 date/],
-      [['prune', '--before', '0d'], /^switchboard: --before must be at least 1d, got '0d'$/],
       [['prune', '--before', '2999-01-01'], /^switchboard: --before must not be in the future, got '2999-01-01'/],
       [['prune', '--before', '30d', '--project', 'no-such-project'], /^switchboard: no project no-such-project$/],
     ];
