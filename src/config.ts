@@ -82,6 +82,13 @@ const envSchema = z.object({
   SANDBOX: booleanString.default(true),
   /** How long a send's Idempotency-Key is remembered (and then purged); Meta and Stripe keep them 24 h. */
   IDEMPOTENCY_KEY_RETENTION_HOURS: z.coerce.number().positive().default(24),
+  /** Messages older than this many days are pruned once an hour by `serve` (docs/operations.md); unset: kept forever. */
+  RETENTION_DAYS: z
+    .string()
+    .regex(/^\d{1,6}$/, 'must be a whole number of days, 1 or more (unset it to keep messages forever)')
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be a whole number of days, 1 or more (unset it to keep messages forever)'))
+    .optional(),
   /** A number's send rate unless set on the number (messages/s; Meta's default level is 80, the highest 1,000). */
   SEND_DEFAULT_MPS: z.coerce.number().int().min(1).max(1000).default(80),
   /** How long an API send may wait for its number's (or customer's) room before it is answered 429. */
@@ -158,6 +165,8 @@ export interface Config {
   };
   readonly sandbox: boolean;
   readonly idempotency: { readonly retentionMs: number };
+  /** RETENTION_DAYS: messages older than this are pruned once an hour; null: kept forever. */
+  readonly retention: { readonly days: number | null };
   readonly sending: {
     readonly defaultPerSecond: number;
     readonly maxWaitMs: number;
@@ -236,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     sandbox: e.SANDBOX,
     idempotency: { retentionMs: e.IDEMPOTENCY_KEY_RETENTION_HOURS * 3_600_000 },
+    retention: { days: e.RETENTION_DAYS ?? null },
     sending: {
       defaultPerSecond: e.SEND_DEFAULT_MPS,
       maxWaitMs: e.SEND_MAX_WAIT_MS,

@@ -11,6 +11,7 @@ import { registerMediaCommands } from './media.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerNumberCommands } from './numbers.ts';
 import { registerProjectCommands } from './projects.ts';
+import { registerPruneCommand } from './prune.ts';
 import { registerSandboxCommand } from './sandbox.ts';
 import { registerSuppressionCommands } from './suppressions.ts';
 import { registerServeCommand } from './serve.ts';
@@ -37,6 +38,7 @@ export async function runCli(argv: string[]): Promise<void> {
   registerMediaCommands(program);
   registerBroadcastCommands(program);
   registerSuppressionCommands(program);
+  registerPruneCommand(program);
   registerSandboxCommand(program);
   registerSimulatorCommand(program);
   try {

@@ -7,6 +7,7 @@ import type { Deps } from '../deps.ts';
 import { type LifecycleSweep, startLifecycleSweep } from '../conversations/sweep.ts';
 import type { RunningSandbox } from '../sandbox/run-sandbox.ts';
 import { startIdempotencyPurge } from '../proxy/idempotency-purge.ts';
+import { startRetentionPrune } from '../retention/scheduled-prune.ts';
 import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';
 import { startMediaWorker } from '../media/embedded.ts';
 import type { MediaWorker } from '../media/worker.ts';
@@ -53,6 +54,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   let sandbox: RunningSandbox | null = null;
   let sweep: LifecycleSweep | null = null;
   let purge: { stop(): Promise<void> } | null = null;
+  let retention: { stop(): Promise<void> } | null = null;
   let worker: OutboxWorker | null = null;
   let mediaWorker: MediaWorker | null = null;
   let metricsApp: FastifyInstance | null = null;
@@ -76,6 +78,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     await Promise.all([worker?.stop(5_000), mediaWorker?.stop(5_000), broadcastWorker?.stop(5_000)]);
     await sweep?.stop();
     await purge?.stop();
+    await retention?.stop();
     await sandbox?.close();
     await closeDeps(deps);
     deps.log.info('stopped');
@@ -85,7 +88,8 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   // /readyz answers 200 only once each of these serves (design.md "Health").
   const embeddedWorker = servesEmbeddedWorker(deps);
   if (!embeddedWorker) deps.log.warn('EMBEDDED_WORKER=false: this process delivers no webhooks, downloads no media and sends no broadcasts; run `switchboard worker` processes for that');
-  deps.readiness.expect('http', 'lifecycle_sweep', ...(embeddedWorker ? ['outbox_worker', 'media_worker', 'broadcast_worker'] : []));
+  const retentionDays = config.retention.days;
+  deps.readiness.expect('http', 'lifecycle_sweep', ...(retentionDays !== null ? ['retention_prune'] : []), ...(embeddedWorker ? ['outbox_worker', 'media_worker', 'broadcast_worker'] : []));
   if (mayRunSandbox(deps)) deps.readiness.expect('sandbox');
   startup = (async () => {
     // The sandbox's simulator listens and its number points at it before the gateway does.
@@ -101,6 +105,11 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     deps.readiness.ready('lifecycle_sweep');
     // Idempotency-Keys past their retention are forgotten (the table would grow forever).
     purge = startIdempotencyPurge(deps, SWEEP_INTERVAL_MS);
+    // RETENTION_DAYS: history older than that is pruned once an hour, by one serve at a time.
+    if (retentionDays !== null) {
+      retention = startRetentionPrune(deps, retentionDays);
+      deps.readiness.ready('retention_prune');
+    }
     if (embeddedWorker) {
       worker = startWorker(deps);
       deps.readiness.ready('outbox_worker');

@@ -180,6 +180,10 @@ export const errors = {
   mediaCopyFailed(id: string, reason: string): GraphError {
     return new GraphError(404, 100, 'GraphMethodException', `Media '${id}' could not be copied from Meta`, `The download failed for good: ${reason}.`);
   },
+  /** Media whose file the retention policy deleted (`switchboard prune --media-only`): the message stays, the bytes are gone for good. */
+  mediaPruned(id: string): GraphError {
+    return new GraphError(404, 100, 'GraphMethodException', `Media '${id}' was pruned`, 'The file was deleted by the retention policy; the message is kept without it.');
+  },
   /** A `Range` with no byte inside the file (RFC 9110 §15.5.17: 416 names the size). */
   rangeNotSatisfiable(byteSize: number): GraphError {
     return new GraphError(416, 100, 'OAuthException', '(#100) Range not satisfiable', `The file has ${byteSize} bytes.`, undefined, { 'content-range': `bytes */${byteSize}` });

@@ -2,6 +2,7 @@ import { type Kysely, type Transaction, sql } from 'kysely';
 import { forClaim } from '../db/dialect.ts';
 import { leaseColumns, type LeaseRequest, renewedLeaseColumns } from '../db/lease.ts';
 import type { DB, MediaRow } from '../db/schema.ts';
+import { PRUNED_MEDIA_REASON } from './pruned.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -112,6 +113,8 @@ export async function requeueFailedMedia(db: Db, o: { sinceMs: number; projectId
     .updateTable('media')
     .set({ state: 'pending', next_attempt_at: o.now, locked_by: null, locked_until: null, updated_at: o.now })
     .where('state', '=', sql.lit('failed'))
+    // A pruned file was deleted on purpose: there is nothing to fetch again.
+    .where((eb) => eb.or([eb('failure_reason', 'is', null), eb('failure_reason', '!=', PRUNED_MEDIA_REASON)]))
     .where('updated_at', '>=', o.sinceMs)
     .$if(o.projectId !== undefined, (qb) => qb.where('project_id', '=', o.projectId as string))
     .executeTakeFirst();

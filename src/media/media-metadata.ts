@@ -5,6 +5,7 @@ import { formatInstant } from '../http/instants.ts';
 import type { MediaUrlSigner } from '../crypto/signed-url.ts';
 import { isMetaMediaQueued } from './queue-store.ts';
 import { findMediaByMetaId } from './store.ts';
+import { PRUNED_MEDIA_REASON } from './pruned.ts';
 
 /** How long a client should wait before asking again for media still being copied. */
 const RETRY_AFTER_SECONDS = 2;
@@ -40,6 +41,7 @@ export async function describeMedia(deps: Deps, number: PhoneNumberRow, metaMedi
   const { db } = deps.database;
   const row = await findMediaByMetaId(db, number.id, metaMediaId);
   if (!row && !(await isMetaMediaQueued(db, number.id, metaMediaId))) throw errors.notFound('media', metaMediaId);
+  if (row?.state === 'failed' && row.failure_reason === PRUNED_MEDIA_REASON) throw errors.mediaPruned(metaMediaId);
   if (row?.state === 'failed') throw errors.mediaCopyFailed(metaMediaId, row.failure_reason ?? 'unknown reason');
   if (row?.state !== 'stored') {
     deps.mediaBell.ring();

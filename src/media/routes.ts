@@ -6,7 +6,7 @@ import { documentedOnly } from '../http/documented-only.ts';
 import { errors } from '../http/errors.ts';
 import { countedMediaStream } from './reclaim.ts';
 import { authorizeMediaUrl, planMediaResponse } from './serve.ts';
-import { findMediaForServing } from './store.ts';
+import { findMediaForServing, isMediaPruned } from './store.ts';
 
 const params = z.object({ id: z.string().min(1).max(128) });
 // Checked by the signer, not here: a malformed signature is a 403 like any other bad one.
@@ -31,7 +31,7 @@ export async function mediaRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       const now = deps.clock.now();
       const expiresAtSeconds = authorizeMediaUrl(deps.mediaUrls, request.params.id, request.query, now);
       const media = await findMediaForServing(deps.database.db, request.params.id);
-      if (!media) throw errors.notFound('media', request.params.id);
+      if (!media) throw (await isMediaPruned(deps.database.db, request.params.id)) ? errors.mediaPruned(request.params.id) : errors.notFound('media', request.params.id);
       const plan = planMediaResponse(
         media,
         { head: request.method === 'HEAD', range: header(request.headers.range), ifNoneMatch: header(request.headers['if-none-match']), ifRange: header(request.headers['if-range']) },

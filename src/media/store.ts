@@ -1,6 +1,7 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, MediaRow, MediaTable } from '../db/schema.ts';
 import { newMediaId } from './media-id.ts';
+import { PRUNED_MEDIA_REASON } from './pruned.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -137,6 +138,12 @@ export async function findMediaForServing(db: Db, id: string): Promise<ServableM
     sha256: row.sha256,
     storageKey: row.storage_key,
   };
+}
+
+/** Whether a media row by our id lost its file to the retention policy (retention/prune.ts). */
+export async function isMediaPruned(db: Db, id: string): Promise<boolean> {
+  const row = await db.selectFrom('media').select('id').where('id', '=', id).where('state', '=', sql.lit('failed')).where('failure_reason', '=', PRUNED_MEDIA_REASON).executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The media row of a message, whatever its state (what the message presenters read). */
