@@ -1,11 +1,11 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseMediaStore } from '../blobs/open-blob-store.ts';
-import { type BlobCopy, copyBlobs } from '../blobs/copy-blobs.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { storeCapabilities } from '../db/capabilities.ts';
 import { type CopyProgress, copySqliteStore, NotAStoreError } from '../db/sqlite-backup.ts';
 import { locateStore } from '../db/store-location.ts';
+import { backUpMediaFiles, type MediaBackup, mediaBackupNote } from '../media/backup-media.ts';
 import { backupProgressLine, count, formatBytes } from './backup-report.ts';
 import { output } from './context.ts';
 import { pgDumpAdvice } from './postgres-dump-advice.ts';
@@ -19,12 +19,6 @@ interface BackupOptions {
 
 /** Exit code of `backup`/`restore` on PostgreSQL: nothing was done; run the printed command instead. */
 export const POSTGRES_EXIT_CODE = 2;
-
-/** What became of the media files in a backup. */
-export type MediaBackup =
-  | { kind: 'file'; folder: string; files: number; copied: number; bytes: number; missing: string[] }
-  | { kind: 's3'; manifest: string; keys: number }
-  | { kind: 'skipped'; keys: number };
 
 /**
  * `switchboard backup --to FILE`: a consistent copy of the SQLite store while the gateway serves
@@ -41,7 +35,7 @@ export function registerBackupCommand(program: Command): void {
     .action(async (o: BackupOptions) => {
       const config = loadConfig();
       const dest = resolve(o.to);
-      if (!config.db.url.startsWith('sqlite:')) return advisePgDump(config, dest, !!o.json);
+      if (!storeCapabilities(config.db.url).copiedByBackup) return advisePgDump(config, dest, !!o.json);
       const source = sourceFile(config);
       checkDestination(source, dest, !!o.force);
       const startedMs = Date.now();
@@ -55,7 +49,7 @@ export function registerBackupCommand(program: Command): void {
       } finally {
         bar?.clear();
       }
-      const media = await backUpMedia(config, dest, copy.mediaKeys, o.media);
+      const media: MediaBackup = o.media ? await backUpMediaFiles(config.media.store, dest, copy.mediaKeys) : { kind: 'skipped', keys: copy.mediaKeys.length };
       const durationMs = Date.now() - startedMs;
       const summary = { file: dest, source, pages: copy.pages, bytes: copy.bytes, messages: copy.messages, migrations: copy.migrations.length, media, durationMs };
       output(!!o.json, summary, describeBackup(summary));
@@ -83,24 +77,6 @@ function isFolder(path: string): boolean {
   }
 }
 
-/**
- * The media files the copied store references: copied beside the backup from a file store; from
- * S3 only listed (one `s3://` URL a line), since the bucket is where they are kept and copied.
- */
-async function backUpMedia(config: Config, dest: string, keys: string[], withMedia: boolean): Promise<MediaBackup> {
-  if (!withMedia) return { kind: 'skipped', keys: keys.length };
-  const target = parseMediaStore(config.media.store);
-  if (target.kind === 's3') {
-    const manifest = `${dest}.media-keys`;
-    const prefix = target.prefix === '' || target.prefix.endsWith('/') ? target.prefix : `${target.prefix}/`;
-    writeFileSync(manifest, keys.map((key) => `s3://${target.bucket}/${prefix}${key}\n`).join(''), { mode: 0o600 });
-    return { kind: 's3', manifest, keys: keys.length };
-  }
-  const folder = `${dest}.media`;
-  const copied: BlobCopy = await copyBlobs(resolve(target.root), folder, keys);
-  return { kind: 'file', folder, files: copied.copied + copied.present, copied: copied.copied, bytes: copied.bytes, missing: copied.missing };
-}
-
 function describeBackup(s: { file: string; source: string; pages: number; bytes: number; messages: number; media: MediaBackup; durationMs: number }): string {
   const lines = [
     `backed up ${s.source} to ${s.file}: ${count(s.pages, 'page')} (${formatBytes(s.bytes)}), ${count(s.messages, 'message')}, in ${(s.durationMs / 1000).toFixed(1)} s`,
@@ -119,8 +95,7 @@ function describeBackup(s: { file: string; source: string; pages: number; bytes:
 /** On PostgreSQL nothing is copied: pg_dump does it, and the command is printed (no password). */
 function advisePgDump(config: Config, dest: string, json: boolean): void {
   const advice = pgDumpAdvice(config.db.url, dest);
-  const media = parseMediaStore(config.media.store);
-  const mediaNote = media.kind === 'file' ? `media files are in ${resolve(media.root)}: copy that folder too (files never change once written, so a copy while serving is safe)` : 'media files are in S3: back up the bucket with its own tools';
+  const mediaNote = mediaBackupNote(config.media.store);
   if (json) console.log(JSON.stringify({ done: false, dialect: 'postgres', run: advice.command, notes: [...advice.notes, mediaNote] }));
   console.error(`switchboard: backup copies SQLite stores only; on PostgreSQL run:\n  ${advice.command}\n${[...advice.notes, mediaNote].map((n) => `(${n})`).join('\n')}`);
   process.exitCode = POSTGRES_EXIT_CODE;

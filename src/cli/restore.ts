@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseMediaStore } from '../blobs/open-blob-store.ts';
-import { copyBlobs } from '../blobs/copy-blobs.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { storeCapabilities } from '../db/capabilities.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { knownMigrationNames, migrateToLatest } from '../db/migrate.ts';
 import { NotAStoreError, restoreSqliteStore, type VerifiedBackup, verifyBackup } from '../db/sqlite-backup.ts';
 import { holdSqliteLock } from '../db/sqlite-lock.ts';
 import { locateStore } from '../db/store-location.ts';
+import { type MediaRestore, restoreMediaFiles } from '../media/backup-media.ts';
 import { POSTGRES_EXIT_CODE } from './backup.ts';
 import { count, formatBytes } from './backup-report.ts';
 import { output } from './context.ts';
@@ -18,12 +18,6 @@ interface RestoreOptions {
   from: string;
   json?: boolean;
 }
-
-/** What became of the backup's media files. */
-type MediaRestore =
-  | { kind: 'file'; folder: string; copied: number; bytes: number; present: number; missing: number }
-  | { kind: 's3'; keys: number }
-  | { kind: 'absent'; keys: number };
 
 /**
  * `switchboard restore --from FILE`: the store a `switchboard backup` made, into the empty data
@@ -39,7 +33,7 @@ export function registerRestoreCommand(program: Command): void {
     .action(async (o: RestoreOptions) => {
       const config = loadConfig();
       const from = resolve(o.from);
-      if (!config.db.url.startsWith('sqlite:')) return advisePgRestore(config, from, !!o.json);
+      if (!storeCapabilities(config.db.url).copiedByBackup) return advisePgRestore(config, from, !!o.json);
       const target = targetFile(config);
       if (!isFile(from)) throw new ConfigError(`no backup at ${from}: check --from`);
       const backup = verified(from);
@@ -51,7 +45,7 @@ export function registerRestoreCommand(program: Command): void {
       let applied: string[];
       try {
         await restoreSqliteStore(from, target);
-        media = await restoreMedia(config, from, backup.mediaKeys);
+        media = await restoreMediaFiles(config.media.store, from, backup.mediaKeys);
         applied = await migrate(config);
       } finally {
         release();
@@ -92,15 +86,6 @@ function refuseNewerBackup(from: string, backup: VerifiedBackup): void {
   const known = new Set(knownMigrationNames());
   const unknown = backup.migrations.filter((name) => !known.has(name));
   if (unknown.length > 0) throw new ConfigError(`${from} is from a newer Switchboard (migration ${unknown[0]} is unknown to this version); restore it with that version or newer`);
-}
-
-async function restoreMedia(config: Config, from: string, keys: string[]): Promise<MediaRestore> {
-  const store = parseMediaStore(config.media.store);
-  if (store.kind === 's3') return { kind: 's3', keys: keys.length };
-  const folder = `${from}.media`;
-  if (!existsSync(folder)) return { kind: 'absent', keys: keys.length };
-  const copied = await copyBlobs(folder, resolve(store.root), keys);
-  return { kind: 'file', folder: resolve(store.root), copied: copied.copied, bytes: copied.bytes, present: copied.present, missing: copied.missing.length };
 }
 
 async function migrate(config: Config): Promise<string[]> {
