@@ -17,10 +17,15 @@ export interface StoreCapabilities {
    * an embedded store runs on its machine, where PostgreSQL's may run on several hosts.
    */
   readonly generatesSecret: boolean;
+  /**
+   * `switchboard backup`/`restore` copy the store themselves (one file, through SQLite's online
+   * backup); a PostgreSQL database is dumped and restored with pg_dump and pg_restore.
+   */
+  readonly copiedByBackup: boolean;
 }
 
-const EMBEDDED: StoreCapabilities = Object.freeze({ singleServingProcess: true, concurrentCommitBatches: 1, generatesSecret: true });
-const SERVER: StoreCapabilities = Object.freeze({ singleServingProcess: false, concurrentCommitBatches: 4, generatesSecret: false });
+const EMBEDDED: StoreCapabilities = Object.freeze({ singleServingProcess: true, concurrentCommitBatches: 1, generatesSecret: true, copiedByBackup: true });
+const SERVER: StoreCapabilities = Object.freeze({ singleServingProcess: false, concurrentCommitBatches: 4, generatesSecret: false, copiedByBackup: false });
 
 /** The capabilities of the store a DATABASE_URL names (`sqlite:` embedded, else PostgreSQL). */
 export function storeCapabilities(url: string): StoreCapabilities {

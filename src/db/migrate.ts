@@ -41,6 +41,11 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/** The names of the migrations this build ships, oldest first (a restore refuses a newer store's backup). */
+export function knownMigrationNames(): string[] {
+  return Object.keys(migrations);
+}
+
 /**
  * Brings the schema up to date, or up to the migration named `upTo` (an upgrade is tested from the
  * schema an earlier release left). Kysely's migrator takes a lock (a row lock on PostgreSQL, the

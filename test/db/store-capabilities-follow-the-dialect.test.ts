@@ -4,8 +4,8 @@ import { connectDatabase, type Database } from '../../src/db/connect.ts';
 import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
 
 const expected = {
-  sqlite: { singleServingProcess: true, concurrentCommitBatches: 1, generatesSecret: true },
-  postgres: { singleServingProcess: false, concurrentCommitBatches: 4, generatesSecret: false },
+  sqlite: { singleServingProcess: true, concurrentCommitBatches: 1, generatesSecret: true, copiedByBackup: true },
+  postgres: { singleServingProcess: false, concurrentCommitBatches: 4, generatesSecret: false, copiedByBackup: false },
 };
 
 /** Process-level decisions (sandbox, commit batches, a generated secret) read these, never the dialect. */
