@@ -6,6 +6,7 @@ import { explainStartupFailure } from './startup-errors.ts';
 import { TenancyError } from '../tenants/tenancy.ts';
 import { KapsoError } from '../http/kapso-errors.ts';
 import { registerBroadcastCommands } from './broadcasts.ts';
+import { registerDoctorCommand } from './doctor.ts';
 import { registerKeyCommands } from './keys.ts';
 import { registerMediaCommands } from './media.ts';
 import { registerMigrateCommand } from './migrate.ts';
@@ -30,6 +31,7 @@ export async function runCli(argv: string[]): Promise<void> {
   registerServeCommand(program);
   registerWorkerCommand(program);
   registerMigrateCommand(program);
+  registerDoctorCommand(program);
   registerProjectCommands(program);
   registerKeyCommands(program);
   registerNumberCommands(program);
