@@ -1,11 +1,14 @@
 import type { CheckResult } from './check.ts';
 
+const MAX_NAME_WIDTH = 22;
+
 /**
  * The human report, pure: one line per check (`ok`, `warn` or `fail`, the check's name, what was
  * found and, when not ok, `fix:` and the action), then a count. Meant for a terminal or a log.
  */
 export function renderReport(results: readonly CheckResult[]): string {
-  const width = Math.max(...results.map((r) => r.name.length));
+  // Names are aligned up to a point: a webhook's UUID would push every other line to the right.
+  const width = Math.min(MAX_NAME_WIDTH, Math.max(...results.map((r) => r.name.length)));
   const lines = results.map((r) => {
     const fix = r.state === 'ok' || r.fix === undefined ? '' : `; fix: ${r.fix}`;
     return `${r.state.padEnd(4)}  ${r.name.padEnd(width)}  ${r.detail}${fix}`;

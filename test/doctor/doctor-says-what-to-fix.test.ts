@@ -114,8 +114,7 @@ describe.each(dialects)('switchboard doctor (%s)', { timeout: 180_000 }, (dialec
     expect(after.status, after.stdout).toBe(0);
   });
 
-  it('says where the SQLite database is missing instead of creating it', async () => {
-    if (dialect !== 'sqlite') return;
+  it.runIf(dialect === 'sqlite')('says where the SQLite database is missing instead of creating it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-doctor-'));
     const env = { DATABASE_URL: `sqlite:${dir}/none.db`, SWITCHBOARD_SECRET: SECRET, MEDIA_STORE: `file:${dir}/media` };
     const r = await run(['doctor'], env);
