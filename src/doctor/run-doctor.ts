@@ -1,5 +1,6 @@
 import { openBlobStore } from '../blobs/open-blob-store.ts';
 import type { Config } from '../config.ts';
+import type { Cipher } from '../crypto/secrets.ts';
 import type { Database } from '../db/connect.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { GraphClient } from '../graph/graph-client.ts';
@@ -64,7 +65,8 @@ async function migratedNumbers(database: Database, results: CheckResult[]): Prom
   return current ? listPhoneNumbers(database.db) : null;
 }
 
-async function checkNumbers(config: Config, numbers: readonly PhoneNumberRow[], cipher: ReturnType<typeof checkSecret>['cipher']): Promise<CheckResult[]> {
+/** Each real number at Meta, a few at a time; one `ok` line when there is none. */
+async function checkNumbers(config: Config, numbers: readonly PhoneNumberRow[], cipher: Cipher | null): Promise<CheckResult[]> {
   // The sandbox's number talks to the simulator inside `serve`: there is no Meta to ask.
   const real = numbers.filter((n) => n.is_sandbox === 0);
   if (real.length === 0) return [ok('meta', 'no real numbers to check')];
@@ -81,6 +83,7 @@ async function checkNumbers(config: Config, numbers: readonly PhoneNumberRow[], 
   return results;
 }
 
+/** Each active subscription's URL; one `ok` line when there is none. */
 async function checkWebhooks(config: Config, database: Database, resolve: Resolve | undefined): Promise<CheckResult[]> {
   const webhooks = await listActiveWebhooks(database.db);
   if (webhooks.length === 0) return [ok('webhooks', 'no active subscriptions')];

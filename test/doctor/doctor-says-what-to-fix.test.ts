@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { BIN, type CliResult } from '../helpers/cli.ts';
+import { BIN, type CliResult, startServe } from '../helpers/cli.ts';
 import { type TestDialect, dialects, isolatedDatabaseUrlFor } from '../helpers/dialects.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const SECRET = 'test-secret-do-not-use-0123456789abcdefghijklmnop';
 const OTHER_SECRET = 'another-test-secret-0123456789abcdefghijklmnopqrs';
@@ -121,6 +122,24 @@ describe.each(dialects)('switchboard doctor (%s)', { timeout: 180_000 }, (dialec
     expect(r.status).toBe(1);
     expect(line(r.stdout, 'database')).toBe(`fail  database     no SQLite database at ${dir}/none.db; fix: run \`switchboard migrate\` to create it, or point DATABASE_URL at the existing database`);
     expect(existsSync(`${dir}/none.db`)).toBe(false);
+  });
+
+  it.runIf(dialect === 'sqlite')('runs beside a serving process without taking its lock or disturbing it', async () => {
+    const d = await deployment({ SANDBOX: 'false' });
+    const served = await startServe(d.env);
+    try {
+      await waitFor('serve is ready', async () => (await fetch(`${served.base}/readyz`)).status === 200);
+      const lock = `${d.dir}/switchboard.db.lock`;
+      expect(readFileSync(lock, 'utf8').trim()).toBe(String(served.child.pid));
+      const r = await run(['doctor'], d.env);
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(readFileSync(lock, 'utf8').trim()).toBe(String(served.child.pid));
+      // Still serving, and still ready: doctor took nothing from it.
+      expect((await fetch(`${served.base}/readyz`)).status).toBe(200);
+    } finally {
+      served.child.kill('SIGTERM');
+      await served.exited;
+    }
   });
 
   it('fails the secret check when the secret does not open the stored tokens, printing neither', async () => {
