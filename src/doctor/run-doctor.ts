@@ -5,7 +5,7 @@ import type { Database } from '../db/connect.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { GraphClient } from '../graph/graph-client.ts';
 import { listPhoneNumbers } from '../tenants/store.ts';
-import { type CheckResult, ok, warn } from './check.ts';
+import { type CheckResult, fail, ok, warn } from './check.ts';
 import { checkConfig } from './checks-config.ts';
 import { checkDatabase, checkMigrations, type ExplainFailure } from './checks-database.ts';
 import { checkMediaStore } from './checks-media.ts';
@@ -60,9 +60,15 @@ export async function runDoctor(opts: DoctorOptions): Promise<CheckResult[]> {
 
 /** The migrations check; the live numbers when the schema is current (null otherwise: nothing else can be read). */
 async function migratedNumbers(database: Database, results: CheckResult[]): Promise<PhoneNumberRow[] | null> {
-  const { result, current } = await checkMigrations(database);
-  results.push(result);
-  return current ? listPhoneNumbers(database.db) : null;
+  try {
+    const { result, current } = await checkMigrations(database);
+    results.push(result);
+    return current ? await listPhoneNumbers(database.db) : null;
+  } catch (err) {
+    // The database answered `select 1` but not this (lost meanwhile, or a schema this build cannot read).
+    results.push(fail('migrations', `the schema could not be read: ${(err as Error).message}`, 'check the database, then run `switchboard doctor` again'));
+    return null;
+  }
 }
 
 /** Each real number at Meta, a few at a time; one `ok` line when there is none. */
