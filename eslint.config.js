@@ -38,11 +38,12 @@ const layers = [
   ['ingest', [...base, 'tenants', 'messages', 'calls', 'outbox']],
   ['simulator', ['http', 'ingest', 'pacing']],
   ['platform', [...base, 'tenants']],
+  ['doctor', [...base, 'blobs', 'graph', 'tenants', 'webhooks']],
   ['sandbox', [...base, 'tenants', 'messages', 'simulator']],
   ['retention', [...base, 'blobs', 'media']],
   ['app', ['version', 'deps', 'http', 'metrics', 'tenants', 'webhooks', 'contacts', 'conversations', 'media', 'messages', 'calls', 'flows', 'proxy', 'outbox', 'ingest', 'platform', 'broadcasts']],
   ['create-deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing', 'metrics', 'deps']],
-  ['cli', ['config', 'clock', 'version', 'db', 'http', 'metrics', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'broadcasts', 'retention', 'app', 'create-deps']],
+  ['cli', ['config', 'clock', 'version', 'db', 'http', 'metrics', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'broadcasts', 'retention', 'doctor', 'app', 'create-deps']],
   ['main', ['cli']],
 ];
 const rootFiles = new Set(['config', 'clock', 'version', 'deps', 'app', 'create-deps', 'main']);

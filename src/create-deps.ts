@@ -5,10 +5,11 @@ import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
 import { storeCapabilities } from './db/capabilities.ts';
 import { connectDatabase } from './db/connect.ts';
-import { createDatabaseProbe } from './db/probe.ts';
+import { cachedProbe, createDatabaseProbe } from './db/probe.ts';
 import { createCursorCodec, deriveCursorKey } from './http/cursor.ts';
+import type { BlobStore } from './blobs/blob-store.ts';
 import { openBlobStore } from './blobs/open-blob-store.ts';
-import { Readiness } from './http/readiness.ts';
+import { type DependencyProbe, Readiness } from './http/readiness.ts';
 import { createMediaUrlSigner, deriveMediaUrlKey } from './crypto/signed-url.ts';
 import { memoryBudgetSource } from './pacing/budget-source.ts';
 import { PairLimiter } from './pacing/pair-limiter.ts';
@@ -79,6 +80,7 @@ export function createDeps(
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? createLogger(config.log.level);
   registerScrapeGauges(metrics, { database, clock, log });
+  const blobs = overrides.blobs ?? openBlobStore(config.media);
   return {
     config,
     database,
@@ -88,7 +90,7 @@ export function createDeps(
     // Every process sharing a database shares the secret, so a cursor verifies on any of them.
     cursors: createCursorCodec(deriveCursorKey(secret)),
     mediaUrls: createMediaUrlSigner({ key: deriveMediaUrlKey(secret), publicUrl: config.http.publicUrl, ttlSeconds: config.media.urlTtlSeconds }),
-    blobs: overrides.blobs ?? openBlobStore(config.media),
+    blobs,
     graph: new GraphClient({ timeoutMs: config.meta.timeoutMs, connectTimeoutMs: 5_000 }),
     outboxBell: new WakeSignal(),
     mediaBell: new WakeSignal(),
@@ -100,10 +102,19 @@ export function createDeps(
       Date.now,
       { refused: (limit) => metrics.sendGovernorRefusals.inc({ limit }), waited: () => metrics.sendGovernorWaits.inc() },
     ),
-    // The probe's cache is about wall time (how often /readyz queries), not the domain clock.
-    readiness: new Readiness(createDatabaseProbe(database)),
+    // The probes' cache is about wall time (how often /readyz asks), not the domain clock.
+    readiness: new Readiness(createDatabaseProbe(database), mediaStoreProbe(blobs)),
     metrics,
   };
+}
+
+/**
+ * The media store's state for `/readyz`: `ok` or BlobStore.check's few words, asked at most once a
+ * second; an S3 endpoint silent for 2 s counts as `unreachable` (its own timeouts are longer).
+ */
+export function mediaStoreProbe(blobs: BlobStore): DependencyProbe {
+  const check = () => blobs.check().then((problem) => problem?.state ?? 'ok', () => 'unreachable');
+  return cachedProbe(check, 'unreachable', { timeoutMs: 2_000 });
 }
 
 /** /metrics is served only when protected: by a bearer token, or on a port of its own. */

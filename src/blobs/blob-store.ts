@@ -20,8 +20,21 @@ export interface BlobStore {
   exists(key: string): Promise<boolean>;
   /** Deletes a blob; an absent one is not an error (a number's history deleted: tenants/manage-numbers.ts). */
   remove(key: string): Promise<void>;
+  /**
+   * Whether the store can keep files now, checked cheaply (`/readyz`, `switchboard doctor`): the
+   * folder exists (or can be made) and is writable; the bucket answers. Null when it can.
+   */
+  check(): Promise<BlobStoreProblem | null>;
   /** Releases connections (S3); the store is not used afterwards. */
   close(): Promise<void>;
+}
+
+/** Why a store cannot keep files: a few words for `/readyz`, and the detail an operator acts on. */
+export interface BlobStoreProblem {
+  /** Short and free of paths or bucket names (`/readyz` answers without a key): `not writable`, `unreachable`. */
+  state: string;
+  /** For the operator (`switchboard doctor`): the folder or bucket and the error's code. */
+  detail: string;
 }
 
 export interface StoredBlob {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type BlobStore, BlobNotFoundError, type ByteRange, checkSha256, DigestStream, isBlobKey, type StoredBlob, blobKeyFor } from './blob-store.ts';
+import { type BlobStore, BlobNotFoundError, type BlobStoreProblem, type ByteRange, checkSha256, DigestStream, isBlobKey, type StoredBlob, blobKeyFor } from './blob-store.ts';
 
 
 /**
@@ -66,6 +67,40 @@ export class FileBlobStore implements BlobStore {
     await unlink(this.pathOf(key)).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
+  }
+
+  /**
+   * The folder exists and this process may write in it; a folder not made yet counts as fine when
+   * the nearest existing folder above it is writable (put makes it on the first file, so a fresh
+   * deployment is ready before it has any media). No file is written: this runs every second.
+   */
+  async check(): Promise<BlobStoreProblem | null> {
+    const root = resolve(this.root);
+    let folder = root;
+    for (;;) {
+      const found = await stat(folder).then(
+        (s) => (s.isDirectory() ? 'folder' : 'other'),
+        (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? 'missing' : (err.code ?? 'unreadable')),
+      );
+      if (found === 'missing' && dirname(folder) !== folder) {
+        folder = dirname(folder);
+        continue;
+      }
+      if (found !== 'folder') {
+        const notFolder = found === 'other' || found === 'ENOTDIR';
+        const why = notFolder ? `${folder} is not a folder` : `${folder} cannot be read (${found})`;
+        return { state: notFolder ? 'not a folder' : 'unreadable', detail: folder === root ? why : `${root} cannot be created: ${why}` };
+      }
+      break;
+    }
+    try {
+      await access(folder, constants.W_OK | constants.X_OK);
+      return null;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      const detail = folder === root ? `${root} is not writable by this process (${code})` : `${root} cannot be created: ${folder} is not writable by this process (${code})`;
+      return { state: 'not writable', detail };
+    }
   }
 
   async close(): Promise<void> {}

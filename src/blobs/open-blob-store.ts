@@ -43,6 +43,7 @@ function lazyStore(build: () => Promise<BlobStore>): BlobStore {
     stat: async (key) => (await get()).stat(key),
     exists: async (key) => (await get()).exists(key),
     remove: async (key) => (await get()).remove(key),
+    check: async () => (await get()).check(),
     close: async () => {
       if (store) await (await store).close();
     },

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { BlobIntegrityError, type BlobStore, BlobNotFoundError, BlobStoreUnavailableError, type ByteRange, checkSha256, DigestStream, isBlobKey, type StoredBlob, blobKeyFor } from './blob-store.ts';
+import { BlobIntegrityError, type BlobStore, BlobNotFoundError, type BlobStoreProblem, BlobStoreUnavailableError, type ByteRange, checkSha256, DigestStream, isBlobKey, type StoredBlob, blobKeyFor } from './blob-store.ts';
 
 export interface S3BlobStoreOptions {
   bucket: string;
@@ -128,6 +128,37 @@ export class S3BlobStore implements BlobStore {
     if (!isBlobKey(key)) return;
     // S3 answers a delete of an absent key with success.
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+  }
+
+  /**
+   * `HEAD` of the bucket: it answers (the endpoint is up, the bucket exists and the credentials
+   * may list it, s3:ListBucket) without moving an object. Classified by HTTP status and the SDK
+   * error's code, never its text.
+   */
+  async check(): Promise<BlobStoreProblem | null> {
+    const head = new HeadBucketCommand({ Bucket: this.bucket });
+    // Path-style requests name the bucket `/bucket/`; some S3-compatible servers (s3rver among
+    // them) sign a bucket request over `/bucket`, which every server accepts.
+    head.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { path?: string };
+        if (request.path && /^\/[^/]+\/$/.test(request.path)) request.path = request.path.slice(0, -1);
+        return next(args);
+      },
+      { step: 'build' },
+    );
+    try {
+      await this.client.send(head);
+      return null;
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 404) return { state: 'bucket not found', detail: `the bucket ${this.bucket} does not exist (HTTP 404)` };
+      if (status === 401 || status === 403) {
+        return { state: 'access denied', detail: `the bucket ${this.bucket} refused these credentials (HTTP ${status}): check them, and that they may s3:ListBucket on it` };
+      }
+      const why = new BlobStoreUnavailableError(err).why;
+      return { state: 'unreachable', detail: `the bucket ${this.bucket} did not answer (${why})` };
+    }
   }
 
   async close(): Promise<void> {

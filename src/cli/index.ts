@@ -7,6 +7,7 @@ import { TenancyError } from '../tenants/tenancy.ts';
 import { KapsoError } from '../http/kapso-errors.ts';
 import { registerBackupCommand } from './backup.ts';
 import { registerBroadcastCommands } from './broadcasts.ts';
+import { registerDoctorCommand } from './doctor.ts';
 import { registerKeyCommands } from './keys.ts';
 import { registerMediaCommands } from './media.ts';
 import { registerMigrateCommand } from './migrate.ts';
@@ -35,6 +36,7 @@ export async function runCli(argv: string[]): Promise<void> {
   registerMigrateCommand(program);
   registerBackupCommand(program);
   registerRestoreCommand(program);
+  registerDoctorCommand(program);
   registerProjectCommands(program);
   registerKeyCommands(program);
   registerNumberCommands(program);

@@ -57,11 +57,25 @@ export async function migrateToLatest(database: Database, upTo?: string): Promis
     // A concurrent CREATE may lose the race; the schema exists either way.
     await sql`create schema if not exists ${sql.id(database.schema)}`.execute(db).catch(() => undefined);
   }
-  // Name the schema of Kysely's own bookkeeping tables: unnamed, its existence check looks at
-  // every schema and is fooled by another schema's tables (other deployments, test runs).
-  const migrationTableSchema = database.schema ?? (database.dialect === 'postgres' ? 'public' : undefined);
-  const migrator = new Migrator({ db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+  const migrator = migratorOf(database);
   const { error, results } = upTo === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(upTo);
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * The migrations this build knows that the database has not applied, in order (`switchboard
+ * doctor`). Reads Kysely's bookkeeping table only: creates nothing, takes no lock, so it runs
+ * beside a serving process; a database never migrated has every migration pending.
+ */
+export async function pendingMigrations(database: Database): Promise<{ pending: string[]; known: number }> {
+  const all = await migratorOf(database).getMigrations();
+  return { pending: all.filter((m) => m.executedAt === undefined).map((m) => m.name), known: all.length };
+}
+
+function migratorOf(database: Database): Migrator {
+  // Name the schema of Kysely's own bookkeeping tables: unnamed, its existence check looks at
+  // every schema and is fooled by another schema's tables (other deployments, test runs).
+  const migrationTableSchema = database.schema ?? (database.dialect === 'postgres' ? 'public' : undefined);
+  return new Migrator({ db: database.db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
 }

@@ -5,9 +5,9 @@ import type { Database } from './connect.ts';
 export type DatabaseProbe = () => Promise<boolean>;
 
 export interface ProbeOptions {
-  /** A check not answered within this long counts as unreachable (a dead PostgreSQL may never answer). */
+  /** A check not answered within this long counts as failed (a dead PostgreSQL may never answer). */
   timeoutMs?: number;
-  /** A result is reused this long, so a load balancer polling /readyz costs one query a second at most. */
+  /** A result is reused this long, so a load balancer polling /readyz costs one check a second at most. */
   cacheMs?: number;
   now?: () => number;
 }
@@ -18,33 +18,43 @@ export interface ProbeOptions {
  * by anything that must tell "the database is down" from other failures.
  */
 export function createDatabaseProbe(database: Pick<Database, 'db'>, opts: ProbeOptions = {}): DatabaseProbe {
-  const timeoutMs = opts.timeoutMs ?? 1_000;
-  const cacheMs = opts.cacheMs ?? 1_000;
-  const now = opts.now ?? Date.now;
-  let cached: { reachable: boolean; at: number } | null = null;
-  let inFlight: Promise<boolean> | null = null;
-  const check = async (): Promise<boolean> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-      timer.unref();
-    });
-    const answered = sql`select 1`.execute(database.db).then(
+  const query = () =>
+    sql`select 1`.execute(database.db).then(
       () => true,
       () => false,
     );
+  return cachedProbe(query, false, opts);
+}
+
+/**
+ * Wraps a check that never rejects: bounded by `timeoutMs` (then `timedOut` is the answer), its
+ * result reused for `cacheMs`, and callers arriving while it runs sharing the one in flight. The
+ * cache is about wall time (how often a dependency is asked), not the domain clock.
+ */
+export function cachedProbe<T>(check: () => Promise<T>, timedOut: T, opts: ProbeOptions = {}): () => Promise<T> {
+  const timeoutMs = opts.timeoutMs ?? 1_000;
+  const cacheMs = opts.cacheMs ?? 1_000;
+  const now = opts.now ?? Date.now;
+  let cached: { value: T; at: number } | null = null;
+  let inFlight: Promise<T> | null = null;
+  const bounded = async (): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<T>((resolve) => {
+      timer = setTimeout(() => resolve(timedOut), timeoutMs);
+      timer.unref();
+    });
     try {
-      return await Promise.race([answered, timedOut]);
+      return await Promise.race([check(), late]);
     } finally {
       clearTimeout(timer);
     }
   };
   return async () => {
-    if (cached && now() - cached.at < cacheMs) return cached.reachable;
-    inFlight ??= check().then((reachable) => {
-      cached = { reachable, at: now() };
+    if (cached && now() - cached.at < cacheMs) return cached.value;
+    inFlight ??= bounded().then((value) => {
+      cached = { value, at: now() };
       inFlight = null;
-      return reachable;
+      return value;
     });
     return inFlight;
   };

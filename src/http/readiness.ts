@@ -3,24 +3,30 @@ import type { DatabaseProbe } from '../db/probe.ts';
 /** A component `serve` starts: not yet serving, serving, or being shut down. */
 export type ComponentState = 'starting' | 'ok' | 'stopping';
 
+/** A dependency's state now (cached about a second): `ok`, or a few words saying what is wrong. */
+export type DependencyProbe = () => Promise<string>;
+
 export interface ReadinessReport {
   ready: boolean;
-  /** `ready`, `starting` (something has not started yet), `stopping`, or `unavailable` (the database). */
+  /** `ready`, `starting` (something has not started yet), `stopping`, or `unavailable` (a dependency). */
   status: 'ready' | 'starting' | 'stopping' | 'unavailable';
-  /** Each component's state, and the database's (`ok` or `unreachable`). */
+  /** Each dependency's state (`database`, `media_store`) and each component's. */
   checks: Record<string, string>;
 }
 
 /**
  * What `/readyz` reports. `serve` declares each component it is about to start (`expect`) and marks
  * it `ok` once it serves, so nothing is reported ready before everything started is serving; the
- * database is probed on every report. A process that declares nothing (tests, `app.inject`) is ready
- * when its database answers.
+ * dependencies (the database, the media store) are probed on every report. A process that
+ * declares nothing (tests, `app.inject`) is ready when its dependencies answer.
  */
 export class Readiness {
   private readonly components = new Map<string, ComponentState>();
 
-  constructor(private readonly probeDatabase: DatabaseProbe) {}
+  constructor(
+    private readonly probeDatabase: DatabaseProbe,
+    private readonly probeMediaStore: DependencyProbe,
+  ) {}
 
   /** Declares components that will start: reported `starting` until marked ready. */
   expect(...names: string[]): void {
@@ -47,12 +53,14 @@ export class Readiness {
     return this.probeDatabase();
   }
 
-  /** The current report: ready only when the database answers and every component is `ok`. */
+  /** The current report: ready only when every dependency is `ok` and every component too. */
   async report(): Promise<ReadinessReport> {
-    const reachable = await this.probeDatabase();
-    const checks: Record<string, string> = { database: reachable ? 'ok' : 'unreachable', ...Object.fromEntries(this.components) };
+    const [reachable, mediaStore] = await Promise.all([this.probeDatabase(), this.probeMediaStore()]);
+    const dependencies = { database: reachable ? 'ok' : 'unreachable', media_store: mediaStore };
+    const checks: Record<string, string> = { ...dependencies, ...Object.fromEntries(this.components) };
     const states = [...this.components.values()];
-    const status = states.includes('stopping') ? 'stopping' : !reachable ? 'unavailable' : states.includes('starting') ? 'starting' : 'ready';
+    const available = Object.values(dependencies).every((state) => state === 'ok');
+    const status = states.includes('stopping') ? 'stopping' : !available ? 'unavailable' : states.includes('starting') ? 'starting' : 'ready';
     return { ready: status === 'ready', status, checks };
   }
 }

@@ -53,7 +53,7 @@ describe('serve with the sandbox (sqlite, the embedded default)', { timeout: 120
       expect(ready).toEqual({
         status: 'ready',
         dialect: 'sqlite',
-        checks: { database: 'ok', http: 'ok', lifecycle_sweep: 'ok', outbox_worker: 'ok', media_worker: 'ok', broadcast_worker: 'ok', sandbox: 'ok' },
+        checks: { database: 'ok', media_store: 'ok', http: 'ok', lifecycle_sweep: 'ok', outbox_worker: 'ok', media_worker: 'ok', broadcast_worker: 'ok', sandbox: 'ok' },
       });
       for (const early of answers.slice(0, -1)) {
         expect(early.status).toBe(503);
@@ -79,7 +79,7 @@ describe.each(dialects)('serve readiness (%s)', { timeout: 90_000 }, (dialect) =
     running.push(s);
     const ready = (await pollUntilReady(s)).at(-1)?.body;
     // The delivery and media workers run inside serve on both dialects (EMBEDDED_WORKER defaults on).
-    expect(ready).toEqual({ status: 'ready', dialect, checks: { database: 'ok', http: 'ok', lifecycle_sweep: 'ok', outbox_worker: 'ok', media_worker: 'ok', broadcast_worker: 'ok' } });
+    expect(ready).toEqual({ status: 'ready', dialect, checks: { database: 'ok', media_store: 'ok', http: 'ok', lifecycle_sweep: 'ok', outbox_worker: 'ok', media_worker: 'ok', broadcast_worker: 'ok' } });
     s.child.kill('SIGTERM');
     expect(await s.exited, s.output()).toBe(0);
   });

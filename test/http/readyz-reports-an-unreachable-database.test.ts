@@ -22,7 +22,7 @@ describe.each(dialects)('/readyz and the database (%s)', (dialect) => {
     gw = await startGateway(dialect);
     const res = await gw.app.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ready', dialect, checks: { database: 'ok' } });
+    expect(res.json()).toEqual({ status: 'ready', dialect, checks: { database: 'ok', media_store: 'ok' } });
   });
 
   it('answers 503 naming the database, in the envelope, once the database stops answering', async () => {

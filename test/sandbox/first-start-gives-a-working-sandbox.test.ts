@@ -66,7 +66,7 @@ describe('the sandbox on first start (sqlite, the embedded default)', { timeout:
       checks = ((await res.json()) as { checks: Record<string, string> }).checks;
       return res.status === 200;
     });
-    expect(checks).toEqual({ database: 'ok', http: 'ok', lifecycle_sweep: 'ok', outbox_worker: 'ok', media_worker: 'ok', broadcast_worker: 'ok' });
+    expect(checks).toEqual({ database: 'ok', media_store: 'ok', http: 'ok', lifecycle_sweep: 'ok', outbox_worker: 'ok', media_worker: 'ok', broadcast_worker: 'ok' });
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
     expect(s.output()).not.toContain('sandbox ready');
