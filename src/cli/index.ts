@@ -1,25 +1,43 @@
 import { packageVersion } from '../version.ts';
 import { Command } from 'commander';
 import { ConfigError, wantsStartupStacks } from '../config.ts';
-import { registerSimulatorCommand } from '../simulator/cli.ts';
+import type { Command as CommandType } from 'commander';
 import { explainStartupFailure } from './startup-errors.ts';
 import { TenancyError } from '../tenants/tenancy.ts';
 import { KapsoError } from '../http/kapso-errors.ts';
-import { registerBackupCommand } from './backup.ts';
-import { registerBroadcastCommands } from './broadcasts.ts';
-import { registerDoctorCommand } from './doctor.ts';
-import { registerKeyCommands } from './keys.ts';
-import { registerMediaCommands } from './media.ts';
-import { registerMigrateCommand } from './migrate.ts';
-import { registerNumberCommands } from './numbers.ts';
-import { registerProjectCommands } from './projects.ts';
-import { registerPruneCommand } from './prune.ts';
-import { registerRestoreCommand } from './restore.ts';
-import { registerSandboxCommand } from './sandbox.ts';
-import { registerSuppressionCommands } from './suppressions.ts';
-import { registerServeCommand } from './serve.ts';
-import { registerWebhookCommands } from './webhooks.ts';
-import { registerWorkerCommand } from './worker.ts';
+type Register = (program: CommandType) => void;
+
+/**
+ * Each top-level command and where its registration lives, in the order `--help` lists them.
+ * Only the module of the command being run is loaded: `serve` brings Fastify and every route,
+ * the simulator its own app, and a `numbers add` or `doctor` has no use for either (a CLI call
+ * loaded them all, about half of its start-up).
+ */
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
+  ['serve', async () => (await import('./serve.ts')).registerServeCommand],
+  ['worker', async () => (await import('./worker.ts')).registerWorkerCommand],
+  ['migrate', async () => (await import('./migrate.ts')).registerMigrateCommand],
+  ['backup', async () => (await import('./backup.ts')).registerBackupCommand],
+  ['restore', async () => (await import('./restore.ts')).registerRestoreCommand],
+  ['doctor', async () => (await import('./doctor.ts')).registerDoctorCommand],
+  ['projects', async () => (await import('./projects.ts')).registerProjectCommands],
+  ['keys', async () => (await import('./keys.ts')).registerKeyCommands],
+  ['numbers', async () => (await import('./numbers.ts')).registerNumberCommands],
+  ['webhooks', async () => (await import('./webhooks.ts')).registerWebhookCommands],
+  ['media', async () => (await import('./media.ts')).registerMediaCommands],
+  ['broadcasts', async () => (await import('./broadcasts.ts')).registerBroadcastCommands],
+  ['suppressions', async () => (await import('./suppressions.ts')).registerSuppressionCommands],
+  ['prune', async () => (await import('./prune.ts')).registerPruneCommand],
+  ['sandbox', async () => (await import('./sandbox.ts')).registerSandboxCommand],
+  ['simulator', async () => (await import('../simulator/cli.ts')).registerSimulatorCommand],
+];
+
+/** The registrations argv needs: its command's alone, or all of them (help, an unknown word, none). */
+async function registrationsFor(argv: readonly string[]): Promise<Register[]> {
+  const word = argv[2];
+  const one = COMMANDS.find(([name]) => name === word);
+  return Promise.all((one ? [one] : COMMANDS).map(([, load]) => load()));
+}
 
 /**
  * Parses argv and runs the chosen command; expected failures (bad configuration, an operator's
@@ -31,22 +49,7 @@ export async function runCli(argv: string[]): Promise<void> {
     .name('switchboard')
     .description('Self-hosted WhatsApp Business gateway (Meta Cloud API proxy, history, webhooks)')
     .version(packageVersion(), '-V, --version', 'print the version');
-  registerServeCommand(program);
-  registerWorkerCommand(program);
-  registerMigrateCommand(program);
-  registerBackupCommand(program);
-  registerRestoreCommand(program);
-  registerDoctorCommand(program);
-  registerProjectCommands(program);
-  registerKeyCommands(program);
-  registerNumberCommands(program);
-  registerWebhookCommands(program);
-  registerMediaCommands(program);
-  registerBroadcastCommands(program);
-  registerSuppressionCommands(program);
-  registerPruneCommand(program);
-  registerSandboxCommand(program);
-  registerSimulatorCommand(program);
+  for (const register of await registrationsFor(argv)) register(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {
