@@ -34,6 +34,8 @@ const SPAN_SQL = `select min(sent_at) as first, max(sent_at) as last, count(*) a
 
 const USAGE = `usage: npm run bench:broadcast -- [--dialect sqlite|postgres|both] [--scenario throughput|kill|all]
                                    [--recipients N] [--rate R] [--kills K] [--postgres-url URL]
+                                   [--cpu-prof DIR]
+  --cpu-prof writes V8 CPU profiles of serve (and the worker) into DIR
   --recipients defaults to 100000 for throughput and 20000 for kill; --rate to 1000; --kills to 3`;
 
 const { values } = parseArgs({
@@ -44,6 +46,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1000' },
     kills: { type: 'string', default: '3' },
     'postgres-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
+    'cpu-prof': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -58,6 +61,7 @@ const scenarios = values.scenario === 'all' ? (['throughput', 'kill'] as const) 
 if (!scenarios.every((s) => s === 'throughput' || s === 'kill')) throw new Error(`--scenario: ${values.scenario}\n${USAGE}`);
 const rate = positive('rate', values.rate);
 const kills = positive('kills', values.kills);
+const cpuProfileDir = values['cpu-prof'] ?? null;
 
 /** The gateway's processes for one run: serve, plus on PostgreSQL the worker that sends. */
 interface Gateway {
@@ -66,6 +70,8 @@ interface Gateway {
   /** Kills the process that sends (serve on SQLite, the worker on PostgreSQL) and starts it again. */
   crashSender(): Promise<void>;
   rssMb(): number;
+  /** Without mapped files: SQLite's read connection maps the database, and those pages count in VmRSS. */
+  rssAnonMb(): number;
   stop(): Promise<void>;
 }
 
@@ -84,7 +90,9 @@ async function throughput(dialect: BenchDialect, recipients: number): Promise<vo
   const run = await prepare(dialect, recipients, {});
   try {
     const rssBefore = run.gateway.rssMb();
+    const anonBefore = run.gateway.rssAnonMb();
     let rssPeak = rssBefore;
+    let anonPeak = anonBefore;
     const cpuBefore = cpuOf(run);
     const pgBefore = dialect === 'postgres' ? postgresCpuByPid() : null;
     const curve: Array<{ t: number; stored: number; applied: number }> = [];
@@ -95,11 +103,13 @@ async function throughput(dialect: BenchDialect, recipients: number): Promise<vo
       const c = await run.probe.delivered();
       curve.push({ t: performance.now(), ...c });
       rssPeak = Math.max(rssPeak, run.gateway.rssMb());
+      anonPeak = Math.max(anonPeak, run.gateway.rssAnonMb());
       if (b.status === 'completed' && c.applied >= Number(b.sent_count) && c.stored === c.applied) break;
       if (performance.now() - started > recipients * 100 + 120_000) throw new Error(`the broadcast did not finish: ${JSON.stringify(b)}`);
       await sleep(SAMPLE_MS);
     }
     const rssAfter = run.gateway.rssMb();
+    const anonAfter = run.gateway.rssAnonMb();
     const cpu = cpuOf(run);
     const pgCpu = pgBefore ? postgresCpuBetween(pgBefore, postgresCpuByPid()) : null;
     const b = await broadcast(run);
@@ -109,11 +119,11 @@ async function throughput(dialect: BenchDialect, recipients: number): Promise<vo
     const lag = lagPercentiles(curve);
     console.log(`\n### Broadcast throughput, ${dialect} (${dialect === 'sqlite' ? 'serve alone' : 'serve + one worker'}; ${new Date().toISOString()}, node ${process.version}, load ${loadAverage()})\n`);
     console.log(`${recipients} recipients, number and simulator at ${rate}/s:\n`);
-    console.log('| sent | failed | achieved/s | ratio to rate | 130429 at Meta | 130429 share | accepted by Meta | repeated | delivered lag p50 / p99 ms | RSS before → peak → after MB |');
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    console.log('| sent | failed | achieved/s | ratio to rate | 130429 at Meta | 130429 share | accepted by Meta | repeated | delivered lag p50 / p99 ms | RSS before → peak → after MB | anonymous RSS before → peak → after MB |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
     const throttled = sends.refused['130429'] ?? 0;
     console.log(
-      `| ${b.sent_count} | ${b.failed_count} | ${achieved.toFixed(1)} | ${(achieved / rate).toFixed(3)} | ${throttled} | ${((100 * throttled) / Math.max(1, sends.accepted + throttled)).toFixed(3)} % | ${sends.accepted} | ${sends.repeated} | ${lag.p50} / ${lag.p99} | ${rssBefore.toFixed(0)} → ${rssPeak.toFixed(0)} → ${rssAfter.toFixed(0)} |`,
+      `| ${b.sent_count} | ${b.failed_count} | ${achieved.toFixed(1)} | ${(achieved / rate).toFixed(3)} | ${throttled} | ${((100 * throttled) / Math.max(1, sends.accepted + throttled)).toFixed(3)} % | ${sends.accepted} | ${sends.repeated} | ${lag.p50} / ${lag.p99} | ${rssBefore.toFixed(0)} → ${rssPeak.toFixed(0)} → ${rssAfter.toFixed(0)} | ${anonBefore.toFixed(0)} → ${anonPeak.toFixed(0)} → ${anonAfter.toFixed(0)} |`,
     );
     const seconds = (span.last - span.first) / 1000;
     const share = (s: number) => `${s.toFixed(1)} s (${((100 * s) / seconds).toFixed(0)} % of one core)`;
@@ -220,18 +230,19 @@ async function startGateway(dialect: BenchDialect, env: GatewayEnv & Record<stri
   const port = await freePort();
   const serveEnv = dialect === 'postgres' ? { ...env, EMBEDDED_WORKER: 'false' } : env;
   const gateway: Gateway = {
-    serve: await startServer(serveEnv, { cpuProfileDir: null, label: 'broadcast', port }),
-    worker: dialect === 'postgres' ? startWorkerProcess(env) : null,
+    serve: await startServer(serveEnv, { cpuProfileDir, label: `broadcast-${dialect}-serve`, port }),
+    worker: dialect === 'postgres' ? startWorkerProcess(env, cpuProfileDir ? { dir: cpuProfileDir, label: `broadcast-${dialect}-worker` } : null) : null,
     async crashSender() {
       if (gateway.worker) {
         await gateway.worker.kill();
-        gateway.worker = startWorkerProcess(env);
+        gateway.worker = startWorkerProcess(env, cpuProfileDir ? { dir: cpuProfileDir, label: `broadcast-${dialect}-worker` } : null);
       } else {
         await gateway.serve.kill();
-        gateway.serve = await startServer(serveEnv, { cpuProfileDir: null, label: 'broadcast', port });
+        gateway.serve = await startServer(serveEnv, { cpuProfileDir, label: `broadcast-${dialect}-serve`, port });
       }
     },
     rssMb: () => gateway.serve.rssMb() + (gateway.worker?.rssMb() ?? 0),
+    rssAnonMb: () => gateway.serve.rssAnonMb() + (gateway.worker?.rssAnonMb() ?? 0),
     async stop() {
       await Promise.all([gateway.serve.stop(), gateway.worker?.stop()]);
     },

@@ -93,21 +93,24 @@ export async function startServer(env: GatewayEnv, opts: { cpuProfileDir: string
 export interface WorkerProcess {
   readonly pid: number;
   rssMb(): number;
+  rssAnonMb(): number;
   cpuSeconds(): number;
   stop(): Promise<number | null>;
   kill(): Promise<void>;
 }
 
 /** Starts `switchboard worker` with the production logger writing to /dev/null (stderr kept for errors). */
-export function startWorkerProcess(env: GatewayEnv & Record<string, string>): WorkerProcess {
+export function startWorkerProcess(env: GatewayEnv & Record<string, string>, cpuProfile?: { dir: string; label: string } | null): WorkerProcess {
   const devNull = openSync('/dev/null', 'w');
-  const child = spawn(process.execPath, [CLI, 'worker'], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', devNull, 'inherit'] });
+  const profile = cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfile.dir}`, `--cpu-prof-name=${cpuProfile.label}-${Date.now()}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, CLI, 'worker'], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', devNull, 'inherit'] });
   closeSync(devNull);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const pid = child.pid as number;
   return {
     pid,
     rssMb: () => statusMbOf(pid, 'VmRSS'),
+    rssAnonMb: () => statusMbOf(pid, 'RssAnon'),
     cpuSeconds: () => cpuSecondsOf(pid),
     stop: () => stopChild(child, exited),
     kill: () => killChild(child, exited),

@@ -6,7 +6,7 @@ import { findMessagesOfNumber, listStatusesOfMessages } from '../messages/store.
 import { findAwaitingReply, findRecipientsByWamids, numbersWithBroadcastSends, projectsOfBroadcasts } from './follow-up-store.ts';
 import type { RecipientChange } from './recipient-changes.ts';
 import { applyRecipientChanges, type RecipientChangeOf } from './recipient-store.ts';
-import { recordAcceptedTag } from './send-store.ts';
+import { recordAcceptedTags } from './send-store.ts';
 import { suppressionFor } from './send-outcome.ts';
 import { insertSuppression } from './suppression-store.ts';
 
@@ -37,13 +37,16 @@ export async function followBroadcastEvents(trx: Transaction<DB>, events: readon
   const suppress: Array<{ recipient: BroadcastRecipientRow; code: number }> = [];
   for (const phoneNumberId of numbers) {
     const mine = relevant.filter((e) => e.phone_number_id === phoneNumberId);
-    for (const tagged of mine.filter((e) => e.type === BROADCAST_TAGGED_STATUS_EVENT)) {
-      const { tag, status } = readJson<{ tag: string; status: string }>(tagged.data);
-      const recipient = await recordAcceptedTag(trx, tag, tagged.message_id as string, now);
-      if (recipient?.status === 'sent' && recipient.wamid === tagged.message_id && (status === 'delivered' || status === 'read' || status === 'failed')) {
-        await statusChanges(trx, phoneNumberId, [{ recipient, step: status }], now, changes, suppress);
-      }
-    }
+    const tagged = mine.filter((e) => e.type === BROADCAST_TAGGED_STATUS_EVENT).map((e) => ({ ...readJson<{ tag: string; status: string }>(e.data), wamid: e.message_id as string }));
+    const accepted = new Map<string, string>();
+    for (const t of tagged) if (!accepted.has(t.tag)) accepted.set(t.tag, t.wamid);
+    const byTag = await recordAcceptedTags(trx, accepted, now);
+    // Applied at once when the recipient is already recorded as sent with that wamid.
+    const taggedSteps = tagged.flatMap(({ tag, status, wamid }) => {
+      const recipient = byTag.get(tag);
+      return recipient?.status === 'sent' && recipient.wamid === wamid && (status === 'delivered' || status === 'read' || status === 'failed') ? [{ recipient, step: status as 'delivered' | 'read' | 'failed' }] : [];
+    });
+    await statusChanges(trx, phoneNumberId, taggedSteps, now, changes, suppress);
     const steps = mine.filter((e) => e.type in STATUS_EVENTS);
     const recipients = await findRecipientsByWamids(trx, phoneNumberId, [...new Set(steps.map((e) => e.message_id as string))]);
     const byWamid = new Map(recipients.map((r) => [r.wamid, r]));

@@ -61,13 +61,19 @@ export async function releaseLostSend(db: Db, recipientId: string, markedAt: num
 }
 
 /**
- * Evidence from a status webhook that Meta accepted a recipient's send (its `send_tag` came back
- * in `biz_opaque_callback_data` with a wamid): kept on the pending row so that a lost send is
- * resolved as sent rather than sent again. Returns the recipient.
+ * Evidence from status webhooks that Meta accepted recipients' sends (each `send_tag` came back
+ * in `biz_opaque_callback_data` with a wamid): kept on the pending rows so that a lost send is
+ * resolved as sent rather than sent again. One update and one read for the whole batch (a
+ * broadcast's statuses often beat the worker's record of Meta's answer, so this is not rare).
+ * Returns the recipients by tag.
  */
-export async function recordAcceptedTag(trx: Transaction<DB>, sendTag: string, wamid: string, now: number): Promise<BroadcastRecipientRow | undefined> {
-  await trx.updateTable('broadcast_recipients').set({ wamid, updated_at: now }).where('send_tag', '=', sendTag).where('status', '=', sql.lit('pending')).where('wamid', 'is', null).execute();
-  return trx.selectFrom('broadcast_recipients').selectAll().where('send_tag', '=', sendTag).executeTakeFirst();
+export async function recordAcceptedTags(trx: Transaction<DB>, accepted: ReadonlyMap<string, string>, now: number): Promise<Map<string, BroadcastRecipientRow>> {
+  if (accepted.size === 0) return new Map();
+  const tags = [...accepted.keys()];
+  const wamidOf = sql<string>`case ${sql.ref('send_tag')} ${sql.join([...accepted].map(([tag, wamid]) => sql`when ${tag} then ${wamid}`), sql` `)} end`;
+  await trx.updateTable('broadcast_recipients').set({ wamid: wamidOf, updated_at: now }).where('send_tag', 'in', tags).where('status', '=', sql.lit('pending')).where('wamid', 'is', null).execute();
+  const rows = await trx.selectFrom('broadcast_recipients').selectAll().where('send_tag', 'in', tags).execute();
+  return new Map(rows.map((r) => [r.send_tag, r]));
 }
 
 /** Extends the leases of recipients whose sends are still running in this worker. */

@@ -17,6 +17,7 @@ import * as flows from './migrations/2026-12-06-015-flows.ts';
 import * as sendGovernor from './migrations/2026-12-06-016-send-governor.ts';
 import * as broadcasts from './migrations/2026-12-06-017-broadcasts.ts';
 import * as messagingLimits from './migrations/2026-12-07-018-messaging-limits.ts';
+import * as broadcastSweepIndexes from './migrations/2026-12-07-019-broadcast-sweep-indexes.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06-016-send-governor': sendGovernor,
   '2026-12-06-017-broadcasts': broadcasts,
   '2026-12-07-018-messaging-limits': messagingLimits,
+  '2026-12-07-019-broadcast-sweep-indexes': broadcastSweepIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

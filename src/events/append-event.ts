@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { writeJson } from '../db/json.ts';
+import { isPostgres } from '../db/dialect.ts';
 import { rawQuery } from '../db/executor.ts';
 import type { DB } from '../db/schema.ts';
 import { timeOrderedUuid } from '../db/time-ordered-id.ts';
@@ -44,7 +45,34 @@ const insertEventRow = rawQuery(
    values (?, ?, ?, ?, ?, ?, ?, ?, null)`,
 );
 
-/** appendEvent for several events, each with its own creation time, appended in order. */
+/**
+ * appendEvent for several events, each with its own creation time, appended in order: on
+ * PostgreSQL in one statement (a round trip per event, inside a transaction holding ingest's
+ * locks, made every other batch wait); on SQLite the precompiled insert per event is cheaper.
+ */
 export async function appendEvents(db: Kysely<DB> | Transaction<DB>, events: ReadonlyArray<{ event: OutboxEvent; now: number }>): Promise<void> {
-  for (const { event, now } of events) await appendEvent(db, event, now);
+  if (events.length === 0) return;
+  if (!isPostgres(db) || events.length === 1) {
+    for (const { event, now } of events) await appendEvent(db, event, now);
+    return;
+  }
+  const column = <T>(f: (e: { event: OutboxEvent; now: number }) => T) => events.map(f);
+  await insertEventRows(db, [
+    column(() => timeOrderedUuid()),
+    column((e) => e.event.projectId ?? null),
+    column((e) => e.event.phoneNumberId),
+    column((e) => e.event.type),
+    column((e) => e.event.conversationId ?? null),
+    column((e) => e.event.messageId ?? null),
+    column((e) => writeJson(e.event.data ?? {})),
+    column((e) => e.now),
+  ]);
 }
+// PostgreSQL only: the rows as arrays, inserted in their order (the outbox is read by seq).
+const insertEventRows = rawQuery(
+  `insert into events (id, project_id, phone_number_id, type, conversation_id, message_id, data, created_at, dispatched_at)
+   select id, project_id, phone_number_id, type, conversation_id, message_id, data::jsonb, created_at, null
+   from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])
+     with ordinality as e(id, project_id, phone_number_id, type, conversation_id, message_id, data, created_at, ord)
+   order by e.ord`,
+);

@@ -7,7 +7,7 @@ import { advanceMessageStatus } from '../messages/advance-status.ts';
 import { nextStatus } from '../messages/statuses.ts';
 import { messageKeyOf } from '../messages/store.ts';
 import { BROADCAST_TAGGED_STATUS_EVENT, isBroadcastTag, messageEventForStatus } from '../events/event-types.ts';
-import { appendEvent } from '../events/append-event.ts';
+import { appendEvent, appendEvents } from '../events/append-event.ts';
 
 /** A status event of one payload of the batch, with the time that payload arrived. */
 export interface StatusInBatch {
@@ -39,11 +39,12 @@ export async function recordStatuses(trx: Transaction<DB>, batch: readonly Statu
   const isNew = batch.map(() => false);
   // Per stored message: its status before this batch, and its new statuses (batch indexes, in order).
   const byMessage = new Map<string, { current: string; indexes: number[] }>();
+  const orphans: StatusInBatch[] = [];
   for (const { ord, current } of [...stored].sort((a, b) => a.ord - b.ord)) {
     const index = candidates[ord - 1] as number;
     isNew[index] = true;
     if (current === null) {
-      await noteBroadcastTag(trx, batch[index] as StatusInBatch);
+      orphans.push(batch[index] as StatusInBatch);
       continue;
     }
     const { phoneNumberId, messageId } = (batch[index] as StatusInBatch).status;
@@ -52,20 +53,23 @@ export async function recordStatuses(trx: Transaction<DB>, batch: readonly Statu
     entry.indexes.push(index);
     byMessage.set(key, entry);
   }
+  await noteBroadcastTags(trx, orphans);
   await applyStatuses(trx, batch, byMessage);
   return isNew;
 }
 
 /**
- * A status for a message not stored, tagged by a broadcast send: the outbox's broadcast follow-up
- * learns from it that Meta accepted the send (its answer may have been lost). Rare: a broadcast's
- * messages are stored when Meta answers, so only a status that beats the answer, or follows a
- * crash, comes here.
+ * Statuses for messages not stored, tagged by a broadcast send: the outbox's broadcast follow-up
+ * learns from them that Meta accepted the send (its answer may have been lost). A status that
+ * beats the worker's record of Meta's answer comes here too, which under a fast broadcast is
+ * most of them: appended in one go.
  */
-async function noteBroadcastTag(trx: Transaction<DB>, { status: s, now }: StatusInBatch): Promise<void> {
-  const tag = s.payload.biz_opaque_callback_data;
-  if (!isBroadcastTag(tag)) return;
-  await appendEvent(trx, { type: BROADCAST_TAGGED_STATUS_EVENT, phoneNumberId: s.phoneNumberId, messageId: s.messageId, data: { tag, status: s.status } }, now);
+async function noteBroadcastTags(trx: Transaction<DB>, orphans: readonly StatusInBatch[]): Promise<void> {
+  const events = orphans.flatMap(({ status: s, now }) => {
+    const tag = s.payload.biz_opaque_callback_data;
+    return isBroadcastTag(tag) ? [{ event: { type: BROADCAST_TAGGED_STATUS_EVENT, phoneNumberId: s.phoneNumberId, messageId: s.messageId, data: { tag, status: s.status } }, now }] : [];
+  });
+  await appendEvents(trx, events);
 }
 
 function historyRowOf(s: StatusRecord, now: number) {
