@@ -49,3 +49,18 @@ export function claimDueRecipientsQuery(db: Db, o: RecipientClaim) {
 export async function claimDueRecipients(db: Db, o: RecipientClaim): Promise<BroadcastRecipientRow[]> {
   return (await claimDueRecipientsQuery(db, o).execute()).sort((a, b) => Number(a.seq) - Number(b.seq));
 }
+
+/**
+ * Hands claimed recipients back untouched: due at once, unleased, their claim's attempt not
+ * counted (nothing was sent). For a broadcast stopped between the claim and the worker's refresh.
+ */
+export async function releaseClaimedRecipients(db: Db, workerId: string, ids: readonly string[], now: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('broadcast_recipients')
+    .set((eb) => ({ locked_by: null, locked_until: null, next_attempt_at: now, attempts: eb('attempts', '-', 1) }))
+    .where('id', 'in', [...ids])
+    .where('locked_by', '=', workerId)
+    .where('status', '=', sql.lit('pending'))
+    .execute();
+}

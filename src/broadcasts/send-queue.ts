@@ -7,7 +7,7 @@ import { sendRateOf } from '../proxy/send.ts';
 import { messagingLimitOf } from '../tenants/messaging-limit.ts';
 import { findPhoneNumbersByIds } from '../tenants/store.ts';
 import { announceBroadcasts } from './broadcast-event.ts';
-import { claimDueRecipients } from './claim-store.ts';
+import { claimDueRecipients, releaseClaimedRecipients } from './claim-store.ts';
 import { messagingLimitRoom } from './messaging-limit-store.ts';
 import { resolveLostSends } from './lost-sends.ts';
 import { type RecipientSend, type SendResult, sendRecipient } from './send-recipient.ts';
@@ -89,15 +89,17 @@ export class BroadcastSendQueue implements JobQueue<RecipientSend, SendResult> {
       const limit = Math.min(share, lease.limit - jobs.length, Math.max(1, Math.ceil(sendRateOf(this.deps, number) * CLAIM_SECONDS)), room);
       if (limit <= 0) continue;
       const rows = await claimDueRecipients(this.deps.database.db, { ...lease, phoneNumberId: number.id, limit });
-      this.inFlightOf.set(number.id, (this.inFlightOf.get(number.id) ?? 0) + rows.length);
       // A broadcast that started after the last refresh: read the sending ones again.
       if (rows.some((r) => !this.sending.has(r.broadcast_id))) await this.refresh();
+      const handedBack: string[] = [];
       for (const recipient of rows) {
         const broadcast = this.sending.get(recipient.broadcast_id);
         if (broadcast) jobs.push({ recipient, broadcastId: recipient.broadcast_id, projectId: broadcast.projectId, template: broadcast.template, number });
-        // Stopped between the claim and the refresh: handed back, due at once, never sent.
-        else await this.recorder.record({ recipient, broadcastId: recipient.broadcast_id, projectId: '' }, { outcome: { kind: 'retry', nextAttemptAt: this.deps.clock.now(), reason: 'the broadcast is no longer sending' } });
+        else handedBack.push(recipient.id);
       }
+      // Stopped between the claim and the refresh: handed back untouched, never sent.
+      await releaseClaimedRecipients(this.deps.database.db, this.workerId, handedBack, this.deps.clock.now());
+      this.inFlightOf.set(number.id, (this.inFlightOf.get(number.id) ?? 0) + rows.length - handedBack.length);
     }
     return jobs;
   }

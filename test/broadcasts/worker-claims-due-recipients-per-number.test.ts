@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { claimDueRecipients } from '../../src/broadcasts/claim-store.ts';
+import { claimDueRecipients, releaseClaimedRecipients } from '../../src/broadcasts/claim-store.ts';
 import { markLostSends } from '../../src/broadcasts/send-store.ts';
 import { applyRecipientChange, insertRecipients } from '../../src/broadcasts/recipient-store.ts';
 import { insertBroadcast, transitionBroadcast } from '../../src/broadcasts/store.ts';
@@ -57,5 +57,20 @@ describe.each(dialects)('the broadcast worker’s claim of due recipients (%s)',
     await applyRecipientChange(db, sent, { kind: 'sent', at: 1, wamid: 'wamid.s' }, 1);
     await applyRecipientChange(db, unknown, { kind: 'outcome_unknown', at: 1 }, 1);
     expect((await claimDueRecipients(db, { phoneNumberId: t.phoneNumberId, workerId: 'w', now: 1_000, leaseMs: 1_000, limit: 10 })).map((r) => r.id)).toEqual([due]);
+  });
+
+  it('hands claimed recipients of a broadcast stopped meanwhile back untouched: due, unleased, no attempt counted', async () => {
+    const t = await newTenant(gw);
+    const ids = await broadcastOn(t, 'sending', 2);
+    const db = gw.deps.database.db;
+    const lease = { phoneNumberId: t.phoneNumberId, workerId: 'w1', now: 1_000, leaseMs: 30_000, limit: 2 };
+    expect((await claimDueRecipients(db, lease)).map((r) => r.id)).toEqual(ids);
+    // Another worker's lease is not its to release.
+    await releaseClaimedRecipients(db, 'w2', ids, 2_000);
+    expect(await claimDueRecipients(db, { ...lease, workerId: 'w3', now: 2_000 })).toEqual([]);
+    await releaseClaimedRecipients(db, 'w1', ids, 2_000);
+    const rows = await db.selectFrom('broadcast_recipients').select(['id', 'status', 'locked_by', 'locked_until', 'next_attempt_at', 'attempts']).where('id', 'in', ids).orderBy('seq').execute();
+    expect(rows).toEqual(ids.map((id) => ({ id, status: 'pending', locked_by: null, locked_until: null, next_attempt_at: 2_000, attempts: 0 })));
+    expect((await claimDueRecipients(db, { ...lease, workerId: 'w3', now: 2_000 })).map((r) => r.id)).toEqual(ids);
   });
 });
