@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Deps } from '../deps.ts';
 import type { DB } from '../db/schema.ts';
+import { GroupCommit } from '../jobs/group-commit.ts';
 import { storeConversationMessages } from '../messages/store-conversation-messages.ts';
 import type { RecipientChange } from './recipient-changes.ts';
 import { applyRecipientChanges, type RecipientChangeOf } from './recipient-store.ts';
@@ -16,11 +17,9 @@ type RecorderDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'outboxBell' | 
 /** What recording an outcome needs of the job. */
 export type RecordedSend = Pick<RecipientSend, 'recipient' | 'broadcastId' | 'projectId'>;
 
-interface Waiting {
+interface Recorded {
   job: RecordedSend;
   result: SendResult;
-  done: () => void;
-  failed: (err: unknown) => void;
 }
 
 /** Outcomes written per transaction at most. */
@@ -35,43 +34,30 @@ const BATCH = 200;
  * recipient through the outbox. Each caller's promise settles once its outcome is committed.
  */
 export class SendRecorder {
-  private queue: Waiting[] = [];
-  private flushing: Promise<void> | null = null;
+  private readonly commits: GroupCommit<Recorded>;
 
   constructor(
     private readonly deps: RecorderDeps,
     private readonly log: Logger,
-  ) {}
-
-  record(job: RecordedSend, result: SendResult): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ job, result, done: resolve, failed: reject });
-      if (!this.flushing) this.flushing = this.flush();
-    });
+  ) {
+    this.commits = new GroupCommit((batch) => this.write(batch), BATCH);
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      // Let outcomes that complete in this turn of the event loop join the batch.
-      await new Promise((resolve) => setImmediate(resolve));
-      const batch = this.queue.splice(0, BATCH);
-      try {
-        const now = this.deps.clock.now();
-        const failedBroadcasts = await this.deps.database.db.transaction().execute((trx) => writeOutcomes(trx, batch, now, this.deps.config.conversations.inactivityMs));
-        for (const w of batch) w.done();
-        for (const { id, reason } of failedBroadcasts) this.log.error({ broadcastId: id, reason }, 'broadcast failed: it cannot go on');
-        if (failedBroadcasts.length > 0 || batch.some((w) => w.result.message)) this.deps.outboxBell.ring();
-        if (batch.some((w) => w.result.message?.derived.hasMedia)) this.deps.mediaBell.ring();
-      } catch (err) {
-        for (const w of batch) w.failed(err);
-      }
-    }
-    this.flushing = null;
+  record(job: RecordedSend, result: SendResult): Promise<void> {
+    return this.commits.add({ job, result });
+  }
+
+  private async write(batch: readonly Recorded[]): Promise<void> {
+    const now = this.deps.clock.now();
+    const failedBroadcasts = await this.deps.database.db.transaction().execute((trx) => writeOutcomes(trx, batch, now, this.deps.config.conversations.inactivityMs));
+    for (const { id, reason } of failedBroadcasts) this.log.error({ broadcastId: id, reason }, 'broadcast failed: it cannot go on');
+    if (failedBroadcasts.length > 0 || batch.some((w) => w.result.message)) this.deps.outboxBell.ring();
+    if (batch.some((w) => w.result.message?.derived.hasMedia)) this.deps.mediaBell.ring();
   }
 }
 
 /** Writes a batch of outcomes; returns the broadcasts it failed (T9). */
-async function writeOutcomes(trx: Transaction<DB>, batch: readonly Waiting[], now: number, inactivityMs: number): Promise<Array<{ id: string; reason: string }>> {
+async function writeOutcomes(trx: Transaction<DB>, batch: readonly Recorded[], now: number, inactivityMs: number): Promise<Array<{ id: string; reason: string }>> {
   const messages = batch.flatMap((w) => (w.result.message ? [{ message: w.result.message, ctx: { now, inactivityMs } }] : []));
   if (messages.length > 0) await storeConversationMessages(trx, messages);
   const changes: RecipientChangeOf[] = [];

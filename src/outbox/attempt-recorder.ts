@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Deps } from '../deps.ts';
 import { nextAttemptAt } from '../jobs/backoff.ts';
+import { GroupCommit } from '../jobs/group-commit.ts';
 import {
   type ConversationLane,
   insertAttempts,
@@ -17,12 +18,6 @@ const MIN_FAILURES_BEFORE_PAUSE = 20;
 
 type RecorderDeps = Pick<Deps, 'database' | 'config' | 'metrics'>;
 
-interface Waiting {
-  outcome: RequestOutcome;
-  done: () => void;
-  failed: (err: unknown) => void;
-}
-
 /**
  * Records request outcomes in the delivery log, many per transaction: the outcomes that finish
  * while one transaction commits are written together by the next (group commit, as ingest does),
@@ -30,39 +25,25 @@ interface Waiting {
  * caller's promise settles once its outcome is committed.
  */
 export class AttemptRecorder {
-  private queue: Waiting[] = [];
-  private flushing: Promise<void> | null = null;
+  private readonly commits: GroupCommit<RequestOutcome>;
 
   constructor(
     private readonly deps: RecorderDeps,
     private readonly log: Logger,
     private readonly workerId: string,
-  ) {}
+  ) {
+    this.commits = new GroupCommit((outcomes) => this.write(outcomes));
+  }
 
   /** Queues an outcome; resolves when it is recorded. */
   record(outcome: RequestOutcome): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ outcome, done: resolve, failed: reject });
-      if (!this.flushing) this.flushing = this.flush();
-    });
+    return this.commits.add(outcome);
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      // Let outcomes that complete in this turn of the event loop join the batch.
-      await new Promise((resolve) => setImmediate(resolve));
-      const batch = this.queue.splice(0, 200);
-      try {
-        const outcomes = batch.map((w) => w.outcome);
-        const { paused, gaveUp } = await this.deps.database.db.transaction().execute((trx) => recordOutcomes(trx, outcomes, this.deps, this.workerId));
-        countAttempts(this.deps.metrics, outcomes, gaveUp);
-        for (const w of batch) w.done();
-        for (const id of paused) this.log.error({ webhookId: id }, 'webhook paused after failing continuously');
-      } catch (err) {
-        for (const w of batch) w.failed(err);
-      }
-    }
-    this.flushing = null;
+  private async write(outcomes: readonly RequestOutcome[]): Promise<void> {
+    const { paused, gaveUp } = await this.deps.database.db.transaction().execute((trx) => recordOutcomes(trx, outcomes, this.deps, this.workerId));
+    countAttempts(this.deps.metrics, outcomes, gaveUp);
+    for (const id of paused) this.log.error({ webhookId: id }, 'webhook paused after failing continuously');
   }
 }
 
