@@ -142,8 +142,11 @@ export class BroadcastSendQueue implements JobQueue<RecipientSend, SendResult> {
   private async messagingRoom(number: PhoneNumberRow, now: number): Promise<number> {
     const limit = messagingLimitOf(number, this.deps.config.sending.defaultMessagingLimit);
     if (limit === Infinity) return Infinity;
+    // Read before the count: a send recorded while the count runs may be missing from the count's
+    // snapshot, and must then still be taken as in flight (read after, it would be in neither).
+    const inFlight = this.inFlightOf.get(number.id) ?? 0;
     const room = await messagingLimitRoom(this.deps.database.db, number.id, limit, now);
-    const left = room.room - (this.inFlightOf.get(number.id) ?? 0);
+    const left = room.room - inFlight;
     if (left <= 0 && now - (this.limitLoggedAt.get(number.id) ?? -Infinity) >= 60_000) {
       this.limitLoggedAt.set(number.id, now);
       const until = room.nextFreeAt === null ? null : new Date(room.nextFreeAt).toISOString();
