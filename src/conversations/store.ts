@@ -2,6 +2,7 @@ import { EMPTY_CONVERSATION_SUMMARY } from './empty-summary.ts';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ConversationRow, DB } from '../db/schema.ts';
 import type { KeysetWindow } from '../http/list-page.ts';
+import { isPostgres } from '../db/dialect.ts';
 import { rawQuery } from '../db/executor.ts';
 import { storePrimitivesOf } from '../db/store-primitives.ts';
 import type { CurrentConversationRef } from './lifecycle.ts';
@@ -21,30 +22,60 @@ export async function findCurrentConversations(db: Db, contactIds: readonly stri
   return new Map(rows.map(({ contact_id, ...row }) => [contact_id, row]));
 }
 
-/** Opens a new, empty, active conversation (id chosen by the caller) and makes it the contact's current one. */
-export async function openConversation(
-  db: Db,
-  input: { id: string; phoneNumberId: string; contactId: string; waId: string | null; bsuid: string | null; activeAt: number; now: number },
-): Promise<void> {
-  const row: ConversationRow = {
-    id: input.id,
-    phone_number_id: input.phoneNumberId,
-    contact_id: input.contactId,
-    wa_id: input.waId,
-    business_scoped_user_id: input.bsuid,
-    status: 'active',
-    metadata: '{}',
-    ...EMPTY_CONVERSATION_SUMMARY,
-    last_active_at: input.activeAt,
-    created_at: input.now,
-    updated_at: input.now,
-    ended_at: null,
-  };
-  await db.insertInto('conversations').values({ ...row, metadata: '{}' }).execute();
-  await setCurrentConversation(db, [row.id, input.contactId]);
+/** A conversation to open: its id (chosen by the caller), number, customer and first activity. */
+export interface ConversationToOpen {
+  id: string;
+  phoneNumberId: string;
+  contactId: string;
+  waId: string | null;
+  bsuid: string | null;
+  activeAt: number;
+  now: number;
+}
+
+/** Rows per INSERT: 400 conversations × 20 columns stay under SQLite's bound-parameter limit. */
+const OPEN_CHUNK = 400;
+
+/** Opens a new, empty, active conversation and makes it the contact's current one. */
+export async function openConversation(db: Db, input: ConversationToOpen): Promise<void> {
+  await openConversations(db, [input]);
+}
+
+/**
+ * Opens new, empty, active conversations, each its contact's current one (one contact each): one
+ * insert and, on PostgreSQL, one update for the lot, where each statement is a round trip.
+ */
+export async function openConversations(db: Db, inputs: readonly ConversationToOpen[]): Promise<void> {
+  if (inputs.length === 0) return;
+  for (let i = 0; i < inputs.length; i += OPEN_CHUNK) {
+    const rows: ConversationRow[] = inputs.slice(i, i + OPEN_CHUNK).map((input) => ({
+      id: input.id,
+      phone_number_id: input.phoneNumberId,
+      contact_id: input.contactId,
+      wa_id: input.waId,
+      business_scoped_user_id: input.bsuid,
+      status: 'active',
+      metadata: '{}',
+      ...EMPTY_CONVERSATION_SUMMARY,
+      last_active_at: input.activeAt,
+      created_at: input.now,
+      updated_at: input.now,
+      ended_at: null,
+    }));
+    await db.insertInto('conversations').values(rows.map((row) => ({ ...row, metadata: '{}' }))).execute();
+  }
+  if (isPostgres(db) && inputs.length > 1) {
+    await setCurrentConversations(db, [inputs.map((c) => c.contactId), inputs.map((c) => c.id)]);
+    return;
+  }
+  for (const input of inputs) await setCurrentConversation(db, [input.id, input.contactId]);
 }
 
 const setCurrentConversation = rawQuery('update contacts set current_conversation_id = ? where id = ?');
+// PostgreSQL only: every contact's new current conversation in one statement.
+const setCurrentConversations = rawQuery(
+  'update contacts c set current_conversation_id = u.conversation_id from unnest(?::text[], ?::text[]) as u(id, conversation_id) where c.id = u.id',
+);
 
 /** Ends an active conversation (superseded by a new one, or closed by the lifecycle). */
 export async function endConversation(db: Db, id: string, now: number): Promise<void> {

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { type ContactHandle, type CustomerInput, customerKeyOf, upsertContacts } from '../contacts/store.ts';
 import { chooseConversations, type ConversationChoice } from '../conversations/lifecycle.ts';
-import { endConversation, findCurrentConversations, openConversation } from '../conversations/store.ts';
+import { type ConversationToOpen, endConversation, findCurrentConversations, openConversation, openConversations } from '../conversations/store.ts';
 import { lockMessageKeys } from '../db/message-lock.ts';
 import type { DB } from '../db/schema.ts';
 import { queueMessageMedia } from '../media/queue-message-media.ts';
 import { type ConversationMessage, messageWriteOf } from './message-write.ts';
 import { applyEarlyStatuses } from './statuses.ts';
-import { findStoredMessages, listStatuses, messageKeyOf, writeMessages } from './store.ts';
+import { findStoredMessages, listStatusesOfMessages, messageKeyOf, writeMessages } from './store.ts';
 
 export interface StoreContext {
   now: number;
@@ -99,14 +99,24 @@ async function placeInConversations(trx: Transaction<DB>, items: readonly Messag
     current,
     randomUUID,
   );
-  for (const [k, choice] of choices.entries()) {
+  const toOpen = (k: number): ConversationToOpen => {
     const { message: m, ctx } = items[k] as MessageToStore;
-    if (choice.endedId) await endConversation(trx, choice.endedId, ctx.now);
-    if (choice.opened) {
-      const contact = contacts[k] as Contact;
-      await openConversation(trx, { id: choice.conversationId, phoneNumberId: m.phoneNumberId, contactId: contact.id, waId: contact.wa_id, bsuid: contact.business_scoped_user_id, activeAt: m.timestamp * 1000, now: ctx.now });
+    const contact = contacts[k] as Contact;
+    return { id: (choices[k] as ConversationChoice).conversationId, phoneNumberId: m.phoneNumberId, contactId: contact.id, waId: contact.wa_id, bsuid: contact.business_scoped_user_id, activeAt: m.timestamp * 1000, now: ctx.now };
+  };
+  const opened = new Set(choices.filter((c) => c.opened).map((c) => c.conversationId));
+  if (choices.some((c) => c.endedId !== null && opened.has(c.endedId))) {
+    // A customer whose conversation opened in this batch also ends it in this batch: in order.
+    for (const [k, choice] of choices.entries()) {
+      if (choice.endedId) await endConversation(trx, choice.endedId, (items[k] as MessageToStore).ctx.now);
+      if (choice.opened) await openConversation(trx, toOpen(k));
     }
+    return choices;
   }
+  // Otherwise the ends and the opens concern different rows: each kind in one go (a broadcast's
+  // batch opens a conversation per recipient).
+  for (const [k, choice] of choices.entries()) if (choice.endedId) await endConversation(trx, choice.endedId, (items[k] as MessageToStore).ctx.now);
+  await openConversations(trx, choices.flatMap((c, k) => (c.opened ? [toOpen(k)] : [])));
   return choices;
 }
 
@@ -121,9 +131,16 @@ async function earlyStatusesOf(trx: Transaction<DB>, items: readonly MessageToSt
   const outbound = items.filter(({ message: m }) => m.direction === 'outbound').map(({ message: m }) => ({ phoneNumberId: m.phoneNumberId, messageId: m.id }));
   if (outbound.length === 0) return [];
   await lockMessageKeys(trx, outbound);
-  const early: Array<Array<{ status: string; timestamp: number }>> = [];
-  for (const { message: m } of items) {
-    early.push(m.direction === 'outbound' ? (await listStatuses(trx, m.phoneNumberId, m.id)).map((s) => ({ status: s.status, timestamp: Number(s.timestamp) })) : []);
+  // One read per number for the whole batch, each message's statuses in the history's order.
+  const byMessage = new Map<string, Array<{ status: string; timestamp: number }>>();
+  for (const phoneNumberId of new Set(outbound.map((o) => o.phoneNumberId))) {
+    const ids = outbound.filter((o) => o.phoneNumberId === phoneNumberId).map((o) => o.messageId);
+    for (const s of await listStatusesOfMessages(trx, phoneNumberId, ids)) {
+      const key = messageKeyOf(phoneNumberId, s.message_id);
+      const list = byMessage.get(key) ?? [];
+      list.push({ status: s.status, timestamp: Number(s.timestamp) });
+      byMessage.set(key, list);
+    }
   }
-  return early;
+  return items.map(({ message: m }) => (m.direction === 'outbound' ? (byMessage.get(messageKeyOf(m.phoneNumberId, m.id)) ?? []) : []));
 }
