@@ -1,5 +1,7 @@
 import { type Kysely, type Transaction } from 'kysely';
+import { isPostgres } from '../db/dialect.ts';
 import type { BroadcastRecipientRow, BroadcastRow, BroadcastStatus, DB } from '../db/schema.ts';
+import { compareAndSetMany } from './recipient-batch-store.ts';
 import { planRecipientChange, type CounterDeltas, type RecipientChange, type RecipientPlan } from './recipient-changes.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -131,16 +133,19 @@ export async function applyRecipientChanges(trx: Transaction<DB>, changes: reado
   const ids = [...new Set(changes.map((c) => c.recipientId))];
   const current = new Map((await trx.selectFrom('broadcast_recipients').selectAll().where('id', 'in', ids).execute()).map((r) => [r.id, r]));
   const totals = new Map<string, CounterDeltas>();
-  const results: Array<BroadcastRecipientRow | null> = [];
-  for (const { recipientId, change } of changes) {
-    let row: BroadcastRecipientRow | null = null;
+  const results: Array<BroadcastRecipientRow | null> = changes.map(() => null);
+  // On PostgreSQL, rounds of one statement each (a recipient's changes in order, one per round);
+  // a change that lost its race there, and every change on SQLite, goes one by one below.
+  const oneByOne = isPostgres(trx) && changes.length > 1 ? await applyInRounds(trx, changes, current, totals, results, now) : changes.map((_, i) => i);
+  for (const i of oneByOne) {
+    const { recipientId, change } = changes[i] as RecipientChangeOf;
     for (let race = 0; ; race++) {
       const before = current.get(recipientId);
       const plan = before ? planRecipientChange(before, change) : null;
       if (!before || !plan) break;
       const updated = await compareAndSet(trx, before, plan.set, now);
       if (updated) {
-        row = updated;
+        results[i] = updated;
         current.set(recipientId, updated);
         addDeltas(totals, before.broadcast_id, plan.deltas);
         break;
@@ -150,10 +155,55 @@ export async function applyRecipientChanges(trx: Transaction<DB>, changes: reado
       if (fresh) current.set(recipientId, fresh);
       else current.delete(recipientId);
     }
-    results.push(row);
   }
   for (const [broadcastId, deltas] of totals) await addToCounters(trx, broadcastId, deltas, now);
   return results;
+}
+
+/**
+ * The batched form of the loop above, for PostgreSQL: each round plans the next change of every
+ * recipient still having one on the rows as they stand and writes them in one statement. Returns
+ * the indexes of the changes left to the one-by-one loop: those whose compare-and-set lost a race
+ * (read again there), and every later change of the same recipient, in order.
+ */
+async function applyInRounds(
+  trx: Transaction<DB>,
+  changes: readonly RecipientChangeOf[],
+  current: Map<string, BroadcastRecipientRow>,
+  totals: Map<string, CounterDeltas>,
+  results: Array<BroadcastRecipientRow | null>,
+  now: number,
+): Promise<number[]> {
+  const queues = new Map<string, number[]>();
+  changes.forEach((c, i) => queues.set(c.recipientId, [...(queues.get(c.recipientId) ?? []), i]));
+  const left: number[] = [];
+  while (queues.size > 0) {
+    const round: Array<{ index: number; plan: RecipientPlan; before: BroadcastRecipientRow }> = [];
+    for (const [recipientId, queue] of queues) {
+      const index = queue.shift() as number;
+      if (queue.length === 0) queues.delete(recipientId);
+      const before = current.get(recipientId);
+      const plan = before ? planRecipientChange(before, changes[index]?.change as RecipientChange) : null;
+      if (before && plan) round.push({ index, plan, before });
+    }
+    if (round.length === 0) continue;
+    // Rows locked in id order, as any other batch locks them: two batches never wait on each other in a cycle.
+    round.sort((x, y) => (x.before.id < y.before.id ? -1 : x.before.id > y.before.id ? 1 : 0));
+    const updated = new Map((await compareAndSetMany(trx, round.map(({ before, plan }) => ({ before, set: plan.set })), now)).map((r) => [r.id, r]));
+    for (const { index, plan, before } of round) {
+      const row = updated.get(before.id);
+      if (!row) {
+        // Lost a race: this change and the recipient's later ones go one by one, in order.
+        left.push(index, ...(queues.get(before.id) ?? []));
+        queues.delete(before.id);
+        continue;
+      }
+      results[index] = row;
+      current.set(before.id, row);
+      addDeltas(totals, before.broadcast_id, plan.deltas);
+    }
+  }
+  return left.sort((a, b) => a - b);
 }
 
 /** Updates the row only if the columns a plan looks at are still as read. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { insertRecipients, applyRecipientChange } from '../../src/broadcasts/recipient-store.ts';
+import { insertRecipients, applyRecipientChange, applyRecipientChanges, type RecipientChangeOf } from '../../src/broadcasts/recipient-store.ts';
 import { planRecipientChange, responseRate, type RecipientChange } from '../../src/broadcasts/recipient-changes.ts';
 import { findBroadcast, insertBroadcast, startDueScheduledBroadcasts, transitionBroadcast } from '../../src/broadcasts/store.ts';
 import type { BroadcastRow } from '../../src/db/schema.ts';
@@ -108,6 +108,27 @@ describe.each(dialects)('broadcast counters kept with every recipient change (%s
     ]);
     await Promise.all(changes.map(([id, change]) => applyRecipientChange(gw.deps.database.db, id, change, gw.clock.now())));
     expect(await kept(broadcast.project_id, broadcast.id)).toEqual(await recount(broadcast.id));
+  });
+
+  it('keeps the counters equal to the rows when batches of changes, several per recipient, race each other', async () => {
+    const { broadcast, ids } = await broadcastWith(20);
+    const batchOf = (offset: number): RecipientChangeOf[] =>
+      ids.flatMap((recipientId, i) => [
+        { recipientId, change: { kind: 'sent', at: 1 + offset, wamid: `wamid.${i}` } },
+        { recipientId, change: { kind: 'delivered', at: 2 + offset } },
+        { recipientId, change: (i + offset) % 3 === 0 ? { kind: 'failed', at: 3, errorMessage: 'Message undeliverable', errorDetails: { error_code: '131026', error_subcode: '' } } : { kind: 'read', at: 3 } },
+        { recipientId, change: { kind: 'responded', at: 4 + offset } },
+      ] satisfies RecipientChangeOf[]);
+    const db = gw.deps.database.db;
+    await Promise.all([0, 1, 2, 3].map((offset) => db.transaction().execute((trx) => applyRecipientChanges(trx, batchOf(offset), gw.clock.now()))));
+    expect(await kept(broadcast.project_id, broadcast.id)).toEqual(await recount(broadcast.id));
+    const rows = await db.selectFrom('broadcast_recipients').selectAll().where('broadcast_id', '=', broadcast.id).execute();
+    // Each recipient was sent once, whichever batch won, and a failure kept Meta's error.
+    expect(rows.every((r) => r.sent_at !== null && r.wamid !== null)).toBe(true);
+    for (const r of rows.filter((row) => row.status === 'failed')) {
+      expect(r).toMatchObject({ error_message: 'Message undeliverable', failed_at: 3 });
+      expect(typeof r.error_details === 'string' ? JSON.parse(r.error_details) : r.error_details).toEqual({ error_code: '131026', error_subcode: '' });
+    }
   });
 
   it('adds nothing to a broadcast that left draft or scheduled', async () => {
