@@ -18,30 +18,18 @@ export interface PlannedChange {
  */
 export async function compareAndSetMany(trx: Transaction<DB>, planned: readonly PlannedChange[], now: number): Promise<BroadcastRecipientRow[]> {
   if (planned.length === 0) return [];
-  const after = planned.map(({ before, set }) => ({ ...before, ...set }));
-  const column = <T>(f: (i: number) => T) => planned.map((_, i) => f(i));
+  const before = planned.map((p) => p.before);
+  const after = planned.map((p) => ({ ...p.before, ...p.set }));
+  const setsErrorDetails = planned.map((p) => 'error_details' in p.set);
   return updateMany(trx, [
-    column((i) => planned[i]?.before.id),
-    column((i) => planned[i]?.before.status),
-    column((i) => planned[i]?.before.sent_at),
-    column((i) => planned[i]?.before.delivered_at),
-    column((i) => planned[i]?.before.read_at),
-    column((i) => planned[i]?.before.responded_at),
-    column((i) => after[i]?.status),
-    column((i) => after[i]?.wamid),
-    column((i) => after[i]?.sent_at),
-    column((i) => after[i]?.delivered_at),
-    column((i) => after[i]?.read_at),
-    column((i) => after[i]?.failed_at),
-    column((i) => after[i]?.responded_at),
-    column((i) => after[i]?.locked_by),
-    column((i) => after[i]?.locked_until),
-    column((i) => after[i]?.next_attempt_at),
-    column((i) => after[i]?.outcome_unknown_at),
-    column((i) => after[i]?.error_message),
-    column((i) => ('error_details' in (planned[i]?.set ?? {}) ? true : false)),
-    column((i) => (planned[i]?.set as { error_details?: string | null }).error_details ?? null),
-    column(() => now),
+    before.map((r) => r.id), before.map((r) => r.status),
+    before.map((r) => r.sent_at), before.map((r) => r.delivered_at), before.map((r) => r.read_at), before.map((r) => r.responded_at),
+    after.map((r) => r.status), after.map((r) => r.wamid),
+    after.map((r) => r.sent_at), after.map((r) => r.delivered_at), after.map((r) => r.read_at), after.map((r) => r.failed_at), after.map((r) => r.responded_at),
+    after.map((r) => r.locked_by), after.map((r) => r.locked_until), after.map((r) => r.next_attempt_at), after.map((r) => r.outcome_unknown_at),
+    after.map((r) => r.error_message),
+    setsErrorDetails, planned.map((p, i) => (setsErrorDetails[i] ? ((p.set as { error_details?: string | null }).error_details ?? null) : null)),
+    planned.map(() => now),
   ]);
 }
 
