@@ -1,4 +1,5 @@
-import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { isPostgres } from './dialect.ts';
 import type { DB } from './schema.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { DB } from './schema.ts';
  * serving process per file (sqlite-lock.ts): the work just runs.
  */
 export async function runExclusively(db: Kysely<DB>, name: string, work: () => Promise<void>): Promise<boolean> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+  if (!isPostgres(db)) {
     await work();
     return true;
   }
