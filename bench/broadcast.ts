@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { BenchDatabase } from './database.ts';
-import type { BenchDialect } from './options.ts';
+import { type BenchDialect, dialectsOf, positiveInt } from './options.ts';
 import { createPostgresDatabase } from './postgres-database.ts';
 import { cpuSecondsOf, freePort, type GatewayEnv, postgresCpuBetween, postgresCpuByPid, runCli, type ServerProcess, sleep, startServer, startWorkerProcess, type WorkerProcess } from './processes.ts';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
@@ -55,12 +55,11 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const dialects: BenchDialect[] = values.dialect === 'both' ? ['sqlite', 'postgres'] : [values.dialect as BenchDialect];
-if (!dialects.every((d) => d === 'sqlite' || d === 'postgres')) throw new Error(`--dialect: ${values.dialect}\n${USAGE}`);
+const dialects: BenchDialect[] = dialectsOf(values.dialect, USAGE);
 const scenarios = values.scenario === 'all' ? (['throughput', 'kill'] as const) : [values.scenario as 'throughput' | 'kill'];
 if (!scenarios.every((s) => s === 'throughput' || s === 'kill')) throw new Error(`--scenario: ${values.scenario}\n${USAGE}`);
-const rate = positive('rate', values.rate);
-const kills = positive('kills', values.kills);
+const rate = positiveInt('rate', values.rate, USAGE);
+const kills = positiveInt('kills', values.kills, USAGE);
 const cpuProfileDir = values['cpu-prof'] ?? null;
 
 /** The gateway's processes for one run: serve, plus on PostgreSQL the worker that sends. */
@@ -357,16 +356,11 @@ function loadAverage(): string {
   return (loadavg()[0] ?? 0).toFixed(1);
 }
 
-function positive(name: string, value: string): number {
-  const n = Number(value.replace(/_/g, ''));
-  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`--${name} must be a positive whole number, not ${value}\n${USAGE}`);
-  return n;
-}
 
 // Last, so that every constant above is initialised before the runs start.
 for (const dialect of dialects) {
   for (const scenario of scenarios) {
-    const recipients = values.recipients ? positive('recipients', values.recipients) : scenario === 'throughput' ? 100_000 : 20_000;
+    const recipients = values.recipients ? positiveInt('recipients', values.recipients, USAGE) : scenario === 'throughput' ? 100_000 : 20_000;
     if (scenario === 'throughput') await throughput(dialect, recipients);
     else await killing(dialect, recipients);
   }

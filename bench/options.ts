@@ -64,10 +64,11 @@ export function parseOptions(argv: string[]): BenchOptions {
   };
 }
 
-function dialectsOf(value: string): BenchDialect[] {
+/** `--dialect`: sqlite, postgres or both (`usage` is the calling bench's, shown on an error). */
+export function dialectsOf(value: string, usage = USAGE): BenchDialect[] {
   if (value === 'both') return ['sqlite', 'postgres'];
   if (value === 'sqlite' || value === 'postgres') return [value];
-  throw new Error(`--dialect must be sqlite, postgres or both, not ${value}\n${USAGE}`);
+  throw new Error(`--dialect must be sqlite, postgres or both, not ${value}\n${usage}`);
 }
 
 function runsOf(value: string): RunName[] {
@@ -77,14 +78,15 @@ function runsOf(value: string): RunName[] {
   return RUN_NAMES.filter((n) => names.includes(n));
 }
 
-function positiveInt(name: string, value: string): number {
-  const n = nonNegativeInt(name, value);
-  if (n === 0) throw new Error(`--${name} must be positive\n${USAGE}`);
+/** A positive whole-number option (`usage` is the calling bench's, shown on an error). */
+export function positiveInt(name: string, value: string, usage = USAGE): number {
+  const n = nonNegativeInt(name, value, usage);
+  if (n === 0) throw new Error(`--${name} must be positive\n${usage}`);
   return n;
 }
 
-function nonNegativeInt(name: string, value: string): number {
+function nonNegativeInt(name: string, value: string, usage = USAGE): number {
   const n = Number(value.replace(/_/g, ''));
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, not ${value}\n${USAGE}`);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, not ${value}\n${usage}`);
   return n;
 }
