@@ -41,9 +41,11 @@ const layers = [
   ['doctor', [...base, 'blobs', 'graph', 'tenants', 'webhooks']],
   ['sandbox', [...base, 'tenants', 'messages', 'simulator']],
   ['retention', [...base, 'blobs', 'media']],
-  ['app', ['version', 'deps', 'http', 'metrics', 'tenants', 'webhooks', 'contacts', 'conversations', 'media', 'messages', 'calls', 'flows', 'proxy', 'outbox', 'ingest', 'platform', 'broadcasts']],
+  // The team inbox's browser API (docs/inbox-api.md): sessions, and the inbox's views of the domains.
+  ['inbox', [...base, 'graph', 'pacing', 'tenants', 'contacts', 'conversations', 'media', 'messages', 'proxy', 'outbox']],
+  ['app', ['version', 'deps', 'http', 'metrics', 'tenants', 'webhooks', 'contacts', 'conversations', 'media', 'messages', 'calls', 'flows', 'proxy', 'outbox', 'ingest', 'platform', 'broadcasts', 'inbox']],
   ['create-deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing', 'metrics', 'deps']],
-  ['cli', ['config', 'clock', 'version', 'db', 'http', 'metrics', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'broadcasts', 'retention', 'doctor', 'app', 'create-deps']],
+  ['cli', ['config', 'clock', 'version', 'db', 'http', 'metrics', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'broadcasts', 'retention', 'doctor', 'inbox', 'app', 'create-deps']],
   ['main', ['cli']],
 ];
 const rootFiles = new Set(['config', 'clock', 'version', 'deps', 'app', 'create-deps', 'main']);
@@ -77,7 +79,7 @@ const importDirection = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'dist', 'coverage', '.scratch'] },
+  { ignores: ['node_modules', 'data', 'dist', 'coverage', '.scratch', 'web/dist'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
