@@ -11,28 +11,34 @@ export interface FirstScreenApi {
   threadPage: Latency;
   /** The first page of the long thread. */
   longThreadPage: Latency;
-  /** The contact name the list shows first: the browser waits for it. */
-  firstName: string;
 }
 
 export function cookieHeaders(world: InboxWorld): Record<string, string> {
   return { cookie: world.cookie };
 }
 
+function conversationsUrl(world: InboxWorld): string {
+  return `${world.baseUrl}/inbox/api/conversations?status=active&assigned=any&limit=${APP_PAGE.conversations}`;
+}
+
+/** The contact name the list shows first (the newest conversation's), which the browser waits for. */
+export async function firstContactName(world: InboxWorld): Promise<string> {
+  const res = await fetch(conversationsUrl(world), { headers: cookieHeaders(world) });
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`GET /inbox/api/conversations answered ${res.status}: ${body.slice(0, 300)}`);
+  const top = (JSON.parse(body) as { data: Array<{ contact: { name: string | null; wa_id: string | null } }> }).data[0];
+  if (!top) throw new Error('GET /inbox/api/conversations answered no conversation');
+  return top.contact.name ?? `+${top.contact.wa_id}`;
+}
+
 /** `GET /inbox/api/conversations` (first page) and a thread's first page, p50/p99 over `samples`. */
 export async function measureFirstScreenApi(world: InboxWorld, samples: number): Promise<FirstScreenApi> {
   const headers = cookieHeaders(world);
-  const listUrl = `${world.baseUrl}/inbox/api/conversations?status=active&assigned=any&limit=${APP_PAGE.conversations}`;
-  const first = await fetch(listUrl, { headers });
-  const body = await first.text();
-  if (first.status !== 200) throw new Error(`GET /inbox/api/conversations answered ${first.status}: ${body.slice(0, 300)}`);
-  const top = (JSON.parse(body) as { data: Array<{ contact: { name: string | null; wa_id: string | null } }> }).data[0];
-  if (!top) throw new Error('GET /inbox/api/conversations answered no conversation');
+  await firstContactName(world);
   return {
-    conversations: await measureLatency(listUrl, headers, samples),
+    conversations: await measureLatency(conversationsUrl(world), headers, samples),
     threadPage: await measureLatency(messagesUrl(world, world.main.dataset.conversationIds[0] as string), headers, samples),
     longThreadPage: await measureLatency(messagesUrl(world, world.thread.dataset.conversationIds[0] as string), headers, samples),
-    firstName: top.contact.name ?? `+${top.contact.wa_id}`,
   };
 }
 

@@ -42,7 +42,7 @@ async function timeLoad(browser: Browser, world: InboxWorld, path: string, targe
   try {
     const started = Date.now();
     await page.goto(`${world.baseUrl}${path}`, { waitUntil: 'commit' });
-    const seen = await seenTimes(page, targets.map((t) => t.key));
+    const seen = await seenTimes(page, targets);
     return Math.max(...Object.values(seen)) - started;
   } finally {
     await context.close();
@@ -77,7 +77,7 @@ export async function measureThreadScroll(browser: Browser, world: InboxWorld, p
   try {
     const started = Date.now();
     await page.goto(`${world.baseUrl}/c/${encodeURIComponent(conversationId)}`, { waitUntil: 'commit' });
-    const seen = await seenTimes(page, ['message']);
+    const seen = await seenTimes(page, [target]);
     await sleep(1000);
     const onOpen = { ...traffic.totals() };
     const result: ThreadScroll = {

@@ -36,7 +36,7 @@ export async function measureLive(browser: Browser, world: InboxWorld, count: nu
   try {
     const eventsOpened = page.waitForResponse((r) => new URL(r.url()).pathname === '/inbox/api/events', { timeout: 15_000 }).catch(() => null);
     await page.goto(`${world.baseUrl}/c/${encodeURIComponent(conversationId)}`, { waitUntil: 'commit' });
-    await seenTimes(page, ['message']);
+    await seenTimes(page, [target]);
     await eventsOpened;
     await sleep(500);
     const figures: LiveFigures = { messages: count, ackMs: [], sseMs: 'close' in stream ? [] : null, sseStatus: 'close' in stream ? 200 : stream.status, browserMs: [] };

@@ -66,9 +66,16 @@ export async function openWatchedPage(browser: Browser, world: InboxWorld, targe
 }
 
 /** Waits until every target was seen; returns when each was (Date.now() in the page), by key. */
-export async function seenTimes(page: Page, keys: string[], timeoutMs = 30_000): Promise<Record<string, number>> {
-  const all = JSON.stringify(keys);
-  await page.waitForFunction(`${all}.every((k) => typeof window.__bench?.seen[k] === 'number')`, undefined, { timeout: timeoutMs });
+export async function seenTimes(page: Page, targets: WatchTarget[], timeoutMs = 30_000): Promise<Record<string, number>> {
+  const keys = JSON.stringify(targets.map((t) => t.key));
+  try {
+    await page.waitForFunction(`${keys}.every((k) => typeof window.__bench?.seen[k] === 'number')`, undefined, { timeout: timeoutMs });
+  } catch (err) {
+    const seen = ((await page.evaluate('window.__bench?.seen ?? {}').catch(() => ({}))) ?? {}) as Record<string, number>;
+    const missing = targets.filter((t) => typeof seen[t.key] !== 'number').map((t) => `"${t.text.slice(0, 40)}" in ${t.within}`);
+    const shown = ((await page.evaluate('document.body?.innerText ?? ""').catch(() => '')) as string).replace(/\s+/g, ' ').slice(0, 300);
+    throw new Error(`not shown within ${timeoutMs / 1000} s at ${page.url()}: ${missing.join(', ')}; the page shows: ${shown}`, { cause: err });
+  }
   return (await page.evaluate('window.__bench.seen')) as Record<string, number>;
 }
 

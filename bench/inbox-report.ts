@@ -7,7 +7,7 @@ import type { LiveFigures } from './inbox-live.ts';
 import type { BenchDialect } from './options.ts';
 
 /** A part of the bench: its figures, or why it has none. */
-export type Part<T> = { ok: true; value: T } | { ok: false; error: string };
+export type Part<T> = { ok: true; value: T } | { ok: false; error: string; skipped?: boolean };
 
 /** Everything measured on one dialect. */
 export interface InboxDialectResult {
@@ -20,6 +20,11 @@ export interface InboxDialectResult {
   scroll: Part<ThreadScroll>;
   live: Part<LiveFigures>;
   search: Part<SearchFigure[]>;
+}
+
+/** Each part of a result with its name. */
+export function partsOf(r: InboxDialectResult): Array<[string, Part<unknown>]> {
+  return [['api', r.api], ['first screen', r.firstScreen], ['thread scroll', r.scroll], ['live', r.live], ['search', r.search]];
 }
 
 const FIRST_SCREEN_TARGET_MS = 1000;
@@ -35,7 +40,8 @@ function latency(l: Latency): string {
 }
 
 function cell<T>(part: Part<T>, show: (value: T) => string): string {
-  return part.ok ? show(part.value) : `failed: ${part.error.split('\n')[0]?.slice(0, 120)}`;
+  if (part.ok) return show(part.value);
+  return part.skipped ? 'not run' : `failed: ${part.error.split('\n')[0]?.slice(0, 120)}`;
 }
 
 /** `median (min–max)` of the loads. */
@@ -101,7 +107,7 @@ export function formatInboxReport(results: InboxDialectResult[], context: { star
   const rule = `|---|${results.map(() => '---:|').join('')}---|${results.map(() => '---|').join('')}`;
   const table = [head, rule, ...rows(results).map(([what, cells, target, verdicts]) => `| ${what} | ${cells.join(' | ')} | ${target} | ${verdicts.join(' | ')} |`)];
   const sizes = results[0] ? `${results[0].conversations.toLocaleString('en-US')} conversations and ${results[0].messages.toLocaleString('en-US')} messages stored (one thread of ${context.threadMessages.toLocaleString('en-US')})` : '';
-  const failures = results.flatMap((r) => (['api', 'firstScreen', 'scroll', 'live', 'search'] as const).flatMap((k) => (r[k].ok ? [] : [`- ${r.dialect} ${k}: ${(r[k] as { error: string }).error.split('\n')[0]}`])));
+  const failures = results.flatMap((r) => partsOf(r).flatMap(([name, part]) => (part.ok || part.skipped ? [] : [`- ${r.dialect} ${name}: ${part.error.split('\n')[0]}`])));
   const explain = [
     `API figures: ${context.samples} sequential requests from the bench process with the member's session cookie, after 10 unmeasured. Chromium: /usr/bin/chromium headless through playwright-core, a fresh context (empty cache) per load, the session cookie set before \`goto\`; a MutationObserver in the page stamps the first animation frame after the text is in the DOM. Live: customer messages one at a time into the conversation open in Chromium, with an events stream read by undici beside it; times from the webhook's 200 (the message is committed before it).`,
   ];

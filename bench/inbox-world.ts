@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { BenchDatabase, GenerationTiming } from './database.ts';
+import type { GenerationTiming } from './database.ts';
 import { type Dataset, planDataset } from './dataset.ts';
 import type { InboxBenchOptions } from './inbox-options.ts';
 import type { BusinessNumber } from './payloads.ts';

@@ -11,8 +11,8 @@ export interface EventStream {
 
 /**
  * Opens the live stream with the member's cookie and parses server-sent events (WHATWG HTML
- * §9.2: fields up to a blank line; `data` lines joined by newlines). Returns null with the status
- * when the stream does not open with 200.
+ * §9.2: fields up to a blank line; `data` lines joined by newlines). When the stream does not
+ * open with 200, returns the status and body instead.
  */
 export async function openEventStream(baseUrl: string, cookie: string): Promise<EventStream | { status: number; body: string }> {
   const controller = new AbortController();
