@@ -24,10 +24,11 @@ export async function openEventStream(baseUrl: string, cookie: string): Promise<
   const messageArrivals = new Map<string, number>();
   const waiters = new Map<string, (at: number) => void>();
   let buffer = '';
-  res.body.setEncoding('utf8');
-  res.body.on('data', (chunk: string) => {
+  // undici's body ignores setEncoding: decode here, keeping a character split across chunks whole.
+  const decoder = new TextDecoder();
+  res.body.on('data', (chunk: Buffer) => {
     const at = Date.now();
-    buffer += chunk.replace(/\r\n?/g, '\n');
+    buffer += decoder.decode(chunk, { stream: true }).replace(/\r\n?/g, '\n');
     let end: number;
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, end);
