@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import type { Dataset } from './dataset.ts';
-import { openWatchedPage, seenTimes } from './inbox-page.ts';
+import { openWatchedPage, seenTimes, type WatchTarget } from './inbox-page.ts';
 import type { InboxWorld } from './inbox-world.ts';
 import { textBody } from './payloads.ts';
 import { sleep } from './processes.ts';
@@ -9,12 +9,18 @@ import { sleep } from './processes.ts';
 const LIST = '[aria-label="Conversations"]';
 const THREAD = '[role="log"]';
 
-/** Milliseconds from `page.goto` to the first screen being usable, per load, in a fresh context each time. */
+/**
+ * Milliseconds from `page.goto` to the first screen being usable, per load: cold in a fresh
+ * context (nothing cached, a first visit), then warm, the same path again in that context (the
+ * app's hashed assets cached, as for an agent coming back).
+ */
 export interface FirstScreenBrowser {
   /** `/` → the list shows its first contact's name. */
   listMs: number[];
+  listWarmMs: number[];
   /** `/c/ID` → the list's first name and the thread's newest message both shown. */
   threadMs: number[];
+  threadWarmMs: number[];
 }
 
 /** The newest message's text of customer c's conversation (bench/dataset.ts spreads messages round-robin). */
@@ -26,24 +32,33 @@ export function newestText(d: Dataset, c: number): string {
 
 export async function measureFirstScreen(browser: Browser, world: InboxWorld, firstName: string, loads: number): Promise<FirstScreenBrowser> {
   const conversationId = world.main.dataset.conversationIds[0] as string;
-  const result: FirstScreenBrowser = { listMs: [], threadMs: [] };
+  const result: FirstScreenBrowser = { listMs: [], listWarmMs: [], threadMs: [], threadWarmMs: [] };
   const nameTarget = { key: 'name', within: LIST, text: firstName, exact: true };
   const messageTarget = { key: 'message', within: THREAD, text: newestText(world.main.dataset, 0) };
   for (let i = 0; i < loads; i++) {
-    result.listMs.push(await timeLoad(browser, world, '/', [nameTarget]));
-    result.threadMs.push(await timeLoad(browser, world, `/c/${encodeURIComponent(conversationId)}`, [nameTarget, messageTarget]));
+    const list = await timeLoads(browser, world, '/', [nameTarget]);
+    result.listMs.push(list.cold);
+    result.listWarmMs.push(list.warm);
+    const thread = await timeLoads(browser, world, `/c/${encodeURIComponent(conversationId)}`, [nameTarget, messageTarget]);
+    result.threadMs.push(thread.cold);
+    result.threadWarmMs.push(thread.warm);
   }
   return result;
 }
 
-/** One cold load of `path`: milliseconds from `goto` until every target was shown. */
-async function timeLoad(browser: Browser, world: InboxWorld, path: string, targets: Parameters<typeof openWatchedPage>[2]): Promise<number> {
+/** A cold load of `path` then a warm one: milliseconds from each `goto` until every target was shown. */
+async function timeLoads(browser: Browser, world: InboxWorld, path: string, targets: WatchTarget[]): Promise<{ cold: number; warm: number }> {
   const { context, page } = await openWatchedPage(browser, world, targets);
   try {
-    const started = Date.now();
-    await page.goto(`${world.baseUrl}${path}`, { waitUntil: 'commit' });
-    const seen = await seenTimes(page, targets);
-    return Math.max(...Object.values(seen)) - started;
+    const load = async () => {
+      const started = Date.now();
+      // The watcher is an init script: each navigation starts it afresh.
+      await page.goto(`${world.baseUrl}${path}`, { waitUntil: 'commit' });
+      return Math.max(...Object.values(await seenTimes(page, targets))) - started;
+    };
+    const cold = await load();
+    await page.goto('about:blank');
+    return { cold, warm: await load() };
   } finally {
     await context.close();
   }

@@ -75,10 +75,14 @@ function rows(results: InboxDialectResult[]): Array<[string, string[], string, s
     ['API: `GET /inbox/api/conversations` first page of 30, p50 / p99 ms', each((r) => cell(r.api, (a) => latency(a.conversations))), 'reported', each(() => '–')],
     ['API: a thread\'s first page of 40 (≈ messages ÷ conversations in it), p50 / p99 ms', each((r) => cell(r.api, (a) => latency(a.threadPage))), 'reported', each(() => '–')],
     ['API: the long thread\'s first page of 40, p50 / p99 ms', each((r) => cell(r.api, (a) => latency(a.longThreadPage))), 'reported', each(() => '–')],
-    ['Chromium, cold: `goto /` → first contact name shown, median (min–max) ms', each((r) => cell(r.firstScreen, (f) => loads(f.listMs))), `≤ ${FIRST_SCREEN_TARGET_MS} ms`,
+    ['Chromium, cold (fresh context): `goto /` → first contact name shown, median (min–max) ms', each((r) => cell(r.firstScreen, (f) => loads(f.listMs))), `≤ ${FIRST_SCREEN_TARGET_MS} ms`,
       met((r) => (r.firstScreen.ok ? median(r.firstScreen.value.listMs) <= FIRST_SCREEN_TARGET_MS : null))],
+    ['Chromium, warm (assets cached): `goto /` → first contact name shown, median (min–max) ms', each((r) => cell(r.firstScreen, (f) => loads(f.listWarmMs))), `≤ ${FIRST_SCREEN_TARGET_MS} ms`,
+      met((r) => (r.firstScreen.ok ? median(r.firstScreen.value.listWarmMs) <= FIRST_SCREEN_TARGET_MS : null))],
     ['Chromium, cold: `goto /c/ID` → first name and the thread\'s newest message shown, median (min–max) ms', each((r) => cell(r.firstScreen, (f) => loads(f.threadMs))), `≤ ${FIRST_SCREEN_TARGET_MS} ms`,
       met((r) => (r.firstScreen.ok ? median(r.firstScreen.value.threadMs) <= FIRST_SCREEN_TARGET_MS : null))],
+    ['Chromium, warm: `goto /c/ID` → first name and the thread\'s newest message shown, median (min–max) ms', each((r) => cell(r.firstScreen, (f) => loads(f.threadWarmMs))), `≤ ${FIRST_SCREEN_TARGET_MS} ms`,
+      met((r) => (r.firstScreen.ok ? median(r.firstScreen.value.threadWarmMs) <= FIRST_SCREEN_TARGET_MS : null))],
     ['long thread opened: ms to its newest message; requests / messages loaded / rendered (page size asked)',
       each((r) => cell(r.scroll, (s) => `${ms(s.openMs)}; ${s.requestsOnOpen} / ${s.messagesOnOpen} of ${s.threadMessages} / ${s.renderedOnOpen} (limit ${s.pageSize})`)), 'one page only',
       met((r) => (r.scroll.ok ? r.scroll.value.requestsOnOpen === 1 && r.scroll.value.messagesOnOpen < r.scroll.value.threadMessages : null))],
@@ -109,7 +113,7 @@ export function formatInboxReport(results: InboxDialectResult[], context: { star
   const sizes = results[0] ? `${results[0].conversations.toLocaleString('en-US')} conversations and ${results[0].messages.toLocaleString('en-US')} messages stored (one thread of ${context.threadMessages.toLocaleString('en-US')})` : '';
   const failures = results.flatMap((r) => partsOf(r).flatMap(([name, part]) => (part.ok || part.skipped ? [] : [`- ${r.dialect} ${name}: ${part.error.split('\n')[0]}`])));
   const explain = [
-    `API figures: ${context.samples} sequential requests from the bench process with the member's session cookie, after 10 unmeasured. Chromium: /usr/bin/chromium headless through playwright-core, a fresh context (empty cache) per load, the session cookie set before \`goto\`; a MutationObserver in the page stamps the first animation frame after the text is in the DOM. Live: customer messages one at a time into the conversation open in Chromium, with an events stream read by undici beside it; times from the webhook's 200 (the message is committed before it).`,
+    `API figures: ${context.samples} sequential requests from the bench process with the member's session cookie, after 10 unmeasured. Chromium: /usr/bin/chromium headless through playwright-core, a fresh context (empty cache) per cold load, then the same path again in it (warm), the session cookie set before \`goto\`; a MutationObserver in the page stamps the first animation frame after the text is in the DOM. Live: customer messages one at a time into the conversation open in Chromium, with an events stream read by undici beside it; times from the webhook's 200 (the message is committed before it).`,
   ];
   return [
     `### Team inbox (\`npm run bench:inbox\`), ${context.started}: ${sizes}`,
