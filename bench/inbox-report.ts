@@ -144,5 +144,11 @@ function summaryRow(results: InboxDialectResult[]): string {
     return `${first}; ${live}; ${scroll}`;
   };
   const size = results[0] ? `${results[0].conversations.toLocaleString('en-US')} conversations, ${results[0].messages.toLocaleString('en-US')} messages` : '';
-  return `| team inbox, ${size} (\`npm run bench:inbox\`) | first screen in Chromium (list / thread); webhook 200 → live (events stream / shown in Chromium), median; long thread opened | ${of('sqlite')} | ${of('postgres')} | ≤ 1 s; ≤ 300 ms; one page | see the run |`;
+  const verdicts = results.map((r) => {
+    const first = r.firstScreen.ok && Math.max(median(r.firstScreen.value.listMs), median(r.firstScreen.value.threadMs)) <= FIRST_SCREEN_TARGET_MS;
+    const live = r.live.ok && spread(r.live.value.browserMs).median <= LIVE_TARGET_MS && spread(r.live.value.browserMs).missing === 0;
+    const scroll = r.scroll.ok && r.scroll.value.requestsOnOpen === 1 && r.scroll.value.olderPages.every((p) => p.requests === 1);
+    return `${dialectName(r.dialect)}: ${[first, live, scroll].map((ok) => (ok ? 'yes' : '**no**')).join(', ')}`;
+  });
+  return `| team inbox, ${size} (\`npm run bench:inbox\`) | first screen in Chromium, cold (list / thread); webhook 200 → live (events stream / shown in Chromium), median; long thread opened | ${of('sqlite')} | ${of('postgres')} | ≤ 1 s; ≤ 300 ms; one page | ${verdicts.join('. ')} |`;
 }
