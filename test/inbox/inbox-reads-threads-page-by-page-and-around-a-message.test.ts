@@ -21,7 +21,7 @@ describe.each(dialects)('a conversation’s thread in the inbox (%s)', (dialect)
     expect(res.statusCode).toBe(200);
     return res.json() as { data: Array<Record<string, any>>; paging: { next: string | null; previous: string | null } };
   };
-  const idsOf = (page: { data: Array<{ id: string }> }) => page.data.map((m) => ids.indexOf(m.id));
+  const idsOf = (page: { data: Array<Record<string, any>> }) => page.data.map((m) => ids.indexOf(m.id as string));
 
   beforeAll(async () => {
     gw = await startGateway(dialect);
