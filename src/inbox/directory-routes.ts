@@ -4,10 +4,10 @@ import type { Deps } from '../deps.ts';
 import { updateContact } from '../contacts/update-contact.ts';
 import { errors } from '../http/errors.ts';
 import { findProjectPhoneNumber, listPhoneNumbers } from '../tenants/store.ts';
+import { listLiveUsers } from '../tenants/users-store.ts';
 import { findProjectContact } from './contacts-store.ts';
 import { listContactConversationIds } from './conversation-store.ts';
 import { loadInboxConversations } from './load-conversation.ts';
-import { listMembers } from './members-store.ts';
 import { presentInboxContact } from './present-contact.ts';
 import { readApprovedTemplates } from './read-approved-templates.ts';
 import { contactBody, contactParams, numberParams } from './schemas.ts';
@@ -25,7 +25,10 @@ export async function inboxDirectoryRoutes(app: FastifyInstance, deps: Deps): Pr
     return { data: numbers.map((n) => ({ id: n.id, display_phone_number: n.display_phone_number, waba_id: n.waba_id, is_sandbox: Number(n.is_sandbox) === 1 })) };
   });
 
-  r.get('/inbox/api/members', async (request) => ({ data: await listMembers(db, request.member.projectId) }));
+  r.get('/inbox/api/members', async (request) => {
+    const members = await listLiveUsers(db, request.member.projectId);
+    return { data: members.map((m) => ({ id: m.id, email: m.email, role: m.role })) };
+  });
 
   r.get('/inbox/api/numbers/:phone_number_id/templates', { schema: { params: numberParams } }, async (request, reply) => {
     const id = request.params.phone_number_id;

@@ -30,14 +30,9 @@ export async function listThread(deps: Pick<Deps, 'database' | 'cursors' | 'medi
     const at = await findMessage(db, projectId, conversation.phone_number_id, q.around);
     if (!at || at.conversation_id !== conversation.id) throw errors.invalidParameter('around', "Parameter 'around' is not a message of this conversation.");
     const key: MessageKey = [Number(at.timestamp), Number(at.seq)];
-    const newerLimit = Math.floor(q.limit / 2);
-    const olderLimit = q.limit - newerLimit;
     // 'after' the next position is strictly older than it: the message itself and what precedes it.
-    const [newer, atAndOlder] = await Promise.all([
-      window({ kind: 'before', key }, newerLimit + 1),
-      window({ kind: 'after', key: [key[0], key[1] + 1] }, olderLimit + 1),
-    ]);
-    page = assembleAroundPage(newer, atAndOlder, newerLimit, olderLimit);
+    const [newer, atAndOlder] = await Promise.all([window({ kind: 'before', key }, q.limit + 1), window({ kind: 'after', key: [key[0], key[1] + 1] }, q.limit + 1)]);
+    page = assembleAroundPage(newer, atAndOlder, q.limit);
   } else {
     const start = threadPageStart(deps.cursors, binding, q.cursor);
     page = assemblePage(await window(start, q.limit + 1), q.limit, start);

@@ -3,18 +3,6 @@ import type { DB } from '../db/schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** A member as the inbox lists them. */
-export interface MemberView {
-  id: string;
-  email: string;
-  role: string;
-}
-
-/** The project's live members, by email (for assignment). */
-export async function listMembers(db: Db, projectId: string): Promise<MemberView[]> {
-  return db.selectFrom('users').select(['id', 'email', 'role']).where('project_id', '=', projectId).where('removed_at', 'is', null).orderBy('email').orderBy('id').execute();
-}
-
 /** Whether `userId` is a live member of the project: another project's member is no member. */
 export async function isLiveMember(db: Db, projectId: string, userId: string): Promise<boolean> {
   const row = await db.selectFrom('users').select('id').where('id', '=', userId).where('project_id', '=', projectId).where('removed_at', 'is', null).executeTakeFirst();

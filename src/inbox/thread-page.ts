@@ -41,14 +41,17 @@ export function threadPaging<R extends { timestamp: number; seq: number }>(
 }
 
 /**
- * The page around a message: up to `newerLimit` messages newer than it (fetched oldest first, one
- * more than wanted to tell whether more exist) and it with the older ones (fetched newest first,
- * likewise), joined newest first.
+ * The page around a message, `limit` messages newest first: about half newer than it, it, and the
+ * older ones; a side with fewer leaves its share to the other, so the page is full whenever the
+ * thread has that many. `newer` is fetched oldest first and `atAndOlder` newest first, each with up
+ * to `limit + 1` rows, so whether more exist beyond the page is known on both sides.
  */
-export function assembleAroundPage<R>(newer: readonly R[], atAndOlder: readonly R[], newerLimit: number, olderLimit: number): { rows: R[]; hasOlder: boolean; hasNewer: boolean } {
+export function assembleAroundPage<R>(newer: readonly R[], atAndOlder: readonly R[], limit: number): { rows: R[]; hasOlder: boolean; hasNewer: boolean } {
+  const newerTaken = Math.min(newer.length, Math.max(Math.floor(limit / 2), limit - atAndOlder.length));
+  const olderTaken = Math.min(atAndOlder.length, limit - newerTaken);
   return {
-    rows: [...newer.slice(0, newerLimit).reverse(), ...atAndOlder.slice(0, olderLimit)],
-    hasNewer: newer.length > newerLimit,
-    hasOlder: atAndOlder.length > olderLimit,
+    rows: [...newer.slice(0, newerTaken).reverse(), ...atAndOlder.slice(0, olderTaken)],
+    hasNewer: newer.length > newerTaken,
+    hasOlder: atAndOlder.length > olderTaken,
   };
 }

@@ -3,6 +3,7 @@ import { dialects } from '../helpers/dialects.ts';
 import { newPhoneNumber, newTenant } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
 import { storeMessages } from '../helpers/history.ts';
+import type { InboxConversation } from '../../src/inbox/present-conversation.ts';
 import { type InboxSession, signedInMember, type TestMember } from '../helpers/inbox-session.ts';
 
 const T0 = 1767268800; // 2026-01-01T12:00:00Z, epoch seconds
@@ -21,7 +22,7 @@ describe.each(dialects)('the inbox’s conversation list (%s)', (dialect) => {
   const list = async (who: InboxSession, query = '') => {
     const res = await get(who, `/inbox/api/conversations${query}`);
     expect(res.statusCode).toBe(200);
-    return res.json() as { data: Array<Record<string, any>>; paging: { next: string | null } };
+    return res.json() as { data: InboxConversation[]; paging: { next: string | null } };
   };
 
   beforeAll(async () => {
@@ -41,7 +42,7 @@ describe.each(dialects)('the inbox’s conversation list (%s)', (dialect) => {
       { id: wamid(), timestamp: T0 + 20, waId: third, direction: 'outbound', body: 'we wrote first' },
     ]);
     const page = await list(ada);
-    const mine = page.data.filter((c) => [first, second, third].includes(c.contact.wa_id));
+    const mine = page.data.filter((c) => [first, second, third].includes(c.contact.wa_id ?? ''));
     expect(mine.map((c) => c.contact.wa_id)).toEqual([third, second, first]);
     const [byThird, bySecond] = mine;
     expect(bySecond).toMatchObject({
@@ -128,7 +129,7 @@ describe.each(dialects)('the inbox’s conversation list (%s)', (dialect) => {
   it('lists a contact’s conversations, newest first', async () => {
     const who = customer();
     await storeMessages(gw, t.phoneNumberId, [{ id: wamid(), timestamp: T0 + 500, waId: who }]);
-    const first = (await list(ada)).data.find((c) => c.contact.wa_id === who) as Record<string, any>;
+    const first = (await list(ada)).data.find((c) => c.contact.wa_id === who) as InboxConversation;
     await gw.app.inject({ method: 'PATCH', url: `/inbox/api/conversations/${first.id}`, headers: ada.headers(), payload: { status: 'ended' } });
     await storeMessages(gw, t.phoneNumberId, [{ id: wamid(), timestamp: T0 + 600, waId: who }]);
     const res = await get(ada, `/inbox/api/contacts/${first.contact.id}/conversations`);

@@ -29,11 +29,12 @@ describe('thread paging', () => {
     expect(() => threadPageStart(codec, binding, 'garbage')).toThrow(GraphError);
   });
 
-  it.each<[string, number[], number[], number, number, { rows: number[]; hasNewer: boolean; hasOlder: boolean }]>([
-    ['in the middle', [6, 7, 8], [5, 4, 3, 2], 2, 3, { rows: [7, 6, 5, 4, 3], hasNewer: true, hasOlder: true }],
-    ['the newest', [], [9, 8, 7], 2, 3, { rows: [9, 8, 7], hasNewer: false, hasOlder: false }],
-    ['the oldest', [2, 3, 4], [1], 2, 3, { rows: [3, 2, 1], hasNewer: true, hasOlder: false }],
-  ])('puts a message %s on the page around it, newest first', (_case, newer, older, newerLimit, olderLimit, expected) => {
-    expect(assembleAroundPage(newer, older, newerLimit, olderLimit)).toEqual(expected);
+  it.each<[string, number[], number[], number, { rows: number[]; hasNewer: boolean; hasOlder: boolean }]>([
+    ['in the middle', [6, 7, 8, 9, 10, 11], [5, 4, 3, 2, 1, 0], 5, { rows: [7, 6, 5, 4, 3], hasNewer: true, hasOlder: true }],
+    ['the newest', [], [11, 10, 9, 8, 7, 6], 5, { rows: [11, 10, 9, 8, 7], hasNewer: false, hasOlder: true }],
+    ['the oldest', [1, 2, 3, 4, 5, 6], [0], 5, { rows: [4, 3, 2, 1, 0], hasNewer: true, hasOlder: false }],
+    ['in a short thread', [3], [2, 1, 0], 5, { rows: [3, 2, 1, 0], hasNewer: false, hasOlder: false }],
+  ])('puts a message %s on a full page around it, newest first', (_case, newer, older, limit, expected) => {
+    expect(assembleAroundPage(newer, older, limit)).toEqual(expected);
   });
 });

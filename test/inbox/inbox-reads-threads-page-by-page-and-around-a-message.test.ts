@@ -19,9 +19,9 @@ describe.each(dialects)('a conversation’s thread in the inbox (%s)', (dialect)
   const thread = async (query = '') => {
     const res = await gw.app.inject({ method: 'GET', url: `/inbox/api/conversations/${conversationId}/messages${query}`, headers: me.headers() });
     expect(res.statusCode).toBe(200);
-    return res.json() as { data: Array<Record<string, any>>; paging: { next: string | null; previous: string | null } };
+    return res.json() as { data: Array<{ id: string } & Record<string, unknown>>; paging: { next: string | null; previous: string | null } };
   };
-  const idsOf = (page: { data: Array<Record<string, any>> }) => page.data.map((m) => ids.indexOf(m.id as string));
+  const idsOf = (page: { data: Array<{ id: string } & Record<string, unknown>> }) => page.data.map((m) => ids.indexOf(m.id as string));
 
   beforeAll(async () => {
     gw = await startGateway(dialect);

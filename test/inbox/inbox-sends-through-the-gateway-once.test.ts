@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/dialects.ts';
 import { getMessage } from '../helpers/factories.ts';
+import type { InboxConversation } from '../../src/inbox/present-conversation.ts';
 import { type InboxSession, signedInMember } from '../helpers/inbox-session.ts';
 import { type GatewayAndSimulator, startGatewayWithSimulator } from '../helpers/with-simulator.ts';
 
@@ -16,9 +17,9 @@ describe.each(dialects)('sending from the inbox (%s)', (dialect) => {
   const outboundAtMeta = () => env.sim.state.messages.filter((m) => m.direction === 'outbound' && m.phoneNumberId === t.phoneNumberId);
   const send = (payload: object, headers: Record<string, string> = {}, id = conversationId) =>
     env.gw.app.inject({ method: 'POST', url: `/inbox/api/conversations/${id}/messages`, headers: me.headers(headers), payload });
-  const conversationOf = async (match: (c: Record<string, any>) => boolean) => {
+  const conversationOf = async (match: (c: InboxConversation) => boolean) => {
     const list = await env.gw.app.inject({ method: 'GET', url: '/inbox/api/conversations', headers: me.headers() });
-    return list.json().data.find(match) as Record<string, any>;
+    return list.json().data.find(match) as InboxConversation;
   };
 
   beforeAll(async () => {
