@@ -11,6 +11,7 @@ import { registerApiDocs } from './http/openapi.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
 import { ingestWebhooks, type IngestCommitter } from './ingest/ingest.ts';
 import { ingestRoutes } from './ingest/routes.ts';
+import { inboxRoutes } from './inbox/routes.ts';
 import { mediaRoutes } from './media/routes.ts';
 import { deliveryLogRoutes } from './outbox/log-routes.ts';
 import { messageRoutes } from './messages/routes.ts';
@@ -104,5 +105,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(async (scope) => broadcastRoutes(scope, { ...deps, tenants }));
   await app.register(async (scope) => webhookRoutes(scope, { ...deps, tenants }));
   await app.register(async (scope) => deliveryLogRoutes(scope, { ...deps, tenants }));
+  // The team inbox's browser API, authenticated by a session cookie, never an API key.
+  await app.register(async (scope) => inboxRoutes(scope, deps));
   return app;
 }

@@ -69,10 +69,11 @@ describe.each(dialects)('the OpenAPI document (%s)', (dialect) => {
     expect(Object.values(doc.paths).flatMap((ops) => Object.keys(ops)).length).toBe(operationsOf(routes).filter((op) => !op.hidden).length);
   });
 
-  it('hides only its own routes: the document and the reference page', () => {
+  it("hides only its own routes and the team inbox's internal API (docs/inbox-api.md)", () => {
     const hidden = operationsOf(routes).filter((op) => op.hidden);
     expect(hidden.length).toBeGreaterThan(0);
-    for (const op of hidden) expect(op.path === '/openapi.json' || op.path.startsWith('/docs')).toBe(true);
+    for (const op of hidden) expect(op.path === '/openapi.json' || op.path.startsWith('/docs') || op.path.startsWith('/inbox/')).toBe(true);
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/inbox/'))).toEqual([]);
   });
 
   it('gives every operation a success answer and the error envelope', () => {
