@@ -2,6 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { installMemberAuth } from './member-auth.ts';
+import { inboxSearchRoutes } from './search-routes.ts';
 import { memberSessionRoutes, signInRoutes } from './session-routes.ts';
 
 /** Registers routes that need a signed-in member: `request.member` is set on each of them. */
@@ -11,7 +12,10 @@ export type ProtectedInboxRoutes = (scope: FastifyInstance, deps: Deps) => Promi
  * Every route of the inbox API behind the session cookie (docs/inbox-api.md). Add a domain's inbox
  * routes by appending its registration function here; each runs in the one authenticated scope.
  */
-export const protectedInboxRoutes: ProtectedInboxRoutes[] = [memberSessionRoutes];
+export const protectedInboxRoutes: ProtectedInboxRoutes[] = [
+  memberSessionRoutes,
+  inboxSearchRoutes,
+];
 
 /**
  * The team inbox's browser API (`/inbox/…`): sign-in routes in the open, everything else behind
