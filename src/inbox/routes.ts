@@ -2,6 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { installMemberAuth } from './member-auth.ts';
+import { inboxEventRoutes } from './live/events-route.ts';
 import { inboxSearchRoutes } from './search-routes.ts';
 import { memberSessionRoutes, signInRoutes } from './session-routes.ts';
 
@@ -15,6 +16,7 @@ export type ProtectedInboxRoutes = (scope: FastifyInstance, deps: Deps) => Promi
 export const protectedInboxRoutes: ProtectedInboxRoutes[] = [
   memberSessionRoutes,
   inboxSearchRoutes,
+  inboxEventRoutes(),
 ];
 
 /**
