@@ -124,7 +124,7 @@ export async function expireSignInLinksOf(db: Db, userId: string, now: number): 
   await db.updateTable('sign_in_links').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
 }
 
-/** A live member by id, with their project's name. */
+/** A live member by id. */
 export async function findLiveUserById(db: Db, userId: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', userId).where('removed_at', 'is', null).executeTakeFirst();
 }
