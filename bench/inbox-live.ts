@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { customerName, customerWaId } from './dataset.ts';
 import { newestText } from './inbox-browser.ts';
-import { liveSeenAt, openWatchedPage, seenTimes } from './inbox-page.ts';
+import { liveSeenAt, openWatchedPage, seenTimes, type WatchTarget } from './inbox-page.ts';
 import type { InboxWorld } from './inbox-world.ts';
 import { randomWamid, type TextMessage, webhookBody } from './payloads.ts';
 import { sleep } from './processes.ts';
@@ -20,8 +20,9 @@ export interface LiveFigures {
   /** The 200 → the `message` event on an open `GET /inbox/api/events` stream (null: the stream did not open). */
   sseMs: Array<number | null> | null;
   sseStatus: number;
-  /** The 200 → the text shown in the thread open in Chromium. */
-  browserMs: Array<number | null>;
+  /** The 200 → the text shown in the thread open in Chromium (null: the thread did not open, see `browserError`). */
+  browserMs: Array<number | null> | null;
+  browserError: string | null;
 }
 
 /**
@@ -34,19 +35,21 @@ export async function measureLive(browser: Browser, world: InboxWorld, count: nu
   const stream = await openEventStream(world.baseUrl, world.cookie);
   const { context, page } = await openWatchedPage(browser, world, [target]);
   try {
-    const eventsOpened = page.waitForResponse((r) => new URL(r.url()).pathname === '/inbox/api/events', { timeout: 15_000 }).catch(() => null);
-    await page.goto(`${world.baseUrl}/c/${encodeURIComponent(conversationId)}`, { waitUntil: 'commit' });
-    await seenTimes(page, [target]);
-    await eventsOpened;
-    await sleep(500);
-    const figures: LiveFigures = { messages: count, ackMs: [], sseMs: 'close' in stream ? [] : null, sseStatus: 'close' in stream ? 200 : stream.status, browserMs: [] };
+    // Each level is measured without the other when it is missing: the stream without the app, or the reverse.
+    const browserError = await openThread(page, `${world.baseUrl}/c/${encodeURIComponent(conversationId)}`, target).then(
+      () => null,
+      (err: unknown) => (err instanceof Error ? err.message : String(err)),
+    );
+    const sse = 'close' in stream ? stream : null;
+    if (!sse && browserError) throw new Error(`neither level can be measured: the events stream answered ${'status' in stream ? stream.status : '?'}; ${browserError}`);
+    const figures: LiveFigures = { messages: count, ackMs: [], sseMs: sse ? [] : null, sseStatus: sse ? 200 : (stream as { status: number }).status, browserMs: browserError ? null : [], browserError };
     for (let n = 0; n < count; n++) {
       const wamid = randomWamid();
       const { sentAt, ackedAt } = await postCustomerMessage(world, wamid, `${LIVE_WORD} number ${n}: is my order ready yet?`);
       figures.ackMs.push(ackedAt - sentAt);
-      const [sseAt, shownAt] = await Promise.all(['close' in stream ? stream.waitForMessage(wamid, WAIT_MS) : null, liveSeenAt(page, n, WAIT_MS)]);
-      if (figures.sseMs) figures.sseMs.push(sseAt === null ? null : sseAt - ackedAt);
-      figures.browserMs.push(shownAt === null ? null : shownAt - ackedAt);
+      const [sseAt, shownAt] = await Promise.all([sse ? sse.waitForMessage(wamid, WAIT_MS) : null, browserError ? null : liveSeenAt(page, n, WAIT_MS)]);
+      figures.sseMs?.push(sseAt === null ? null : sseAt - ackedAt);
+      figures.browserMs?.push(shownAt === null ? null : shownAt - ackedAt);
       await sleep(gapMs);
     }
     return figures;
@@ -54,6 +57,16 @@ export async function measureLive(browser: Browser, world: InboxWorld, count: nu
     if ('close' in stream) stream.close();
     await context.close();
   }
+}
+
+/** Opens the thread and waits until it shows its newest message and the app's events stream answered. */
+async function openThread(page: Page, url: string, target: WatchTarget): Promise<void> {
+  const eventsOpened = page.waitForResponse((r) => new URL(r.url()).pathname === '/inbox/api/events', { timeout: 15_000 });
+  await page.goto(url, { waitUntil: 'commit' });
+  await seenTimes(page, [target]);
+  const events = await eventsOpened;
+  if (events.status() !== 200) throw new Error(`the app's events stream answered ${events.status()}`);
+  await sleep(500);
 }
 
 /** POST /webhooks/whatsapp from customer 0 of the main number; throws unless answered 200. */
