@@ -61,11 +61,15 @@ export async function measureLive(browser: Browser, world: InboxWorld, count: nu
 
 /** Opens the thread and waits until it shows its newest message and the app's events stream answered. */
 async function openThread(page: Page, url: string, target: WatchTarget): Promise<void> {
-  const eventsOpened = page.waitForResponse((r) => new URL(r.url()).pathname === '/inbox/api/events', { timeout: 15_000 });
+  // Settled at once so that a failure before it is awaited is not an unhandled rejection.
+  const eventsOpened = page.waitForResponse((r) => new URL(r.url()).pathname === '/inbox/api/events', { timeout: 15_000 }).then(
+    (r) => r.status(),
+    () => null,
+  );
   await page.goto(url, { waitUntil: 'commit' });
   await seenTimes(page, [target]);
-  const events = await eventsOpened;
-  if (events.status() !== 200) throw new Error(`the app's events stream answered ${events.status()}`);
+  const status = await eventsOpened;
+  if (status !== 200) throw new Error(status === null ? "the app opened no events stream within 15 s" : `the app's events stream answered ${status}`);
   await sleep(500);
 }
 
