@@ -35,8 +35,10 @@ const sorted = (values: readonly number[]): number[] => [...values].sort((a, b) 
 const median = (values: readonly number[]): number => percentile(sorted(values), 50);
 const dialectName = (d: BenchDialect): string => (d === 'sqlite' ? 'SQLite' : 'PostgreSQL');
 
-function latency(l: Latency): string {
-  return l.status === 200 ? `${ms(l.p50Ms)} / ${ms(l.p99Ms)}` : `answered ${l.status}`;
+/** p50 / p99, and how many samples when a slow route was cut short (inbox-latency.ts). */
+function latency(l: Latency, requested: number): string {
+  if (l.status !== 200) return `answered ${l.status}`;
+  return `${ms(l.p50Ms)} / ${ms(l.p99Ms)}${l.samples < requested ? ` (${l.samples} samples in 30 s)` : ''}`;
 }
 
 function cell<T>(part: Part<T>, show: (value: T) => string): string {
@@ -67,14 +69,14 @@ function olderPages(s: ThreadScroll): string {
 }
 
 /** Rows of [measure, per dialect cell, target, met per dialect]. */
-function rows(results: InboxDialectResult[]): Array<[string, string[], string, string[]]> {
+function rows(results: InboxDialectResult[], n: number): Array<[string, string[], string, string[]]> {
   const each = (show: (r: InboxDialectResult) => string) => results.map(show);
   const met = (test: (r: InboxDialectResult) => boolean | null) => results.map((r) => ({ true: 'yes', false: '**no**', null: '–' })[String(test(r)) as 'true' | 'false' | 'null']);
   const out: Array<[string, string[], string, string[]]> = [
     ['seeding: insert s (+ settle s)', each((r) => (r.generation ? `${r.generation.insertSeconds.toFixed(1)} (+ ${r.generation.settleSeconds.toFixed(1)})` : '–')), 'reported', each(() => '–')],
-    ['API: `GET /inbox/api/conversations` first page of 30, p50 / p99 ms', each((r) => cell(r.api, (a) => latency(a.conversations))), 'reported', each(() => '–')],
-    ['API: a thread\'s first page of 40 (≈ messages ÷ conversations in it), p50 / p99 ms', each((r) => cell(r.api, (a) => latency(a.threadPage))), 'reported', each(() => '–')],
-    ['API: the long thread\'s first page of 40, p50 / p99 ms', each((r) => cell(r.api, (a) => latency(a.longThreadPage))), 'reported', each(() => '–')],
+    ['API: `GET /inbox/api/conversations` first page of 30, p50 / p99 ms', each((r) => cell(r.api, (a) => latency(a.conversations, n))), 'reported', each(() => '–')],
+    ['API: a thread\'s first page of 40 (≈ messages ÷ conversations in it), p50 / p99 ms', each((r) => cell(r.api, (a) => latency(a.threadPage, n))), 'reported', each(() => '–')],
+    ['API: the long thread\'s first page of 40, p50 / p99 ms', each((r) => cell(r.api, (a) => latency(a.longThreadPage, n))), 'reported', each(() => '–')],
     ['Chromium, cold (fresh context): `goto /` → first contact name shown, median (min–max) ms', each((r) => cell(r.firstScreen, (f) => loads(f.listMs))), `≤ ${FIRST_SCREEN_TARGET_MS} ms`,
       met((r) => (r.firstScreen.ok ? median(r.firstScreen.value.listMs) <= FIRST_SCREEN_TARGET_MS : null))],
     ['Chromium, warm (assets cached): `goto /` → first contact name shown, median (min–max) ms', each((r) => cell(r.firstScreen, (f) => loads(f.listWarmMs))), `≤ ${FIRST_SCREEN_TARGET_MS} ms`,
@@ -98,9 +100,9 @@ function rows(results: InboxDialectResult[]): Array<[string, string[], string, s
   for (const [i, term] of (terms?.ok ? terms.value : []).entries()) {
     const pick = (r: InboxDialectResult) => (r.search.ok ? r.search.value[i] : undefined);
     out.push([`search "${term.q}" (${term.what}): \`/inbox/api/search\` p50 / p99 ms (hits on the first page)`,
-      each((r) => (pick(r) ? `${latency(pick(r)!.inbox)} (${pick(r)!.inbox.items ?? '–'})` : cell(r.search, () => ''))), 'reported', each(() => '–')]);
+      each((r) => (pick(r) ? `${latency(pick(r)!.inbox, n)} (${pick(r)!.inbox.items ?? '–'})` : cell(r.search, () => ''))), 'reported', each(() => '–')]);
     out.push([`search "${term.q}": \`GET /v24.0/{pnid}/messages?q=\` (one number) p50 / p99 ms (hits)`,
-      each((r) => (pick(r) ? `${latency(pick(r)!.graph)} (${pick(r)!.graph.items ?? '–'})` : cell(r.search, () => ''))), 'reported', each(() => '–')]);
+      each((r) => (pick(r) ? `${latency(pick(r)!.graph, n)} (${pick(r)!.graph.items ?? '–'})` : cell(r.search, () => ''))), 'reported', each(() => '–')]);
   }
   return out;
 }
@@ -109,7 +111,7 @@ function rows(results: InboxDialectResult[]): Array<[string, string[], string, s
 export function formatInboxReport(results: InboxDialectResult[], context: { started: string; machine: string; command: string; samples: number; threadMessages: number }): string {
   const head = `| measure | ${results.map((r) => dialectName(r.dialect)).join(' | ')} | target | ${results.map((r) => `met (${dialectName(r.dialect)})`).join(' | ')} |`;
   const rule = `|---|${results.map(() => '---:|').join('')}---|${results.map(() => '---|').join('')}`;
-  const table = [head, rule, ...rows(results).map(([what, cells, target, verdicts]) => `| ${what} | ${cells.join(' | ')} | ${target} | ${verdicts.join(' | ')} |`)];
+  const table = [head, rule, ...rows(results, context.samples).map(([what, cells, target, verdicts]) => `| ${what} | ${cells.join(' | ')} | ${target} | ${verdicts.join(' | ')} |`)];
   const sizes = results[0] ? `${results[0].conversations.toLocaleString('en-US')} conversations and ${results[0].messages.toLocaleString('en-US')} messages stored (one thread of ${context.threadMessages.toLocaleString('en-US')})` : '';
   const failures = results.flatMap((r) => partsOf(r).flatMap(([name, part]) => (part.ok || part.skipped ? [] : [`- ${r.dialect} ${name}: ${part.error.split('\n')[0]}`])));
   const explain = [
