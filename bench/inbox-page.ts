@@ -69,12 +69,12 @@ export async function openWatchedPage(browser: Browser, world: InboxWorld, targe
 export async function seenTimes(page: Page, targets: WatchTarget[], timeoutMs = 30_000): Promise<Record<string, number>> {
   const keys = JSON.stringify(targets.map((t) => t.key));
   try {
-    await page.waitForFunction(`${keys}.every((k) => typeof window.__bench?.seen[k] === 'number')`, undefined, { timeout: timeoutMs });
+    await waitInPage(page, `${keys}.every((k) => typeof window.__bench?.seen[k] === 'number')`, timeoutMs);
   } catch (err) {
     const seen = ((await page.evaluate('window.__bench?.seen ?? {}').catch(() => ({}))) ?? {}) as Record<string, number>;
     const missing = targets.filter((t) => typeof seen[t.key] !== 'number').map((t) => `"${t.text.slice(0, 40)}" in ${t.within}`);
     const shown = ((await page.evaluate('document.body?.innerText ?? ""').catch(() => '')) as string).replace(/\s+/g, ' ').slice(0, 300);
-    throw new Error(`not shown within ${timeoutMs / 1000} s at ${page.url()}: ${missing.join(', ')}; the page shows: ${shown}`, { cause: err });
+    throw new Error(`not shown within ${timeoutMs / 1000} s at ${page.url()}: ${missing.join(', ')}; the page shows: ${shown} (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`, { cause: err });
   }
   return (await page.evaluate('window.__bench.seen')) as Record<string, number>;
 }
@@ -82,9 +82,23 @@ export async function seenTimes(page: Page, targets: WatchTarget[], timeoutMs = 
 /** When live message `n` appeared in the open thread (Date.now() in the page), or null if not within `timeoutMs`. */
 export async function liveSeenAt(page: Page, n: number, timeoutMs: number): Promise<number | null> {
   try {
-    await page.waitForFunction(`typeof window.__bench?.live['${n}'] === 'number'`, undefined, { timeout: timeoutMs });
+    await waitInPage(page, `typeof window.__bench?.live['${n}'] === 'number'`, timeoutMs);
   } catch {
     return null;
   }
   return (await page.evaluate(`window.__bench.live['${n}']`)) as number;
+}
+
+/**
+ * Polls `expression` until it is true. Not page.waitForFunction: it evaluates a string with eval
+ * in the page, which the inbox's Content-Security-Policy (script-src 'self') rightly refuses, while
+ * page.evaluate goes through the DevTools protocol. The polling interval costs the figures
+ * nothing: the page stamps the times itself.
+ */
+async function waitInPage(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`${expression} still false after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
