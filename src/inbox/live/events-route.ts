@@ -31,6 +31,9 @@ export function inboxEventRoutes(timings: LiveTimings = DEFAULT_LIVE_TIMINGS) {
         .header('cache-control', 'no-cache')
         // nginx would otherwise buffer the stream and deliver events in bursts.
         .header('x-accel-buffering', 'no')
+        // A stream's connection serves nothing after it: when the stream ends (app close, sign-out),
+        // the connection goes too, instead of idling open until a timeout holds up the server's close.
+        .header('connection', 'close')
         .send(stream.body);
     });
   };
