@@ -5,6 +5,10 @@ import { installMemberAuth } from './member-auth.ts';
 import { inboxEventRoutes } from './live/events-route.ts';
 import { inboxSearchRoutes } from './search-routes.ts';
 import { memberSessionRoutes, signInRoutes } from './session-routes.ts';
+import { inboxConversationRoutes } from './conversation-routes.ts';
+import { inboxDirectoryRoutes } from './directory-routes.ts';
+import { inboxMediaRoutes } from './media-upload-route.ts';
+import { inboxThreadRoutes } from './thread-routes.ts';
 
 /** Registers routes that need a signed-in member: `request.member` is set on each of them. */
 export type ProtectedInboxRoutes = (scope: FastifyInstance, deps: Deps) => Promise<void>;
@@ -15,6 +19,10 @@ export type ProtectedInboxRoutes = (scope: FastifyInstance, deps: Deps) => Promi
  */
 export const protectedInboxRoutes: ProtectedInboxRoutes[] = [
   memberSessionRoutes,
+  inboxConversationRoutes,
+  inboxThreadRoutes,
+  inboxDirectoryRoutes,
+  inboxMediaRoutes,
   inboxSearchRoutes,
   inboxEventRoutes(),
 ];

@@ -5,6 +5,7 @@ import { newTenant, postWebhook } from '../helpers/factories.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
 import { storeMessages } from '../helpers/history.ts';
 import { type InboxSession, signedInMember } from '../helpers/inbox-session.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { openEventStream, type SseConnection, type SseEvent } from '../helpers/sse-client.ts';
 import { messagesWebhook, statusesWebhook, statusItem, textMessage } from '../helpers/webhooks.ts';
 
@@ -93,6 +94,35 @@ describe.each(dialects)('GET /inbox/api/events streams the project’s changes l
     await postWebhook(gw, statusesWebhook(t.phoneNumberId, [statusItem('w.out.2', 'failed', T0 + 3, [{ code: 131026, title: 'Message undeliverable' }])]), t.appSecret);
     const failed = await s.waitForEvent('the failed status', (e) => e.event === 'status' && e.data.includes('w.out.2'));
     expect(JSON.parse(failed.data)).toEqual({ conversation_id: statuses[0]?.conversation_id, message_id: 'w.out.2', status: 'failed', errors: [{ code: 131026, title: 'Message undeliverable' }] });
+  });
+
+  it('shows notes, assignments, ending and reopening as they happen, each conversation as this member sees it', async () => {
+    await customerWrites(t, 'w.team.1', 'Can someone help?', '14155550906');
+    const conversationId = (await gw.app.inject({ method: 'GET', url: '/inbox/api/conversations?limit=100', headers: member.headers() })).json().data.find(
+      (c: { last_message: { id: string } | null }) => c.last_message?.id === 'w.team.1',
+    ).id as string;
+    const colleague = await signedInMember(gw, t.projectId);
+    const mine = await stream();
+    const theirs = await stream(colleague);
+    const write = (method: 'POST' | 'PATCH', url: string, payload: object) => gw.app.inject({ method, url, headers: member.headers(), payload });
+    expect((await write('POST', `/inbox/api/conversations/${conversationId}/notes`, { body: 'VIP customer <3' })).statusCode).toBe(201);
+    expect((await write('PATCH', `/inbox/api/conversations/${conversationId}`, { assignee_id: colleague.session.user.id })).statusCode).toBe(200);
+    expect((await write('PATCH', `/inbox/api/conversations/${conversationId}`, { status: 'ended' })).statusCode).toBe(200);
+    expect((await write('PATCH', `/inbox/api/conversations/${conversationId}`, { status: 'active' })).statusCode).toBe(200);
+    // The changes after the note (a stream may also show the conversation's creation, a moment older than it).
+    const changesOf = (s: SseConnection) => {
+      const noteAt = s.events.findIndex((e) => e.event === 'note');
+      return noteAt === -1 ? [] : s.events.slice(noteAt).filter((e) => e.event === 'conversation').map((e) => JSON.parse(e.data) as { conversation: { id: string; status: string; assignee: { id: string } | null } });
+    };
+    for (const s of [mine, theirs]) {
+      await waitFor('the assignment, the end and the reopening', () => changesOf(s).length === 3);
+      const note = s.dataOf<{ note: { conversation_id: string; body: string; author: { id: string } } }>('note').at(-1)?.note;
+      expect(note).toMatchObject({ conversation_id: conversationId, body: 'VIP customer <3', author: { id: member.session.user.id } });
+      // Each is rendered as the conversation is when the stream sends it: the last one shows where it ended up.
+      expect(changesOf(s).at(-1)?.conversation).toMatchObject({ status: 'active', assignee: { id: colleague.session.user.id } });
+      const ids = s.events.map((e) => Number(e.id));
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    }
   });
 
   it('resumes after Last-Event-ID with exactly the events missed, then live', async () => {
