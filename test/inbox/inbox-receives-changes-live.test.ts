@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant, postWebhook } from '../helpers/factories.ts';
+import { appendEvent } from '../../src/events/append-event.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
 import { storeMessages } from '../helpers/history.ts';
 import { type InboxSession, signedInMember } from '../helpers/inbox-session.ts';
@@ -205,5 +206,70 @@ describe.each(dialects)('closing the app ends its live streams (%s)', (dialect) 
     await gw.close();
     expect(Date.now() - started).toBeLessThan(3_000);
     await s.ended;
+  });
+});
+
+describe.runIf(dialects.includes('postgres'))('the live stream and PostgreSQL commits out of seq order (postgres)', () => {
+  let gw: TestGateway;
+  let base: string;
+  let t: Tenant;
+  let member: InboxSession;
+  let conversationId: string;
+  beforeAll(async () => {
+    gw = await startGateway('postgres');
+    await gw.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}`;
+    t = await newTenant(gw);
+    member = await signedInMember(gw, t.projectId);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('w.gap.0', 'first', T0, '14155550910')], '14155550910'), t.appSecret);
+    conversationId = (await gw.app.inject({ method: 'GET', url: '/inbox/api/conversations', headers: member.headers() })).json().data[0].id as string;
+  });
+  afterAll(() => gw.close());
+
+  /** Appends an outbox row in a transaction left open until `finish` commits or rolls it back. */
+  async function holdOpenEvent(): Promise<{ finish(outcome: 'commit' | 'rollback'): Promise<void> }> {
+    let appended!: () => void;
+    let decide!: (outcome: 'commit' | 'rollback') => void;
+    const isAppended = new Promise<void>((resolve) => (appended = resolve));
+    const decision = new Promise<'commit' | 'rollback'>((resolve) => (decide = resolve));
+    const done = gw.deps.database.db
+      .transaction()
+      .execute(async (trx) => {
+        await appendEvent(trx, { type: 'whatsapp.conversation.ended', phoneNumberId: t.phoneNumberId, conversationId }, gw.clock.now());
+        appended();
+        if ((await decision) === 'rollback') throw new Error('rolled back on purpose');
+      })
+      .catch(() => undefined);
+    await isAppended;
+    return {
+      async finish(outcome) {
+        decide(outcome);
+        await done;
+      },
+    };
+  }
+
+  it('holds a later event back until an earlier seq commits, then sends both in seq order', async () => {
+    const s = await openEventStream(`${base}/inbox/api/events`, { cookie: member.cookie });
+    const held = await holdOpenEvent();
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('w.gap.1', 'second', T0, '14155550911')], '14155550911'), t.appSecret);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(s.events.some(isMessage('w.gap.1'))).toBe(false);
+    await held.finish('commit');
+    const message = await s.waitForEvent('the later message', isMessage('w.gap.1'));
+    const ended = s.events.find((e) => e.event === 'conversation' && e.data.includes(conversationId));
+    expect(Number(ended?.id)).toBeLessThan(Number(message.id));
+    expect(s.events.indexOf(ended as SseEvent)).toBeLessThan(s.events.indexOf(message));
+    s.close();
+  });
+
+  it('gives up a seq whose transaction rolled back and goes on after the grace time', async () => {
+    const s = await openEventStream(`${base}/inbox/api/events`, { cookie: member.cookie });
+    const held = await holdOpenEvent();
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('w.gap.2', 'third', T0, '14155550912')], '14155550912'), t.appSecret);
+    await held.finish('rollback');
+    await s.waitForEvent('the message after the rolled-back seq', isMessage('w.gap.2'), 8_000);
+    expect(s.events.filter((e) => e.event === 'conversation' && e.data.includes(conversationId))).toEqual([]);
+    s.close();
   });
 });
