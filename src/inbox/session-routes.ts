@@ -30,14 +30,11 @@ export async function signInRoutes(app: FastifyInstance, deps: SessionDeps): Pro
     // the browser in to its own account (login CSRF).
     if (!isSameOrigin(request, deps.config.http.publicUrl)) throw inboxErrors.csrfRefused('origin');
     const email = normalizeEmail(request.body.email);
-    const retryAfter = limiter.retryAfterSeconds(email, request.ip);
-    if (retryAfter > 0) throw inboxErrors.tooManySignInAttempts(retryAfter);
+    const attempt = limiter.startAttempt(email, request.ip);
+    if (attempt.retryAfterSeconds > 0) throw inboxErrors.tooManySignInAttempts(attempt.retryAfterSeconds);
     const started = await signInWithPassword(deps, email, request.body.password);
-    if (!started) {
-      limiter.recordFailure(email, request.ip);
-      throw inboxErrors.signInFailed();
-    }
-    limiter.recordSuccess(email);
+    if (!started) throw inboxErrors.signInFailed();
+    limiter.recordSuccess(email, request.ip, attempt.startedAt);
     setSessionCookie(reply, deps.config, started.token);
     return reply.header('cache-control', 'no-store').send(sessionOf(started));
   });
