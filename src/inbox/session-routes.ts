@@ -39,7 +39,9 @@ export async function signInRoutes(app: FastifyInstance, deps: SessionDeps): Pro
     return reply.header('cache-control', 'no-store').send(sessionOf(started));
   });
 
-  r.get('/inbox/sign-in/:token', { schema: signInLinkSchema }, async (request, reply) => {
+  // GET only: a HEAD (link checkers and mail scanners send them to see if a link works) must not
+  // spend the one-time token, and Fastify would otherwise answer HEAD by running this handler.
+  r.get('/inbox/sign-in/:token', { schema: signInLinkSchema, exposeHeadRoute: false }, async (request, reply) => {
     const started = await signInWithLink(deps, request.params.token);
     if (started) setSessionCookie(reply, deps.config, started.token);
     // The token is in this URL: keep it out of caches and of the next page's Referer.
