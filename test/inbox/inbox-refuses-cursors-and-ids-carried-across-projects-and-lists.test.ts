@@ -148,5 +148,7 @@ describe.each(dialects)('the inbox refuses cursors and ids carried across projec
     const numberCall = (x: string) => gw.app.inject({ method: 'GET', url: `/inbox/api/numbers/${x}/templates`, headers: me.headers() });
     expectIndistinguishable(await numberCall(gone.phoneNumberId), await numberCall('100000000000001'), { foreign: gone.phoneNumberId, missing: '100000000000001' });
     expect((await get(me, '/inbox/api/numbers')).json().data.map((n: { id: string }) => n.id)).not.toContain(gone.phoneNumberId);
+    // Nor is it found by search: a hit would name a conversation that answers 404.
+    expect((await get(me, `/inbox/api/search?q=${dialect}.gone`)).json().data).toEqual([]);
   });
 });
