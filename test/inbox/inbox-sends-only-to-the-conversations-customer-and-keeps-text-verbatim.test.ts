@@ -162,7 +162,7 @@ describe.each(dialects)('inbox writes under hostile input (%s)', (dialect) => {
 
   it('keeps a note’s markup, control characters and full 4,096 characters verbatim, as JSON text', async () => {
     const { id } = await newConversation();
-    const hostile = '<img src=x onerror=alert(1)>\u0001\u001b[31m\r\n\u202e&amp;"\'';
+    const hostile = '<img src=x onerror=alert(1)>\u0000\u0001\u001b[31m\r\n\u202e&amp;"\'';
     const body = hostile + 'n'.repeat(4096 - hostile.length);
     const res = await env.gw.app.inject({ method: 'POST', url: `/inbox/api/conversations/${id}/notes`, headers: me.headers(), payload: { body } });
     expect(res.statusCode).toBe(201);
@@ -173,6 +173,10 @@ describe.each(dialects)('inbox writes under hostile input (%s)', (dialect) => {
     expect(listed.json().data.at(-1).body).toBe(body);
     const tooLong = await env.gw.app.inject({ method: 'POST', url: `/inbox/api/conversations/${id}/notes`, headers: me.headers(), payload: { body: `${body}n` } });
     expect(tooLong.statusCode).toBe(400);
+    const huge = await env.gw.app.inject({ method: 'POST', url: `/inbox/api/conversations/${id}/notes`, headers: me.headers(), payload: { body: 'n'.repeat(2 * 1024 * 1024) } });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().error).toMatchObject({ code: 100, fbtrace_id: expect.any(String) });
+    expect((await env.gw.app.inject({ method: 'GET', url: `/inbox/api/conversations/${id}/notes`, headers: me.headers() })).json().data).toHaveLength(1);
   });
 
   it('keeps a contact’s new name with its markup verbatim, up to 256 characters', async () => {
