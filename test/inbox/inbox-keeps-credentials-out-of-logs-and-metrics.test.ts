@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInLinkFor } from '../../src/tenants/users.ts';
 import { dialects } from '../helpers/dialects.ts';
@@ -25,8 +26,8 @@ describe.each(dialects)('the inbox keeps credentials out of logs and metrics (%s
     const hash = (await gw.deps.database.db.selectFrom('users').select('password_hash').where('id', '=', member.id).executeTakeFirstOrThrow()).password_hash ?? '';
     const wrong = `wrong-${member.password}`;
     secrets.push(member.password, wrong, hash);
-    const inject = async (options: Parameters<TestGateway['app']['inject']>[0]) => {
-      const res = await gw.app.inject(options as never);
+    const inject = async (options: InjectOptions) => {
+      const res = await gw.app.inject(options);
       answers.push(res.body);
       return res;
     };

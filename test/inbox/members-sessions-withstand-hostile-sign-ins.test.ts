@@ -129,10 +129,10 @@ describe.each(dialects)('inbox sessions withstand hostile sign-ins (%s)', (diale
     expect((await getSession(member.cookie)).statusCode).toBe(200);
   });
 
-  it.each(['OPTIONS', 'PUT', 'TRACE'] as const)('answers %s on inbox routes as an unknown route, changing nothing', async (method) => {
+  it.each(['OPTIONS', 'PUT', 'PROPFIND'] as const)('answers %s on inbox routes as an unknown route, changing nothing', async (method) => {
     const member = await signedInMember(gw, projectId);
     for (const url of ['/inbox/api/session', '/inbox/api/conversations', '/inbox/sign-in/x']) {
-      const res = await gw.app.inject({ method, url, headers: member.headers({ origin: 'https://evil.test', 'access-control-request-method': 'DELETE' }) });
+      const res = await gw.app.inject({ method: method as 'OPTIONS', url, headers: member.headers({ origin: 'https://evil.test', 'access-control-request-method': 'DELETE' }) });
       expect(res.statusCode).toBe(404);
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
       expect(res.headers['access-control-allow-credentials']).toBeUndefined();
