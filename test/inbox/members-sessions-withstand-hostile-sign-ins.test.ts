@@ -88,6 +88,16 @@ describe.each(dialects)('inbox sessions withstand hostile sign-ins (%s)', (diale
     expect(sessionCookieOf(setCookies(get))).not.toBeNull();
   });
 
+  it('neither signs in nor spends a link whose path is spelled in another case or with a trailing slash', async () => {
+    const member = await addMember(gw, projectId);
+    const path = await linkPath(member.id);
+    for (const url of [path.toUpperCase().replace(path.split('/').pop()?.toUpperCase() ?? '', path.split('/').pop() ?? ''), `${path}/`, path.replace('/inbox/', '/Inbox/')]) {
+      const res = await gw.app.inject({ method: 'GET', url });
+      expect([url, res.statusCode, res.headers['set-cookie']]).toEqual([url, 404, undefined]);
+    }
+    expect((await gw.app.inject({ method: 'GET', url: path })).headers.location).toBe('/');
+  });
+
   it("refuses another session's CSRF token, even the same member's", async () => {
     const member = await addMember(gw, projectId);
     const first = await post({ email: member.email, password: member.password });
