@@ -121,6 +121,7 @@ describe.each(dialects)('inbox writes under hostile input (%s)', (dialect) => {
     ['a space', 'has space'],
     ['a control character', 'key\u0007'],
     ['101 characters', 'k'.repeat(101)],
+    ['a letter outside ASCII', 'clé-1'],
   ])('refuses an Idempotency-Key with %s', async (_case, key) => {
     const { id } = await newConversation();
     const res = await send(id, { type: 'text', text: { body: 'x' } }, { 'idempotency-key': key });

@@ -149,4 +149,10 @@ describe.each(dialects)('inbox sessions withstand hostile sign-ins (%s)', (diale
     }
     expect((await getSession(member.cookie)).statusCode).toBe(200);
   });
+
+  it('answers HEAD on a route that only writes as an unknown route', async () => {
+    const member = await signedInMember(gw, projectId);
+    const res = await gw.app.inject({ method: 'HEAD', url: '/inbox/api/conversations/00000000-0000-4000-8000-000000000000/read', headers: { cookie: member.cookie } });
+    expect(res.statusCode).toBe(404);
+  });
 });
