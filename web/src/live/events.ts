@@ -1,0 +1,65 @@
+import type { InboxConversation, KapsoMessage, MetaError, Note } from '../api/types.ts';
+
+// The inbox's live feed (GET /inbox/api/events, server-sent events). EventSource resumes after a
+// reconnect with Last-Event-ID by itself; the gateway answers from the outbox without gaps or
+// duplicates. Events are hints: screens merge them into what they show, and refetch when unsure.
+
+export type LiveEvent =
+  | { kind: 'message'; conversation_id: string; message: KapsoMessage }
+  | { kind: 'status'; conversation_id: string; message_id: string; status: string; errors?: MetaError[] | null }
+  | { kind: 'conversation'; conversation: InboxConversation }
+  | { kind: 'note'; note: Note }
+  | { kind: 'reconnected' };
+
+type Listener = (event: LiveEvent) => void;
+
+const KINDS = ['message', 'status', 'conversation', 'note'] as const;
+
+export interface LiveFeed {
+  subscribe(listener: Listener): () => void;
+  /** Connects; `onState` says whether the feed is connected. */
+  start(onState: (connected: boolean) => void): void;
+  stop(): void;
+}
+
+/** The feed of the signed-in member's project; it connects on start(). */
+export function createLiveFeed(): LiveFeed {
+  const listeners = new Set<Listener>();
+  const emit = (event: LiveEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  let source: EventSource | null = null;
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    start(onState) {
+      source?.close();
+      const current = new EventSource('/inbox/api/events', { withCredentials: true });
+      source = current;
+      let wasOpen = false;
+      current.onopen = () => {
+        onState(true);
+        // After a drop, what happened meanwhile is replayed by the gateway; screens refetch anyway,
+        // as the gap may have outlived the outbox's retention.
+        if (wasOpen) emit({ kind: 'reconnected' });
+        wasOpen = true;
+      };
+      current.onerror = () => onState(false);
+      for (const kind of KINDS) {
+        current.addEventListener(kind, (message: MessageEvent<string>) => {
+          try {
+            emit({ kind, ...(JSON.parse(message.data) as object) } as LiveEvent);
+          } catch {
+            // A malformed event is only a hint lost; the next refetch shows the truth.
+          }
+        });
+      }
+    },
+    stop() {
+      source?.close();
+      source = null;
+    },
+  };
+}
