@@ -26,6 +26,9 @@ async function startGatewayCollectingRoutes(dialect: (typeof dialects)[number], 
   }
 }
 
+/** The team inbox's pages (src/inbox/static-routes.ts): HTML for browsers, not API operations. */
+const WEB_APP_PATHS = ['/', '/c/{conversationId}', '/search', '/favicon.svg'];
+
 /** Method and `{param}` path of each route; a HEAD Fastify adds beside a GET is not a route of ours. */
 function operationsOf(routes: readonly RouteOptions[]): Array<{ method: string; path: string; hidden: boolean }> {
   return routes
@@ -69,10 +72,11 @@ describe.each(dialects)('the OpenAPI document (%s)', (dialect) => {
     expect(Object.values(doc.paths).flatMap((ops) => Object.keys(ops)).length).toBe(operationsOf(routes).filter((op) => !op.hidden).length);
   });
 
-  it('hides only its own routes: the document and the reference page', () => {
+  it('hides only its own routes, the document and the reference page, and the team inbox web app', () => {
     const hidden = operationsOf(routes).filter((op) => op.hidden);
     expect(hidden.length).toBeGreaterThan(0);
-    for (const op of hidden) expect(op.path === '/openapi.json' || op.path.startsWith('/docs')).toBe(true);
+    const ownOrWebApp = (path: string) => path === '/openapi.json' || path.startsWith('/docs') || WEB_APP_PATHS.includes(path) || path.startsWith('/assets/');
+    for (const op of hidden) expect(ownOrWebApp(op.path), op.path).toBe(true);
   });
 
   it('gives every operation a success answer and the error envelope', () => {
