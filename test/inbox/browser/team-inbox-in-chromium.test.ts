@@ -1,0 +1,226 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects } from '../../helpers/dialects.ts';
+import type { TestNumber, TestProject } from '../../helpers/factories.ts';
+import { addMember, type TestMember } from '../../helpers/inbox-session.ts';
+import { type InboxWorld, launchChromium, startInboxWorld } from './inbox-world.ts';
+
+/**
+ * The team inbox in headless Chromium against a real gateway and the simulator as Meta (issue 21,
+ * docs/inbox.md): one agent's day, in order, on one page, through the stable labels (Email,
+ * Password, Sign in, Message, Send, Search). The screenshots in docs/images/ are taken on the
+ * first dialect's run.
+ */
+const CUSTOMER = '15550101234';
+const LATE_CUSTOMER = '15550105678';
+const SCREENSHOTS = 'docs/images';
+const WAIT = { timeout: 10_000 };
+const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkqGcAAAIJAQCq6Wv2AAAAAElFTkSuQmCC', 'base64');
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
+  const screenshots = dialect === dialects[0];
+  let world: InboxWorld;
+  let tenant: TestProject & TestNumber;
+  let agent: TestMember;
+  let colleague: TestMember;
+  let context: BrowserContext;
+  let page: Page;
+  let conversationUrl: string;
+
+  beforeAll(async () => {
+    world = await startInboxWorld(dialect);
+    tenant = await world.newTenant();
+    agent = await addMember(world.gw, tenant.projectId, { role: 'admin' });
+    colleague = await addMember(world.gw, tenant.projectId, { role: 'agent' });
+    // A template with variables, approved at once by the simulator, for the closed window.
+    const created = await fetch(`${world.simulatorUrl}/v24.0/${tenant.wabaId}/message_templates`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tenant.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'order_ready', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} is ready.', example: { body_text: [['Ada', 'A-1']] } }] }),
+    });
+    expect(created.status).toBe(200);
+    // The customer wrote before the agent signs in: an old question first, found later by search.
+    world.sim.injectInbound({ phone_number_id: tenant.phoneNumberId, from: CUSTOMER, profile_name: 'Maya Chen', message: { type: 'text', text: { body: 'Can I get a refund for order A-17?' } } });
+    world.sim.injectInbound({ phone_number_id: tenant.phoneNumberId, from: CUSTOMER, profile_name: 'Maya Chen', message: { type: 'text', text: { body: 'Hi, is my *order* ready? _Thanks_' } } });
+    // Another customer who last wrote two days ago: their 24-hour window is closed.
+    world.simClock.shift(-48 * 3600_000);
+    world.sim.injectInbound({ phone_number_id: tenant.phoneNumberId, from: LATE_CUSTOMER, profile_name: 'Lars Late', message: { type: 'text', text: { body: 'Hello from last week' } } });
+    world.simClock.shift(0);
+    await world.sim.flush();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    if (screenshots) mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await context?.close();
+    await world?.close();
+  });
+
+  it('says when a sign-in link has expired, refuses a wrong password, and signs in', async () => {
+    await page.goto(`${world.url}/?sign_in=expired`);
+    await page.getByText('This sign-in link has expired or was used').waitFor(WAIT);
+    if (screenshots) await page.screenshot({ path: `${SCREENSHOTS}/inbox-sign-in.png` });
+    await page.getByLabel('Email').fill(agent.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Email or password is wrong' }).waitFor(WAIT);
+    await page.getByLabel('Password').fill(agent.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Search').waitFor(WAIT);
+  });
+
+  it('lists the customer by name with their last message and unread count', async () => {
+    const item = page.getByRole('link', { name: /Maya Chen/ });
+    await item.waitFor(WAIT);
+    await expect.poll(() => item.textContent()).toContain('is my *order* ready?');
+    await expect.poll(() => item.getByLabel('2 unread').count()).toBe(1);
+    await page.getByRole('link', { name: /Lars Late/ }).waitFor(WAIT);
+  });
+
+  it('opens the thread with WhatsApp formatting and marks it read', async () => {
+    await page.getByRole('link', { name: /Maya Chen/ }).click();
+    const thread = page.getByRole('log', { name: 'Messages' });
+    await thread.locator('strong', { hasText: 'order' }).waitFor(WAIT);
+    await thread.locator('em', { hasText: 'Thanks' }).waitFor(WAIT);
+    conversationUrl = page.url();
+    expect(conversationUrl).toMatch(/\/c\/[0-9a-f-]+$/);
+    await expect.poll(() => page.getByRole('link', { name: /Maya Chen/ }).getByLabel(/unread/).count(), WAIT).toBe(0);
+  });
+
+  it('sends a message and shows its ticks advance to read', async () => {
+    await page.getByLabel('Message').fill('Yes, it ships *today*');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const bubble = page.locator('article.bubble.out', { hasText: 'Yes, it ships' });
+    await bubble.waitFor(WAIT);
+    const seen = new Set<string>();
+    await expect
+      .poll(async () => {
+        const status = await bubble.getAttribute('data-status');
+        if (status) seen.add(status);
+        return status;
+      }, WAIT)
+      .toBe('read');
+    expect(seen.has('delivered') || seen.has('sent')).toBe(true);
+    await bubble.getByRole('img', { name: 'Read' }).waitFor(WAIT);
+    expect(await page.getByLabel('Message').inputValue()).toBe('');
+  });
+
+  it('shows a customer message live, without a reload', async () => {
+    world.sim.injectInbound({ phone_number_id: tenant.phoneNumberId, from: CUSTOMER, profile_name: 'Maya Chen', message: { type: 'text', text: { body: 'Great, see you ~soon~ later' } } });
+    await page.locator('article.bubble.in s', { hasText: 'soon' }).waitFor(WAIT);
+    if (screenshots) await page.screenshot({ path: `${SCREENSHOTS}/inbox-thread-light.png` });
+  });
+
+  it('attaches an image through the gateway and shows it in the thread', async () => {
+    await page.getByLabel('Attach').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG_1X1 });
+    await page.getByLabel('Message').fill('Your receipt');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const bubble = page.locator('article.bubble.out', { hasText: 'Your receipt' });
+    await bubble.waitFor(WAIT);
+    await expect.poll(() => bubble.getAttribute('data-status'), WAIT).not.toBe('failed');
+    expect(await page.locator('.bubble.pending').count()).toBe(0);
+  });
+
+  it('adds an internal note, shown apart from messages', async () => {
+    await page.getByRole('button', { name: 'Note', exact: true }).click();
+    await page.getByLabel('Note', { exact: true }).fill('Customer asked about a refund before');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    const note = page.locator('aside.note', { hasText: 'Customer asked about a refund before' });
+    await note.waitFor(WAIT);
+    expect(await note.textContent()).toContain('Note');
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+  });
+
+  it('assigns the conversation to a member', async () => {
+    await page.getByLabel('Assignee').selectOption({ label: colleague.email });
+    await page.getByRole('link', { name: /Maya Chen/ }).getByText(colleague.email).waitFor(WAIT);
+  });
+
+  it('ends and reopens the conversation', async () => {
+    await page.getByRole('button', { name: 'End', exact: true }).click();
+    await page.getByRole('button', { name: 'Reopen' }).waitFor(WAIT);
+    await page.getByText('This conversation has ended').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Reopen' }).click();
+    await page.getByRole('button', { name: 'End', exact: true }).waitFor(WAIT);
+    await page.getByLabel('Message').waitFor(WAIT);
+  });
+
+  it('finds a message by search and opens the thread at it', async () => {
+    await page.getByLabel('Search').fill('refund');
+    await page.getByLabel('Search').press('Enter');
+    const results = page.getByRole('list', { name: 'Search results' });
+    await results.locator('mark', { hasText: /refund/i }).first().waitFor(WAIT);
+    if (screenshots) await page.screenshot({ path: `${SCREENSHOTS}/inbox-search-light.png` });
+    await results.getByRole('link').filter({ hasText: 'A-17' }).click();
+    await page.locator('article.bubble.highlighted', { hasText: 'Can I get a refund' }).waitFor(WAIT);
+    expect(page.url()).toContain('around=');
+  });
+
+  it('offers an approved template when the 24-hour window is closed, and sends it', async () => {
+    await page.getByRole('link', { name: /Lars Late/ }).click();
+    await page.getByText('The 24-hour window is closed').waitFor(WAIT);
+    expect(await page.getByLabel('Message').count()).toBe(0);
+    await page.getByLabel('Template').selectOption({ label: 'order_ready (en_US)' });
+    await page.getByLabel('Variable 1').fill('Lars');
+    await page.getByLabel('Variable 2').fill('B-42');
+    await page.getByText('Hi Lars, your order B-42 is ready.').waitFor(WAIT);
+    if (screenshots) await page.screenshot({ path: `${SCREENSHOTS}/inbox-template-light.png` });
+    await page.getByRole('button', { name: 'Send template' }).click();
+    const bubble = page.locator('article.bubble.out', { hasText: 'order_ready' });
+    await bubble.waitFor(WAIT);
+    await expect.poll(() => bubble.getAttribute('data-status'), WAIT).toMatch(/sent|delivered|read/);
+  });
+
+  it('looks right in dark mode and at phone width', async () => {
+    if (!screenshots) return;
+    await page.goto(conversationUrl);
+    await page.locator('article.bubble').first().waitFor(WAIT);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: `${SCREENSHOTS}/inbox-thread-dark.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${SCREENSHOTS}/inbox-phone-thread-dark.png` });
+    await page.getByRole('button', { name: 'Back to conversations' }).click();
+    await page.getByRole('link', { name: /Maya Chen/ }).waitFor(WAIT);
+    await page.screenshot({ path: `${SCREENSHOTS}/inbox-phone-list-dark.png` });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.screenshot({ path: `${SCREENSHOTS}/inbox-phone-list-light.png` });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('signs out back to the sign-in form', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor(WAIT);
+    await page.goto(world.url);
+    await page.getByLabel('Email').waitFor(WAIT);
+  });
+
+  it("shows an agent of another project none of this project's conversations", async () => {
+    const other = await world.newTenant();
+    const stranger = await addMember(world.gw, other.projectId, { role: 'agent' });
+    const strangerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const strangerPage = await strangerContext.newPage();
+      await strangerPage.goto(conversationUrl);
+      await strangerPage.getByLabel('Email').fill(stranger.email);
+      await strangerPage.getByLabel('Password').fill(stranger.password);
+      await strangerPage.getByRole('button', { name: 'Sign in' }).click();
+      await strangerPage.getByText('This conversation does not exist or is not in your project').waitFor(WAIT);
+      await strangerPage.getByText('No conversations here yet').waitFor(WAIT);
+      expect(await strangerPage.getByText('Maya Chen').count()).toBe(0);
+      await strangerPage.getByLabel('Search').fill('refund');
+      await strangerPage.getByLabel('Search').press('Enter');
+      await strangerPage.getByText('No messages match').waitFor(WAIT);
+    } finally {
+      await strangerContext.close();
+    }
+  });
+});
