@@ -55,10 +55,15 @@ export function MessageStream(props: StreamProps) {
     } else if (atBottom.current && !highlightId) el.scrollTop = el.scrollHeight;
   }, [items, highlightId]);
 
+  // A search result opens the thread at its message: scrolled to once it is loaded.
+  const scrolledTo = useRef<string | null>(null);
   useEffect(() => {
-    if (!highlightId) return;
-    document.getElementById(`m-${highlightId}`)?.scrollIntoView({ block: 'center' });
-  }, [highlightId, messages.length > 0]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (!highlightId || scrolledTo.current === highlightId) return;
+    const target = document.getElementById(`m-${highlightId}`);
+    if (!target) return;
+    target.scrollIntoView({ block: 'center' });
+    scrolledTo.current = highlightId;
+  }, [highlightId, messages]);
 
   function onScroll() {
     const el = scroller.current;

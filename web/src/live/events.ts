@@ -29,35 +29,50 @@ export function createLiveFeed(): LiveFeed {
     for (const listener of listeners) listener(event);
   };
   let source: EventSource | null = null;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let opened = false;
+
+  function connect(onState: (connected: boolean) => void, attempt: number) {
+    const current = new EventSource('/inbox/api/events', { withCredentials: true });
+    source = current;
+    current.onopen = () => {
+      onState(true);
+      attempt = 0;
+      // After a drop, what happened meanwhile is replayed by the gateway when the browser resumed
+      // with Last-Event-ID; screens refetch anyway, as a new connection resumes from nothing.
+      if (opened) emit({ kind: 'reconnected' });
+      opened = true;
+    };
+    current.onerror = () => {
+      onState(false);
+      // The browser retries a dropped stream by itself, but gives up on an error answer (a
+      // restart, a 5xx): then a new stream is opened, backing off up to 30 s.
+      if (current.readyState === EventSource.CLOSED && source === current) {
+        retry = setTimeout(() => connect(onState, attempt + 1), Math.min(30_000, 1000 * 2 ** attempt));
+      }
+    };
+    for (const kind of KINDS) {
+      current.addEventListener(kind, (message: MessageEvent<string>) => {
+        try {
+          emit({ kind, ...(JSON.parse(message.data) as object) } as LiveEvent);
+        } catch {
+          // A malformed event is only a hint lost; the next refetch shows the truth.
+        }
+      });
+    }
+  }
+
   return {
     subscribe(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
     start(onState) {
-      source?.close();
-      const current = new EventSource('/inbox/api/events', { withCredentials: true });
-      source = current;
-      let wasOpen = false;
-      current.onopen = () => {
-        onState(true);
-        // After a drop, what happened meanwhile is replayed by the gateway; screens refetch anyway,
-        // as the gap may have outlived the outbox's retention.
-        if (wasOpen) emit({ kind: 'reconnected' });
-        wasOpen = true;
-      };
-      current.onerror = () => onState(false);
-      for (const kind of KINDS) {
-        current.addEventListener(kind, (message: MessageEvent<string>) => {
-          try {
-            emit({ kind, ...(JSON.parse(message.data) as object) } as LiveEvent);
-          } catch {
-            // A malformed event is only a hint lost; the next refetch shows the truth.
-          }
-        });
-      }
+      this.stop();
+      connect(onState, 0);
     },
     stop() {
+      clearTimeout(retry);
       source?.close();
       source = null;
     },
