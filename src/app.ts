@@ -12,6 +12,7 @@ import { inboxStaticRoutes } from './inbox/static-routes.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
 import { ingestWebhooks, type IngestCommitter } from './ingest/ingest.ts';
 import { ingestRoutes } from './ingest/routes.ts';
+import { inboxRoutes } from './inbox/routes.ts';
 import { mediaRoutes } from './media/routes.ts';
 import { deliveryLogRoutes } from './outbox/log-routes.ts';
 import { messageRoutes } from './messages/routes.ts';
@@ -105,6 +106,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(async (scope) => broadcastRoutes(scope, { ...deps, tenants }));
   await app.register(async (scope) => webhookRoutes(scope, { ...deps, tenants }));
   await app.register(async (scope) => deliveryLogRoutes(scope, { ...deps, tenants }));
+  // The team inbox's browser API, authenticated by a session cookie, never an API key.
+  await app.register(async (scope) => inboxRoutes(scope, deps));
   // The team inbox's web app at `/` (web/, built by `npm run build`).
   await app.register(async (scope) => inboxStaticRoutes(scope, { publicUrl: deps.config.http.publicUrl }));
   return app;

@@ -23,6 +23,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['projects', async () => (await import('./projects.ts')).registerProjectCommands],
   ['keys', async () => (await import('./keys.ts')).registerKeyCommands],
   ['numbers', async () => (await import('./numbers.ts')).registerNumberCommands],
+  ['users', async () => (await import('./users.ts')).registerUserCommands],
   ['webhooks', async () => (await import('./webhooks.ts')).registerWebhookCommands],
   ['media', async () => (await import('./media.ts')).registerMediaCommands],
   ['broadcasts', async () => (await import('./broadcasts.ts')).registerBroadcastCommands],

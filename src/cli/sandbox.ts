@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts';
 import { storeCapabilities } from '../db/capabilities.ts';
 import { ensureSandbox } from '../sandbox/ensure-sandbox.ts';
 import { retireSandboxIfReplaced } from '../sandbox/retire.ts';
+import { sandboxSignInUrl } from '../sandbox/sandbox-admin.ts';
 import { output, withDeps } from './context.ts';
 
 /**
@@ -23,7 +24,10 @@ export function registerSandboxCommand(program: Command): void {
       }
       const { retired, details } = await withDeps(async (deps) => {
         const retirement = await retireSandboxIfReplaced(deps);
-        return { retired: retirement.retired, details: retirement.retired ? null : await ensureSandbox(deps, { create: true }) };
+        const sandbox = retirement.retired ? null : await ensureSandbox(deps, { create: true });
+        // A fresh one-time link to the team inbox each time (links are single-use).
+        const signInUrl = sandbox ? await sandboxSignInUrl(deps, sandbox.project.id) : null;
+        return { retired: retirement.retired, details: sandbox ? { ...sandbox, ...(signInUrl === null ? {} : { sign_in_url: signInUrl }) } : null };
       });
       if (retired) {
         console.error('switchboard: the sandbox was retired because a real phone number is registered; its API key is revoked');
@@ -36,7 +40,7 @@ export function registerSandboxCommand(program: Command): void {
       output(
         !!o.json,
         details,
-        `sandbox project ${details.project.id}\napi key: ${details.api_key}\nphone number id: ${details.phone_number.id}\ncustomer: ${details.customer_wa_id}`,
+        `sandbox project ${details.project.id}\napi key: ${details.api_key}\nphone number id: ${details.phone_number.id}\ncustomer: ${details.customer_wa_id}${details.sign_in_url ? `\nopen the inbox: ${details.sign_in_url}` : ''}`,
       );
     });
 }

@@ -149,11 +149,12 @@ async function startSandboxIfEmbedded(deps: Deps): Promise<RunningSandbox | null
   if (!details) return null;
   const { runSandbox } = await import('../sandbox/run-sandbox.ts');
   const { sandboxBanner } = await import('../sandbox/banner.ts');
+  const { sandboxSignInUrl } = await import('../sandbox/sandbox-admin.ts');
   const gatewayUrl = `http://127.0.0.1:${deps.config.http.port}`;
   const running = await runSandbox(deps, details, gatewayUrl);
   return { ...running, keepCustomerWriting: async () => {
     await running.keepCustomerWriting();
     // Printed once the gateway listens, so its lines work when they appear.
-    console.log(sandboxBanner(details, deps.config.http.publicUrl, running.simulatorUrl));
+    console.log(sandboxBanner(details, deps.config.http.publicUrl, running.simulatorUrl, await sandboxSignInUrl(deps, details.project.id)));
   } };
 }

@@ -18,6 +18,8 @@ import * as sendGovernor from './migrations/2026-12-06-016-send-governor.ts';
 import * as broadcasts from './migrations/2026-12-06-017-broadcasts.ts';
 import * as messagingLimits from './migrations/2026-12-07-018-messaging-limits.ts';
 import * as broadcastSweepIndexes from './migrations/2026-12-07-019-broadcast-sweep-indexes.ts';
+import * as inboxMembers from './migrations/2026-12-07-020-inbox-members.ts';
+import * as messageSearch from './migrations/2026-12-07-021-message-search.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
 const migrations: Record<string, Migration> = {
@@ -39,6 +41,8 @@ const migrations: Record<string, Migration> = {
   '2026-12-06-017-broadcasts': broadcasts,
   '2026-12-07-018-messaging-limits': messagingLimits,
   '2026-12-07-019-broadcast-sweep-indexes': broadcastSweepIndexes,
+  '2026-12-07-020-inbox-members': inboxMembers,
+  '2026-12-07-021-message-search': messageSearch,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

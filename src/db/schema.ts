@@ -1,9 +1,11 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { CallsTable, FlowsTable } from './schema-calls-flows.ts';
 import type { BroadcastRecipientsTable, BroadcastSuppressionsTable, BroadcastsTable, SendBudgetsTable } from './schema-outbound.ts';
+import type { SignInLinksTable, UserSessionsTable, UsersTable } from './schema-inbox-members.ts';
 
 export type * from './schema-calls-flows.ts';
 export type * from './schema-outbound.ts';
+export type * from './schema-inbox-members.ts';
 
 /** A JSON column: TEXT on SQLite, JSONB on PostgreSQL. Written as a JSON string, read with `readJson`. */
 export type JsonColumn = ColumnType<unknown, string, string>;
@@ -354,6 +356,9 @@ export interface DB {
   broadcasts: BroadcastsTable;
   broadcast_recipients: BroadcastRecipientsTable;
   broadcast_suppressions: BroadcastSuppressionsTable;
+  users: UsersTable;
+  user_sessions: UserSessionsTable;
+  sign_in_links: SignInLinksTable;
 }
 
 export type MessageRow = Selectable<MessagesTable>;

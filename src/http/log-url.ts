@@ -21,11 +21,15 @@ const CREDENTIAL_QUERY_PATHS = [/^\/webhooks\/whatsapp\/?$/, /^\/media\//, /^\/m
 /** Parameters that are credentials on any route (a stray `?access_token=` on a Graph route). */
 const SECRET_PARAMS = new Set(['access_token', 'hub.verify_token', 'signature', 'token', 'api_key', 'appsecret_proof']);
 
+const SIGN_IN_LINK_PATH = '/inbox/sign-in/';
+
 /**
  * A request URL as it may appear in the logs (style.md §17: no secrets in logs): the path alone
  * for the routes above, else the URL with the value of every secret parameter replaced. Pure.
  */
 export function loggableUrl(url: string): string {
+  // The team inbox's one-time sign-in links carry their token in the path.
+  if (url.startsWith(SIGN_IN_LINK_PATH)) return `${SIGN_IN_LINK_PATH}[redacted]`;
   const mark = url.indexOf('?');
   if (mark === -1) return url;
   const path = url.slice(0, mark);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { StatusRow } from '../db/schema.ts';
+import type { MessageRow, StatusRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { cursorBinding, readPageStart } from '../http/cursor.ts';
 import { errors } from '../http/errors.ts';
@@ -11,7 +11,10 @@ import type { TenantLookup } from '../tenants/lookup.ts';
 import { assemblePage, buildPaging, pageUrl } from '../http/list-page.ts';
 import { loadMessageMedia } from './load-media.ts';
 import { presentMessage } from './present.ts';
-import { listMessagesSchema, messageObjectSchema } from './schemas.ts';
+import { listMessagesSchema, type MessageObject, messageObjectSchema } from './schemas.ts';
+import { readSearchParam } from './search-query.ts';
+import { snippetHtml } from './search-snippet.ts';
+import { type FoundMessage, searchMessages } from './search-store.ts';
 import { findMessage, listMessages, listStatuses, listStatusesOfMessages, type MessageKey } from './store.ts';
 
 const getMessageSchema = {
@@ -48,18 +51,22 @@ export async function messageRoutes(app: FastifyInstance, deps: Deps & { tenants
     const { phoneNumberId } = request.params;
     const q = request.query;
     const selection = parseFields(q.fields);
+    const terms = q.q === undefined ? undefined : readSearchParam(q.q);
     await requirePhoneNumber(request, deps.tenants, phoneNumberId);
     const binding = cursorBinding('messages', request.projectId, phoneNumberId);
     const start = readPageStart<MessageKey>(cursors, binding, MESSAGE_KEY, q);
     const filter = { direction: q.direction, status: q.status, conversationId: q.conversation_id, bsuid: q.business_scoped_user_id, ...secondsRange(q.since, q.until) };
-    const rows = await listMessages(db, request.projectId, phoneNumberId, filter, { start, limit: q.limit + 1 });
+    const window = { start, limit: q.limit + 1 };
+    const rows: Array<MessageRow & Partial<FoundMessage>> = terms
+      ? await searchMessages(db, { projectId: request.projectId, phoneNumberId }, terms, filter, window)
+      : await listMessages(db, request.projectId, phoneNumberId, filter, window);
     const page = assemblePage(rows, q.limit, start);
     // One query for the whole page, and only when `kapso.statuses` was asked for.
     const wantsStatuses = wantsKapsoField(selection.kapso, 'statuses');
     const statuses = groupByMessage(wantsStatuses ? await listStatusesOfMessages(db, phoneNumberId, page.rows.map((m) => m.id)) : []);
     const media = await loadMessageMedia(db, deps.mediaUrls, deps.clock.now(), selection, phoneNumberId, page.rows);
     return {
-      data: page.rows.map((m) => presentMessage(m, statuses.get(m.id) ?? [], selection, media.get(m.id))),
+      data: page.rows.map((m) => withSearchSnippet(presentMessage(m, statuses.get(m.id) ?? [], selection, media.get(m.id)), m.marked_snippet)),
       paging: buildPaging(
         page,
         (m) => cursors.encode(binding, [m.timestamp, m.seq]),
@@ -67,6 +74,12 @@ export async function messageRoutes(app: FastifyInstance, deps: Deps & { tenants
       ),
     };
   });
+}
+
+/** A found message gets `kapso.search_snippet` whenever its `kapso` block is rendered (docs/api.md "Search"). */
+function withSearchSnippet(message: MessageObject, markedSnippet: string | null | undefined): MessageObject {
+  if (markedSnippet === undefined || message.kapso === undefined) return message;
+  return { ...message, kapso: { ...message.kapso, search_snippet: snippetHtml(markedSnippet ?? '') } };
 }
 
 function groupByMessage(statuses: readonly StatusRow[]): Map<string, StatusRow[]> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { documentedOnly } from '../http/documented-only.ts';
+import { MAX_QUERY_LENGTH, MAX_QUERY_WORDS } from './search-query.ts';
 import { bsuidParam, instantParam, pageQueryShape, pagingSchema, phoneNumberParams } from '../http/list-schemas.ts';
 
 /** Request schemas of the message history routes. */
@@ -26,6 +27,9 @@ const kapsoMessageBlock = z
     flow_token: z.string(),
     flow_name: z.string(),
     order_text: z.string(),
+    search_snippet: z.string().meta({
+      description: 'Switchboard extension, on `q` pages only: the text around the matches as HTML, escaped, each matched word in `<mark>…</mark>` (the only markup).',
+    }),
     statuses: z.array(z.record(z.string(), z.unknown())).meta({ description: "Meta's status objects, oldest first (only with `kapso(statuses)`)." }),
   })
   .partial()
@@ -81,6 +85,19 @@ export const listMessagesSchema = {
       conversation_id: z.uuid().optional(),
       // The customer's messages, whichever conversation they are in.
       business_scoped_user_id: bsuidParam.optional(),
+      // Switchboard's full-text search (docs/api.md "Search"): the matching messages only.
+      q: z
+        .string()
+        .trim()
+        .min(1)
+        .max(MAX_QUERY_LENGTH)
+        .optional()
+        .meta({
+          description:
+            `Switchboard extension: full-text search. Only the messages whose text holds every word of \`q\` (the last word also as a prefix; ` +
+            `case ignored, accents too on SQLite), newest first, each with \`kapso.search_snippet\`. Combines with every other filter. ` +
+            `At most ${MAX_QUERY_LENGTH} characters and ${MAX_QUERY_WORDS} words; punctuation and operators are ignored.`,
+        }),
     })
     .loose(),
   response: { 200: messagePageSchema },

@@ -1,10 +1,10 @@
 import type { SandboxDetails } from './ensure-sandbox.ts';
 
 /**
- * What a newcomer sees on `npm start`: the sandbox's key and number, and two copy-paste lines
- * that send a text and read it back by id.
+ * What a newcomer sees on `npm start`: the sandbox's key and number, a one-time link that signs in
+ * to the team inbox, and two copy-paste lines that send a text and read it back by id.
  */
-export function sandboxBanner(sandbox: SandboxDetails, gatewayUrl: string, simulatorUrl: string): string {
+export function sandboxBanner(sandbox: SandboxDetails, gatewayUrl: string, simulatorUrl: string, signInUrl: string | null = null): string {
   const pnid = sandbox.phone_number.id;
   const key = sandbox.api_key;
   const body = JSON.stringify({ messaging_product: 'whatsapp', to: sandbox.customer_wa_id, type: 'text', text: { body: 'Hello from Switchboard' } });
@@ -18,6 +18,7 @@ export function sandboxBanner(sandbox: SandboxDetails, gatewayUrl: string, simul
     `  customer         ${sandbox.customer_wa_id}  (writes first and echoes whatever you send)`,
     `  customer         ${sandbox.username_customer.business_scoped_user_id}  (@${sandbox.username_customer.username}: hides their phone; send with "recipient" instead of "to")`,
     '',
+    ...(signInUrl === null ? [] : [`Open the inbox: ${signInUrl}`, '  (a one-time link for the sandbox admin, valid 24 h; every start prints a new one)', '']),
     'Send a text:',
     `  ${send}`,
     'Read it back by id:',

@@ -72,11 +72,12 @@ describe.each(dialects)('the OpenAPI document (%s)', (dialect) => {
     expect(Object.values(doc.paths).flatMap((ops) => Object.keys(ops)).length).toBe(operationsOf(routes).filter((op) => !op.hidden).length);
   });
 
-  it('hides only its own routes, the document and the reference page, and the team inbox web app', () => {
+  it("hides only its own routes, the team inbox's internal API (docs/inbox-api.md) and its web app", () => {
     const hidden = operationsOf(routes).filter((op) => op.hidden);
     expect(hidden.length).toBeGreaterThan(0);
-    const ownOrWebApp = (path: string) => path === '/openapi.json' || path.startsWith('/docs') || WEB_APP_PATHS.includes(path) || path.startsWith('/assets/');
-    for (const op of hidden) expect(ownOrWebApp(op.path), op.path).toBe(true);
+    const ownOrInbox = (path: string) => path === '/openapi.json' || path.startsWith('/docs') || path.startsWith('/inbox/') || WEB_APP_PATHS.includes(path) || path.startsWith('/assets/');
+    for (const op of hidden) expect(ownOrInbox(op.path), op.path).toBe(true);
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/inbox/'))).toEqual([]);
   });
 
   it('gives every operation a success answer and the error envelope', () => {

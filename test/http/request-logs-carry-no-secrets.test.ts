@@ -24,6 +24,7 @@ describe('loggableUrl', () => {
     ['/v24.0/123/messages?limit=10&after=abc', '/v24.0/123/messages?limit=10&after=abc'],
     ['/v24.0/123?%zz=1&token=T', '/v24.0/123?%zz=1&token=[redacted]'],
     ['/healthz', '/healthz'],
+    ['/inbox/sign-in/TOKEN43characterslong', '/inbox/sign-in/[redacted]'],
   ])('logs %s as %s', (url, logged) => {
     expect(loggableUrl(url)).toBe(logged);
   });

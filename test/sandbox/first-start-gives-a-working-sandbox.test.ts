@@ -6,6 +6,22 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCliJson, startServe } from '../helpers/cli.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
+/** The URL of the banner's `Open the inbox:` line. */
+function printedSignInLink(output: string): string {
+  const match = /^Open the inbox: (\S+\/inbox\/sign-in\/[A-Za-z0-9_-]{43})$/m.exec(output);
+  if (!match?.[1]) throw new Error(`no sign-in link in the banner:\n${output}`);
+  return match[1];
+}
+
+/** Follows a sign-in link as a browser would: the session's member, or null when it sent to ?sign_in=expired. */
+async function signInAs(base: string, link: string): Promise<Record<string, string> | null> {
+  const res = await fetch(`${base}${new URL(link).pathname}`, { redirect: 'manual' });
+  expect(res.status).toBe(303);
+  if (res.headers.get('location') !== '/') return null;
+  const cookie = res.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+  return ((await (await fetch(`${base}/inbox/api/session`, { headers: { cookie } })).json()) as { user: Record<string, string> }).user;
+}
+
 /** The newcomer's path: `npm start` on an empty folder, then the two printed curl lines. */
 describe('the sandbox on first start (sqlite, the embedded default)', { timeout: 90_000 }, () => {
   const running: Array<{ child: { kill(signal: NodeJS.Signals): boolean; exitCode: number | null } }> = [];
@@ -13,7 +29,7 @@ describe('the sandbox on first start (sqlite, the embedded default)', { timeout:
     for (const r of running.splice(0)) if (r.child.exitCode === null) r.child.kill('SIGKILL');
   });
 
-  it('prints a key, a number and two curl lines that send a text and read it back', async () => {
+  it('prints a key, a number, a one-time inbox link and two curl lines that send a text and read it back', async () => {
     expect(spawnSync('curl', ['--version']).status, 'curl is needed to run the printed lines').toBe(0);
     const dir = mkdtempSync(join(tmpdir(), 'sb-sandbox-'));
     const s = await startServe({}, dir);
@@ -28,10 +44,16 @@ describe('the sandbox on first start (sqlite, the embedded default)', { timeout:
     const message = JSON.parse(printed);
     expect(message).toMatchObject({ type: 'text', text: { body: 'Hello from Switchboard' }, kapso: { direction: 'outbound' } });
 
-    // The details are the ones `switchboard sandbox --json` gives scripts.
-    const details = runCliJson<{ api_key: string; phone_number: { id: string }; customer_wa_id: string }>(['sandbox'], {}, dir);
+    // The details are the ones `switchboard sandbox --json` gives scripts, with a link of its own.
+    const details = runCliJson<{ api_key: string; phone_number: { id: string }; customer_wa_id: string; sign_in_url: string }>(['sandbox'], {}, dir);
     expect(sendLine).toContain(details.api_key);
     expect(sendLine).toContain(details.phone_number.id);
+
+    // The printed link signs the newcomer in to the team inbox as the sandbox's admin, once.
+    const link = printedSignInLink(s.output());
+    expect(await signInAs(s.base, link)).toMatchObject({ email: 'admin@sandbox.local', role: 'admin', project_name: 'sandbox' });
+    expect(await signInAs(s.base, link)).toBeNull();
+    expect(await signInAs(s.base, details.sign_in_url)).toMatchObject({ email: 'admin@sandbox.local' });
 
     // The simulated customer wrote first and echoes what it receives.
     await waitFor('the customer reads the message', async () => {
@@ -46,6 +68,10 @@ describe('the sandbox on first start (sqlite, the embedded default)', { timeout:
     running.push(again);
     await waitFor('the sandbox banner again', () => again.output().includes('Read it back by id:'), { timeoutMs: 30_000 });
     expect(again.output()).toContain(details.api_key);
+    // Every start prints a fresh link (links are single-use).
+    const secondLink = printedSignInLink(again.output());
+    expect(secondLink).not.toBe(link);
+    expect(await signInAs(again.base, secondLink)).toMatchObject({ email: 'admin@sandbox.local' });
     const res = await fetch(`${again.base}/v24.0/${details.phone_number.id}/messages/${encodeURIComponent(message.id)}`, { headers: { 'x-api-key': details.api_key } });
     expect(res.status).toBe(200);
     again.child.kill('SIGTERM');

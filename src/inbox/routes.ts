@@ -1,0 +1,31 @@
+import fastifyCookie from '@fastify/cookie';
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../deps.ts';
+import { installMemberAuth } from './member-auth.ts';
+import { memberSessionRoutes, signInRoutes } from './session-routes.ts';
+
+/** Registers routes that need a signed-in member: `request.member` is set on each of them. */
+export type ProtectedInboxRoutes = (scope: FastifyInstance, deps: Deps) => Promise<void>;
+
+/**
+ * Every route of the inbox API behind the session cookie (docs/inbox-api.md). Add a domain's inbox
+ * routes by appending its registration function here; each runs in the one authenticated scope.
+ */
+export const protectedInboxRoutes: ProtectedInboxRoutes[] = [memberSessionRoutes];
+
+/**
+ * The team inbox's browser API (`/inbox/…`): sign-in routes in the open, everything else behind
+ * installMemberAuth. An internal API of the web app, not the Kapso contract, so its routes are
+ * left out of the OpenAPI document.
+ */
+export async function inboxRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true } as typeof route.schema;
+  });
+  await app.register(fastifyCookie);
+  await signInRoutes(app, deps);
+  await app.register(async (scope) => {
+    installMemberAuth(scope, deps);
+    for (const routes of protectedInboxRoutes) await routes(scope, deps);
+  });
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Deps } from '../deps.ts';
+import { endSession, signInWithLink, signInWithPassword, type StartedSession } from '../tenants/member-sessions.ts';
+import { normalizeEmail } from '../tenants/member-fields.ts';
+import { inboxErrors } from './inbox-errors.ts';
+import { presentSession } from './present-session.ts';
+import { isSameOrigin } from './same-origin.ts';
+import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
+import { getSessionSchema, signInLinkSchema, signInSchema } from './session-schemas.ts';
+import { SignInLimiter } from './sign-in-limiter.ts';
+
+type SessionDeps = Pick<Deps, 'database' | 'clock' | 'config'>;
+
+function sessionOf(started: StartedSession) {
+  const { user, session, projectName } = started.live;
+  return presentSession({ userId: user.id, email: user.email, role: user.role, projectId: user.project_id, projectName, csrfToken: session.csrf_token });
+}
+
+/**
+ * Signing in without a session (docs/inbox-api.md "Signing in"): with email and password, rate
+ * limited per email and per client address; and by a one-time link.
+ */
+export async function signInRoutes(app: FastifyInstance, deps: SessionDeps): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const limiter = new SignInLimiter(deps.clock);
+
+  r.post('/inbox/api/session', { schema: signInSchema }, async (request, reply) => {
+    // No session yet, so no CSRF token: the Origin check alone keeps another site from signing
+    // the browser in to its own account (login CSRF).
+    if (!isSameOrigin(request, deps.config.http.publicUrl)) throw inboxErrors.csrfRefused('origin');
+    const email = normalizeEmail(request.body.email);
+    const retryAfter = limiter.retryAfterSeconds(email, request.ip);
+    if (retryAfter > 0) throw inboxErrors.tooManySignInAttempts(retryAfter);
+    const started = await signInWithPassword(deps, email, request.body.password);
+    if (!started) {
+      limiter.recordFailure(email, request.ip);
+      throw inboxErrors.signInFailed();
+    }
+    limiter.recordSuccess(email);
+    setSessionCookie(reply, deps.config, started.token);
+    return reply.header('cache-control', 'no-store').send(sessionOf(started));
+  });
+
+  r.get('/inbox/sign-in/:token', { schema: signInLinkSchema }, async (request, reply) => {
+    const started = await signInWithLink(deps, request.params.token);
+    if (started) setSessionCookie(reply, deps.config, started.token);
+    // The token is in this URL: keep it out of caches and of the next page's Referer.
+    void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    return reply.redirect(started ? '/' : '/?sign_in=expired', 303);
+  });
+}
+
+/** The signed-in member's own session: read it, or sign out. Registered in the protected scope. */
+export async function memberSessionRoutes(app: FastifyInstance, deps: SessionDeps): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/inbox/api/session', { schema: getSessionSchema }, async (request, reply) => {
+    return reply.header('cache-control', 'no-store').send(presentSession(request.member));
+  });
+
+  r.delete('/inbox/api/session', async (request, reply) => {
+    await endSession(deps, request.member.sessionId);
+    clearSessionCookie(reply, deps.config);
+    return reply.code(204).send();
+  });
+}
