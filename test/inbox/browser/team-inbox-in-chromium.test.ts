@@ -58,6 +58,7 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
     await world.sim.flush();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
+    page.setDefaultTimeout(WAIT.timeout);
     if (screenshots) mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
