@@ -115,6 +115,18 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
     expect(await page.getByLabel('Message').inputValue()).toBe('');
   });
 
+  it('keeps a message typed offline with Retry, and sends it once when back online', async () => {
+    await context.setOffline(true);
+    await page.getByLabel('Message').fill('Typed while offline');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('article', { name: 'Message not sent' }).filter({ hasText: 'Typed while offline' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Retry' }).waitFor(WAIT);
+    await context.setOffline(false);
+    // The browser's online event retries it with the key it was typed with.
+    await page.locator('article.bubble.out[data-message-id]', { hasText: 'Typed while offline' }).waitFor(WAIT);
+    expect(await page.locator('.bubble.pending').count()).toBe(0);
+  });
+
   it('shows a customer message live, without a reload', async () => {
     world.sim.injectInbound({ phone_number_id: tenant.phoneNumberId, from: CUSTOMER, profile_name: 'Maya Chen', message: { type: 'text', text: { body: 'Great, see you ~soon~ later' } } });
     await page.locator('article.bubble.in s', { hasText: 'soon' }).waitFor(WAIT);
