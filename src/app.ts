@@ -46,6 +46,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     genReqId: requestIdOf,
     requestIdHeader: false,
     bodyLimit: deps.config.http.bodyLimitBytes,
+    // Behind a reverse proxy, request.ip is the client's only when the operator says whose
+    // X-Forwarded-For to believe; believing anyone's would let a client pick its own address.
+    trustProxy: deps.config.http.trustProxy,
     requestTimeout: 30_000,
     keepAliveTimeout: 72_000,
     connectionTimeout: 30_000,

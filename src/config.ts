@@ -57,6 +57,16 @@ const envSchema = z.object({
    */
   EMBEDDED_WORKER: z.enum(['auto', 'true', 'false']).default('auto'),
   PUBLIC_URL: z.url().optional(),
+  /**
+   * Which peers' X-Forwarded-For is believed when reading a client's address (the inbox's sign-in
+   * limit per address, request logs): `false` (none, the default), `true` (any: only behind a proxy
+   * that overwrites the header), a number of proxy hops, or a comma-separated list of addresses and
+   * CIDR ranges of the proxies.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/, 'true, false, a number of proxy hops, or comma-separated proxy addresses or CIDR ranges')
+    .default('false'),
   /** Where media files are kept: `file:<folder>` (default `file:<data folder>/media`) or `s3://bucket/prefix`. */
   MEDIA_STORE: z
     .string()
@@ -135,6 +145,8 @@ export interface Config {
     readonly ingestBodyLimitBytes: number;
     /** Whether `/openapi.json` and `/docs` are served. */
     readonly apiDocs: boolean;
+    /** Fastify's `trustProxy`: whose X-Forwarded-For names the client (TRUST_PROXY). */
+    readonly trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
   };
   readonly db: { readonly url: string; readonly dataDir: string };
   readonly meta: { readonly graphUrl: string; readonly timeoutMs: number };
@@ -220,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       bodyLimitBytes: 1024 * 1024,
       ingestBodyLimitBytes: e.INGEST_BODY_LIMIT_BYTES,
       apiDocs: e.API_DOCS === 'on',
+      trustProxy: trustProxyOf(e.TRUST_PROXY),
     },
     db: { url: e.DATABASE_URL, dataDir: dataDirOf(e.DATABASE_URL) },
     meta: { graphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''), timeoutMs: e.META_TIMEOUT_MS },
@@ -318,4 +331,15 @@ function dataDirOf(url: string): string {
 function deepFreeze<T extends object>(value: T): T {
   for (const v of Object.values(value)) if (v && typeof v === 'object') deepFreeze(v);
   return Object.freeze(value);
+}
+
+/** TRUST_PROXY as Fastify's `trustProxy` takes it (a hop count as the function Fastify makes of one). */
+function trustProxyOf(value: string): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value.split(',').map((address) => address.trim());
 }
