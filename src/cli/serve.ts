@@ -7,6 +7,7 @@ import type { Deps } from '../deps.ts';
 import { type LifecycleSweep, startLifecycleSweep } from '../conversations/sweep.ts';
 import type { RunningSandbox } from '../sandbox/run-sandbox.ts';
 import { startIdempotencyPurge } from '../proxy/idempotency-purge.ts';
+import { startInboxSendKeyPurge } from '../inbox/send-key-purge.ts';
 import { startRetentionPrune } from '../retention/scheduled-prune.ts';
 import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';
 import { startMediaWorker } from '../media/embedded.ts';
@@ -54,6 +55,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   let sandbox: RunningSandbox | null = null;
   let sweep: LifecycleSweep | null = null;
   let purge: { stop(): Promise<void> } | null = null;
+  let inboxPurge: { stop(): Promise<void> } | null = null;
   let retention: { stop(): Promise<void> } | null = null;
   let worker: OutboxWorker | null = null;
   let mediaWorker: MediaWorker | null = null;
@@ -78,6 +80,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     await Promise.all([worker?.stop(5_000), mediaWorker?.stop(5_000), broadcastWorker?.stop(5_000)]);
     await sweep?.stop();
     await purge?.stop();
+    await inboxPurge?.stop();
     await retention?.stop();
     await sandbox?.close();
     await closeDeps(deps);
@@ -105,6 +108,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     deps.readiness.ready('lifecycle_sweep');
     // Idempotency-Keys past their retention are forgotten (the table would grow forever).
     purge = startIdempotencyPurge(deps, SWEEP_INTERVAL_MS);
+    inboxPurge = startInboxSendKeyPurge(deps, SWEEP_INTERVAL_MS);
     // RETENTION_DAYS: history older than that is pruned once an hour, by one serve at a time.
     if (retentionDays !== null) {
       retention = startRetentionPrune(deps, retentionDays);

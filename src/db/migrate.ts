@@ -20,6 +20,7 @@ import * as messagingLimits from './migrations/2026-12-07-018-messaging-limits.t
 import * as broadcastSweepIndexes from './migrations/2026-12-07-019-broadcast-sweep-indexes.ts';
 import * as inboxMembers from './migrations/2026-12-07-020-inbox-members.ts';
 import * as messageSearch from './migrations/2026-12-07-021-message-search.ts';
+import * as inboxConversations from './migrations/2026-12-07-022-inbox-conversations.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
 const migrations: Record<string, Migration> = {
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07-019-broadcast-sweep-indexes': broadcastSweepIndexes,
   '2026-12-07-020-inbox-members': inboxMembers,
   '2026-12-07-021-message-search': messageSearch,
+  '2026-12-07-022-inbox-conversations': inboxConversations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -2,10 +2,12 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { CallsTable, FlowsTable } from './schema-calls-flows.ts';
 import type { BroadcastRecipientsTable, BroadcastSuppressionsTable, BroadcastsTable, SendBudgetsTable } from './schema-outbound.ts';
 import type { SignInLinksTable, UserSessionsTable, UsersTable } from './schema-inbox-members.ts';
+import type { ConversationAssignmentsTable, ConversationNotesTable, ConversationReadsTable, InboxSendsTable } from './schema-inbox-conversations.ts';
 
 export type * from './schema-calls-flows.ts';
 export type * from './schema-outbound.ts';
 export type * from './schema-inbox-members.ts';
+export type * from './schema-inbox-conversations.ts';
 
 /** A JSON column: TEXT on SQLite, JSONB on PostgreSQL. Written as a JSON string, read with `readJson`. */
 export type JsonColumn = ColumnType<unknown, string, string>;
@@ -359,6 +361,10 @@ export interface DB {
   users: UsersTable;
   user_sessions: UserSessionsTable;
   sign_in_links: SignInLinksTable;
+  conversation_assignments: ConversationAssignmentsTable;
+  conversation_notes: ConversationNotesTable;
+  conversation_reads: ConversationReadsTable;
+  inbox_sends: InboxSendsTable;
 }
 
 export type MessageRow = Selectable<MessagesTable>;

@@ -79,3 +79,24 @@ export const BROADCAST_TAG_PREFIX = 'sbb_';
 export function isBroadcastTag(value: unknown): value is string {
   return typeof value === 'string' && value.startsWith(BROADCAST_TAG_PREFIX);
 }
+
+/**
+ * The team inbox's own changes (docs/inbox-api.md "Live events"): written to the outbox with the
+ * change so the inbox's live stream sees them in order with every other event, but no webhook
+ * subscription can name them and the fan-out never delivers them (outbox/match-subscriptions.ts).
+ */
+export const INBOX_EVENT_PREFIX = 'switchboard.inbox.';
+
+/** A member wrote an internal note (`data.note_id`). */
+export const INBOX_NOTE_CREATED_EVENT = 'switchboard.inbox.note.created';
+
+/** A conversation's assignee changed (`data.assignee_user_id`, null when unassigned). */
+export const INBOX_CONVERSATION_ASSIGNED_EVENT = 'switchboard.inbox.conversation.assigned';
+
+/** An ended conversation was reopened (Kapso's catalogue has no event for it, §8.2). */
+export const INBOX_CONVERSATION_REOPENED_EVENT = 'switchboard.inbox.conversation.reopened';
+
+/** Whether an outbox event is the inbox's alone, never a webhook's. */
+export function isInboxEvent(type: string): boolean {
+  return type.startsWith(INBOX_EVENT_PREFIX);
+}

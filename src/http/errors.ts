@@ -125,6 +125,10 @@ export const errors = {
   conflict(details: string): GraphError {
     return new GraphError(409, 100, 'OAuthException', '(#100) Conflict', details);
   },
+  /** An inbox send retried under its Idempotency-Key while the first is still in flight (docs/inbox-api.md). */
+  alreadyBeingSent(): GraphError {
+    return new GraphError(409, 2, 'OAuthException', 'already being sent', 'A message with this Idempotency-Key is still being sent; retry shortly.');
+  },
   serviceUnavailable(details: string): GraphError {
     return new GraphError(503, 2, 'OAuthException', '(#2) Service temporarily unavailable', details);
   },

@@ -3,6 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { installMemberAuth } from './member-auth.ts';
 import { memberSessionRoutes, signInRoutes } from './session-routes.ts';
+import { inboxConversationRoutes } from './conversation-routes.ts';
+import { inboxDirectoryRoutes } from './directory-routes.ts';
+import { inboxMediaRoutes } from './media-upload-route.ts';
+import { inboxThreadRoutes } from './thread-routes.ts';
 
 /** Registers routes that need a signed-in member: `request.member` is set on each of them. */
 export type ProtectedInboxRoutes = (scope: FastifyInstance, deps: Deps) => Promise<void>;
@@ -11,7 +15,7 @@ export type ProtectedInboxRoutes = (scope: FastifyInstance, deps: Deps) => Promi
  * Every route of the inbox API behind the session cookie (docs/inbox-api.md). Add a domain's inbox
  * routes by appending its registration function here; each runs in the one authenticated scope.
  */
-export const protectedInboxRoutes: ProtectedInboxRoutes[] = [memberSessionRoutes];
+export const protectedInboxRoutes: ProtectedInboxRoutes[] = [memberSessionRoutes, inboxConversationRoutes, inboxThreadRoutes, inboxDirectoryRoutes, inboxMediaRoutes];
 
 /**
  * The team inbox's browser API (`/inbox/…`): sign-in routes in the open, everything else behind

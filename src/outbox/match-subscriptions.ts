@@ -1,6 +1,6 @@
 import { readJson } from '../db/json.ts';
 import type { EventRow, WebhookRow } from '../db/schema.ts';
-import { BUFFERABLE_EVENTS, META_RAW_EVENT, NUMBER_EVENTS, ORDERED_EVENTS } from '../events/event-types.ts';
+import { BUFFERABLE_EVENTS, isInboxEvent, META_RAW_EVENT, NUMBER_EVENTS, ORDERED_EVENTS } from '../events/event-types.ts';
 
 const NUMBER_EVENT_SET: ReadonlySet<string> = new Set(NUMBER_EVENTS);
 const BUFFERABLE: ReadonlySet<string> = new Set(BUFFERABLE_EVENTS);
@@ -10,9 +10,11 @@ const BUFFERABLE: ReadonlySet<string> = new Set(BUFFERABLE_EVENTS);
  * conversation events go only to the webhooks of their phone number; project events to project
  * webhooks (all numbers, or the one they are scoped to); raw Meta payloads to the number's `meta`
  * webhook. An event addressed to one webhook (a test event, an inactivity notice, which depends
- * on that webhook's own `inactivity_minutes`) goes to that one alone. Pure.
+ * on that webhook's own `inactivity_minutes`) goes to that one alone. The team inbox's own events
+ * go to no webhook, whatever their data says: they are internal (docs/inbox-api.md). Pure.
  */
 export function matchSubscriptions(event: EventRow, projectId: string, webhooks: readonly WebhookRow[]): WebhookRow[] {
+  if (isInboxEvent(event.type)) return [];
   const only = readJson<{ webhook_id?: string }>(event.data).webhook_id;
   return webhooks.filter((w) => {
     if (w.project_id !== projectId) return false;

@@ -193,7 +193,8 @@ export async function nextConversationsToDelete(
 }
 
 /**
- * Deletes ended conversations that still have no message, with their inactivity notices, and
+ * Deletes ended conversations that still have no message, with their inactivity notices and the
+ * inbox's assignment, notes and read markers of them, and
  * clears each contact's pointer at them (one row per statement: contacts are kept, and a dangling
  * pointer would only make the next message open a new conversation anyway). Returns how many went.
  */
@@ -208,7 +209,10 @@ export async function deleteConversations(db: Kysely<DB>, rows: ReadonlyArray<{ 
     .returning(['conversations.id', 'conversations.contact_id'])
     .execute();
   if (deleted.length === 0) return 0;
-  await db.deleteFrom('webhook_inactivity_notices').where('conversation_id', 'in', deleted.map((r) => r.id)).execute();
+  const gone = deleted.map((r) => r.id);
+  await db.deleteFrom('webhook_inactivity_notices').where('conversation_id', 'in', gone).execute();
+  // What the team inbox kept about them: their assignee, notes and members' read markers.
+  for (const table of ['conversation_assignments', 'conversation_notes', 'conversation_reads'] as const) await db.deleteFrom(table).where('conversation_id', 'in', gone).execute();
   for (const row of deleted) {
     await db.updateTable('contacts').set({ current_conversation_id: null }).where('id', '=', row.contact_id).where('current_conversation_id', '=', row.id).execute();
   }

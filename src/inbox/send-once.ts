@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import type { Deps } from '../deps.ts';
+import { errors } from '../http/errors.ts';
+import { claimInboxSend, completeInboxSend, releaseInboxSend } from './sends-store.ts';
+
+/** What the send route answers: a status and a JSON body (ours, or Meta's error as it came). */
+export interface InboxAnswer {
+  statusCode: number;
+  body: string;
+}
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,100}$/;
+/** How long a key's answer is kept (docs/inbox-api.md "Never sent twice"). */
+export const INBOX_SEND_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Runs a member's send at most once per Idempotency-Key within 24 h: a retry gets the first
+ * answer again; a retry while the first is in flight is refused (409, code 2) and the client
+ * tries again later; the key reused for another message is refused (409, code 100) rather than
+ * answered with the first message, which would drop the new one silently. Answers Meta gave
+ * (success or a 4xx) are kept; a failure before Meta answered, a throttle, or a 5xx releases the
+ * key so the same key may send. A send whose process dies mid-flight keeps its key pending
+ * until it expires: Meta may have taken it, so the gateway never sends it again by itself.
+ */
+export async function sendOnce(
+  deps: Pick<Deps, 'database' | 'clock'>,
+  scope: { userId: string; key: string | undefined; request: string },
+  run: () => Promise<InboxAnswer>,
+): Promise<InboxAnswer> {
+  const { key, userId } = scope;
+  if (key === undefined) return run();
+  if (!KEY_PATTERN.test(key)) throw errors.invalidParameter('Idempotency-Key', 'Idempotency-Key must be 1-100 printable ASCII characters.');
+  const { db } = deps.database;
+  const now = deps.clock.now();
+  const requestHash = createHash('sha256').update(scope.request).digest('hex');
+  const existing = await claimInboxSend(db, { userId, key, requestHash, now }, now - INBOX_SEND_KEY_TTL_MS);
+  if (existing) {
+    if (existing.request_hash !== requestHash) throw errors.conflict('This Idempotency-Key was used for another message; choose a new key per message.');
+    if (existing.state !== 'done' || existing.answer_status === null || existing.answer_body === null) throw errors.alreadyBeingSent();
+    return { statusCode: Number(existing.answer_status), body: existing.answer_body };
+  }
+  let answer: InboxAnswer;
+  try {
+    answer = await run();
+  } catch (err) {
+    await releaseInboxSend(db, userId, key);
+    throw err;
+  }
+  if (answer.statusCode >= 500) await releaseInboxSend(db, userId, key);
+  else await completeInboxSend(db, userId, key, answer.statusCode, answer.body);
+  return answer;
+}
