@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../../helpers/dialects.ts';
 import type { TestNumber, TestProject } from '../../helpers/factories.ts';
 import { addMember, type TestMember } from '../../helpers/inbox-session.ts';
@@ -65,6 +65,12 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
     await context?.close();
     await world?.close();
   });
+  // What the page showed when a step failed, for the one reading the failure (.scratch is ignored by git).
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail' || !page) return;
+    mkdirSync('.scratch', { recursive: true });
+    await page.screenshot({ path: `.scratch/inbox-failed-${dialect}-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png` }).catch(() => undefined);
+  });
 
   it('says when a sign-in link has expired, refuses a wrong password, and signs in', async () => {
     await page.goto(`${world.url}/?sign_in=expired`);
@@ -76,7 +82,7 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
     await page.getByRole('alert').filter({ hasText: 'Email or password is wrong' }).waitFor(WAIT);
     await page.getByLabel('Password').fill(agent.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Search').waitFor(WAIT);
+    await searchBox(page).waitFor(WAIT);
   });
 
   it('lists the customer by name with their last message and unread count', async () => {
@@ -98,7 +104,7 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
   });
 
   it('sends a message and shows its ticks advance to read', async () => {
-    await page.getByLabel('Message').fill('Yes, it ships *today*');
+    await messageBox(page).fill('Yes, it ships *today*');
     await page.getByRole('button', { name: 'Send' }).click();
     const bubble = page.locator('article.bubble.out', { hasText: 'Yes, it ships' });
     await bubble.waitFor(WAIT);
@@ -112,14 +118,14 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
       .toBe('read');
     expect(seen.has('delivered') || seen.has('sent')).toBe(true);
     await bubble.getByRole('img', { name: 'Read' }).waitFor(WAIT);
-    expect(await page.getByLabel('Message').inputValue()).toBe('');
+    expect(await messageBox(page).inputValue()).toBe('');
   });
 
   it('keeps a message typed offline with Retry, and sends it once when back online', async () => {
     await context.setOffline(true);
-    await page.getByLabel('Message').fill('Typed while offline');
+    await messageBox(page).fill('Typed while offline');
     await page.getByRole('button', { name: 'Send' }).click();
-    await page.getByRole('article', { name: 'Message not sent' }).filter({ hasText: 'Typed while offline' }).waitFor(WAIT);
+    await page.getByRole('article', { name: 'Not sent' }).filter({ hasText: 'Typed while offline' }).waitFor(WAIT);
     await page.getByRole('button', { name: 'Retry' }).waitFor(WAIT);
     await context.setOffline(false);
     // The browser's online event retries it with the key it was typed with.
@@ -135,7 +141,7 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
 
   it('attaches an image through the gateway and shows it in the thread', async () => {
     await page.getByLabel('Attach').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG_1X1 });
-    await page.getByLabel('Message').fill('Your receipt');
+    await messageBox(page).fill('Your receipt');
     await page.getByRole('button', { name: 'Send' }).click();
     const bubble = page.locator('article.bubble.out', { hasText: 'Your receipt' });
     await bubble.waitFor(WAIT);
@@ -164,13 +170,13 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
     await page.getByText('This conversation has ended').waitFor(WAIT);
     await page.getByRole('button', { name: 'Reopen' }).click();
     await page.getByRole('button', { name: 'End', exact: true }).waitFor(WAIT);
-    await page.getByLabel('Message').waitFor(WAIT);
+    await messageBox(page).waitFor(WAIT);
   });
 
   it('finds a message by search and opens the thread at it', async () => {
-    await page.getByLabel('Search').fill('refund');
-    await page.getByLabel('Search').press('Enter');
-    const results = page.getByRole('list', { name: 'Search results' });
+    await searchBox(page).fill('refund');
+    await searchBox(page).press('Enter');
+    const results = page.getByRole('list', { name: 'Results' });
     await results.locator('mark', { hasText: /refund/i }).first().waitFor(WAIT);
     if (screenshots) await page.screenshot({ path: `${SCREENSHOTS}/inbox-search-light.png` });
     await results.getByRole('link').filter({ hasText: 'A-17' }).click();
@@ -179,9 +185,10 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
   });
 
   it('offers an approved template when the 24-hour window is closed, and sends it', async () => {
+    await page.getByRole('link', { name: 'Conversations', exact: true }).click();
     await page.getByRole('link', { name: /Lars Late/ }).click();
     await page.getByText('The 24-hour window is closed').waitFor(WAIT);
-    expect(await page.getByLabel('Message').count()).toBe(0);
+    expect(await messageBox(page).count()).toBe(0);
     await page.getByLabel('Template').selectOption({ label: 'order_ready (en_US)' });
     await page.getByLabel('Variable 1').fill('Lars');
     await page.getByLabel('Variable 2').fill('B-42');
@@ -229,11 +236,21 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
       await strangerPage.getByText('This conversation does not exist or is not in your project').waitFor(WAIT);
       await strangerPage.getByText('No conversations here yet').waitFor(WAIT);
       expect(await strangerPage.getByText('Maya Chen').count()).toBe(0);
-      await strangerPage.getByLabel('Search').fill('refund');
-      await strangerPage.getByLabel('Search').press('Enter');
+      await searchBox(strangerPage).fill('refund');
+      await searchBox(strangerPage).press('Enter');
       await strangerPage.getByText('No messages match').waitFor(WAIT);
     } finally {
       await strangerContext.close();
     }
   });
 });
+
+/** The composer's textbox, by its stable label (docs/inbox.md). */
+function messageBox(page: Page) {
+  return page.getByRole('textbox', { name: 'Message', exact: true });
+}
+
+/** The search field, by its stable label. */
+function searchBox(page: Page) {
+  return page.getByRole('searchbox', { name: 'Search', exact: true });
+}

@@ -79,6 +79,7 @@ export interface KapsoBlock {
   direction?: Direction;
   status?: string;
   has_media?: boolean;
+  whatsapp_conversation_id?: string;
   media_url?: string;
   media_data?: { url?: string; filename?: string | null; content_type?: string; byte_size?: number };
   contact_name?: string;

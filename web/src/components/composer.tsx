@@ -4,6 +4,7 @@ import { uploadMedia, type SendBody } from '../api/messages.ts';
 import type { InboxConversation, KapsoMessage, Note, Session } from '../api/types.ts';
 import { loadDraft, saveDraft } from '../state/drafts.ts';
 import { quoteText } from './message-bubble.tsx';
+import { PaperclipIcon } from './icons.tsx';
 import { TemplateForm } from './template-form.tsx';
 
 interface ComposerProps {
@@ -128,7 +129,9 @@ function MessageForm({ conversation, replyTo, onCancelReply, send }: Pick<Compos
       )}
       {file && (
         <p className="attachment">
-          <span>📎 {file.name}</span>
+          <span>
+            <PaperclipIcon /> {file.name}
+          </span>
           <button type="button" className="ghost small" onClick={() => setFile(null)} aria-label="Remove attachment">
             ✕
           </button>
@@ -141,7 +144,7 @@ function MessageForm({ conversation, replyTo, onCancelReply, send }: Pick<Compos
       )}
       <div className="compose-row">
         <label className="attach ghost" title="Attach a file">
-          <span aria-hidden="true">📎</span>
+          <PaperclipIcon />
           <input type="file" aria-label="Attach" accept="image/*,video/*,audio/*,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt,.csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} className="visually-hidden" />
         </label>
         <textarea ref={input} aria-label="Message" placeholder={file ? 'Add a caption' : 'Type a message'} rows={1} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKeyDown} />

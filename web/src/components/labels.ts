@@ -6,17 +6,17 @@ export function contactLabel(contact: Contact): string {
 }
 
 const TYPE_LABELS: Record<string, string> = {
-  image: '📷 Photo',
-  video: '🎥 Video',
-  audio: '🎵 Audio',
-  document: '📄 Document',
+  image: 'Photo',
+  video: 'Video',
+  audio: 'Audio',
+  document: 'Document',
   sticker: 'Sticker',
-  location: '📍 Location',
-  contacts: '👤 Contact',
+  location: 'Location',
+  contacts: 'Contact',
   template: 'Template',
   reaction: 'Reaction',
   interactive: 'Interactive message',
-  order: '🛒 Order',
+  order: 'Order',
 };
 
 /** The one-line preview of a message in the list. */

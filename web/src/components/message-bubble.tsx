@@ -19,7 +19,7 @@ export function MessageBubble({ message, quoted, reactions, highlighted, canAct,
   const failure = kapso.status === 'failed' ? failureReason(kapso.statuses?.flatMap((s) => s.errors ?? []) ?? []) : null;
   const time = toDate(message.timestamp);
   return (
-    <article id={`m-${message.id}`} className={`bubble ${outbound ? 'out' : 'in'}${highlighted ? ' highlighted' : ''}`} data-message-id={message.id} data-status={kapso.status} aria-label={`${outbound ? 'Sent' : 'Received'} message`}>
+    <article id={`m-${message.id}`} className={`bubble ${outbound ? 'out' : 'in'}${highlighted ? ' highlighted' : ''}`} data-message-id={message.id} data-status={kapso.status}>
       {message.context?.id && (
         <button type="button" className="quote" onClick={() => actions.onJump(message.context?.id ?? '')} aria-label="Show the quoted message">
           {quoted ? quoteText(quoted) : 'Quoted message'}

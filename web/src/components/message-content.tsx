@@ -1,6 +1,7 @@
 import type { KapsoMessage } from '../api/types.ts';
 import { formatBytes } from '../lib/time.ts';
 import { FormattedText } from './formatted-text.tsx';
+import { FileIcon, PinIcon } from './icons.tsx';
 
 type Loose = Record<string, unknown>;
 
@@ -59,7 +60,7 @@ export function MessageContent({ message }: { message: KapsoMessage }) {
     case 'template':
       return <TemplateBody message={message} />;
     case 'order':
-      return <p>🛒 Order of {Array.isArray(media.product_items) ? media.product_items.length : 0} item(s){text(media.text) ? `: ${String(media.text)}` : ''}</p>;
+      return <p>Order of {Array.isArray(media.product_items) ? media.product_items.length : 0} item(s){text(media.text) ? `: ${String(media.text)}` : ''}</p>;
     default:
       return <p className="muted">{text(kapso.content) ?? `Unsupported message (${message.type})`}</p>;
   }
@@ -85,8 +86,8 @@ function DocumentCard({ message, caption }: { message: KapsoMessage; caption: st
   const url = kapso.media_url ?? kapso.media_data?.url;
   const label = (
     <>
-      <span className="doc-icon" aria-hidden="true">
-        📄
+      <span className="doc-icon">
+        <FileIcon />
       </span>
       <span className="doc-name">{name}</span>
       {typeof size === 'number' && <span className="doc-size">{formatBytes(size)}</span>}
@@ -112,7 +113,7 @@ function LocationCard({ location }: { location: Loose }) {
   const href = `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=16/${lat}/${lng}`;
   return (
     <a className="location" href={href} target="_blank" rel="noreferrer">
-      <span aria-hidden="true">📍</span> {text(location.name) ?? 'Location'}
+      <PinIcon /> {text(location.name) ?? 'Location'}
       {text(location.address) && <span className="muted"> · {String(location.address)}</span>}
       <span className="muted small">
         {' '}
@@ -130,7 +131,7 @@ function ContactCards({ cards }: { cards: Loose[] }) {
         const phones = Array.isArray(card.phones) ? (card.phones as Loose[]) : [];
         return (
           <li key={i}>
-            <span aria-hidden="true">👤</span> {text(name.formatted_name) ?? text(name.first_name) ?? 'Contact'}
+            {text(name.formatted_name) ?? text(name.first_name) ?? 'Contact'}
             {phones.map((p, j) => (
               <span key={j} className="muted">
                 {' '}
@@ -175,13 +176,18 @@ function Interactive({ interactive }: { interactive: Loose }) {
   );
 }
 
+/** A sent template: its name and the values given to its variables (the message holds no text). */
 function TemplateBody({ message }: { message: KapsoMessage }) {
   const template = field(message, 'template');
+  const components = Array.isArray(template.components) ? (template.components as Loose[]) : [];
+  const values = components.flatMap((c) => (Array.isArray(c.parameters) ? (c.parameters as Loose[]) : [])).map((p) => text(p.text)).filter((v) => v !== null);
   const content = text(message.kapso?.content);
   return (
     <>
-      <p className="muted small">Template: {text(template.name) ?? 'template'}</p>
-      {content && <Paragraph text={content} />}
+      <p className="muted small">Template</p>
+      <p className="text template-name">{text(template.name) ?? 'template'}</p>
+      {values.length > 0 && <p className="small">{values.join(' · ')}</p>}
+      {content && !content.includes(String(template.name)) && <Paragraph text={content} />}
     </>
   );
 }

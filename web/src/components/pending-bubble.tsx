@@ -5,7 +5,7 @@ import { previewOf } from './labels.ts';
 export function PendingBubble({ pending }: { pending: PendingSend }) {
   const body = pending.body as { type: string; text?: { body?: string } };
   return (
-    <article className={`bubble out pending ${pending.state}`} aria-label={pending.state === 'failed' ? 'Message not sent' : 'Message sending'}>
+    <article className={`bubble out pending ${pending.state}`} aria-label={pending.state === 'failed' ? 'Not sent' : 'Sending'}>
       <p className="text">{previewOf(body.type, body.text?.body ?? null)}</p>
       <footer className="bubble-meta">{pending.state === 'sending' ? <span role="status">Sending…</span> : <span className="failure">{pending.error ?? 'Not sent'}</span>}</footer>
       {pending.state === 'failed' && (

@@ -39,7 +39,7 @@ export function SearchResults({ q }: { q: string }) {
   if (!current) return <p className="loading" role="status">Searching…</p>;
   if (hits.length === 0) return <p className="empty">No messages match “{q}”.</p>;
   return (
-    <ul className="search-results" aria-label="Search results">
+    <ul className="search-results" aria-label="Results">
       {hits.map((hit) => (
         <li key={hit.message_id}>
           <a

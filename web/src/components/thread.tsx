@@ -3,7 +3,7 @@ import { getConversation, markRead } from '../api/conversations.ts';
 import type { InboxConversation, KapsoMessage, Member, Session } from '../api/types.ts';
 import type { LiveFeed } from '../live/events.ts';
 import { navigate } from '../lib/router.ts';
-import { queueSend, usePendingSends } from '../state/outbox.ts';
+import { onSent, queueSend, usePendingSends } from '../state/outbox.ts';
 import { useThread } from '../state/thread.ts';
 import { Composer } from './composer.tsx';
 import { ContactPanel } from './contact-panel.tsx';
@@ -54,6 +54,11 @@ export function Thread({ conversationId, around, session, members, feed, onConve
     );
   }, [conversationId, read]);
 
+  // A message accepted by the gateway shows at once, without waiting for its live event. Sent
+  // from an ended conversation it lands in the customer's new one, which this thread does not show.
+  const { add } = thread;
+  useEffect(() => onSent((id, message) => id === conversationId && (message.kapso?.whatsapp_conversation_id ?? id) === id && add(message)), [conversationId, add]);
+
   useEffect(() => {
     if (!feed) return;
     return feed.subscribe((event) => {
@@ -76,9 +81,7 @@ export function Thread({ conversationId, around, session, members, feed, onConve
   if (!conversation) return <p className="loading" role="status">Loading…</p>;
 
   async function send(body: Parameters<typeof queueSend>[1]) {
-    const message = await queueSend(conversationId, body);
-    if (message) thread.add(message);
-    return message !== null;
+    return (await queueSend(conversationId, body)) !== null;
   }
 
   return (

@@ -1,3 +1,5 @@
+import { ClockIcon } from './icons.tsx';
+
 /** WhatsApp's delivery ticks: ✓ sent, ✓✓ delivered, blue ✓✓ read, a clock while pending, ! failed. */
 export function StatusTicks({ status }: { status: string | null | undefined }) {
   switch (status) {
@@ -29,7 +31,7 @@ export function StatusTicks({ status }: { status: string | null | undefined }) {
     case 'accepted':
       return (
         <span className="ticks" role="img" aria-label="Pending">
-          🕓
+          <ClockIcon />
         </span>
       );
     default:

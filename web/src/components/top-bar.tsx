@@ -11,6 +11,8 @@ export function TopBar({ session, connected, query, onSignOut }: { session: Sess
     <header className="top-bar">
       <a
         className="brand"
+        aria-label="Conversations"
+        title={`${session.user.project_name}: conversations`}
         href="/"
         onClick={(e) => {
           e.preventDefault();

@@ -19,6 +19,7 @@ export interface PendingSend {
 
 const STORAGE_KEY = 'switchboard.outbox';
 const listeners = new Set<() => void>();
+const sentListeners = new Set<(conversationId: string, message: KapsoMessage) => void>();
 let pending: PendingSend[] = read();
 
 function read(): PendingSend[] {
@@ -51,11 +52,12 @@ async function attempt(item: PendingSend): Promise<KapsoMessage | null> {
   try {
     const { message } = await sendMessage(item.conversationId, item.body, item.key);
     update(pending.filter((p) => p.key !== item.key));
+    for (const listener of sentListeners) listener(item.conversationId, message);
     return message;
   } catch (err) {
     patch(item.key, { state: 'failed', error: describeSendError(err) });
     // The first send with this key is still in flight: try again shortly.
-    if (err instanceof ApiError && err.status === 409) setTimeout(() => void retrySend(item.key), 1500);
+    if (err instanceof ApiError && err.status === 409 && err.code === 2) setTimeout(() => void retrySend(item.key), 1500);
     return null;
   }
 }
@@ -83,6 +85,15 @@ export function retrySend(key: string): Promise<KapsoMessage | null> {
 /** Removes a failed message the agent chose to discard. */
 export function discardSend(key: string): void {
   update(pending.filter((p) => p.key !== key));
+}
+
+/**
+ * Calls `listener` with each message the gateway accepts, whoever sent it: the composer, Retry, or
+ * the retry when the browser comes back online. Answers the unsubscribe function.
+ */
+export function onSent(listener: (conversationId: string, message: KapsoMessage) => void): () => void {
+  sentListeners.add(listener);
+  return () => void sentListeners.delete(listener);
 }
 
 /** The conversation's messages not yet accepted, oldest first. */
