@@ -24,6 +24,12 @@ export interface BenchDatabase {
   countMessages(): Promise<number>;
   /** How many of `wamids` are stored for the number. */
   countStored(phoneNumberId: string, wamids: readonly string[]): Promise<number>;
+  /**
+   * Removes the full-text search index of messages (migration 021: FTS5 table and triggers on
+   * SQLite, the GIN index on PostgreSQL) from this bench's own database, to measure ingest
+   * without it (bench/search-index.ts). Call after `open`, before `generate`.
+   */
+  dropSearchIndex(): Promise<void>;
   /** Closes the connection and deletes the database (file or schema). */
   drop(): Promise<void>;
 }

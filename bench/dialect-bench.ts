@@ -31,6 +31,10 @@ export async function benchDialect(dialect: BenchDialect, options: BenchOptions)
     const env = gatewayEnv(db);
     const tenant = await createTenant(env);
     await db.open();
+    if (options.searchIndex === 'without') {
+      await db.dropSearchIndex();
+      progress(dialect, 'full-text search index of messages dropped (--search-index without)');
+    }
     progress(dialect, `generating ${options.messages.toLocaleString('en-US')} messages…`);
     const dataset = planDataset(tenant.number.phoneNumberId, options.messages, options.customers);
     const generation = await db.generate(dataset);

@@ -22,11 +22,14 @@ export interface BenchOptions {
   runs: RunName[];
   /** Start the server under `node --cpu-prof` and write its profiles to this folder. */
   cpuProfileDir: string | null;
+  /** Whether the store keeps its full-text search index of messages (migration 021); `without` drops it first. */
+  searchIndex: 'with' | 'without';
 }
 
 const USAGE = `usage: npm run bench -- [--dialect sqlite|postgres|both] [--messages N] [--duration S]
                          [--warmup S] [--connections C] [--customers N] [--postgres-url URL]
-                         [--runs fixed,get,ingest1,ingest50] [--cpu-prof DIR]`;
+                         [--runs fixed,get,ingest1,ingest50] [--cpu-prof DIR]
+                         [--search-index with|without]`;
 
 /** Parses the bench's command line (`npm run bench -- …`). */
 export function parseOptions(argv: string[]): BenchOptions {
@@ -42,6 +45,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'postgres-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
       runs: { type: 'string', default: RUN_NAMES.join(',') },
       'cpu-prof': { type: 'string' },
+      'search-index': { type: 'string', default: 'with' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -61,6 +65,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     postgresUrl: values['postgres-url'],
     runs: runsOf(values.runs),
     cpuProfileDir: values['cpu-prof'] ?? null,
+    searchIndex: searchIndexOf(values['search-index']),
   };
 }
 
@@ -69,6 +74,11 @@ export function dialectsOf(value: string, usage = USAGE): BenchDialect[] {
   if (value === 'both') return ['sqlite', 'postgres'];
   if (value === 'sqlite' || value === 'postgres') return [value];
   throw new Error(`--dialect must be sqlite, postgres or both, not ${value}\n${usage}`);
+}
+
+function searchIndexOf(value: string): 'with' | 'without' {
+  if (value === 'with' || value === 'without') return value;
+  throw new Error(`--search-index must be with or without, not ${value}\n${USAGE}`);
 }
 
 function runsOf(value: string): RunName[] {

@@ -58,6 +58,9 @@ export function createPostgresDatabase(baseUrl: string): BenchDatabase {
       }
       return stored;
     },
+    async dropSearchIndex() {
+      await handle().query('DROP INDEX messages_content_search');
+    },
     async drop() {
       const admin = new pg.Client({ connectionString: baseUrl });
       await pool?.end();

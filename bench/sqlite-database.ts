@@ -37,6 +37,9 @@ export function createSqliteDatabase(): BenchDatabase {
       }
       return stored;
     },
+    async dropSearchIndex() {
+      handle().exec(`DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_update; DROP TRIGGER messages_fts_delete; DROP TABLE messages_fts;`);
+    },
     async drop() {
       db?.close();
       db = null;

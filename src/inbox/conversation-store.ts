@@ -50,14 +50,14 @@ function liveNumbersOf(db: Db, projectId: string) {
  * a primary-key probe per row walked. The rows are then loaded by findInboxConversations, so no
  * join can tempt a planner into reading a whole table for a page of 30.
  */
-export async function listInboxConversationKeys(
+export function listInboxConversationKeysQuery(
   db: Db,
   projectId: string,
   memberUserId: string,
   filter: InboxConversationFilter,
   after: InboxConversationKey | null,
   limit: number,
-): Promise<Array<{ id: string; last_active_at: number }>> {
+) {
   let numbers = liveNumbersOf(db, projectId);
   if (filter.phoneNumberId !== undefined) numbers = numbers.where('phone_numbers.id', '=', filter.phoneNumberId);
   let q = db.selectFrom('conversations as c').select(['c.id', 'c.last_active_at']).where('c.phone_number_id', 'in', numbers);
@@ -71,7 +71,19 @@ export async function listInboxConversationKeys(
     q = q.where((eb) => eb.not(eb.exists(eb.selectFrom('conversation_assignments as a').select('a.conversation_id').whereRef('a.conversation_id', '=', 'c.id'))));
   }
   if (after !== null) q = q.where((eb) => eb(eb.refTuple('c.last_active_at', 'c.id'), '<', eb.tuple(after[0], after[1])));
-  const rows = await q.orderBy('c.last_active_at', 'desc').orderBy('c.id', 'desc').limit(limit).execute();
+  return q.orderBy('c.last_active_at', 'desc').orderBy('c.id', 'desc').limit(limit);
+}
+
+/** Runs listInboxConversationKeysQuery. */
+export async function listInboxConversationKeys(
+  db: Db,
+  projectId: string,
+  memberUserId: string,
+  filter: InboxConversationFilter,
+  after: InboxConversationKey | null,
+  limit: number,
+): Promise<Array<{ id: string; last_active_at: number }>> {
+  const rows = await listInboxConversationKeysQuery(db, projectId, memberUserId, filter, after, limit).execute();
   return rows.map((r) => ({ id: r.id, last_active_at: Number(r.last_active_at) }));
 }
 

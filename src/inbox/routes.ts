@@ -2,6 +2,8 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { installMemberAuth } from './member-auth.ts';
+import { inboxEventRoutes } from './live/events-route.ts';
+import { inboxSearchRoutes } from './search-routes.ts';
 import { memberSessionRoutes, signInRoutes } from './session-routes.ts';
 import { inboxConversationRoutes } from './conversation-routes.ts';
 import { inboxDirectoryRoutes } from './directory-routes.ts';
@@ -15,7 +17,15 @@ export type ProtectedInboxRoutes = (scope: FastifyInstance, deps: Deps) => Promi
  * Every route of the inbox API behind the session cookie (docs/inbox-api.md). Add a domain's inbox
  * routes by appending its registration function here; each runs in the one authenticated scope.
  */
-export const protectedInboxRoutes: ProtectedInboxRoutes[] = [memberSessionRoutes, inboxConversationRoutes, inboxThreadRoutes, inboxDirectoryRoutes, inboxMediaRoutes];
+export const protectedInboxRoutes: ProtectedInboxRoutes[] = [
+  memberSessionRoutes,
+  inboxConversationRoutes,
+  inboxThreadRoutes,
+  inboxDirectoryRoutes,
+  inboxMediaRoutes,
+  inboxSearchRoutes,
+  inboxEventRoutes(),
+];
 
 /**
  * The team inbox's browser API (`/inbox/…`): sign-in routes in the open, everything else behind

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../deps.ts';
-import { errors } from '../http/errors.ts';
+import { errors, GraphError } from '../http/errors.ts';
 import { claimInboxSend, completeInboxSend, releaseInboxSend } from './sends-store.ts';
 
 /** What the send route answers: a status and a JSON body (ours, or Meta's error as it came). */
@@ -17,14 +17,18 @@ export const INBOX_SEND_KEY_TTL_MS = 24 * 60 * 60 * 1000;
  * Runs a member's send at most once per Idempotency-Key within 24 h: a retry gets the first
  * answer again; a retry while the first is in flight is refused (409, code 2) and the client
  * tries again later; the key reused for another message is refused (409, code 100) rather than
- * answered with the first message, which would drop the new one silently. Answers Meta gave
- * (success or a 4xx) are kept; a failure before Meta answered, a throttle, or a 5xx releases the
- * key so the same key may send. A send whose process dies mid-flight keeps its key pending
- * until it expires: Meta may have taken it, so the gateway never sends it again by itself.
+ * answered with the first message, which would drop the new one silently.
+ * - Answers Meta gave, success or a 4xx, are kept; a 5xx answer frees the key (as for the API's
+ *   Idempotency-Key): Meta did not take the message, and the retry sends it.
+ * - A refusal before Meta saw the send (the governor's 429, a bad request) frees the key too.
+ * - Any other failure (no answer in time, a connection lost, the store failing after Meta
+ *   accepted) may have reached the customer: it is kept as the key's answer, so a retry answers
+ *   the same failure instead of perhaps sending twice, and the member decides to send again.
+ * A send whose process dies mid-flight keeps its key pending until it expires, for the same reason.
  */
 export async function sendOnce(
-  deps: Pick<Deps, 'database' | 'clock'>,
-  scope: { userId: string; key: string | undefined; request: string },
+  deps: Pick<Deps, 'database' | 'clock' | 'log'>,
+  scope: { userId: string; key: string | undefined; request: string; requestId: string },
   run: () => Promise<InboxAnswer>,
 ): Promise<InboxAnswer> {
   const { key, userId } = scope;
@@ -43,10 +47,21 @@ export async function sendOnce(
   try {
     answer = await run();
   } catch (err) {
-    await releaseInboxSend(db, userId, key);
+    if (err instanceof GraphError && err.statusCode < 500) await releaseInboxSend(db, userId, key);
+    else await keepFailure(deps, userId, key, err, scope.requestId);
     throw err;
   }
   if (answer.statusCode >= 500) await releaseInboxSend(db, userId, key);
   else await completeInboxSend(db, userId, key, answer.statusCode, answer.body);
   return answer;
+}
+
+/** Keeps a failure that may have sent the message as the key's answer; best effort (the store may be what failed). */
+async function keepFailure(deps: Pick<Deps, 'database' | 'log'>, userId: string, key: string, err: unknown, requestId: string): Promise<void> {
+  const failure = err instanceof GraphError ? err : errors.internal();
+  try {
+    await completeInboxSend(deps.database.db, userId, key, failure.statusCode, JSON.stringify({ error: failure.toBody(requestId) }));
+  } catch (storeErr) {
+    deps.log.warn({ err: storeErr, userId }, 'an inbox send key stays pending after a failed send; its retries answer 409 until it expires');
+  }
 }

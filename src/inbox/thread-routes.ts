@@ -34,7 +34,7 @@ export async function inboxThreadRoutes(app: FastifyInstance, deps: Deps): Promi
     const number = await findProjectPhoneNumber(db, projectId, conversation.phone_number_id);
     const customer = await findProjectContact(db, projectId, conversation.contact_id);
     if (!number || !customer) throw errors.notFound('conversation', request.params.id);
-    const scope = { userId, key: request.headers['idempotency-key'], request: `${conversation.id}\n${JSON.stringify(request.body)}` };
+    const scope = { userId, key: request.headers['idempotency-key'], request: `${conversation.id}\n${JSON.stringify(request.body)}`, requestId: request.id };
     const answer = await sendOnce(deps, scope, () => sendFromInbox(deps, projectId, number, customer, request.body, request));
     return reply.code(answer.statusCode).type('application/json').send(answer.body);
   });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/dialects.ts';
-import { getMessage } from '../helpers/factories.ts';
+import { startResettingServer } from '../helpers/fault-servers.ts';
+import { getMessage, newPhoneNumber, newProject } from '../helpers/factories.ts';
+import { storeMessages } from '../helpers/history.ts';
 import type { InboxConversation } from '../../src/inbox/present-conversation.ts';
 import { type InboxSession, signedInMember } from '../helpers/inbox-session.ts';
 import { type GatewayAndSimulator, startGatewayWithSimulator } from '../helpers/with-simulator.ts';
@@ -97,5 +99,27 @@ describe.each(dialects)('sending from the inbox (%s)', (dialect) => {
     expect(outboundAtMeta().at(-1)?.payload).toMatchObject({ recipient: BSUID_ONLY });
     expect(outboundAtMeta().at(-1)?.payload).not.toHaveProperty('to');
     expect(res.json().message.kapso.whatsapp_conversation_id).toBe(conversation.id);
+  });
+
+  it('keeps a failure that may have reached Meta as the key’s answer, so a retry never sends again', async () => {
+    const meta = await startResettingServer();
+    try {
+      const project = await newProject(env.gw);
+      const n = await newPhoneNumber(env.gw, project.projectId, { graphUrl: meta.url });
+      const member = await signedInMember(env.gw, project.projectId);
+      await storeMessages(env.gw, n.phoneNumberId, [{ id: 'wamid.lost-line', timestamp: Math.floor(env.gw.clock.now() / 1000), waId: CUSTOMER }]);
+      const list = await env.gw.app.inject({ method: 'GET', url: '/inbox/api/conversations', headers: member.headers() });
+      const url = `/inbox/api/conversations/${list.json().data[0].id}/messages`;
+      const attempt = () => env.gw.app.inject({ method: 'POST', url, headers: member.headers({ 'idempotency-key': 'lost-on-the-line' }), payload: { type: 'text', text: { body: 'did it go?' } } });
+      const first = await attempt();
+      expect(first.statusCode).toBeGreaterThanOrEqual(500);
+      const calls = meta.connections;
+      const retried = await attempt();
+      expect(retried.statusCode).toBe(first.statusCode);
+      expect(retried.json()).toEqual(first.json());
+      expect(meta.connections).toBe(calls);
+    } finally {
+      await meta.close();
+    }
   });
 });
