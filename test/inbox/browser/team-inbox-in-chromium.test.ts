@@ -35,6 +35,7 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
   let context: BrowserContext;
   let page: Page;
   let conversationUrl: string;
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     world = await startInboxWorld(dialect);
@@ -59,6 +60,7 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     page.setDefaultTimeout(WAIT.timeout);
+    page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
     if (screenshots) mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
@@ -68,6 +70,7 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
   // What the page showed when a step failed, for the one reading the failure (.scratch is ignored by git).
   afterEach(async ({ task }) => {
     if (task.result?.state !== 'fail' || !page) return;
+    if (pageErrors.length > 0) task.result.errors?.push(new Error(`the page threw: ${pageErrors.join('\n')}`));
     mkdirSync('.scratch', { recursive: true });
     await page.screenshot({ path: `.scratch/inbox-failed-${dialect}-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png` }).catch(() => undefined);
   });

@@ -21,6 +21,10 @@ const TYPE_LABELS: Record<string, string> = {
 
 /** The one-line preview of a message in the list. */
 export function previewOf(type: string, text: string | null): string {
-  if (text) return type === 'text' ? text : `${TYPE_LABELS[type] ?? type}: ${text}`;
+  if (text && type === 'text') return text;
+  // The gateway's own rendering of a message without text, e.g. `[template: order_ready]`.
+  const marker = /^\[(.+)\]$/.exec(text ?? '');
+  if (marker?.[1]) return marker[1].charAt(0).toUpperCase() + marker[1].slice(1);
+  if (text) return `${TYPE_LABELS[type] ?? type}: ${text}`;
   return TYPE_LABELS[type] ?? type;
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { getConversation, markRead } from '../api/conversations.ts';
 import type { InboxConversation, KapsoMessage, Member, Session } from '../api/types.ts';
-import type { LiveFeed } from '../live/events.ts';
+import { isWholeConversation, type LiveFeed } from '../live/events.ts';
 import { navigate } from '../lib/router.ts';
 import { onSent, queueSend, usePendingSends } from '../state/outbox.ts';
 import { useThread } from '../state/thread.ts';
@@ -55,14 +55,27 @@ export function Thread({ conversationId, around, session, members, feed, onConve
   }, [conversationId, read]);
 
   // A message accepted by the gateway shows at once, without waiting for its live event. Sent
-  // from an ended conversation it lands in the customer's new one, which this thread does not show.
+  // after 24 h without activity it opens the customer's next conversation (docs/inbox-api.md,
+  // "What a send takes"): the thread moves there.
   const { add } = thread;
-  useEffect(() => onSent((id, message) => id === conversationId && (message.kapso?.whatsapp_conversation_id ?? id) === id && add(message)), [conversationId, add]);
+  useEffect(
+    () =>
+      onSent((id, message) => {
+        if (id !== conversationId) return;
+        const landedIn = message.kapso?.whatsapp_conversation_id ?? id;
+        if (landedIn === id) add(message);
+        else navigate({ screen: 'thread', conversationId: landedIn, around: null }, { replace: true });
+      }),
+    [conversationId, add],
+  );
 
   useEffect(() => {
     if (!feed) return;
     return feed.subscribe((event) => {
-      if (event.kind === 'conversation' && event.conversation.id === conversationId) setConversation(event.conversation);
+      if (event.kind === 'conversation' && event.conversation?.id === conversationId) {
+        if (isWholeConversation(event.conversation)) setConversation(event.conversation);
+        else getConversation(conversationId).then(setConversation, () => undefined);
+      }
       // A customer message in the open, visible thread is read at once.
       if (event.kind === 'message' && event.conversation_id === conversationId && event.message.kapso?.direction === 'inbound') {
         if (document.visibilityState === 'visible') read();

@@ -7,11 +7,19 @@ import type { InboxConversation, KapsoMessage, MetaError, Note } from '../api/ty
 export type LiveEvent =
   | { kind: 'message'; conversation_id: string; message: KapsoMessage }
   | { kind: 'status'; conversation_id: string; message_id: string; status: string; errors?: MetaError[] | null }
-  | { kind: 'conversation'; conversation: InboxConversation }
+  | { kind: 'conversation'; conversation: Partial<InboxConversation> & { id: string } }
   | { kind: 'note'; note: Note }
   | { kind: 'reconnected' };
 
 type Listener = (event: LiveEvent) => void;
+
+/**
+ * Whether a `conversation` event carries the whole InboxConversation; the screens refetch the
+ * conversation when it does not (events are hints).
+ */
+export function isWholeConversation(c: Partial<InboxConversation> | null | undefined): c is InboxConversation {
+  return typeof c?.id === 'string' && typeof c.contact === 'object' && c.contact !== null && typeof c.status === 'string' && typeof c.last_active_at === 'string';
+}
 
 const KINDS = ['message', 'status', 'conversation', 'note'] as const;
 
@@ -51,6 +59,8 @@ export function createLiveFeed(): LiveFeed {
         retry = setTimeout(() => connect(onState, attempt + 1), Math.min(30_000, 1000 * 2 ** attempt));
       }
     };
+    // Away too long for the gateway to replay what was missed: refetch everything shown.
+    current.addEventListener('reset', () => emit({ kind: 'reconnected' }));
     for (const kind of KINDS) {
       current.addEventListener(kind, (message: MessageEvent<string>) => {
         try {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ConversationFilter, getConversation, listConversations } from '../api/conversations.ts';
 import type { InboxConversation } from '../api/types.ts';
-import type { LiveFeed } from '../live/events.ts';
+import { isWholeConversation, type LiveFeed } from '../live/events.ts';
 
 export interface ConversationListState {
   items: InboxConversation[];
@@ -92,7 +92,10 @@ export function useConversationList(filter: ConversationFilter, memberId: string
   useEffect(() => {
     if (!feed) return;
     return feed.subscribe((event) => {
-      if (event.kind === 'conversation') upsert(event.conversation);
+      if (event.kind === 'conversation') {
+        if (isWholeConversation(event.conversation)) upsert(event.conversation);
+        else getConversation(event.conversation.id).then(upsert, () => undefined);
+      }
       else if (event.kind === 'message' || (event.kind === 'status' && itemsRef.current.some((c) => c.last_message?.id === event.message_id))) {
         // The list shows the last message, its ticks and unread counts: refetch the one row.
         getConversation(event.conversation_id).then(upsert, () => undefined);

@@ -108,7 +108,7 @@ export function useThread(conversationId: string, around: string | null, feed: L
         if (newerRef.current === null) setMessages((current) => mergeMessages(current, [event.message]));
       } else if (event.kind === 'status' && event.conversation_id === conversationId) {
         setMessages((current) => current.map((m) => (m.id === event.message_id ? applyStatus(m, event.status, event.errors) : m)));
-      } else if (event.kind === 'note' && event.note.conversation_id === conversationId) {
+      } else if (event.kind === 'note' && event.note?.conversation_id === conversationId && typeof event.note.body === 'string') {
         setNotes((current) => (current.some((n) => n.id === event.note.id) ? current : [...current, event.note]));
       }
     });
