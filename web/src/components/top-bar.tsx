@@ -26,8 +26,9 @@ export function TopBar({ session, connected, query, onSignOut }: { session: Sess
         <span className="visually-hidden">{connected ? 'Live' : 'Reconnecting'}</span>
       </span>
       {permission === 'default' && (
-        <button type="button" className="ghost" onClick={() => void askNotificationPermission().then(setPermission)}>
-          Enable notifications
+        <button type="button" className="ghost" aria-label="Enable notifications" onClick={() => void askNotificationPermission().then(setPermission)}>
+          <span className="long-label">Enable notifications</span>
+          <span className="short-label">Notify me</span>
         </button>
       )}
       <span className="who" title={session.user.email}>

@@ -22,16 +22,20 @@ export interface ThreadState {
 const STATUS_RANK: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
 
 /**
- * Merges messages into a thread, one per id, oldest first. Of two copies the one with the more
- * advanced status wins: a send's answer can arrive after the live events of its later statuses.
+ * Merges messages (oldest first) into a thread, one per id, oldest first; of equal timestamps
+ * the order the gateway gave (its arrival order) is kept, as the sort is stable. Of two copies the
+ * one with the more advanced status wins: a send's answer can arrive after the live events of its
+ * later statuses.
  */
 export function mergeMessages(current: KapsoMessage[], incoming: KapsoMessage[]): KapsoMessage[] {
   const byId = new Map(current.map((m) => [m.id, m]));
+  const added: KapsoMessage[] = [];
   for (const message of incoming) {
     const known = byId.get(message.id);
+    if (!known) added.push(message);
     if (!known || rankOf(message) >= rankOf(known)) byId.set(message.id, message);
   }
-  return [...byId.values()].sort((a, b) => Number(a.timestamp) - Number(b.timestamp) || a.id.localeCompare(b.id));
+  return [...current.map((m) => byId.get(m.id) ?? m), ...added].sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
 }
 
 function rankOf(message: KapsoMessage): number {
@@ -70,7 +74,8 @@ export function useThread(conversationId: string, around: string | null, feed: L
     Promise.all([listMessages(conversationId, { around }), listNotes(conversationId)])
       .then(([page, noteList]) => {
         if (!live) return;
-        setMessages(mergeMessages([], page.data));
+        // Pages come newest first.
+        setMessages(mergeMessages([], [...page.data].reverse()));
         setOlder(page.paging.next);
         setNewer(around ? (page.paging.previous ?? null) : null);
         setNotes(noteList.data);
@@ -89,7 +94,7 @@ export function useThread(conversationId: string, around: string | null, feed: L
       busy.current = true;
       try {
         const page = await listMessages(conversationId, { cursor });
-        setMessages((current) => mergeMessages(current, page.data));
+        setMessages((current) => mergeMessages(current, [...page.data].reverse()));
         if (direction === 'older') setOlder(page.paging.next);
         else setNewer(page.paging.previous ?? null);
       } finally {
