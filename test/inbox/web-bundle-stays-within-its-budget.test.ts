@@ -6,7 +6,7 @@ import { WEB_DIST_DIR } from '../../src/inbox/static-routes.ts';
 
 /**
  * The JavaScript the team inbox ships stays small (issue 21; docs/inbox.md states the budget):
- * React and the whole app in at most 90 KB gzip, measured on the build `npm test` makes. All of
+ * React and the whole app in at most 90 KiB gzip, measured on the build `npm test` makes. All of
  * it is counted, the entry and any chunk it may load, so a split cannot hide growth.
  */
 const JS_BUDGET_GZIP_BYTES = 90 * 1024;
@@ -21,13 +21,13 @@ describe('the team inbox bundle', () => {
     expect([...html.matchAll(/<script type="module"[^>]*src="\/assets\/[^"]+\.js"/g)]).toHaveLength(1);
   });
 
-  it(`ships at most ${JS_BUDGET_GZIP_BYTES / 1024} KB of JavaScript, gzip`, () => {
+  it(`ships at most ${JS_BUDGET_GZIP_BYTES / 1024} KiB of JavaScript, gzip`, () => {
     const total = assets().filter((n) => n.endsWith('.js')).reduce((sum, name) => sum + gzipSize(name), 0);
     expect(total).toBeGreaterThan(10 * 1024);
     expect(total).toBeLessThanOrEqual(JS_BUDGET_GZIP_BYTES);
   });
 
-  it(`ships at most ${CSS_BUDGET_GZIP_BYTES / 1024} KB of CSS, gzip`, () => {
+  it(`ships at most ${CSS_BUDGET_GZIP_BYTES / 1024} KiB of CSS, gzip`, () => {
     const total = assets().filter((n) => n.endsWith('.css')).reduce((sum, name) => sum + gzipSize(name), 0);
     expect(total).toBeLessThanOrEqual(CSS_BUDGET_GZIP_BYTES);
   });

@@ -67,12 +67,13 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
     await context?.close();
     await world?.close();
   });
-  // What the page showed when a step failed, for the one reading the failure (.scratch is ignored by git).
+  // What the page showed when a step failed, for the one reading the failure (.scratch is ignored
+  // by git), and what the page threw: a failed step's error alone rarely says.
   afterEach(async ({ task }) => {
     if (task.result?.state !== 'fail' || !page) return;
-    if (pageErrors.length > 0) task.result.errors?.push(new Error(`the page threw: ${pageErrors.join('\n')}`));
     mkdirSync('.scratch', { recursive: true });
     await page.screenshot({ path: `.scratch/inbox-failed-${dialect}-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png` }).catch(() => undefined);
+    if (pageErrors.length > 0) throw new Error(`the page threw: ${pageErrors.splice(0).join('\n')}`);
   });
 
   it('says when a sign-in link has expired, refuses a wrong password, and signs in', async () => {
@@ -224,6 +225,10 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor(WAIT);
     await page.goto(world.url);
     await page.getByLabel('Email').waitFor(WAIT);
+  });
+
+  it('threw no error in the page along the way', () => {
+    expect(pageErrors).toEqual([]);
   });
 
   it("shows an agent of another project none of this project's conversations", async () => {
