@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Deps } from './deps.ts';
 import { serializerCompiler, validatorCompiler } from './http/documented-only.ts';
+import { closeConnectionsOnDrain } from './http/close-connections-on-drain.ts';
 import { installErrorHandler, renderFrameworkError } from './http/error-handler.ts';
 import { installBoundedJsonParser } from './http/json-body.ts';
 import { installGraphScope } from './http/graph-scope.ts';
@@ -60,6 +61,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   installBoundedJsonParser(app);
+  closeConnectionsOnDrain(app);
   // The first hook of every route, so answers from later hooks (auth) and handlers (a 429) carry
   // it too; a callback hook, not an async one: no promise per request.
   app.addHook('onRequest', (request, reply, done) => {

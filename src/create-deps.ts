@@ -71,15 +71,25 @@ export function createDeps(
   const { generatesSecret, singleServingProcess } = storeCapabilities(config.db.url);
   const secret = resolveSecret({ configured: config.secret, dataDir: config.db.dataDir, embedded: generatesSecret });
   const dialect = config.db.url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
-  const metrics = new Metrics({ exposed: metricsExposed(config) });
+  const exposed = metricsExposed(config);
+  // Served metrics time every statement from the first one. Otherwise the metrics (and
+  // prom-client) are made when first used: a one-shot CLI command that records none never loads them.
+  const timed = exposed ? new Metrics({ exposed }) : null;
   const database = connectDatabase(config.db.url, {
     relaxedCommits: overrides.relaxedCommits ?? false,
     backgroundCheckpoints: overrides.backgroundCheckpoints ?? false,
-    ...(metrics.exposed ? { onQuery: observeQueries(metrics.queryDuration, dialect) } : {}),
+    ...(timed ? { onQuery: observeQueries(timed.queryDuration, dialect) } : {}),
   });
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? createLogger(config.log.level);
-  registerScrapeGauges(metrics, { database, clock, log });
+  let made: Metrics | null = null;
+  const metrics = (): Metrics => {
+    if (made) return made;
+    made = timed ?? new Metrics({ exposed });
+    registerScrapeGauges(made, { database, clock, log });
+    return made;
+  };
+  if (timed) metrics();
   const blobs = overrides.blobs ?? openBlobStore(config.media);
   return {
     config,
@@ -100,11 +110,13 @@ export function createDeps(
       singleServingProcess ? memoryBudgetSource() : sharedBudgetSource(database.db),
       config.sending.pair ? new PairLimiter(config.sending.pair) : null,
       Date.now,
-      { refused: (limit) => metrics.sendGovernorRefusals.inc({ limit }), waited: () => metrics.sendGovernorWaits.inc() },
+      { refused: (limit) => metrics().sendGovernorRefusals.inc({ limit }), waited: () => metrics().sendGovernorWaits.inc() },
     ),
     // The probes' cache is about wall time (how often /readyz asks), not the domain clock.
     readiness: new Readiness(createDatabaseProbe(database), mediaStoreProbe(blobs)),
-    metrics,
+    get metrics() {
+      return metrics();
+    },
   };
 }
 

@@ -2,12 +2,11 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
-import pg from 'pg';
+import { pgDriver } from './pg-driver.ts';
 import { attachExecutor, type DirectRun } from './executor.ts';
 import { openPostgresReader } from './postgres-reader.ts';
 import { kyselyQueryLog, type QueryObserver, timedDirect, timedReader } from './query-timing.ts';
 import { poolWithPreparedStatements } from './prepared-statements.ts';
-import { parseJsonFromPostgres } from './postgres-text.ts';
 import { type SqliteCheckpointer, startSqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { tuneSqliteReads } from './sqlite-read-tuning.ts';
 import { openSqliteReader } from './sqlite-reader.ts';
@@ -33,13 +32,6 @@ export interface PoolStats {
   idle: number;
   waiting: number;
 }
-
-// int8 (COUNT(*), bigint columns) arrives from pg as a string; every bigint we store is an epoch
-// millisecond or a sequence, far below 2^53, so a number is exact and matches SQLite's rows.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-// JSON documents come back through the NUL escape (postgres-text.ts).
-pg.types.setTypeParser(pg.types.builtins.JSON, parseJsonFromPostgres);
-pg.types.setTypeParser(pg.types.builtins.JSONB, parseJsonFromPostgres);
 
 /**
  * Opens the database a URL names: `sqlite:<file>` (WAL, the embedded default) or
@@ -205,7 +197,7 @@ function connectPostgres(url: string, poolSize: number, relaxedCommits: boolean,
   // The search path is a startup parameter of every connection, so no query can run outside it.
   const options = [schema ? `-c search_path=${schema}` : '', relaxedCommits ? '-c synchronous_commit=off' : ''].filter(Boolean).join(' ');
   const connection = { connectionString: parsed.toString(), connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...(options ? { options } : {}) };
-  const pool = new pg.Pool({ ...connection, max: poolSize });
+  const pool = new (pgDriver().Pool)({ ...connection, max: poolSize });
   // A connection PostgreSQL ends (a killed backend, a restart, a network cut) makes its client
   // emit 'error': an idle client's through the pool, a checked-out one's with no listener at all.
   // Unheard, either is an uncaught exception that ends the process. The queries it broke fail

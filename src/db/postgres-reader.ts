@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './pg-driver.ts';
 import type { CommittedReader } from './executor.ts';
 import { statementName } from './prepared-statements.ts';
 import { decodeRows, encodeParameters } from './postgres-text.ts';
@@ -22,7 +23,7 @@ export const APPLICATION_NAME = 'switchboard-reader';
  * server ending the session (class 08, connection exception; 57P, operator intervention; FATAL).
  */
 function isConnectionFailure(err: unknown): boolean {
-  if (!(err instanceof pg.DatabaseError)) return true;
+  if (!(err instanceof pgDriver().DatabaseError)) return true;
   return err.severity === 'FATAL' || err.severity === 'PANIC' || /^(08|57P)/.test(err.code ?? '');
 }
 
@@ -31,7 +32,7 @@ export function openPostgresReader(config: pg.ClientConfig): CommittedReader {
   let current: Promise<pg.Client> | null = null;
   const open = (): Promise<pg.Client> => {
     if (current) return current;
-    const client = new pg.Client({ ...config, application_name: APPLICATION_NAME, pipeline: true });
+    const client = new (pgDriver().Client)({ ...config, application_name: APPLICATION_NAME, pipeline: true });
     const connecting = client.connect().then(() => client);
     const drop = () => {
       if (current === connecting) current = null;

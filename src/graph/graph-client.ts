@@ -1,4 +1,4 @@
-import { Agent, type FormData, request } from 'undici';
+import type { Agent, FormData } from 'undici';
 import { errors, GraphError } from '../http/errors.ts';
 import type { GraphPath } from './graph-path.ts';
 import { REQUEST_ID_HEADER } from '../http/request-id.ts';
@@ -78,30 +78,38 @@ export function failedBeforeSending(err: unknown): boolean {
  * explicit timeouts. `META_TIMEOUT_MS` bounds each call as a whole (an answer that drips a byte
  * at a time included), and answers are read up to MAX_ANSWER_BYTES. Every failure, and an answer
  * that is not JSON (or an error status without Graph's `error` object), becomes a 502/504 in
- * Meta's envelope (classifyGraphFailure).
+ * Meta's envelope (classifyGraphFailure). undici is loaded by the first call: every one-shot CLI
+ * command builds a client, few call Meta, and loading undici was an eighth of their start-up.
  */
 export class GraphClient {
-  private readonly agent: Agent;
+  private pool: Promise<{ agent: Agent; request: typeof import('undici').request }> | null = null;
 
-  constructor(private readonly opts: { timeoutMs: number; connectTimeoutMs: number }) {
-    this.agent = new Agent({
-      connections: 128,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      connect: { timeout: opts.connectTimeoutMs },
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
-      maxResponseSize: MAX_ANSWER_BYTES,
-    });
+  constructor(private readonly opts: { timeoutMs: number; connectTimeoutMs: number }) {}
+
+  private connected() {
+    this.pool ??= import('undici').then(({ Agent, request }) => ({
+      agent: new Agent({
+        connections: 128,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        connect: { timeout: this.opts.connectTimeoutMs },
+        headersTimeout: this.opts.timeoutMs,
+        bodyTimeout: this.opts.timeoutMs,
+        maxResponseSize: MAX_ANSWER_BYTES,
+      }),
+      request,
+    }));
+    return this.pool;
   }
 
   /** Performs one Graph call and returns Meta's answer as it came, whatever its status. */
   async call(origin: string, call: GraphCall): Promise<GraphResponse> {
     let answer: GraphResponse;
+    const { agent, request } = await this.connected();
     try {
       const res = await request(`${origin}${call.path}`, {
         method: call.method,
-        dispatcher: this.agent,
+        dispatcher: agent,
         headers: {
           authorization: `Bearer ${call.token}`,
           ...(call.contentType ? { 'content-type': call.contentType } : {}),
@@ -127,7 +135,7 @@ export class GraphClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    if (this.pool) await (await this.pool).agent.close();
   }
 }
 

@@ -1,5 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { FastHistogram } from './fast-histogram.ts';
+import { promClient } from './prom-client.ts';
 
 /*
  * Every metric this process exposes at /metrics, in one place (docs/metrics.md lists them). Each
@@ -15,7 +15,8 @@ const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
 /** The process's metrics and the registry that renders them. */
 export class Metrics {
-  readonly registry = new Registry();
+  private readonly prom = promClient();
+  readonly registry = new this.prom.Registry();
   /**
    * Whether /metrics is served (METRICS_TOKEN or METRICS_PORT). Only then are the costs that fall on
    * every request paid (the HTTP and query timings, Node's own collectors); the counters below are
@@ -31,43 +32,43 @@ export class Metrics {
     this.registry,
   );
 
-  readonly ingestPayloads = new Counter({
+  readonly ingestPayloads = new this.prom.Counter({
     name: 'switchboard_ingest_payloads_total',
     help: "Meta webhook payloads stored (committed before Meta was answered 200).",
     registers: [this.registry],
   });
-  readonly ingestMessages = new Counter({
+  readonly ingestMessages = new this.prom.Counter({
     name: 'switchboard_ingest_messages_total',
     help: 'Inbound messages in stored payloads: result="stored" (new) or "duplicate" (already stored, by wamid).',
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
-  readonly ingestStatuses = new Counter({
+  readonly ingestStatuses = new this.prom.Counter({
     name: 'switchboard_ingest_statuses_total',
     help: 'Status events in stored payloads: result="stored" (new) or "duplicate".',
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
-  readonly ingestBatchSize = new Histogram({
+  readonly ingestBatchSize = new this.prom.Histogram({
     name: 'switchboard_ingest_batch_payloads',
     help: 'Payloads committed together in one ingest transaction (group commit).',
     buckets: BATCH_SIZE_BUCKETS,
     registers: [this.registry],
   });
 
-  readonly webhookAttempts = new Counter({
+  readonly webhookAttempts = new this.prom.Counter({
     name: 'switchboard_webhook_delivery_attempts_total',
     help: 'Webhook delivery attempts recorded, by outcome: "delivered", or the failure class (http_status, timeout, connection, bad_response, blocked_address, invalid_url, error).',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
-  readonly webhookDeliveriesFailed = new Counter({
+  readonly webhookDeliveriesFailed = new this.prom.Counter({
     name: 'switchboard_webhook_deliveries_failed_total',
     help: 'Webhook deliveries given up (failed for good past their deadline).',
     registers: [this.registry],
   });
 
-  readonly mediaDownloads = new Counter({
+  readonly mediaDownloads = new this.prom.Counter({
     name: 'switchboard_media_downloads_total',
     help: 'Media download outcomes: "stored", "retry" (failed, due again later) or "failed" (given up).',
     labelNames: ['outcome'] as const,
@@ -75,27 +76,27 @@ export class Metrics {
   });
 
   /** Called by the send governor (pacing/) when a send is answered 429: limit="throughput" or "pair". */
-  readonly sendGovernorRefusals = new Counter({
+  readonly sendGovernorRefusals = new this.prom.Counter({
     name: 'switchboard_send_governor_refusals_total',
     help: "Sends refused by the send governor, by the limit that was used up: \"throughput\" (the number's rate) or \"pair\" (the customer's).",
     labelNames: ['limit'] as const,
     registers: [this.registry],
   });
   /** Called by the send governor when a send had to wait for room before going to Meta. */
-  readonly sendGovernorWaits = new Counter({
+  readonly sendGovernorWaits = new this.prom.Counter({
     name: 'switchboard_send_governor_waits_total',
     help: 'Sends the send governor held back for room before they went to Meta.',
     registers: [this.registry],
   });
   /** Called by the broadcast worker per recipient send: outcome such as "sent", "failed", "retry". */
-  readonly broadcastSends = new Counter({
+  readonly broadcastSends = new this.prom.Counter({
     name: 'switchboard_broadcast_sends_total',
     help: 'Broadcast recipient sends, by outcome.',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
   /** Called when a status webhook moves a broadcast recipient (delivered, read, failed…). */
-  readonly broadcastStatusUpdates = new Counter({
+  readonly broadcastStatusUpdates = new this.prom.Counter({
     name: 'switchboard_broadcast_status_updates_total',
     help: "Status updates applied to broadcast recipients, by the recipient's new status.",
     labelNames: ['status'] as const,
@@ -115,6 +116,6 @@ export class Metrics {
     // Event-loop lag, GC, heap and the other process_* / nodejs_* metrics. They watch the
     // process (one GC observer and event-loop monitor each), so only a process that serves them
     // starts them.
-    if (opts.exposed) collectDefaultMetrics({ register: this.registry });
+    if (opts.exposed) this.prom.collectDefaultMetrics({ register: this.registry });
   }
 }

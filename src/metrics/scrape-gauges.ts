@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { Counter, Gauge } from 'prom-client';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/connect.ts';
 import type { Metrics } from './metrics.ts';
+import { promClient } from './prom-client.ts';
 import { countPendingBroadcastRecipients, countPendingDeliveries, countUndispatchedEvents, countWaitingMedia, oldestUndeliveredEventAt } from './store.ts';
 
 interface ScrapeDeps {
@@ -18,6 +18,7 @@ interface ScrapeDeps {
  * counted in switchboard_metrics_store_read_errors_total (and logged) instead of failing the scrape.
  */
 export function registerScrapeGauges(metrics: Metrics, deps: ScrapeDeps): void {
+  const { Counter, Gauge } = promClient();
   const { db } = deps.database;
   const readErrors = new Counter({
     name: 'switchboard_metrics_store_read_errors_total',

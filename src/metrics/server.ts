@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { closeConnectionsOnDrain } from '../http/close-connections-on-drain.ts';
 import { installErrorHandler } from '../http/error-handler.ts';
 import type { Metrics } from './metrics.ts';
 import { metricsRoutes } from './routes.ts';
@@ -29,6 +30,7 @@ export async function buildMetricsApp(deps: MetricsServerDeps): Promise<FastifyI
     return503OnClosing: true,
   });
   installErrorHandler(app);
+  closeConnectionsOnDrain(app);
   await app.register(async (scope) => metricsRoutes(scope, deps));
   return app;
 }

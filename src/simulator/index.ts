@@ -1,6 +1,7 @@
 import { setIdentity, type SimIdentity } from './identities.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { closeConnectionsOnDrain } from '../http/close-connections-on-drain.ts';
 import { installErrorHandler } from '../http/error-handler.ts';
 import { createContext, type SimContext } from './context.ts';
 import { applyStartState, registerNumber, type RecipientInput, resetSimulator, setRecipient } from './control-actions.ts';
@@ -72,6 +73,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  closeConnectionsOnDrain(app);
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode }, 'simulator request');
   });

@@ -46,7 +46,7 @@ describe.each(dialects)('killing the process that sends a broadcast (%s)', { tim
       BROADCAST_LEASE_MS: '5000',
       PORT: String(port),
     };
-    runCliJson(['migrate'], env);
+    // `projects create` migrates the empty database first, as every command does.
     const { project, api_key: apiKey } = runCliJson<{ project: { id: string }; api_key: string }>(['projects', 'create', '--name', 'kill-the-sender'], env);
     const number = { id: `7${Date.now()}`, display: '+15550100300', waba: '109876543210300', token: 'kill-token', secret: 'kill-app-secret' };
     runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', number.id, '--display-phone-number', number.display, '--waba-id', number.waba,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { databaseUrlFor, dialects } from '../helpers/dialects.ts';
 
@@ -18,9 +18,14 @@ describe.each(dialects)('switchboard numbers add, update and remove (%s)', { tim
     expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
     expect(r.stderr).toMatch(line);
   };
+  // Every spawn costs most of a second: the tests that never list a project's numbers share one.
+  let shared = '';
+  beforeAll(() => {
+    shared = project();
+  }, 60_000);
 
   it('refuses ids that are not Meta ids, a display number that is not E.164 and an empty verify token, naming the flag', () => {
-    const p = project();
+    const p = shared;
     refused(addArgs(p, 'abc'), /--phone-number-id must be Meta's numeric id/);
     refused(addArgs(p, freshId(), { '--display-phone-number': '555' }), /--display-phone-number must be an E\.164 number/);
     refused(addArgs(p, freshId(), { '--waba-id': 'waba' }), /--waba-id must be Meta's numeric id/);
@@ -28,7 +33,7 @@ describe.each(dialects)('switchboard numbers add, update and remove (%s)', { tim
   });
 
   it('sets the rate its sends are paced to, back to the default with `default`, refusing what Meta has no level for', () => {
-    const p = project();
+    const p = shared;
     const pnid = freshId();
     runCliJson(addArgs(p, pnid), env);
     const set = runCliJson<{ phone_number: Record<string, unknown> }>(['numbers', 'update', '--phone-number-id', pnid, '--max-messages-per-second', '250'], env);

@@ -45,7 +45,7 @@ describe.each(dialects)('switchboard doctor (%s)', { timeout: 180_000 }, (dialec
   afterAll(() => sim.close());
 
   let next = 0;
-  /** A migrated deployment of its own (database, media folder) with one project. */
+  /** A migrated deployment of its own (database, media folder) with one project: `projects create` migrates first, as every command does. */
   async function deployment(over: Record<string, string> = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-doctor-'));
     const env = {
@@ -56,7 +56,6 @@ describe.each(dialects)('switchboard doctor (%s)', { timeout: 180_000 }, (dialec
       WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
       ...over,
     };
-    await json(['migrate'], env);
     const projectId = (await json<{ project: { id: string } }>(['projects', 'create', '--name', 'doctor'], env)).project.id;
     return { env, dir, projectId };
   }
