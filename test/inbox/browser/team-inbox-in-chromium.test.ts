@@ -143,6 +143,21 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
     if (screenshots) await page.screenshot({ path: `${SCREENSHOTS}/inbox-thread-light.png` });
   });
 
+  it('replies to a message, quoting it, and reacts to it', async () => {
+    const question = page.locator('article.bubble.in', { hasText: 'Great, see you' });
+    await question.hover();
+    await question.getByRole('button', { name: 'Reply to this message' }).click();
+    await page.getByText('Replying to: Great, see you').waitFor(WAIT);
+    // Enter sends, as in WhatsApp (Shift+Enter would add a line).
+    await messageBox(page).fill('See you then');
+    await messageBox(page).press('Enter');
+    const reply = page.locator('article.bubble.out[data-message-id]', { hasText: 'See you then' });
+    await reply.getByRole('button', { name: 'Show the quoted message' }).filter({ hasText: 'Great, see you' }).waitFor(WAIT);
+    await question.hover();
+    await question.getByRole('button', { name: 'React 👍' }).click();
+    await question.getByLabel('Reactions 👍').waitFor(WAIT);
+  });
+
   it('attaches an image through the gateway and shows it in the thread', async () => {
     await page.getByLabel('Attach').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG_1X1 });
     await messageBox(page).fill('Your receipt');
@@ -202,6 +217,18 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
     const bubble = page.locator('article.bubble.out', { hasText: 'order_ready' });
     await bubble.waitFor(WAIT);
     await expect.poll(() => bubble.getAttribute('data-status'), WAIT).toMatch(/sent|delivered|read/);
+  });
+
+  it('moves through the list with the arrow keys and opens a conversation with Enter', async () => {
+    const links = page.getByRole('complementary', { name: 'Conversations' }).getByRole('link');
+    const [first, second] = [await links.nth(0).getAttribute('href'), await links.nth(1).getAttribute('href')];
+    await links.nth(0).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => new URL(page.url()).pathname, WAIT).toBe(second);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => new URL(page.url()).pathname, WAIT).toBe(first);
   });
 
   it('looks right in dark mode and at phone width', async () => {

@@ -1,5 +1,6 @@
 import type { KapsoMessage, MetaError } from '../api/types.ts';
 import { clockTime, toDate } from '../lib/time.ts';
+import { FormattedText } from './formatted-text.tsx';
 import { previewOf } from './labels.ts';
 import { MessageContent } from './message-content.tsx';
 import { StatusTicks } from './ticks.tsx';
@@ -22,7 +23,7 @@ export function MessageBubble({ message, quoted, reactions, highlighted, canAct,
     <article id={`m-${message.id}`} className={`bubble ${outbound ? 'out' : 'in'}${highlighted ? ' highlighted' : ''}`} data-message-id={message.id} data-status={kapso.status}>
       {message.context?.id && (
         <button type="button" className="quote" onClick={() => actions.onJump(message.context?.id ?? '')} aria-label="Show the quoted message">
-          {quoted ? quoteText(quoted) : 'Quoted message'}
+          {quoted ? <FormattedText text={quoteText(quoted)} /> : 'Quoted message'}
         </button>
       )}
       <MessageContent message={message} />
