@@ -8,8 +8,9 @@ import { systemClock } from '../../../src/clock.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { closeDeps, createDeps, createLogger } from '../../../src/create-deps.ts';
 import { migrateToLatest } from '../../../src/db/migrate.ts';
+import { startMediaWorker } from '../../../src/media/embedded.ts';
 import { buildSimulator, type Simulator } from '../../../src/simulator/index.ts';
-import { databaseUrlFor, type TestDialect } from '../../helpers/dialects.ts';
+import { isolatedDatabaseUrlFor, type TestDialect } from '../../helpers/dialects.ts';
 import { newPhoneNumber, newProject, type TestNumber, type TestProject } from '../../helpers/factories.ts';
 import type { TestGateway } from '../../helpers/harness.ts';
 
@@ -41,7 +42,7 @@ export interface InboxWorld {
 }
 
 /**
- * A gateway on the real clock (a browser's cookies, and the 24-hour window it shows, are judged by
+ * A gateway with its media worker on the real clock (a browser's cookies, and the 24-hour window it shows, are judged by
  * real time), listening on loopback at the port its PUBLIC_URL names, with the simulator as Meta
  * sending its webhooks back over HTTP: what `switchboard serve` with the sandbox runs.
  */
@@ -54,7 +55,8 @@ export async function startInboxWorld(dialect: TestDialect): Promise<InboxWorld>
   const url = `http://127.0.0.1:${port}`;
   const mediaDir = mkdtempSync(join(tmpdir(), 'switchboard-inbox-media-'));
   const config = loadConfig({
-    DATABASE_URL: databaseUrlFor(dialect, 'inbox-browser'),
+    // Its own database: the media worker below claims every download of the database it runs on.
+    DATABASE_URL: isolatedDatabaseUrlFor(dialect, 'inbox-browser'),
     SWITCHBOARD_SECRET: 'test-secret-do-not-use-0123456789abcdefghijklmnop',
     LOG_LEVEL: 'silent',
     META_GRAPH_URL: simulatorUrl,
@@ -65,6 +67,8 @@ export async function startInboxWorld(dialect: TestDialect): Promise<InboxWorld>
   await migrateToLatest(deps.database);
   const app = await buildApp(deps);
   await app.listen({ port, host: '127.0.0.1' });
+  // As `serve` runs it: sent and received media are copied into the store, so the thread shows them.
+  const mediaWorker = startMediaWorker(deps);
   const unsettable = () => {
     throw new Error('the inbox world runs on the real clock');
   };
@@ -74,6 +78,7 @@ export async function startInboxWorld(dialect: TestDialect): Promise<InboxWorld>
     dialect,
     clock: { now: () => Date.now(), set: unsettable, advance: unsettable },
     close: async () => {
+      await mediaWorker.stop(2_000);
       await app.close();
       await closeDeps(deps);
     },

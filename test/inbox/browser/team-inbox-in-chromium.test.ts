@@ -166,6 +166,10 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
     await bubble.waitFor(WAIT);
     await expect.poll(() => bubble.getAttribute('data-status'), WAIT).not.toBe('failed');
     expect(await page.locator('.bubble.pending').count()).toBe(0);
+    // Once the gateway has its copy, the picture is shown from its media URL.
+    const picture = bubble.getByRole('img', { name: 'Your receipt' });
+    await picture.waitFor(WAIT);
+    await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), WAIT).toBe(true);
   });
 
   it('adds an internal note, shown apart from messages', async () => {
