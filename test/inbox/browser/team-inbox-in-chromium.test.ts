@@ -140,7 +140,6 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
   it('shows a customer message live, without a reload', async () => {
     world.sim.injectInbound({ phone_number_id: tenant.phoneNumberId, from: CUSTOMER, profile_name: 'Maya Chen', message: { type: 'text', text: { body: 'Great, see you ~soon~ later' } } });
     await page.locator('article.bubble.in s', { hasText: 'soon' }).waitFor(WAIT);
-    if (screenshots) await page.screenshot({ path: `${SCREENSHOTS}/inbox-thread-light.png` });
   });
 
   it('replies to a message, quoting it, and reacts to it', async () => {
@@ -238,7 +237,8 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
   it('looks right in dark mode and at phone width', async () => {
     if (!screenshots) return;
     await page.goto(conversationUrl);
-    await page.locator('article.bubble').first().waitFor(WAIT);
+    await page.getByRole('img', { name: 'Your receipt' }).waitFor(WAIT);
+    await page.screenshot({ path: `${SCREENSHOTS}/inbox-thread-light.png` });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: `${SCREENSHOTS}/inbox-thread-dark.png` });
     await page.setViewportSize({ width: 390, height: 844 });
