@@ -28,11 +28,11 @@ const SIGN_IN_LINK_PATH = '/inbox/sign-in/';
  * for the routes above, else the URL with the value of every secret parameter replaced. Pure.
  */
 export function loggableUrl(url: string): string {
-  // The team inbox's one-time sign-in links carry their token in the path.
-  if (url.startsWith(SIGN_IN_LINK_PATH)) return `${SIGN_IN_LINK_PATH}[redacted]`;
   const mark = url.indexOf('?');
+  const path = mark === -1 ? url : url.slice(0, mark);
+  // The team inbox's one-time sign-in links carry their token in the path.
+  if (isSignInLinkPath(path)) return `${SIGN_IN_LINK_PATH}[redacted]`;
   if (mark === -1) return url;
-  const path = url.slice(0, mark);
   if (CREDENTIAL_QUERY_PATHS.some((p) => p.test(path))) return path;
   const query = url.slice(mark + 1);
   const kept = query.split('&').map((pair) => {
@@ -47,6 +47,23 @@ export function loggableUrl(url: string): string {
     return SECRET_PARAMS.has(name) ? `${rawName}=[redacted]` : pair;
   });
   return `${path}?${kept.join('&')}`;
+}
+
+/**
+ * Whether a path is a sign-in link however it is spelled: the router decodes `%73ign-in` to the
+ * route, and a mistyped casing or doubled slash (a 404) still carries a live token.
+ */
+function isSignInLinkPath(path: string): boolean {
+  if (path.startsWith(SIGN_IN_LINK_PATH)) return true;
+  let decoded = path;
+  if (path.includes('%')) {
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      // Not decodable: compared as sent.
+    }
+  }
+  return decoded.replace(/\/{2,}/g, '/').toLowerCase().startsWith(SIGN_IN_LINK_PATH);
 }
 
 /** Fastify's `req` serializer, with the URL made loggable: for any `{ req }` a log line carries. */

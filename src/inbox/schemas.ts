@@ -50,12 +50,19 @@ export const inboxSendBody = z
   .catchall(z.unknown())
   .superRefine((body, ctx) => {
     const content = (body as Record<string, unknown>)[body.type];
-    if (content === undefined || content === null || typeof content !== 'object' || Array.isArray(content)) {
+    // A contacts message holds a list of contact cards (Meta's `contacts: [...]`); every other type names an object.
+    if (body.type === 'contacts') {
+      if (!Array.isArray(content) || content.length === 0 || !content.every(isObject)) ctx.addIssue({ code: 'custom', path: ['contacts'], message: "a 'contacts' list of contact objects is required for type contacts" });
+    } else if (!isObject(content)) {
       ctx.addIssue({ code: 'custom', path: [body.type], message: `a '${body.type}' object is required for type ${body.type}` });
     }
     const extra = Object.keys(body).filter((key) => key !== 'type' && key !== 'context' && key !== body.type);
     if (extra.length > 0) ctx.addIssue({ code: 'unrecognized_keys', keys: extra, path: [], message: `Unrecognized key(s): ${extra.join(', ')}` });
   });
+
+function isObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 
 export type InboxSendBody = z.infer<typeof inboxSendBody>;
 

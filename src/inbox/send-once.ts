@@ -19,7 +19,8 @@ export const INBOX_SEND_KEY_TTL_MS = 24 * 60 * 60 * 1000;
  * tries again later; the key reused for another message is refused (409, code 100) rather than
  * answered with the first message, which would drop the new one silently.
  * - Answers Meta gave, success or a 4xx, are kept; a 5xx answer frees the key (as for the API's
- *   Idempotency-Key): Meta did not take the message, and the retry sends it.
+ *   Idempotency-Key): Meta did not take the message, and the retry sends it. So does Meta's
+ *   throttling (THROTTLED_BY_META): it refused the message for now, and a retry is what it asks for.
  * - A refusal before Meta saw the send (the governor's 429, a bad request) frees the key too.
  * - Any other failure (no answer in time, a connection lost, the store failing after Meta
  *   accepted) may have reached the customer: it is kept as the key's answer, so a retry answers
@@ -51,9 +52,25 @@ export async function sendOnce(
     else await keepFailure(deps, userId, key, err, scope.requestId);
     throw err;
   }
-  if (answer.statusCode >= 500) await releaseInboxSend(db, userId, key);
+  if (answer.statusCode >= 500 || isThrottledByMeta(answer)) await releaseInboxSend(db, userId, key);
   else await completeInboxSend(db, userId, key, answer.statusCode, answer.body);
   return answer;
+}
+
+/**
+ * Meta's "not now" codes (meta-cloud-api.md): the number's throughput (130429), the pair rate
+ * (131056), the app's and the account's rate limits (4, 80007). The message was not sent.
+ */
+const THROTTLED_BY_META = new Set([4, 80007, 130429, 131056]);
+
+function isThrottledByMeta(answer: InboxAnswer): boolean {
+  if (answer.statusCode < 400) return false;
+  try {
+    const code = (JSON.parse(answer.body) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'number' && THROTTLED_BY_META.has(code);
+  } catch {
+    return false;
+  }
 }
 
 /** Keeps a failure that may have sent the message as the key's answer; best effort (the store may be what failed). */

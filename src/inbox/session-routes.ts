@@ -30,19 +30,18 @@ export async function signInRoutes(app: FastifyInstance, deps: SessionDeps): Pro
     // the browser in to its own account (login CSRF).
     if (!isSameOrigin(request, deps.config.http.publicUrl)) throw inboxErrors.csrfRefused('origin');
     const email = normalizeEmail(request.body.email);
-    const retryAfter = limiter.retryAfterSeconds(email, request.ip);
-    if (retryAfter > 0) throw inboxErrors.tooManySignInAttempts(retryAfter);
+    const attempt = limiter.startAttempt(email, request.ip);
+    if (attempt.retryAfterSeconds > 0) throw inboxErrors.tooManySignInAttempts(attempt.retryAfterSeconds);
     const started = await signInWithPassword(deps, email, request.body.password);
-    if (!started) {
-      limiter.recordFailure(email, request.ip);
-      throw inboxErrors.signInFailed();
-    }
-    limiter.recordSuccess(email);
+    if (!started) throw inboxErrors.signInFailed();
+    limiter.recordSuccess(email, request.ip, attempt.startedAt);
     setSessionCookie(reply, deps.config, started.token);
     return reply.header('cache-control', 'no-store').send(sessionOf(started));
   });
 
-  r.get('/inbox/sign-in/:token', { schema: signInLinkSchema }, async (request, reply) => {
+  // GET only: a HEAD (link checkers and mail scanners send them to see if a link works) must not
+  // spend the one-time token, and Fastify would otherwise answer HEAD by running this handler.
+  r.get('/inbox/sign-in/:token', { schema: signInLinkSchema, exposeHeadRoute: false }, async (request, reply) => {
     const started = await signInWithLink(deps, request.params.token);
     if (started) setSessionCookie(reply, deps.config, started.token);
     // The token is in this URL: keep it out of caches and of the next page's Referer.

@@ -15,22 +15,32 @@ export class SignInLimiter {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Seconds until another attempt is allowed for this email and address; 0 when allowed now. */
-  retryAfterSeconds(email: string, address: string): number {
+  /**
+   * Counts an attempt against the email and the address before its password is checked, so
+   * guesses sent all at once are counted as they arrive, not once each scrypt ends (by then every
+   * one would have passed the check). Returns the seconds to wait, with nothing counted, or 0 and
+   * the attempt counted as a failure until recordSuccess says otherwise.
+   */
+  startAttempt(email: string, address: string): { retryAfterSeconds: number; startedAt: number } {
     const now = this.clock.now();
     const waits = [this.waitMs(`e:${email}`, SIGN_IN_LIMITS.perEmail, now), this.waitMs(`a:${address}`, SIGN_IN_LIMITS.perAddress, now)];
-    return Math.ceil(Math.max(...waits) / 1000);
-  }
-
-  /** Records a failed attempt against both the email and the address. */
-  recordFailure(email: string, address: string): void {
-    const now = this.clock.now();
+    const retryAfterSeconds = Math.ceil(Math.max(...waits) / 1000);
+    if (retryAfterSeconds > 0) return { retryAfterSeconds, startedAt: now };
     for (const key of [`e:${email}`, `a:${address}`]) this.failures.set(key, [...this.recent(key, now), now]);
+    return { retryAfterSeconds: 0, startedAt: now };
   }
 
-  /** A successful sign-in clears the email's failures (not the address's: one address, many guesses). */
-  recordSuccess(email: string): void {
+  /**
+   * The attempt started at `startedAt` succeeded: the email's failures are cleared, and the
+   * attempt no longer counts against the address (whose other failures stay: one address, many
+   * guesses).
+   */
+  recordSuccess(email: string, address: string, startedAt: number): void {
     this.failures.delete(`e:${email}`);
+    const key = `a:${address}`;
+    const attempts = this.failures.get(key) ?? [];
+    const at = attempts.indexOf(startedAt);
+    if (at !== -1) this.failures.set(key, [...attempts.slice(0, at), ...attempts.slice(at + 1)]);
   }
 
   private recent(key: string, now: number): number[] {

@@ -89,7 +89,9 @@ function postgresSearch(scope: SearchScope, terms: SearchTerms, filter: MessageF
 
 /** The scope, the list filters and the cursor, as conditions on `m` (messages) and `p` (its number). */
 function conditionsOf(scope: SearchScope, filter: MessageFilter, window: KeysetWindow<MessageKey>): RawBuilder<unknown>[] {
-  const conditions: RawBuilder<unknown>[] = [sql`p.project_id = ${scope.projectId}`];
+  // A number removed with its history kept is out of every search: the inbox answers its
+  // conversations 404 (docs/inbox-api.md), so a hit there would open nothing.
+  const conditions: RawBuilder<unknown>[] = [sql`p.project_id = ${scope.projectId}`, sql`p.removed_at is null`];
   if (scope.phoneNumberId !== undefined) conditions.push(sql`m.phone_number_id = ${scope.phoneNumberId}`);
   if (filter.conversationId !== undefined) conditions.push(sql`m.conversation_id = ${filter.conversationId}`);
   if (filter.bsuid !== undefined) {

@@ -25,6 +25,10 @@ describe('loggableUrl', () => {
     ['/v24.0/123?%zz=1&token=T', '/v24.0/123?%zz=1&token=[redacted]'],
     ['/healthz', '/healthz'],
     ['/inbox/sign-in/TOKEN43characterslong', '/inbox/sign-in/[redacted]'],
+    ['/inbox/%73ign-in/TOKEN43characterslong', '/inbox/sign-in/[redacted]'],
+    ['/INBOX/Sign-In/TOKEN43characterslong', '/inbox/sign-in/[redacted]'],
+    ['//inbox//sign-in/TOKEN43characterslong?x=1', '/inbox/sign-in/[redacted]'],
+    ['/inbox/sign-in%2FTOKEN43characterslong', '/inbox/sign-in/[redacted]'],
   ])('logs %s as %s', (url, logged) => {
     expect(loggableUrl(url)).toBe(logged);
   });
