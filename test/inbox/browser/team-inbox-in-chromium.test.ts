@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../../helpers/dialects.ts';
 import type { TestNumber, TestProject } from '../../helpers/factories.ts';
+import { signInLinkFor } from '../../../src/tenants/users.ts';
 import { addMember, type TestMember } from '../../helpers/inbox-session.ts';
 import { type InboxWorld, launchChromium, startInboxWorld } from './inbox-world.ts';
 
@@ -262,22 +263,21 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
     expect(pageErrors).toEqual([]);
   });
 
-  it("shows an agent of another project none of this project's conversations", async () => {
+  it("signs an agent of another project in by a one-time link, and shows them none of this project's conversations", async () => {
     const other = await world.newTenant();
     const stranger = await addMember(world.gw, other.projectId, { role: 'agent' });
     const strangerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       const strangerPage = await strangerContext.newPage();
-      await strangerPage.goto(conversationUrl);
-      await strangerPage.getByLabel('Email').fill(stranger.email);
-      await strangerPage.getByLabel('Password').fill(stranger.password);
-      await strangerPage.getByRole('button', { name: 'Sign in' }).click();
-      await strangerPage.getByText('This conversation does not exist or is not in your project').waitFor(WAIT);
+      strangerPage.setDefaultTimeout(WAIT.timeout);
+      await strangerPage.goto(await signInLinkFor(world.gw.deps, stranger.id));
       await strangerPage.getByText('No conversations here yet').waitFor(WAIT);
       expect(await strangerPage.getByText('Maya Chen').count()).toBe(0);
       await searchBox(strangerPage).fill('refund');
       await searchBox(strangerPage).press('Enter');
       await strangerPage.getByText('No messages match').waitFor(WAIT);
+      await strangerPage.goto(conversationUrl);
+      await strangerPage.getByText('This conversation does not exist or is not in your project').waitFor(WAIT);
     } finally {
       await strangerContext.close();
     }
