@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../../helpers/dialects.ts';
@@ -17,7 +18,7 @@ const CUSTOMER = '15550101234';
 const LATE_CUSTOMER = '15550105678';
 const SCREENSHOTS = 'docs/images';
 const WAIT = { timeout: 10_000 };
-const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkqGcAAAIJAQCq6Wv2AAAAAElFTkSuQmCC', 'base64');
+const RECEIPT_PNG = gradientPng(240, 150);
 
 let browser: Browser;
 beforeAll(async () => {
@@ -159,7 +160,7 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
   });
 
   it('attaches an image through the gateway and shows it in the thread', async () => {
-    await page.getByLabel('Attach').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG_1X1 });
+    await page.getByLabel('Attach').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: RECEIPT_PNG });
     await messageBox(page).fill('Your receipt');
     await page.getByRole('button', { name: 'Send' }).click();
     const bubble = page.locator('article.bubble.out', { hasText: 'Your receipt' });
@@ -292,4 +293,25 @@ function messageBox(page: Page) {
 /** The search field, by its stable label. */
 function searchBox(page: Page) {
   return page.getByRole('searchbox', { name: 'Search', exact: true });
+}
+
+/** A small RGB PNG with a green-blue gradient: a picture a reader of the screenshots can see. */
+function gradientPng(width: number, height: number): Buffer {
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) rows.set([20 + (x * 60) / width, 120 + (y * 100) / height, 90 + (x * 140) / width], y * (width * 3 + 1) + 1 + x * 3);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
 }
