@@ -2,9 +2,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant, postWebhook } from '../helpers/factories.ts';
+import { appendEvent } from '../../src/events/append-event.ts';
 import { startGateway, type TestGateway } from '../helpers/harness.ts';
 import { storeMessages } from '../helpers/history.ts';
 import { type InboxSession, signedInMember } from '../helpers/inbox-session.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { openEventStream, type SseConnection, type SseEvent } from '../helpers/sse-client.ts';
 import { messagesWebhook, statusesWebhook, statusItem, textMessage } from '../helpers/webhooks.ts';
 
@@ -95,6 +97,35 @@ describe.each(dialects)('GET /inbox/api/events streams the project’s changes l
     expect(JSON.parse(failed.data)).toEqual({ conversation_id: statuses[0]?.conversation_id, message_id: 'w.out.2', status: 'failed', errors: [{ code: 131026, title: 'Message undeliverable' }] });
   });
 
+  it('shows notes, assignments, ending and reopening as they happen, each conversation as this member sees it', async () => {
+    await customerWrites(t, 'w.team.1', 'Can someone help?', '14155550906');
+    const conversationId = (await gw.app.inject({ method: 'GET', url: '/inbox/api/conversations?limit=100', headers: member.headers() })).json().data.find(
+      (c: { last_message: { id: string } | null }) => c.last_message?.id === 'w.team.1',
+    ).id as string;
+    const colleague = await signedInMember(gw, t.projectId);
+    const mine = await stream();
+    const theirs = await stream(colleague);
+    const write = (method: 'POST' | 'PATCH', url: string, payload: object) => gw.app.inject({ method, url, headers: member.headers(), payload });
+    expect((await write('POST', `/inbox/api/conversations/${conversationId}/notes`, { body: 'VIP customer <3' })).statusCode).toBe(201);
+    expect((await write('PATCH', `/inbox/api/conversations/${conversationId}`, { assignee_id: colleague.session.user.id })).statusCode).toBe(200);
+    expect((await write('PATCH', `/inbox/api/conversations/${conversationId}`, { status: 'ended' })).statusCode).toBe(200);
+    expect((await write('PATCH', `/inbox/api/conversations/${conversationId}`, { status: 'active' })).statusCode).toBe(200);
+    // The changes after the note (a stream may also show the conversation's creation, a moment older than it).
+    const changesOf = (s: SseConnection) => {
+      const noteAt = s.events.findIndex((e) => e.event === 'note');
+      return noteAt === -1 ? [] : s.events.slice(noteAt).filter((e) => e.event === 'conversation').map((e) => JSON.parse(e.data) as { conversation: { id: string; status: string; assignee: { id: string } | null } });
+    };
+    for (const s of [mine, theirs]) {
+      await waitFor('the assignment, the end and the reopening', () => changesOf(s).length === 3);
+      const note = s.dataOf<{ note: { conversation_id: string; body: string; author: { id: string } } }>('note').at(-1)?.note;
+      expect(note).toMatchObject({ conversation_id: conversationId, body: 'VIP customer <3', author: { id: member.session.user.id } });
+      // Each is rendered as the conversation is when the stream sends it: the last one shows where it ended up.
+      expect(changesOf(s).at(-1)?.conversation).toMatchObject({ status: 'active', assignee: { id: colleague.session.user.id } });
+      const ids = s.events.map((e) => Number(e.id));
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    }
+  });
+
   it('resumes after Last-Event-ID with exactly the events missed, then live', async () => {
     const waId = '14155550903';
     const first = await stream();
@@ -175,5 +206,70 @@ describe.each(dialects)('closing the app ends its live streams (%s)', (dialect) 
     await gw.close();
     expect(Date.now() - started).toBeLessThan(3_000);
     await s.ended;
+  });
+});
+
+describe.runIf(dialects.includes('postgres'))('the live stream and PostgreSQL commits out of seq order (postgres)', () => {
+  let gw: TestGateway;
+  let base: string;
+  let t: Tenant;
+  let member: InboxSession;
+  let conversationId: string;
+  beforeAll(async () => {
+    gw = await startGateway('postgres');
+    await gw.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}`;
+    t = await newTenant(gw);
+    member = await signedInMember(gw, t.projectId);
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('w.gap.0', 'first', T0, '14155550910')], '14155550910'), t.appSecret);
+    conversationId = (await gw.app.inject({ method: 'GET', url: '/inbox/api/conversations', headers: member.headers() })).json().data[0].id as string;
+  });
+  afterAll(() => gw.close());
+
+  /** Appends an outbox row in a transaction left open until `finish` commits or rolls it back. */
+  async function holdOpenEvent(): Promise<{ finish(outcome: 'commit' | 'rollback'): Promise<void> }> {
+    let appended!: () => void;
+    let decide!: (outcome: 'commit' | 'rollback') => void;
+    const isAppended = new Promise<void>((resolve) => (appended = resolve));
+    const decision = new Promise<'commit' | 'rollback'>((resolve) => (decide = resolve));
+    const done = gw.deps.database.db
+      .transaction()
+      .execute(async (trx) => {
+        await appendEvent(trx, { type: 'whatsapp.conversation.ended', phoneNumberId: t.phoneNumberId, conversationId }, gw.clock.now());
+        appended();
+        if ((await decision) === 'rollback') throw new Error('rolled back on purpose');
+      })
+      .catch(() => undefined);
+    await isAppended;
+    return {
+      async finish(outcome) {
+        decide(outcome);
+        await done;
+      },
+    };
+  }
+
+  it('holds a later event back until an earlier seq commits, then sends both in seq order', async () => {
+    const s = await openEventStream(`${base}/inbox/api/events`, { cookie: member.cookie });
+    const held = await holdOpenEvent();
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('w.gap.1', 'second', T0, '14155550911')], '14155550911'), t.appSecret);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(s.events.some(isMessage('w.gap.1'))).toBe(false);
+    await held.finish('commit');
+    const message = await s.waitForEvent('the later message', isMessage('w.gap.1'));
+    const ended = s.events.find((e) => e.event === 'conversation' && e.data.includes(conversationId));
+    expect(Number(ended?.id)).toBeLessThan(Number(message.id));
+    expect(s.events.indexOf(ended as SseEvent)).toBeLessThan(s.events.indexOf(message));
+    s.close();
+  });
+
+  it('gives up a seq whose transaction rolled back and goes on after the grace time', async () => {
+    const s = await openEventStream(`${base}/inbox/api/events`, { cookie: member.cookie });
+    const held = await holdOpenEvent();
+    await postWebhook(gw, messagesWebhook(t.phoneNumberId, [textMessage('w.gap.2', 'third', T0, '14155550912')], '14155550912'), t.appSecret);
+    await held.finish('rollback');
+    await s.waitForEvent('the message after the rolled-back seq', isMessage('w.gap.2'), 8_000);
+    expect(s.events.filter((e) => e.event === 'conversation' && e.data.includes(conversationId))).toEqual([]);
+    s.close();
   });
 });

@@ -58,6 +58,12 @@ describe.each(dialects)('GET /{version}/{phone_number_id}/messages?q= finds mess
       expect(await idsOf(q)).toEqual(expected);
     });
 
+    it("answers the same under Kapso's base URL shape (/meta/whatsapp)", async () => {
+      const res = await getWithKey(gw, t.apiKey, `/meta/whatsapp/v24.0/${t.phoneNumberId}/messages?q=thanks`);
+      expect(res.statusCode).toBe(200);
+      expect(res.json().data.map((m: { id: string }) => m.id)).toEqual(['w.thanks']);
+    });
+
     it('matches only the last word as a prefix', async () => {
       expect(await idsOf('pay thanks')).toEqual([]);
       expect(await idsOf('thanks pay')).toEqual(['w.thanks']);

@@ -25,12 +25,16 @@ export function inboxEventRoutes(timings: LiveTimings = DEFAULT_LIVE_TIMINGS) {
       // The head and a first line go out at once, so the browser knows the stream is open.
       stream.retry(RETRY_MS);
       const detach = hub.open({ userId: member.userId, projectId: member.projectId, sessionId: member.sessionId }, stream, lastEventIdOf(request.headers['last-event-id']));
-      request.raw.once('close', detach);
+      // The response closes when the stream ends or the browser goes away: either way it is detached.
+      reply.raw.once('close', detach);
       return reply
         .header('content-type', 'text/event-stream; charset=utf-8')
         .header('cache-control', 'no-cache')
         // nginx would otherwise buffer the stream and deliver events in bursts.
         .header('x-accel-buffering', 'no')
+        // A stream's connection serves nothing after it: when the stream ends (app close, sign-out),
+        // the connection goes too, instead of idling open until a timeout holds up the server's close.
+        .header('connection', 'close')
         .send(stream.body);
     });
   };

@@ -1,26 +1,17 @@
-import { findConversationsByIds } from '../../conversations/store.ts';
 import type { Deps } from '../../deps.ts';
+import { loadInboxConversations } from '../load-conversation.ts';
+import { findNote } from '../notes-store.ts';
+import { presentNote } from '../present-note.ts';
 import type { InboxViews } from './render-live-events.ts';
 
-/**
- * The inbox's views as the live stream renders them. Until the inbox's conversation presenter
- * lands, a conversation is sent with what the conversations store knows (id, number, status,
- * times) and notes are not shown: the browser refetches what it shows on such hints.
- */
+/** The inbox's own views, as its reading routes render them: the stream shows what a refetch would. */
 export function inboxViewsOf(deps: Pick<Deps, 'database'>): InboxViews {
+  const { db } = deps.database;
   return {
-    async conversations(projectId, _memberUserId, ids) {
-      const rows = await findConversationsByIds(deps.database.db, projectId, ids);
-      return rows.map((c) => ({
-        id: c.id,
-        phone_number_id: c.phone_number_id,
-        status: c.status,
-        last_active_at: new Date(Number(c.last_active_at)).toISOString(),
-        created_at: new Date(Number(c.created_at)).toISOString(),
-      }));
-    },
-    async note() {
-      return undefined;
+    conversations: (projectId, memberUserId, ids) => loadInboxConversations(db, projectId, memberUserId, ids),
+    async note(projectId, noteId) {
+      const row = await findNote(db, projectId, noteId);
+      return row ? presentNote(row) : undefined;
     },
   };
 }

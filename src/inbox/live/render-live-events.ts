@@ -1,10 +1,9 @@
 import { readJson } from '../../db/json.ts';
 import type { MessageRow, StatusRow } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
-import type { FieldSelection } from '../../http/fields.ts';
-import { loadMessageMedia } from '../../messages/load-media.ts';
-import { presentMessage } from '../../messages/present.ts';
+import { INBOX_CONVERSATION_ASSIGNED_EVENT, INBOX_CONVERSATION_REOPENED_EVENT, INBOX_NOTE_CREATED_EVENT } from '../../events/event-types.ts';
 import { findMessagesOfNumber, listStatusesOfMessages } from '../../messages/store.ts';
+import { presentKapsoMessages } from '../present-messages.ts';
 import type { LiveEventRow } from './live-store.ts';
 import type { LiveFrame } from './sse-stream.ts';
 
@@ -22,15 +21,12 @@ export type RenderDeps = Pick<Deps, 'database' | 'mediaUrls' | 'clock'>;
 const CONVERSATION_EVENTS: ReadonlySet<string> = new Set([
   'whatsapp.conversation.created',
   'whatsapp.conversation.ended',
-  'switchboard.inbox.conversation.assigned',
-  'switchboard.inbox.conversation.reopened',
+  INBOX_CONVERSATION_ASSIGNED_EVENT,
+  INBOX_CONVERSATION_REOPENED_EVENT,
 ]);
-const NOTE_EVENT = 'switchboard.inbox.note.created';
+const NOTE_EVENT = INBOX_NOTE_CREATED_EVENT;
 /** The first the outbox says of an outbound message (it fires nothing when stored): it is shown as a `message` too. */
 const FIRST_OUTBOUND_EVENTS: ReadonlySet<string> = new Set(['whatsapp.message.sent', 'whatsapp.message.failed']);
-
-// docs/inbox-api.md: KapsoMessage is the history API's message with every `kapso` field.
-const EVERY_KAPSO_FIELD: FieldSelection = Object.freeze({ kapso: { kind: 'all' } as const, metaFields: null });
 
 /**
  * The frames of one project's outbox rows for each of `memberUserIds`, in seq order
@@ -97,23 +93,27 @@ interface LoadedMessage {
   object: unknown;
 }
 
-/** The messages the message events name, as the history API renders them: a few queries per number. */
+/**
+ * The messages the message events name, as the inbox's thread renders them (KapsoMessage), with
+ * the status history of those a failure names (its reason): a few queries per number.
+ */
 async function loadMessages(deps: RenderDeps, rows: readonly LiveEventRow[]): Promise<Map<string, LoadedMessage>> {
   const idsByNumber = new Map<string, Set<string>>();
+  const failed = new Set<string>();
   for (const row of rows) {
     if (!row.type.startsWith('whatsapp.message.') || !row.phone_number_id || !row.message_id) continue;
     idsByNumber.set(row.phone_number_id, (idsByNumber.get(row.phone_number_id) ?? new Set()).add(row.message_id));
+    if (row.type === 'whatsapp.message.failed') failed.add(keyOf(row.phone_number_id, row.message_id));
   }
-  const { db } = deps.database;
   const loaded = new Map<string, LoadedMessage>();
   for (const [phoneNumberId, ids] of idsByNumber) {
-    const found = await findMessagesOfNumber(db, phoneNumberId, [...ids]);
-    const statuses = await listStatusesOfMessages(db, phoneNumberId, found.map((m) => m.id));
-    const media = await loadMessageMedia(db, deps.mediaUrls, deps.clock.now(), EVERY_KAPSO_FIELD, phoneNumberId, found);
-    for (const row of found) {
-      const own = statuses.filter((s) => s.message_id === row.id);
-      loaded.set(keyOf(phoneNumberId, row.id), { row, statuses: own, object: presentMessage(row, own, EVERY_KAPSO_FIELD, media.get(row.id)) });
-    }
+    const found = await findMessagesOfNumber(deps.database.db, phoneNumberId, [...ids]);
+    const objects = await presentKapsoMessages(deps, phoneNumberId, found);
+    const failures = found.filter((m) => failed.has(keyOf(phoneNumberId, m.id))).map((m) => m.id);
+    const statuses = await listStatusesOfMessages(deps.database.db, phoneNumberId, failures);
+    found.forEach((row, i) => {
+      loaded.set(keyOf(phoneNumberId, row.id), { row, statuses: statuses.filter((s) => s.message_id === row.id), object: objects[i] });
+    });
   }
   return loaded;
 }
