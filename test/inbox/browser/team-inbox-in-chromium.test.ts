@@ -11,12 +11,14 @@ import { type InboxWorld, launchChromium, startInboxWorld } from './inbox-world.
 /**
  * The team inbox in headless Chromium against a real gateway and the simulator as Meta (issue 21,
  * docs/inbox.md): one agent's day, in order, on one page, through the stable labels (Email,
- * Password, Sign in, Message, Send, Search). The screenshots in docs/images/ are taken on the
+ * Password, Sign in, Message, Send, Search). The screenshots (docs/images/) are taken on the
  * first dialect's run.
  */
 const CUSTOMER = '15550101234';
 const LATE_CUSTOMER = '15550105678';
-const SCREENSHOTS = 'docs/images';
+// `INBOX_SCREENSHOTS=1 npx vitest run test/inbox/browser/` renews docs/images/; other runs write
+// the same screenshots into .scratch/ (ignored by git), so `npm test` leaves the tree clean.
+const SCREENSHOTS = process.env.INBOX_SCREENSHOTS === '1' ? 'docs/images' : '.scratch';
 const WAIT = { timeout: 10_000 };
 const RECEIPT_PNG = gradientPng(240, 150);
 
@@ -29,6 +31,7 @@ afterAll(async () => {
 });
 
 describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
+  // One dialect's screens are enough.
   const screenshots = dialect === dialects[0];
   let world: InboxWorld;
   let tenant: TestProject & TestNumber;
@@ -63,7 +66,7 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
     page = await context.newPage();
     page.setDefaultTimeout(WAIT.timeout);
     page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
-    if (screenshots) mkdirSync(SCREENSHOTS, { recursive: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
     await context?.close();
@@ -237,19 +240,22 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
   });
 
   it('looks right in dark mode and at phone width', async () => {
-    if (!screenshots) return;
     await page.goto(conversationUrl);
     await page.getByRole('img', { name: 'Your receipt' }).waitFor(WAIT);
-    await page.screenshot({ path: `${SCREENSHOTS}/inbox-thread-light.png` });
+    const shoot = async (name: string) => void (screenshots && (await page.screenshot({ path: `${SCREENSHOTS}/${name}.png` })));
+    await shoot('inbox-thread-light');
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: `${SCREENSHOTS}/inbox-thread-dark.png` });
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe('rgb(240, 242, 245)');
+    await shoot('inbox-thread-dark');
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: `${SCREENSHOTS}/inbox-phone-thread-dark.png` });
+    // At phone width the list and the thread are separate screens.
+    expect(await page.getByRole('complementary', { name: 'Conversations' }).isVisible()).toBe(false);
+    await shoot('inbox-phone-thread-dark');
     await page.getByRole('button', { name: 'Back to conversations' }).click();
     await page.getByRole('link', { name: /Maya Chen/ }).waitFor(WAIT);
-    await page.screenshot({ path: `${SCREENSHOTS}/inbox-phone-list-dark.png` });
+    await shoot('inbox-phone-list-dark');
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.screenshot({ path: `${SCREENSHOTS}/inbox-phone-list-light.png` });
+    await shoot('inbox-phone-list-light');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
