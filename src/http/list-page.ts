@@ -20,7 +20,8 @@ export type Paging = z.infer<typeof pagingSchema>;
  * Turns the rows a store fetched (`limit + 1` of them, in the window's scan order: descending for
  * the first page and `after`, ascending for `before`) into a page, newest first. The extra row only
  * tells whether another page exists. A page reached from a cursor always has rows on the side it
- * came from: the cursor's own row is there, and stored history is never deleted.
+ * came from: the cursor's own row was there. (Pruning can delete it since: the page toward it then
+ * comes back empty, with null cursors, which is the end of the list either way.)
  */
 export function assemblePage<R>(fetched: readonly R[], limit: number, start: PageStart): Page<R> {
   const more = fetched.length > limit;
