@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import boundaries from 'eslint-plugin-boundaries';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /*
@@ -93,4 +94,11 @@ export default tseslint.config(
   { files: ['src/db/migrations/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['bin/**'], languageOptions: { globals: { process: 'readonly', URL: 'readonly' } } },
   importDirection,
+  // The team inbox (web/): a browser app with its own tsconfig (web/tsconfig.json, checked by
+  // `npm run typecheck`); React's rules of hooks on top of the rules above.
+  {
+    files: ['web/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } },
+  },
 );

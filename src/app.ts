@@ -9,6 +9,7 @@ import { loggableUrl, serializeRequest } from './http/log-url.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerApiDocs } from './http/openapi.ts';
+import { inboxStaticRoutes } from './inbox/static-routes.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
 import { ingestWebhooks, type IngestCommitter } from './ingest/ingest.ts';
 import { ingestRoutes } from './ingest/routes.ts';
@@ -112,5 +113,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(async (scope) => deliveryLogRoutes(scope, { ...deps, tenants }));
   // The team inbox's browser API, authenticated by a session cookie, never an API key.
   await app.register(async (scope) => inboxRoutes(scope, deps));
+  // The team inbox's web app at `/` (web/, built by `npm run build`).
+  await app.register(async (scope) => inboxStaticRoutes(scope, { publicUrl: deps.config.http.publicUrl }));
   return app;
 }

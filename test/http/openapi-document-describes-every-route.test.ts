@@ -26,6 +26,9 @@ async function startGatewayCollectingRoutes(dialect: (typeof dialects)[number], 
   }
 }
 
+/** The team inbox's pages (src/inbox/static-routes.ts): HTML for browsers, not API operations. */
+const WEB_APP_PATHS = ['/', '/c/{conversationId}', '/search', '/favicon.svg'];
+
 /** Method and `{param}` path of each route; a HEAD Fastify adds beside a GET is not a route of ours. */
 function operationsOf(routes: readonly RouteOptions[]): Array<{ method: string; path: string; hidden: boolean }> {
   return routes
@@ -69,10 +72,11 @@ describe.each(dialects)('the OpenAPI document (%s)', (dialect) => {
     expect(Object.values(doc.paths).flatMap((ops) => Object.keys(ops)).length).toBe(operationsOf(routes).filter((op) => !op.hidden).length);
   });
 
-  it("hides only its own routes and the team inbox's internal API (docs/inbox-api.md)", () => {
+  it("hides only its own routes, the team inbox's internal API (docs/inbox-api.md) and its web app", () => {
     const hidden = operationsOf(routes).filter((op) => op.hidden);
     expect(hidden.length).toBeGreaterThan(0);
-    for (const op of hidden) expect(op.path === '/openapi.json' || op.path.startsWith('/docs') || op.path.startsWith('/inbox/')).toBe(true);
+    const ownOrInbox = (path: string) => path === '/openapi.json' || path.startsWith('/docs') || path.startsWith('/inbox/') || WEB_APP_PATHS.includes(path) || path.startsWith('/assets/');
+    for (const op of hidden) expect(ownOrInbox(op.path), op.path).toBe(true);
     expect(Object.keys(doc.paths).filter((path) => path.startsWith('/inbox/'))).toEqual([]);
   });
 
