@@ -1,15 +1,14 @@
-import { openAsBlob } from 'node:fs';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { FormData } from 'undici';
 import type { Deps } from '../deps.ts';
 import { callAsNumber } from '../graph/call-as-number.ts';
 import { graphPath } from '../graph/graph-path.ts';
 import { errors } from '../http/errors.ts';
 import { keepUploadedMedia } from '../media/keep-upload.ts';
 import { receiveUpload, UPLOAD_LIMITS, type UploadPart } from '../media/receive-upload.ts';
+import { formOf, uploadedMediaId } from '../proxy/upload-form.ts';
 import { findProjectPhoneNumber } from '../tenants/store.ts';
 import { numberParams } from './schemas.ts';
 
@@ -49,24 +48,4 @@ export async function inboxMediaRoutes(app: FastifyInstance, deps: Deps): Promis
       }
     });
   });
-}
-
-/** The upload as Meta takes it, the file read from disk as it is sent. */
-async function formOf(parts: readonly UploadPart[]): Promise<FormData> {
-  const form = new FormData();
-  for (const part of parts) {
-    if (part.kind === 'field') form.append(part.name, part.value);
-    else form.append(part.name, await openAsBlob(part.path, { type: part.contentType }), part.filename);
-  }
-  return form;
-}
-
-/** The `id` of Meta's answer to an upload, if it is one. */
-function uploadedMediaId(body: Buffer): string | undefined {
-  try {
-    const id = (JSON.parse(body.toString('utf8')) as { id?: unknown }).id;
-    return typeof id === 'string' && id.length > 0 ? id : undefined;
-  } catch {
-    return undefined;
-  }
 }

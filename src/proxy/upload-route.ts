@@ -1,15 +1,14 @@
-import { openAsBlob } from 'node:fs';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { FormData } from 'undici';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { documentedOnly } from '../http/documented-only.ts';
 import { metaAnswerResponses } from '../http/pass-through-schemas.ts';
 import type { PhoneNumberRow } from '../db/schema.ts';
 import { keepUploadedMedia } from '../media/keep-upload.ts';
-import { receiveUpload, UPLOAD_LIMITS, type UploadPart } from '../media/receive-upload.ts';
+import { receiveUpload, UPLOAD_LIMITS } from '../media/receive-upload.ts';
+import { formOf, uploadedMediaId } from './upload-form.ts';
 import { type ProxyAnswer, replyWithAnswer } from './answer.ts';
 import { assertNoReservedFields, forwardedQuery, graphPath } from '../graph/graph-path.ts';
 import { passThrough } from './pass-through.ts';
@@ -50,24 +49,4 @@ export async function uploadRoute(app: FastifyInstance, deps: Deps, numberOf: (r
     }
     return replyWithAnswer(reply, answer);
   });
-}
-
-/** The upload as Meta takes it: the same parts in the same order, the file read from disk as it is sent. */
-async function formOf(parts: readonly UploadPart[]): Promise<FormData> {
-  const form = new FormData();
-  for (const part of parts) {
-    if (part.kind === 'field') form.append(part.name, part.value);
-    else form.append(part.name, await openAsBlob(part.path, { type: part.contentType }), part.filename);
-  }
-  return form;
-}
-
-/** The `id` of Meta's answer to an upload (`{ "id": "…" }`), if it is one. */
-function uploadedMediaId(body: Buffer): string | undefined {
-  try {
-    const id = (JSON.parse(body.toString('utf8')) as { id?: unknown }).id;
-    return typeof id === 'string' && id.length > 0 ? id : undefined;
-  } catch {
-    return undefined;
-  }
 }
