@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { saleRecipients } from '../helpers/broadcast-worker.ts';
 import { seedTemplate } from '../helpers/broadcasts.ts';
-import { BIN, freePort, runCliJson, startServe } from '../helpers/cli.ts';
+import { BIN, freePort, runCliJson, runCliJsonAsync, startServe } from '../helpers/cli.ts';
 import { dialects, isolatedDatabaseUrlFor } from '../helpers/dialects.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -49,10 +49,11 @@ describe.each(dialects)('killing the process that sends a broadcast (%s)', { tim
     // `projects create` migrates the empty database first, as every command does.
     const { project, api_key: apiKey } = runCliJson<{ project: { id: string }; api_key: string }>(['projects', 'create', '--name', 'kill-the-sender'], env);
     const number = { id: `7${Date.now()}`, display: '+15550100300', waba: '109876543210300', token: 'kill-token', secret: 'kill-app-secret' };
-    runCliJson(['numbers', 'add', '--project', project.id, '--phone-number-id', number.id, '--display-phone-number', number.display, '--waba-id', number.waba,
+    sim.registerNumber({ phone_number_id: number.id, display_phone_number: number.display, waba_id: number.waba, access_token: number.token, app_secret: number.secret, webhook_url: `http://127.0.0.1:${port}/webhooks/whatsapp` });
+    // Async: `numbers add` reads the number's messaging limit from Meta, the simulator in this process.
+    await runCliJsonAsync(['numbers', 'add', '--project', project.id, '--phone-number-id', number.id, '--display-phone-number', number.display, '--waba-id', number.waba,
       '--access-token', number.token, '--app-secret', number.secret, '--verify-token', `v${number.id}`], env);
     runCliJson(['numbers', 'update', '--phone-number-id', number.id, '--max-messages-per-second', '100'], env);
-    sim.registerNumber({ phone_number_id: number.id, display_phone_number: number.display, waba_id: number.waba, access_token: number.token, app_secret: number.secret, webhook_url: `http://127.0.0.1:${port}/webhooks/whatsapp` });
     const template = seedTemplate({ sim }, number.waba);
 
     // SQLite: serve sends; PostgreSQL: serve without workers, and a worker that sends.

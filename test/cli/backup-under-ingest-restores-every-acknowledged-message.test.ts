@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +9,7 @@ import { FileBlobStore } from '../../src/blobs/file-blob-store.ts';
 import { connectDatabase } from '../../src/db/connect.ts';
 import { signPayload } from '../../src/ingest/signature.ts';
 import { insertMediaJob, markMediaStored } from '../../src/media/store.ts';
-import { BIN, type CliResult, runCliJson, startServe } from '../helpers/cli.ts';
+import { runCliAsync, runCliJson, startServe } from '../helpers/cli.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { messagesWebhook, textMessage } from '../helpers/webhooks.ts';
 
@@ -18,18 +17,6 @@ type Served = Awaited<ReturnType<typeof startServe>>;
 
 const SECRET = 'test-secret-do-not-use-0123456789abcdefghijklmnop';
 const APP_SECRET = 'backup-app-secret';
-
-/** `switchboard <args>` without blocking this process's event loop (the ingest keeps posting meanwhile). */
-function runCliAsync(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 /**
  * `switchboard backup` copies the store while `serve` keeps acknowledging Meta's webhooks, and

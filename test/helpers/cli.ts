@@ -28,9 +28,40 @@ export function runCli(args: string[], env: Record<string, string>, cwd?: string
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * Runs `switchboard <args>` without blocking this process's event loop: needed whenever the
+ * command calls a server living in this process (the simulator as Meta) or this process must go on
+ * working meanwhile. runCli's spawnSync would freeze that server until the command gave up on it
+ * (a `numbers add` against an in-process simulator waited out META_TIMEOUT_MS, 20 s).
+ */
+export function runCliAsync(args: string[], env: Record<string, string>, cwd?: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** runCliJson without blocking this process's event loop (see runCliAsync). */
+export async function runCliJsonAsync<T = Record<string, unknown>>(args: string[], env: Record<string, string>, cwd?: string): Promise<T> {
+  return parseOneJsonLine<T>(args, await runCliAsync([...args, '--json'], env, cwd));
+}
+
 /** Runs a CLI command that must succeed with --json, returning its one JSON object. */
 export function runCliJson<T = Record<string, unknown>>(args: string[], env: Record<string, string>, cwd?: string): T {
-  const r = runCli([...args, '--json'], env, cwd);
+  return parseOneJsonLine<T>(args, runCli([...args, '--json'], env, cwd));
+}
+
+function parseOneJsonLine<T>(args: string[], r: CliResult): T {
   if (r.status !== 0) throw new Error(`switchboard ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   const lines = r.stdout.trim().split('\n');
   if (lines.length !== 1) throw new Error(`expected one JSON line, got: ${r.stdout}`);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { runCliJson, startServe } from '../helpers/cli.ts';
+import { runCliJson, runCliJsonAsync, startServe } from '../helpers/cli.ts';
 import { dialects, isolatedDatabaseUrlFor } from '../helpers/dialects.ts';
 import { postUpload, StreamedUpload } from '../helpers/streamed-upload.ts';
 
@@ -66,8 +66,9 @@ describe.each(dialects)('media uploads through `serve` stream (%s)', { timeout: 
     apiKey = created.api_key;
     pnid = `7${Date.now()}`;
     const number = { phone_number_id: pnid, display_phone_number: '+15550100777', waba_id: '109876543210777', access_token: 'upload-token', app_secret: 'upload-secret' };
-    runCliJson(['numbers', 'add', '--project', created.project.id, '--phone-number-id', pnid, '--display-phone-number', number.display_phone_number, '--waba-id', number.waba_id, '--access-token', number.access_token, '--app-secret', number.app_secret, '--verify-token', `v${pnid}`], env, dir);
     sim.registerNumber(number);
+    // Async: `numbers add` reads the number's messaging limit from Meta, the simulator in this process.
+    await runCliJsonAsync(['numbers', 'add', '--project', created.project.id, '--phone-number-id', pnid, '--display-phone-number', number.display_phone_number, '--waba-id', number.waba_id, '--access-token', number.access_token, '--app-secret', number.app_secret, '--verify-token', `v${pnid}`], env, dir);
     serve = await startServe(env, dir);
   });
   afterAll(async () => {
