@@ -5,6 +5,7 @@ import { installMemberAuth } from './member-auth.ts';
 import { inboxEventRoutes } from './live/events-route.ts';
 import { inboxSearchRoutes } from './search-routes.ts';
 import { memberSessionRoutes, signInRoutes } from './session-routes.ts';
+import { signInLinkRoutes } from './sign-in-link-routes.ts';
 import { inboxConversationRoutes } from './conversation-routes.ts';
 import { inboxDirectoryRoutes } from './directory-routes.ts';
 import { inboxMediaRoutes } from './media-upload-route.ts';
@@ -38,6 +39,8 @@ export async function inboxRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   });
   await app.register(fastifyCookie);
   await signInRoutes(app, deps);
+  // A scope of its own, so its form body parser stays its own.
+  await app.register(async (scope) => signInLinkRoutes(scope, deps));
   await app.register(async (scope) => {
     installMemberAuth(scope, deps);
     for (const routes of protectedInboxRoutes) await routes(scope, deps);

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from '../deps.ts';
-import { endSession, signInWithLink, signInWithPassword, type StartedSession } from '../tenants/member-sessions.ts';
+import { endSession, signInWithPassword, type StartedSession } from '../tenants/member-sessions.ts';
 import { normalizeEmail } from '../tenants/member-fields.ts';
 import { inboxErrors } from './inbox-errors.ts';
 import { presentSession } from './present-session.ts';
 import { isSameOrigin } from './same-origin.ts';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
-import { getSessionSchema, signInLinkSchema, signInSchema } from './session-schemas.ts';
+import { getSessionSchema, signInSchema } from './session-schemas.ts';
 import { SignInLimiter } from './sign-in-limiter.ts';
 
 type SessionDeps = Pick<Deps, 'database' | 'clock' | 'config'>;
@@ -18,8 +18,8 @@ function sessionOf(started: StartedSession) {
 }
 
 /**
- * Signing in without a session (docs/inbox-api.md "Signing in"): with email and password, rate
- * limited per email and per client address; and by a one-time link.
+ * Signing in with email and password without a session (docs/inbox-api.md "Signing in"), rate
+ * limited per email and per client address. One-time links: sign-in-link-routes.ts.
  */
 export async function signInRoutes(app: FastifyInstance, deps: SessionDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -37,16 +37,6 @@ export async function signInRoutes(app: FastifyInstance, deps: SessionDeps): Pro
     limiter.recordSuccess(email, request.ip, attempt.startedAt);
     setSessionCookie(reply, deps.config, started.token);
     return reply.header('cache-control', 'no-store').send(sessionOf(started));
-  });
-
-  // GET only: a HEAD (link checkers and mail scanners send them to see if a link works) must not
-  // spend the one-time token, and Fastify would otherwise answer HEAD by running this handler.
-  r.get('/inbox/sign-in/:token', { schema: signInLinkSchema, exposeHeadRoute: false }, async (request, reply) => {
-    const started = await signInWithLink(deps, request.params.token);
-    if (started) setSessionCookie(reply, deps.config, started.token);
-    // The token is in this URL: keep it out of caches and of the next page's Referer.
-    void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-    return reply.redirect(started ? '/' : '/?sign_in=expired', 303);
   });
 }
 

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import { UNMATCHABLE_HASH, verifyPassword } from '../crypto/password-hash.ts';
 import { hashToken, isWellFormedToken, newToken } from './session-tokens.ts';
 import { normalizeEmail } from './member-fields.ts';
-import { findLiveSession, findLiveUserByEmail, findLiveUserById, insertSession, type LiveSession, revokeSession, touchSession, useSignInLink } from './users-store.ts';
+import { findLiveSession, findLiveUserByEmail, findLiveUserById, findUsableSignInLink, insertSession, type LiveSession, revokeSession, touchSession, useSignInLink } from './users-store.ts';
 
 /* The inbox's sessions (docs/inbox-api.md "Signing in"): started by a password or a one-time link,
  * found by the cookie's token, slid forward on use, ended by sign-out, removal or reset. */
@@ -42,6 +42,12 @@ export async function signInWithLink(deps: SessionDeps, token: string): Promise<
   const userId = await useSignInLink(deps.database.db, hashToken(token), deps.clock.now());
   if (!userId || !(await findLiveUserById(deps.database.db, userId))) return null;
   return startSession(deps, userId);
+}
+
+/** Whom a one-time link's token would sign in, without spending it; null for a used, expired or unknown token. */
+export async function readSignInLink(deps: SessionDeps, token: string): Promise<{ email: string; projectName: string } | null> {
+  if (!isWellFormedToken(token)) return null;
+  return (await findUsableSignInLink(deps.database.db, hashToken(token), deps.clock.now())) ?? null;
 }
 
 /** The live session a cookie's token names, its expiry slid forward when due; undefined otherwise. */

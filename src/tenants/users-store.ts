@@ -119,6 +119,24 @@ export async function useSignInLink(db: Db, tokenHash: string, now: number): Pro
   return row?.user_id;
 }
 
+/**
+ * Who an unused link unexpired at `now` would sign in (its live member's email and project name),
+ * without using it: the confirmation page reads this, only the POST spends the link.
+ */
+export async function findUsableSignInLink(db: Db, tokenHash: string, now: number): Promise<{ email: string; projectName: string } | undefined> {
+  const row = await db
+    .selectFrom('sign_in_links as l')
+    .innerJoin('users as u', 'u.id', 'l.user_id')
+    .innerJoin('projects as p', 'p.id', 'u.project_id')
+    .select(['u.email', 'p.name as project_name'])
+    .where('l.token_hash', '=', tokenHash)
+    .where('l.used_at', 'is', null)
+    .where('l.expires_at', '>', now)
+    .where('u.removed_at', 'is', null)
+    .executeTakeFirst();
+  return row && { email: row.email, projectName: row.project_name };
+}
+
 /** Spends every unused link of a member (removal, reset: an older link must not outlive them). */
 export async function expireSignInLinksOf(db: Db, userId: string, now: number): Promise<void> {
   await db.updateTable('sign_in_links').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).execute();

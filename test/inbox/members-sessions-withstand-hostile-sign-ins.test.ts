@@ -52,7 +52,7 @@ describe.each(dialects)('inbox sessions withstand hostile sign-ins (%s)', (diale
     expect((await getSession(planted)).statusCode).toBe(401);
     expect((await getSession(issued ?? '')).statusCode).toBe(200);
     // The same through a sign-in link.
-    const link = await gw.app.inject({ method: 'GET', url: await linkPath(member.id), headers: { cookie: planted } });
+    const link = await gw.app.inject({ method: 'POST', url: await linkPath(member.id), headers: { cookie: planted } });
     expect(sessionCookieOf(setCookies(link))).not.toBe(planted);
     expect((await getSession(planted)).statusCode).toBe(401);
   });
@@ -62,10 +62,10 @@ describe.each(dialects)('inbox sessions withstand hostile sign-ins (%s)', (diale
     const token = (await linkPath(member.id)).split('/').pop() ?? '';
     expect((await getSession(`switchboard_session=${token}`)).statusCode).toBe(401);
     const sessionToken = member.cookie.split('=')[1] ?? '';
-    const asLink = await gw.app.inject({ method: 'GET', url: `/inbox/sign-in/${sessionToken}` });
+    const asLink = await gw.app.inject({ method: 'POST', url: `/inbox/sign-in/${sessionToken}` });
     expect([asLink.headers.location, asLink.headers['set-cookie']]).toEqual(['/?sign_in=expired', undefined]);
     // The link was not spent by either attempt.
-    expect((await gw.app.inject({ method: 'GET', url: `/inbox/sign-in/${token}` })).headers.location).toBe('/');
+    expect((await gw.app.inject({ method: 'POST', url: `/inbox/sign-in/${token}` })).headers.location).toBe('/');
   });
 
   it.each([
@@ -73,8 +73,10 @@ describe.each(dialects)('inbox sessions withstand hostile sign-ins (%s)', (diale
     ['a token with other characters', `${'A'.repeat(42)}=`],
     ['a token far too long', 'A'.repeat(100)],
     ['an encoded path separator', `..%2F${'A'.repeat(40)}`],
-  ])('sends %s to ?sign_in=expired without a cookie', async (_case, token) => {
-    const res = await gw.app.inject({ method: 'GET', url: `/inbox/sign-in/${token}` });
+  ])('shows %s the expired page and sends its POST to ?sign_in=expired, without a cookie', async (_case, token) => {
+    const page = await gw.app.inject({ method: 'GET', url: `/inbox/sign-in/${token}` });
+    expect([page.statusCode, page.body.includes('This sign-in link has expired'), page.headers['set-cookie']]).toEqual([200, true, undefined]);
+    const res = await gw.app.inject({ method: 'POST', url: `/inbox/sign-in/${token}` });
     expect([res.statusCode, res.headers.location, res.headers['set-cookie']]).toEqual([303, '/?sign_in=expired', undefined]);
   });
 
@@ -83,19 +85,21 @@ describe.each(dialects)('inbox sessions withstand hostile sign-ins (%s)', (diale
     const path = await linkPath(member.id);
     const head = await gw.app.inject({ method: 'HEAD', url: path });
     expect(head.headers['set-cookie']).toBeUndefined();
-    const get = await gw.app.inject({ method: 'GET', url: path });
-    expect(get.headers.location).toBe('/');
-    expect(sessionCookieOf(setCookies(get))).not.toBeNull();
+    const signIn = await gw.app.inject({ method: 'POST', url: path });
+    expect(signIn.headers.location).toBe('/');
+    expect(sessionCookieOf(setCookies(signIn))).not.toBeNull();
   });
 
   it('neither signs in nor spends a link whose path is spelled in another case or with a trailing slash', async () => {
     const member = await addMember(gw, projectId);
     const path = await linkPath(member.id);
     for (const url of [path.toUpperCase().replace(path.split('/').pop()?.toUpperCase() ?? '', path.split('/').pop() ?? ''), `${path}/`, path.replace('/inbox/', '/Inbox/')]) {
-      const res = await gw.app.inject({ method: 'GET', url });
-      expect([url, res.statusCode, res.headers['set-cookie']]).toEqual([url, 404, undefined]);
+      for (const method of ['GET', 'POST'] as const) {
+        const res = await gw.app.inject({ method, url });
+        expect([method, url, res.statusCode, res.headers['set-cookie']]).toEqual([method, url, 404, undefined]);
+      }
     }
-    expect((await gw.app.inject({ method: 'GET', url: path })).headers.location).toBe('/');
+    expect((await gw.app.inject({ method: 'POST', url: path })).headers.location).toBe('/');
   });
 
   it("refuses another session's CSRF token, even the same member's", async () => {

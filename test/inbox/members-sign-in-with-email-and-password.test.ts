@@ -154,18 +154,19 @@ describe.each(dialects)('inbox members sign in (%s)', (dialect) => {
     expect((await post({ email: reset.email, password: 'a-brand-new-password' })).statusCode).toBe(200);
   });
 
-  it('signs in once by a one-time link, then sends the link to ?sign_in=expired', async () => {
+  it('signs in once by a one-time link confirmed by a POST, then sends the link to ?sign_in=expired', async () => {
     const { projectId } = await newProject(gw);
     const member = await addMember(gw, projectId);
     const path = new URL(await signInLinkFor(gw.deps, member.id)).pathname;
-    const first = await gw.app.inject({ method: 'GET', url: path });
+    expect((await gw.app.inject({ method: 'GET', url: path })).body).toContain('<button type="submit">Sign in</button>');
+    const first = await gw.app.inject({ method: 'POST', url: path });
     expect(first.statusCode).toBe(303);
     expect(first.headers.location).toBe('/');
     const cookie = sessionCookieOf(setCookies(first)) ?? '';
     expect((await getSession(cookie)).json()).toMatchObject({ user: { id: member.id, project_id: projectId } });
-    const again = await gw.app.inject({ method: 'GET', url: path });
+    const again = await gw.app.inject({ method: 'POST', url: path });
     expect([again.statusCode, again.headers.location, again.headers['set-cookie']]).toEqual([303, '/?sign_in=expired', undefined]);
-    expect((await gw.app.inject({ method: 'GET', url: `/inbox/sign-in/${'x'.repeat(43)}` })).headers.location).toBe('/?sign_in=expired');
+    expect((await gw.app.inject({ method: 'POST', url: `/inbox/sign-in/${'x'.repeat(43)}` })).headers.location).toBe('/?sign_in=expired');
   });
 
   it('lets a link expire after 24 hours', async () => {
@@ -173,7 +174,8 @@ describe.each(dialects)('inbox members sign in (%s)', (dialect) => {
     const member = await addMember(gw, projectId);
     const path = new URL(await signInLinkFor(gw.deps, member.id)).pathname;
     gw.clock.advance(DAY_MS);
-    expect((await gw.app.inject({ method: 'GET', url: path })).headers.location).toBe('/?sign_in=expired');
+    expect((await gw.app.inject({ method: 'GET', url: path })).body).toContain('This sign-in link has expired');
+    expect((await gw.app.inject({ method: 'POST', url: path })).headers.location).toBe('/?sign_in=expired');
   });
 
   it("shows each member their own project only", async () => {

@@ -13,9 +13,14 @@ function printedSignInLink(output: string): string {
   return match[1];
 }
 
-/** Follows a sign-in link as a browser would: the session's member, or null when it sent to ?sign_in=expired. */
+/**
+ * Follows a sign-in link as a browser would: opens its page, then presses Sign in (a same-origin
+ * form POST). The session's member, or null when the POST sent to ?sign_in=expired.
+ */
 async function signInAs(base: string, link: string): Promise<Record<string, string> | null> {
-  const res = await fetch(`${base}${new URL(link).pathname}`, { redirect: 'manual' });
+  const url = `${base}${new URL(link).pathname}`;
+  expect((await fetch(url)).status).toBe(200);
+  const res = await fetch(url, { method: 'POST', redirect: 'manual', headers: { origin: new URL(base).origin, 'content-type': 'application/x-www-form-urlencoded' } });
   expect(res.status).toBe(303);
   if (res.headers.get('location') !== '/') return null;
   const cookie = res.headers.getSetCookie()[0]?.split(';')[0] ?? '';
