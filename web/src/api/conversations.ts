@@ -7,6 +7,9 @@ export interface ConversationFilter {
   phoneNumberId: string;
 }
 
+/** The list a member sees on opening the inbox: every active conversation, of every number. */
+export const DEFAULT_FILTER: ConversationFilter = { status: 'active', assigned: 'any', phoneNumberId: '' };
+
 export function listConversations(filter: ConversationFilter, cursor: string | null, signal?: AbortSignal): Promise<Page<InboxConversation>> {
   const q = query({ status: filter.status, assigned: filter.assigned, phone_number_id: filter.phoneNumberId, cursor, limit: 30 });
   return api(`/inbox/api/conversations${q}`, { signal });

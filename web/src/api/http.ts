@@ -10,7 +10,10 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-/** Called once when any request answers 401: the session ended (expired, revoked, signed out elsewhere). */
+/**
+ * Called when a request answers 401 while the app holds a session: it ended (expired, revoked,
+ * signed out elsewhere). Without one (a first visit, after signing out) a 401 ends nothing.
+ */
 export function onSessionEnded(handler: (() => void) | null): void {
   onSignedOut = handler;
 }
@@ -61,8 +64,9 @@ function toApiError(response: Response, payload: unknown, path: string): ApiErro
   const error = (payload as { error?: { message?: unknown; code?: unknown } } | null)?.error;
   const retryAfter = Number(response.headers.get('retry-after'));
   const message = typeof error?.message === 'string' ? error.message : `The gateway answered ${response.status}`;
-  // A 401 on sign-in itself is a wrong password, not an ended session.
-  if (response.status === 401 && path !== '/inbox/api/session') onSignedOut?.();
+  // A 401 on sign-in itself is a wrong password, not an ended session; one before the session is
+  // known (the first screen's requests, made beside it) or after signing out ends none either.
+  if (response.status === 401 && path !== '/inbox/api/session' && csrfToken !== null) onSignedOut?.();
   return new ApiError(response.status, typeof error?.code === 'number' ? error.code : null, message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
 }
 

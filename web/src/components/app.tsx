@@ -1,23 +1,22 @@
 import { useEffect, useState } from 'react';
 import { onSessionEnded } from '../api/http.ts';
-import { loadSession } from '../api/session.ts';
 import type { Session } from '../api/types.ts';
 import { Inbox } from './inbox.tsx';
 import { SignIn } from './sign-in.tsx';
 
-/** Loads the session once, then shows the sign-in screen or the inbox. */
-export function App() {
+/** Waits for the session (requested at start), then shows the sign-in screen or the inbox. */
+export function App({ firstSession }: { firstSession: Promise<Session | null> }) {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [ended, setEnded] = useState(false);
 
   useEffect(() => {
-    void loadSession().then(setSession);
+    void firstSession.then(setSession);
     onSessionEnded(() => {
       setEnded(true);
       setSession(null);
     });
     return () => onSessionEnded(null);
-  }, []);
+  }, [firstSession]);
 
   if (session === undefined) return <p className="loading" role="status">Loading…</p>;
   if (session === null) {

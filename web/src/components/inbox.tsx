@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ConversationFilter } from '../api/conversations.ts';
-import { listMembers, listNumbers } from '../api/conversations.ts';
+import { DEFAULT_FILTER, listMembers, listNumbers } from '../api/conversations.ts';
 import { signOut } from '../api/session.ts';
 import type { Member, PhoneNumber, Session } from '../api/types.ts';
 import { createLiveFeed } from '../live/events.ts';
@@ -12,8 +11,6 @@ import { Filters } from './filters.tsx';
 import { TopBar } from './top-bar.tsx';
 import { SearchResults } from './search-results.tsx';
 import { Thread } from './thread.tsx';
-
-const DEFAULT_FILTER: ConversationFilter = { status: 'active', assigned: 'any', phoneNumberId: '' };
 
 /** The signed-in inbox: top bar, the list (or search results) and the open thread. */
 export function Inbox({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {

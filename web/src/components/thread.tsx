@@ -4,6 +4,7 @@ import type { InboxConversation, KapsoMessage, Member, Session } from '../api/ty
 import { isWholeConversation, type LiveFeed } from '../live/events.ts';
 import { navigate } from '../lib/router.ts';
 import { onSent, queueSend, usePendingSends } from '../state/outbox.ts';
+import { openConversation } from '../state/prefetch.ts';
 import { useThread } from '../state/thread.ts';
 import { Composer } from './composer.tsx';
 import { ContactPanel } from './contact-panel.tsx';
@@ -45,7 +46,7 @@ export function Thread({ conversationId, around, session, members, feed, onConve
   }, [conversationId, changed]);
 
   useEffect(() => {
-    getConversation(conversationId).then(
+    openConversation(conversationId).then(
       (c) => {
         setConversation(c);
         read();

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ConversationFilter, getConversation, listConversations } from '../api/conversations.ts';
 import type { InboxConversation } from '../api/types.ts';
 import { isWholeConversation, type LiveFeed } from '../live/events.ts';
+import { firstListPage } from './prefetch.ts';
 
 export interface ConversationListState {
   items: InboxConversation[];
@@ -46,7 +47,7 @@ export function useConversationList(filter: ConversationFilter, memberId: string
 
   useEffect(() => {
     const controller = new AbortController();
-    listConversations(filter, null, controller.signal)
+    firstListPage(filter, controller.signal)
       .then((page) => {
         setItems(page.data);
         setCursor(page.paging.next);

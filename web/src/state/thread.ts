@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { listNotes } from '../api/conversations.ts';
 import { listMessages } from '../api/messages.ts';
 import type { KapsoMessage, MetaError, Note } from '../api/types.ts';
 import type { LiveFeed } from '../live/events.ts';
+import { threadStart } from './prefetch.ts';
 
 export interface ThreadState {
   /** Oldest first. */
@@ -71,7 +71,7 @@ export function useThread(conversationId: string, around: string | null, feed: L
   const requestKey = `${conversationId} ${around ?? ''} ${generation}`;
   useEffect(() => {
     let live = true;
-    Promise.all([listMessages(conversationId, { around }), listNotes(conversationId)])
+    threadStart(conversationId, around)
       .then(([page, noteList]) => {
         if (!live) return;
         // Pages come newest first.
