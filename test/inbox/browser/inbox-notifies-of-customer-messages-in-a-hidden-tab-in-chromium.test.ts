@@ -1,10 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInLinkFor } from '../../../src/tenants/users.ts';
 import { dialects } from '../../helpers/dialects.ts';
 import type { TestNumber, TestProject } from '../../helpers/factories.ts';
 import { addMember } from '../../helpers/inbox-session.ts';
-import { type InboxWorld, launchChromium, startInboxWorld } from './inbox-world.ts';
+import { type InboxWorld, launchChromium, signInByLink, startInboxWorld } from './inbox-world.ts';
 
 /**
  * Desktop notifications in Chromium (docs/inbox.md, Live): asked for from the top bar, shown for a
@@ -79,7 +78,7 @@ describe.each(dialects)('desktop notifications in Chromium (%s)', (dialect) => {
     await context.addInitScript(instrumentPage);
     page = await context.newPage();
     page.setDefaultTimeout(WAIT.timeout);
-    await page.goto(await signInLinkFor(world.gw.deps, agent.id));
+    await signInByLink(page, world, agent.id);
     await listItem().waitFor(WAIT);
   });
   afterAll(async () => {

@@ -1,10 +1,9 @@
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInLinkFor } from '../../../src/tenants/users.ts';
 import { dialects } from '../../helpers/dialects.ts';
 import { type SeedMessage, storeMessages } from '../../helpers/history.ts';
 import { addMember, signIn } from '../../helpers/inbox-session.ts';
-import { type InboxWorld, launchChromium, startInboxWorld } from './inbox-world.ts';
+import { type InboxWorld, launchChromium, signInByLink, startInboxWorld } from './inbox-world.ts';
 
 /**
  * A project with a long history in Chromium (docs/inbox.md): a cold load of a thread's URL asks
@@ -54,7 +53,7 @@ describe.each(dialects)('the inbox with a long history in Chromium (%s)', (diale
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     page.setDefaultTimeout(WAIT.timeout);
-    await page.goto(await signInLinkFor(world.gw.deps, agent.id));
+    await signInByLink(page, world, agent.id);
     await page.getByRole('link', { name: /Sam Storyteller/ }).waitFor(WAIT);
   });
   afterAll(async () => {

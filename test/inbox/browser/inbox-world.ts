@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { buildApp } from '../../../src/app.ts';
 import { systemClock } from '../../../src/clock.ts';
 import { loadConfig } from '../../../src/config.ts';
@@ -10,6 +10,7 @@ import { closeDeps, createDeps, createLogger } from '../../../src/create-deps.ts
 import { migrateToLatest } from '../../../src/db/migrate.ts';
 import { startMediaWorker } from '../../../src/media/embedded.ts';
 import { buildSimulator, type Simulator } from '../../../src/simulator/index.ts';
+import { signInLinkFor } from '../../../src/tenants/users.ts';
 import { isolatedDatabaseUrlFor, type TestDialect } from '../../helpers/dialects.ts';
 import { newPhoneNumber, newProject, type TestNumber, type TestProject } from '../../helpers/factories.ts';
 import type { TestGateway } from '../../helpers/harness.ts';
@@ -21,6 +22,12 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 export function launchChromium(): Promise<Browser> {
   // --no-sandbox: CI and test machines run as root, where Chromium's sandbox refuses to start.
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+/** Signs a member in as a newcomer does: opens a one-time link and presses its **Sign in** button. */
+export async function signInByLink(page: Page, world: InboxWorld, userId: string): Promise<void> {
+  await page.goto(await signInLinkFor(world.gw.deps, userId));
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 /** A moving clock for the simulator: `shift(ms)` moves it away from real time, `shift(0)` back. */
