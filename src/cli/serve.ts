@@ -8,6 +8,7 @@ import { type LifecycleSweep, startLifecycleSweep } from '../conversations/sweep
 import type { RunningSandbox } from '../sandbox/run-sandbox.ts';
 import { startIdempotencyPurge } from '../proxy/idempotency-purge.ts';
 import { startInboxSendKeyPurge } from '../inbox/send-key-purge.ts';
+import { startSignInAttemptPurge } from '../inbox/sign-in-attempts-purge.ts';
 import { startRetentionPrune } from '../retention/scheduled-prune.ts';
 import { resealLegacySecrets } from '../tenants/reseal-secrets.ts';
 import { startMediaWorker } from '../media/embedded.ts';
@@ -56,6 +57,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   let sweep: LifecycleSweep | null = null;
   let purge: { stop(): Promise<void> } | null = null;
   let inboxPurge: { stop(): Promise<void> } | null = null;
+  let signInPurge: { stop(): Promise<void> } | null = null;
   let retention: { stop(): Promise<void> } | null = null;
   let worker: OutboxWorker | null = null;
   let mediaWorker: MediaWorker | null = null;
@@ -81,6 +83,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     await sweep?.stop();
     await purge?.stop();
     await inboxPurge?.stop();
+    await signInPurge?.stop();
     await retention?.stop();
     await sandbox?.close();
     await closeDeps(deps);
@@ -109,6 +112,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     // Idempotency-Keys past their retention are forgotten (the table would grow forever).
     purge = startIdempotencyPurge(deps, SWEEP_INTERVAL_MS);
     inboxPurge = startInboxSendKeyPurge(deps, SWEEP_INTERVAL_MS);
+    signInPurge = startSignInAttemptPurge(deps, SWEEP_INTERVAL_MS);
     // RETENTION_DAYS: history older than that is pruned once an hour, by one serve at a time.
     if (retentionDays !== null) {
       retention = startRetentionPrune(deps, retentionDays);

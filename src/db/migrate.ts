@@ -21,6 +21,7 @@ import * as broadcastSweepIndexes from './migrations/2026-12-07-019-broadcast-sw
 import * as inboxMembers from './migrations/2026-12-07-020-inbox-members.ts';
 import * as messageSearch from './migrations/2026-12-07-021-message-search.ts';
 import * as inboxConversations from './migrations/2026-12-07-022-inbox-conversations.ts';
+import * as signInAttempts from './migrations/2026-12-07-024-sign-in-attempts.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
 const migrations: Record<string, Migration> = {
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07-020-inbox-members': inboxMembers,
   '2026-12-07-021-message-search': messageSearch,
   '2026-12-07-022-inbox-conversations': inboxConversations,
+  '2026-12-07-024-sign-in-attempts': signInAttempts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

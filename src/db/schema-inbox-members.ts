@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 
-/* The team inbox's members, their sessions and sign-in links (migration 020; part of schema.ts's DB). */
+/* The team inbox's members, their sessions and sign-in links (migration 020) and the sign-in
+ * limits' attempts (migration 024); part of schema.ts's DB. */
 
 /** What a member may do; both use the inbox, only an admin manages members (docs/inbox-api.md). */
 export type UserRole = 'admin' | 'agent';
@@ -41,6 +42,20 @@ export interface SignInLinksTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+}
+
+/** A counted sign-in attempt (inbox/sign-in-limiter.ts). */
+export interface SignInAttemptsTable {
+  id: string;
+  /** SHA-256 hex of `e:<normalized email>` or `a:<client address>`. */
+  key: string;
+  attempted_at: number;
+}
+
+/** The row a sign-in locks per key, so that attempts at one key are counted one at a time. */
+export interface SignInAttemptKeysTable {
+  key: string;
+  last_attempt_at: number;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { CallsTable, FlowsTable } from './schema-calls-flows.ts';
 import type { BroadcastRecipientsTable, BroadcastSuppressionsTable, BroadcastsTable, SendBudgetsTable } from './schema-outbound.ts';
-import type { SignInLinksTable, UserSessionsTable, UsersTable } from './schema-inbox-members.ts';
+import type { SignInAttemptKeysTable, SignInAttemptsTable, SignInLinksTable, UserSessionsTable, UsersTable } from './schema-inbox-members.ts';
 import type { ConversationAssignmentsTable, ConversationNotesTable, ConversationReadsTable, InboxSendsTable } from './schema-inbox-conversations.ts';
 
 export type * from './schema-calls-flows.ts';
@@ -361,6 +361,8 @@ export interface DB {
   users: UsersTable;
   user_sessions: UserSessionsTable;
   sign_in_links: SignInLinksTable;
+  sign_in_attempts: SignInAttemptsTable;
+  sign_in_attempt_keys: SignInAttemptKeysTable;
   conversation_assignments: ConversationAssignmentsTable;
   conversation_notes: ConversationNotesTable;
   conversation_reads: ConversationReadsTable;

@@ -8,7 +8,7 @@ import { presentSession } from './present-session.ts';
 import { isSameOrigin } from './same-origin.ts';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
 import { getSessionSchema, signInSchema } from './session-schemas.ts';
-import { SignInLimiter } from './sign-in-limiter.ts';
+import { recordSignInSuccess, startSignInAttempt } from './sign-in-limiter.ts';
 
 type SessionDeps = Pick<Deps, 'database' | 'clock' | 'config'>;
 
@@ -19,22 +19,21 @@ function sessionOf(started: StartedSession) {
 
 /**
  * Signing in with email and password without a session (docs/inbox-api.md "Signing in"), rate
- * limited per email and per client address. One-time links: sign-in-link-routes.ts.
+ * limited per email and per client address across every process (sign-in-limiter.ts). One-time links: sign-in-link-routes.ts.
  */
 export async function signInRoutes(app: FastifyInstance, deps: SessionDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const limiter = new SignInLimiter(deps.clock);
 
   r.post('/inbox/api/session', { schema: signInSchema }, async (request, reply) => {
     // No session yet, so no CSRF token: the Origin check alone keeps another site from signing
     // the browser in to its own account (login CSRF).
     if (!isSameOrigin(request, deps.config.http.publicUrl)) throw inboxErrors.csrfRefused('origin');
     const email = normalizeEmail(request.body.email);
-    const attempt = limiter.startAttempt(email, request.ip);
-    if (attempt.retryAfterSeconds > 0) throw inboxErrors.tooManySignInAttempts(attempt.retryAfterSeconds);
+    const attempt = await startSignInAttempt(deps, email, request.ip);
+    if (!attempt.counted) throw inboxErrors.tooManySignInAttempts(attempt.retryAfterSeconds);
     const started = await signInWithPassword(deps, email, request.body.password);
     if (!started) throw inboxErrors.signInFailed();
-    limiter.recordSuccess(email, request.ip, attempt.startedAt);
+    await recordSignInSuccess(deps, attempt.counted);
     setSessionCookie(reply, deps.config, started.token);
     return reply.header('cache-control', 'no-store').send(sessionOf(started));
   });
