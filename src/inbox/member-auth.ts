@@ -5,7 +5,7 @@ import type { UserRole } from '../db/schema.ts';
 import { findSession } from '../tenants/member-sessions.ts';
 import { inboxErrors } from './inbox-errors.ts';
 import { isSameOrigin } from './same-origin.ts';
-import { SESSION_COOKIE, setSessionCookie } from './session-cookie.ts';
+import { sessionTokenOf, setSessionCookie } from './session-cookie.ts';
 
 /** The signed-in member of an inbox request. */
 export interface Member {
@@ -40,7 +40,7 @@ export function installMemberAuth(scope: FastifyInstance, deps: Pick<Deps, 'data
   scope.addHook('onRequest', async (request, reply) => {
     const safe = SAFE_METHODS.has(request.method);
     if (!safe && !isSameOrigin(request, deps.config.http.publicUrl)) throw inboxErrors.csrfRefused('origin');
-    const token = request.cookies[SESSION_COOKIE];
+    const token = sessionTokenOf(request.cookies, deps.config);
     const found = token ? await findSession(deps, token) : undefined;
     if (!found) throw inboxErrors.notSignedIn();
     if (!safe && !tokensEqual(request.headers['x-csrf-token'], found.session.csrf_token)) throw inboxErrors.csrfRefused('token');

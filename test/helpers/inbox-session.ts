@@ -82,9 +82,12 @@ export async function signedInMember(gw: TestGateway, projectId: string, opts: {
   return { ...member, ...(await signIn(gw, member.email, member.password)) };
 }
 
-/** `switchboard_session=TOKEN` from Set-Cookie headers, ready for a Cookie header; null when absent. */
+/**
+ * `switchboard_session=TOKEN` (`__Host-switchboard_session=TOKEN` behind an https PUBLIC_URL) from
+ * Set-Cookie headers, ready for a Cookie header; null when absent or cleared.
+ */
 export function sessionCookieOf(setCookie: readonly string[]): string | null {
-  const line = setCookie.find((c) => c.startsWith('switchboard_session='));
+  const line = setCookie.find((c) => /^(__Host-)?switchboard_session=/.test(c));
   const pair = line?.split(';')[0];
-  return pair && pair !== 'switchboard_session=' ? pair : null;
+  return pair && !pair.endsWith('=') ? pair : null;
 }
