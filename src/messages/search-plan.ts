@@ -1,13 +1,15 @@
 /**
  * How a full-text search on SQLite finds its page (pure). Two plans return the same rows:
- * - `index`: FTS5 yields every match, which are joined to their messages, filtered and sorted by
- *   (timestamp, seq). Its cost grows with the number of matches: 2.2 s for a word in nearly every
- *   one of 1,000,000 messages (BENCHMARKS.md), a few milliseconds for a rare word.
+ * - `index`: FTS5 yields every match, and each is joined to its message, filtered and sorted by
+ *   (timestamp, seq). Its cost grows with the number of matches: 0.6 s for a word in nearly every
+ *   one of 1,000,000 messages (`npm run bench:search-plans`; 2.2 s before the page's snippets were
+ *   matched in one pass, BENCHMARKS.md), about a millisecond for a word in 1 message of 10,000.
  * - `walk`: each of the scope's numbers is walked newest first through messages_number_time,
  *   taking at most `candidatesPerNumber` rows, and those are matched in one FTS5 query bounded by
- *   their rowids. Its cost grows with how many messages it must read to fill the page, which is
- *   the page size divided by the share of messages that match: a few dozen for a common word,
- *   every message of the scope for a rare one.
+ *   their rowids. Its cost grows with how many messages it must read to fill the page, the page
+ *   size divided by the share of messages that match: a few dozen for a word in nearly every
+ *   message (under 0.1 s at 1,000,000, most of it FTS5 reading the prefix word's doclist), every
+ *   message of the scope for a rare word.
  * The walk is only an attempt: when a number's candidates ran out of budget before it found a
  * page of matches, the result is not known to be the newest matches, and the index plan runs.
  */
@@ -16,9 +18,11 @@
 export type SqliteSearchPlan = { readonly kind: 'index' } | { readonly kind: 'walk'; readonly candidatesPerNumber: number };
 
 /**
- * A walk is chosen for words in at least 1 message of COMMON_SHARE. Below that the index plan
- * reads at most 1/COMMON_SHARE of the store (5,000 matches at 1,000,000 messages, a few ms),
- * while a walk would read COMMON_SHARE messages per match it needs.
+ * A walk is chosen for words in at least 1 message of COMMON_SHARE (the rule of thumb: the walk
+ * reads about COMMON_SHARE × WALK_SLACK messages per row of the page, so it pays when that is
+ * fewer than the matches the index plan would sort). Below it the index plan sorts at most
+ * 1/COMMON_SHARE of the store: 5,000 matches at 1,000,000 messages, a few milliseconds, where a
+ * walk's budget would be 24,800 messages per number for a page of 31.
  */
 export const COMMON_SHARE = 200;
 /**
@@ -34,6 +38,12 @@ export const COUNT_SHARE = 8;
  */
 export const WALK_SLACK = 4;
 
+/**
+ * More live numbers in the scope than this, and the index plan runs: the walk reads up to its
+ * budget from every number (one arm of a `union all` each, and SQLite allows 500 arms at most).
+ */
+export const MAX_WALKED_NUMBERS = 64;
+
 /** What the search needs to choose: the page size, the store's size and the matches counted (up to the cap). */
 export interface SearchEstimate {
   /** Rows the page asks for (the window's limit). */
@@ -42,6 +52,8 @@ export interface SearchEstimate {
   storedMessages: number;
   /** Messages matching every word, all projects together, counted up to 1 more than storedMessages / COUNT_SHARE (rounded down). */
   matchesCounted: number;
+  /** The scope's live numbers. */
+  numbers: number;
 }
 
 /**
@@ -50,8 +62,8 @@ export interface SearchEstimate {
  * that thin the matches out, make the walk fall back to the index plan at the cost of at most
  * `candidatesPerNumber` index steps per number.
  */
-export function chooseSqliteSearchPlan({ pageSize, storedMessages, matchesCounted }: SearchEstimate): SqliteSearchPlan {
-  if (matchesCounted === 0 || matchesCounted * COMMON_SHARE < storedMessages) return { kind: 'index' };
+export function chooseSqliteSearchPlan({ pageSize, storedMessages, matchesCounted, numbers }: SearchEstimate): SqliteSearchPlan {
+  if (matchesCounted === 0 || matchesCounted * COMMON_SHARE < storedMessages || numbers > MAX_WALKED_NUMBERS) return { kind: 'index' };
   const candidatesPerNumber = Math.ceil((WALK_SLACK * pageSize * storedMessages) / matchesCounted);
   return { kind: 'walk', candidatesPerNumber: Math.max(candidatesPerNumber, pageSize) };
 }

@@ -3,7 +3,7 @@ import { isPostgres } from '../db/dialect.ts';
 import { executeRead } from '../db/executor.ts';
 import type { DB, MessageRow } from '../db/schema.ts';
 import type { KeysetWindow } from '../http/list-page.ts';
-import { chooseSqliteSearchPlan, COUNT_SHARE, type SqliteSearchPlan } from './search-plan.ts';
+import { chooseSqliteSearchPlan, COUNT_SHARE, type SearchEstimate, type SqliteSearchPlan } from './search-plan.ts';
 import { type SearchTerms, toFts5Match, toTsquery } from './search-query.ts';
 import { LESS_THAN_STAND_IN, MATCH_END, MATCH_START } from './search-snippet.ts';
 import type { MessageFilter, MessageKey } from './store.ts';
@@ -46,7 +46,7 @@ export async function searchMessages(db: Db, scope: SearchScope, terms: SearchTe
 /** The plan searchMessages runs on SQLite for these words and this page size (tests ask). */
 export async function planSqliteSearch(db: Db, scope: SearchScope, terms: SearchTerms, pageSize: number): Promise<SqliteSearchPlan> {
   const [estimate] = await read(db, sqliteEstimateQuery(scope, terms));
-  return chooseSqliteSearchPlan({ pageSize, storedMessages: estimate?.stored ?? 0, matchesCounted: estimate?.matches ?? 0 });
+  return estimate ? chooseSqliteSearchPlan(choiceOf(estimate, pageSize)) : { kind: 'index' };
 }
 
 /**
@@ -58,15 +58,26 @@ async function sqliteSearch(db: Db, scope: SearchScope, terms: SearchTerms, filt
   const match = toFts5Match(terms);
   const [estimate] = await read(db, sqliteEstimateQuery(scope, terms));
   if (!estimate) return [];
-  const plan = forced ?? chooseSqliteSearchPlan({ pageSize: window.limit, storedMessages: estimate.stored, matchesCounted: estimate.matches });
+  const numbers = JSON.parse(estimate.numbers) as string[];
+  const plan = forced ?? chooseSqliteSearchPlan(choiceOf(estimate, window.limit));
   if (plan.kind === 'walk') {
-    const numbers = JSON.parse(estimate.numbers) as string[];
     if (numbers.length === 0) return [];
     const walked = await read(db, sqliteWalkQuery(numbers, match, filter, window, plan.candidatesPerNumber));
     const seqs = pageOfWalk(walked, window.limit, plan.candidatesPerNumber);
     if (seqs) return read(db, sqlitePresentQuery(sql`select value as seq from json_each(${JSON.stringify(seqs)})`, match, window));
   }
   return read(db, sqlitePresentQuery(sqliteIndexPageQuery(scope, match, filter, window), match, window));
+}
+
+interface Estimate {
+  matches: number;
+  stored: number;
+  /** The scope's live numbers' ids, a JSON array. */
+  numbers: string;
+}
+
+function choiceOf(estimate: Estimate, pageSize: number): SearchEstimate {
+  return { pageSize, storedMessages: estimate.stored, matchesCounted: estimate.matches, numbers: (JSON.parse(estimate.numbers) as string[]).length };
 }
 
 async function read<Row>(db: Db, query: RawBuilder<Row>): Promise<Row[]> {
@@ -80,7 +91,7 @@ async function read<Row>(db: Db, query: RawBuilder<Row>): Promise<Row[]> {
  * cap, so the words are counted whole first: their matches are a subset of the prefix's, and when
  * they reach the cap the prefix's do too (`case` evaluates the second count only when needed).
  */
-function sqliteEstimateQuery(scope: SearchScope, terms: SearchTerms): RawBuilder<{ matches: number; stored: number; numbers: string }> {
+function sqliteEstimateQuery(scope: SearchScope, terms: SearchTerms): RawBuilder<Estimate> {
   const stored = sql`(select coalesce(max(seq), 0) from messages)`;
   const cap = sql`${stored} / ${sql.lit(COUNT_SHARE)} + 1`;
   const count = (match: string) => sql`(select count(*) from (select 1 from messages_fts where messages_fts match ${match} limit ${cap}))`;
