@@ -158,7 +158,7 @@ export function sqliteWalkQuery(numbers: readonly string[], match: string, filte
  * its first page of matches is among them) or had fewer candidates than the budget (it read the
  * whole number). The page of the scope is among the numbers' first pages.
  */
-export function pageOfWalk(rows: readonly WalkRow[], pageSize: number, candidatesPerNumber: number): number[] | null {
+function pageOfWalk(rows: readonly WalkRow[], pageSize: number, candidatesPerNumber: number): number[] | null {
   const complete = rows.every((r) => r.candidates === null || (r.matches ?? 0) >= pageSize || r.candidates < candidatesPerNumber);
   return complete ? rows.flatMap((r) => (r.seq === null ? [] : [r.seq])) : null;
 }
@@ -167,9 +167,11 @@ export function pageOfWalk(rows: readonly WalkRow[], pageSize: number, candidate
  * The page's messages, with their snippet and their customer's name, in page order. snippet()
  * must run in a query that matches: the page is matched again in one FTS5 query bounded by its
  * rowids (as the walk's), not once per row, which for a prefix word re-read its whole doclist per
- * row (200 ms a page at 200,000 messages).
+ * row (200 ms a page at 200,000 messages). The bounds must be integers, as the seqs of `page` are:
+ * FTS5 ignores a rowid bound given as a REAL (what better-sqlite3 binds a JS number as), and a
+ * `rowid = ?` so bound answers every match.
  */
-export function sqlitePresentQuery(page: RawBuilder<unknown>, match: string, window: KeysetWindow<MessageKey>): RawBuilder<FoundMessage> {
+function sqlitePresentQuery(page: RawBuilder<unknown>, match: string, window: KeysetWindow<MessageKey>): RawBuilder<FoundMessage> {
   const order = orderOf(window);
   return sql<FoundMessage>`
     with page as materialized (${page}),
