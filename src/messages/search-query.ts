@@ -33,9 +33,10 @@ export function parseSearchText(text: string): SearchTerms {
  * An FTS5 MATCH expression: each word a quoted string (`"` doubled, though words never hold one),
  * juxtaposed for AND, the last with FTS5's prefix `*`. The quoted string is tokenized by the
  * table's own tokenizer, so it folds diacritics exactly as the indexed text was folded.
+ * Without `lastAsPrefix` every word must occur whole: a subset of the matches, cheaper to count.
  */
-export function toFts5Match(terms: SearchTerms): string {
-  return terms.words.map((word, i) => `"${word.replaceAll('"', '""')}"${i === terms.words.length - 1 ? '*' : ''}`).join(' ');
+export function toFts5Match(terms: SearchTerms, lastAsPrefix = true): string {
+  return terms.words.map((word, i) => `"${word.replaceAll('"', '""')}"${lastAsPrefix && i === terms.words.length - 1 ? '*' : ''}`).join(' ');
 }
 
 /**

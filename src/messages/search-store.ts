@@ -3,6 +3,7 @@ import { isPostgres } from '../db/dialect.ts';
 import { executeRead } from '../db/executor.ts';
 import type { DB, MessageRow } from '../db/schema.ts';
 import type { KeysetWindow } from '../http/list-page.ts';
+import { chooseSqliteSearchPlan, COUNT_SHARE, type SearchEstimate, type SqliteSearchPlan } from './search-plan.ts';
 import { type SearchTerms, toFts5Match, toTsquery } from './search-query.ts';
 import { LESS_THAN_STAND_IN, MATCH_END, MATCH_START } from './search-snippet.ts';
 import type { MessageFilter, MessageKey } from './store.ts';
@@ -26,41 +27,165 @@ export interface FoundMessage extends MessageRow {
 // Words of context a snippet shows around the matches.
 const SNIPPET_WORDS = 24;
 
+/** Forces a plan on SQLite (tests and the bench compare the plans on the same data). */
+export interface SearchOptions {
+  sqlitePlan?: SqliteSearchPlan | undefined;
+}
+
 /**
  * One keyset window of the messages matching `terms` in `scope`, newest first (ascending from a
  * `before` cursor, as listMessagesQuery), with the other list filters applied to the matches.
- * The full-text index drives the scan: the matches are found, filtered and ordered, and only the
- * page's rows get a snippet and their customer's name. Needs only committed data.
+ * Only the page's rows get a snippet and their customer's name. Needs only committed data.
  */
-export async function searchMessages(db: Db, scope: SearchScope, terms: SearchTerms, filter: MessageFilter, window: KeysetWindow<MessageKey>): Promise<FoundMessage[]> {
+export async function searchMessages(db: Db, scope: SearchScope, terms: SearchTerms, filter: MessageFilter, window: KeysetWindow<MessageKey>, options: SearchOptions = {}): Promise<FoundMessage[]> {
   if (terms.words.length === 0) return [];
-  const query = isPostgres(db) ? postgresSearch(scope, terms, filter, window) : sqliteSearch(scope, terms, filter, window);
+  if (isPostgres(db)) return read(db, postgresSearch(scope, terms, filter, window));
+  return sqliteSearch(db, scope, terms, filter, window, options.sqlitePlan);
+}
+
+/** The plan searchMessages runs on SQLite for these words and this page size (tests ask). */
+export async function planSqliteSearch(db: Db, scope: SearchScope, terms: SearchTerms, pageSize: number): Promise<SqliteSearchPlan> {
+  const [estimate] = await read(db, sqliteEstimateQuery(scope, terms));
+  return estimate ? chooseSqliteSearchPlan(choiceOf(estimate, pageSize)) : { kind: 'index' };
+}
+
+/**
+ * SQLite: FTS5's external-content table `messages_fts` (migration 021), searched by one of two
+ * plans chosen per query from a count of the matches (search-plan.ts). Both end in the same
+ * statement, which gives the page's rows their snippet, so the plans agree to the byte.
+ */
+async function sqliteSearch(db: Db, scope: SearchScope, terms: SearchTerms, filter: MessageFilter, window: KeysetWindow<MessageKey>, forced: SqliteSearchPlan | undefined): Promise<FoundMessage[]> {
+  const match = toFts5Match(terms);
+  const [estimate] = await read(db, sqliteEstimateQuery(scope, terms));
+  if (!estimate) return [];
+  const numbers = JSON.parse(estimate.numbers) as string[];
+  const plan = forced ?? chooseSqliteSearchPlan(choiceOf(estimate, window.limit));
+  if (plan.kind === 'walk') {
+    if (numbers.length === 0) return [];
+    const walked = await read(db, sqliteWalkQuery(numbers, match, filter, window, plan.candidatesPerNumber));
+    const seqs = pageOfWalk(walked, window.limit, plan.candidatesPerNumber);
+    if (seqs) return read(db, sqlitePresentQuery(sql`select value as seq from json_each(${JSON.stringify(seqs)})`, match, window));
+  }
+  return read(db, sqlitePresentQuery(sqliteIndexPageQuery(scope, match, filter, window), match, window));
+}
+
+interface Estimate {
+  matches: number;
+  stored: number;
+  /** The scope's live numbers' ids, a JSON array. */
+  numbers: string;
+}
+
+function choiceOf(estimate: Estimate, pageSize: number): SearchEstimate {
+  return { pageSize, storedMessages: estimate.stored, matchesCounted: estimate.matches, numbers: (JSON.parse(estimate.numbers) as string[]).length };
+}
+
+async function read<Row>(db: Db, query: RawBuilder<Row>): Promise<Row[]> {
   return executeRead(db, { compile: () => query.compile(db), execute: async () => (await query.execute(db)).rows });
 }
 
 /**
- * SQLite: FTS5's external-content table `messages_fts` (migration 021). `cross join` keeps the
- * index the outer loop whatever other filter is given (SQLite never reorders one): walking the
- * number's messages in time order and probing the index per row would read the whole history.
- * snippet() must run in a query that matches: the page's rows are matched again, each by its rowid.
+ * The choice's inputs and the scope's live numbers, in one statement. The count is FTS5's own, so
+ * it tokenizes the words exactly as the index did, and it stops at 1 more than the highest seq
+ * divided by COUNT_SHARE. A prefix word costs a read of every doclist of its terms whatever the
+ * cap, so the words are counted whole first: their matches are a subset of the prefix's, and when
+ * they reach the cap the prefix's do too (`case` evaluates the second count only when needed).
  */
-function sqliteSearch(scope: SearchScope, terms: SearchTerms, filter: MessageFilter, window: KeysetWindow<MessageKey>): RawBuilder<FoundMessage> {
-  const match = toFts5Match(terms);
+function sqliteEstimateQuery(scope: SearchScope, terms: SearchTerms): RawBuilder<Estimate> {
+  const stored = sql`(select coalesce(max(seq), 0) from messages)`;
+  const cap = sql`${stored} / ${sql.lit(COUNT_SHARE)} + 1`;
+  const count = (match: string) => sql`(select count(*) from (select 1 from messages_fts where messages_fts match ${match} limit ${cap}))`;
+  return sql`
+    select case when ${count(toFts5Match(terms, false))} >= ${cap} then ${cap} else ${count(toFts5Match(terms))} end as matches,
+      ${stored} as stored,
+      (select json_group_array(p.id) from phone_numbers p where ${sql.join(scopeConditionsOf(scope), sql` and `)}) as numbers`;
+}
+
+/**
+ * The index plan's page: every match, joined to its message, filtered and sorted. `cross join`
+ * keeps the index the outer loop whatever other filter is given (SQLite never reorders one).
+ */
+export function sqliteIndexPageQuery(scope: SearchScope, match: string, filter: MessageFilter, window: KeysetWindow<MessageKey>): RawBuilder<{ seq: number }> {
+  const order = orderOf(window);
+  return sql`
+    select m.seq from messages_fts cross join messages m on m.seq = messages_fts.rowid
+    join phone_numbers p on p.id = m.phone_number_id
+    where messages_fts match ${match} and ${sql.join(conditionsOf(scope, filter, window), sql` and `)}
+    order by m.timestamp ${order}, m.seq ${order} limit ${window.limit}`;
+}
+
+/** A row of the walk: a seq of the page, or one number's count of candidates read and matched. */
+export interface WalkRow {
+  seq: number | null;
+  candidates: number | null;
+  matches: number | null;
+}
+
+/**
+ * The walk plan: each number's newest `candidates` messages (after the filters and the cursor) in
+ * the order of messages_number_time, a `union all` of one bounded range scan per number as
+ * PostgreSQL's lateral; then one FTS5 query keeps those that match. It is bounded by the
+ * candidates' rowids (FTS5 seeks to them; `+` keeps SQLite from probing the index once per
+ * candidate instead, which re-reads a prefix word's whole doclist each time). Answers the page's
+ * seqs and, per number, how many candidates it read and how many matched (see pageOfWalk).
+ */
+export function sqliteWalkQuery(numbers: readonly string[], match: string, filter: MessageFilter, window: KeysetWindow<MessageKey>, candidates: number): RawBuilder<WalkRow> {
+  const order = orderOf(window);
+  const conditions = messageConditionsOf(filter, window);
+  const arms = numbers.map((id) => sql`select * from (
+      select m.seq, m.timestamp, m.phone_number_id from messages m
+      where ${sql.join([sql`m.phone_number_id = ${id}`, ...conditions], sql` and `)}
+      order by m.timestamp ${order}, m.seq ${order} limit ${candidates})`);
+  return sql`
+    with candidates as materialized (${sql.join(arms, sql` union all `)}),
+    matched as materialized (
+      select messages_fts.rowid as seq from messages_fts
+      where messages_fts match ${match}
+        and messages_fts.rowid between (select min(seq) from candidates) and (select max(seq) from candidates)
+        and +messages_fts.rowid in (select seq from candidates)
+    )
+    select seq, null as candidates, null as matches from (
+      select c.seq from candidates c where c.seq in (select seq from matched)
+      order by c.timestamp ${order}, c.seq ${order} limit ${window.limit}
+    )
+    union all
+    select null, count(*), count(x.seq) from candidates c left join matched x on x.seq = c.seq group by c.phone_number_id`;
+}
+
+/**
+ * The page's seqs if the walk found the newest matches, else null. It did when every number
+ * either matched a whole page among its candidates (they are its newest rows in page order, so
+ * its first page of matches is among them) or had fewer candidates than the budget (it read the
+ * whole number). The page of the scope is among the numbers' first pages.
+ */
+function pageOfWalk(rows: readonly WalkRow[], pageSize: number, candidatesPerNumber: number): number[] | null {
+  const complete = rows.every((r) => r.candidates === null || (r.matches ?? 0) >= pageSize || r.candidates < candidatesPerNumber);
+  return complete ? rows.flatMap((r) => (r.seq === null ? [] : [r.seq])) : null;
+}
+
+/**
+ * The page's messages, with their snippet and their customer's name, in page order. snippet()
+ * must run in a query that matches: the page is matched again in one FTS5 query bounded by its
+ * rowids (as the walk's), not once per row, which for a prefix word re-read its whole doclist per
+ * row (200 ms a page at 200,000 messages). The bounds must be integers, as the seqs of `page` are:
+ * FTS5 ignores a rowid bound given as a REAL (what better-sqlite3 binds a JS number as), and a
+ * `rowid = ?` so bound answers every match.
+ */
+function sqlitePresentQuery(page: RawBuilder<unknown>, match: string, window: KeysetWindow<MessageKey>): RawBuilder<FoundMessage> {
   const order = orderOf(window);
   return sql<FoundMessage>`
-    with page as (
-      select m.seq from messages_fts cross join messages m on m.seq = messages_fts.rowid
-      join phone_numbers p on p.id = m.phone_number_id
-      where messages_fts match ${match} and ${sql.join(conditionsOf(scope, filter, window), sql` and `)}
-      order by m.timestamp ${order}, m.seq ${order} limit ${window.limit}
+    with page as materialized (${page}),
+    found as materialized (
+      select messages_fts.rowid as seq, snippet(messages_fts, 0, ${MATCH_START}, ${MATCH_END}, '…', ${SNIPPET_WORDS}) as marked_snippet
+      from messages_fts
+      where messages_fts match ${match}
+        and messages_fts.rowid between (select min(seq) from page) and (select max(seq) from page)
+        and +messages_fts.rowid in (select seq from page)
     )
-    select m.*, snippet(messages_fts, 0, ${MATCH_START}, ${MATCH_END}, '…', ${SNIPPET_WORDS}) as marked_snippet,
-      coalesce(c.display_name, c.profile_name, m.contact_name) as customer_name
-    from page cross join messages_fts on messages_fts.rowid = page.seq
-    cross join messages m on m.seq = page.seq
+    select m.*, found.marked_snippet, coalesce(c.display_name, c.profile_name, m.contact_name) as customer_name
+    from found cross join messages m on m.seq = found.seq
     left join conversations cv on cv.id = m.conversation_id
     left join contacts c on c.id = cv.contact_id
-    where messages_fts match ${match}
     order by m.timestamp ${order}, m.seq ${order}`;
 }
 

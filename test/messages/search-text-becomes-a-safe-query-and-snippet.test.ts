@@ -24,6 +24,10 @@ describe('search text becomes quoted words', () => {
     expect(toTsquery(terms)).toBe(tsquery);
   });
 
+  it('counts whole words (the cheaper subset SQLite counts first) when the last is not a prefix', () => {
+    expect(toFts5Match(parseSearchText('Payment Received'), false)).toBe('"payment" "received"');
+  });
+
   it('never lets a quote, backslash or operator character into a word, whatever the text', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
