@@ -1,11 +1,11 @@
-import type { BenchDatabase, GenerationTiming } from './database.ts';
+import { type BareReport, bareRunsOf, benchBare, sampleProductBodies } from './bare-ceiling.ts';
+import type { GenerationTiming } from './database.ts';
 import { type Dataset, planDataset } from './dataset.ts';
-import { checkIngest, settledMessageCount } from './ingest-check.ts';
-import { type LoadSettings, measure, repeatWhileDisturbed, type RunResult } from './load.ts';
+import type { RunResult } from './load.ts';
+import { progress, runLoads } from './load-runs.ts';
 import type { BenchDialect, BenchOptions, RunName } from './options.ts';
 import { createPostgresDatabase } from './postgres-database.ts';
-import { type ServerProcess, sleep, startServer } from './processes.ts';
-import { fixedJsonRequests, ingestRequests, messageByIdRequests, newLedger, type ReadTarget } from './scenarios.ts';
+import { type ServerProcess, startServer } from './processes.ts';
 import { type BenchTenant, createTenant, gatewayEnv } from './setup.ts';
 import { createSqliteDatabase } from './sqlite-database.ts';
 
@@ -22,9 +22,14 @@ export interface DialectReport {
   /** Why the load runs stopped early (the runs done before are kept), or null. */
   failure: string | null;
   serverExitCode: number | null;
+  /** The bare server's runs on the same database after the gateway's (null: not run, see --bare). */
+  bare: BareReport | null;
 }
 
-/** Creates a fresh database, fills it, serves it from a child process, runs the loads, cleans up. */
+/**
+ * Creates a fresh database, fills it, serves it from a child process, runs the loads; then the bare
+ * server's on the same database (bare-ceiling.ts); cleans up.
+ */
 export async function benchDialect(dialect: BenchDialect, options: BenchOptions): Promise<DialectReport> {
   const db = dialect === 'sqlite' ? createSqliteDatabase() : createPostgresDatabase(options.postgresUrl);
   try {
@@ -45,74 +50,23 @@ export async function benchDialect(dialect: BenchDialect, options: BenchOptions)
     const rssAtStartMb = server.rssMb();
     let failure: string | null = null;
     let serverExitCode: number | null = null;
+    let productBodies: Map<string, string> | null = null;
     try {
       bodyBytes = await probe(server, tenant, dataset);
-      await runLoads(server, db, tenant, dataset, options, runs);
+      await runLoads(server, db, tenant, dataset, options, options.runs, runs);
+      if (bareRunsOf(options).length > 0) productBodies = await sampleProductBodies(server, tenant, dataset);
     } catch (err) {
       failure = (err as Error).message;
       console.error(`${dialect}: load runs stopped: ${(err as Error).stack ?? String(err)}`);
     } finally {
       serverExitCode = await server.stop();
     }
-    return { dialect, messages: options.messages, customers: dataset.customers, generation, bodyBytes, rssAtStartMb, runs, failure, serverExitCode };
+    // Only after the gateway has stopped: the two never share the cores or the database.
+    const bare = productBodies ? await benchBare(db, env, tenant, dataset, options, productBodies) : null;
+    return { dialect, messages: options.messages, customers: dataset.customers, generation, bodyBytes, rssAtStartMb, runs, failure, serverExitCode, bare };
   } finally {
     await db.drop();
   }
-}
-
-/** Runs each selected load in turn, filling `runs` as they complete. */
-async function runLoads(
-  server: ServerProcess,
-  db: BenchDatabase,
-  tenant: BenchTenant,
-  dataset: Dataset,
-  options: BenchOptions,
-  runs: DialectReport['runs'],
-): Promise<void> {
-  const settings: LoadSettings = {
-    connections: options.connections,
-    durationSeconds: options.durationSeconds,
-    warmupSeconds: options.warmupSeconds,
-    usesPostgres: db.dialect === 'postgres',
-  };
-  const read: ReadTarget = { phoneNumberId: tenant.number.phoneNumberId, apiKey: tenant.apiKey, wamids: dataset.wamids };
-  const dialect = db.dialect;
-  for (const name of options.runs) {
-    progress(dialect, `run ${name}: ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s…`);
-    runs[name] = await repeatWhileDisturbed(() => {
-      if (name === 'fixed') return measure(server, settings, 'fixed JSON', { warmup: () => fixedJsonRequests(read), measure: () => fixedJsonRequests(read) }, null);
-      if (name === 'get') return measure(server, settings, 'GET by id', { warmup: () => messageByIdRequests(read), measure: () => messageByIdRequests(read) }, null);
-      return measureIngest(server, db, tenant, dataset, settings, name === 'ingest1' ? 1 : 50);
-    });
-    const run = runs[name];
-    progress(dialect, `  ${Math.round(run?.requestsPerSecond ?? 0)} req/s, p99 ${run?.latencyP99Ms} ms, RSS ${Math.round(run?.rssMb ?? 0)} MB${run?.check ? `, ${run.check}` : ''}`);
-    await sleep(1000);
-  }
-}
-
-async function measureIngest(
-  server: ServerProcess,
-  db: BenchDatabase,
-  tenant: BenchTenant,
-  dataset: Dataset,
-  settings: LoadSettings,
-  perPayload: number,
-): Promise<RunResult> {
-  const target = { number: tenant.number, appSecret: tenant.appSecret, customers: dataset.customers };
-  const ledger = newLedger();
-  let countBefore = 0;
-  const result = await measure(
-    server,
-    settings,
-    `ingest ${perPayload}/payload`,
-    { warmup: () => ingestRequests(target, perPayload, newLedger()), measure: () => ingestRequests(target, perPayload, ledger) },
-    perPayload,
-    async () => {
-      countBefore = await settledMessageCount(db, server);
-    },
-  );
-  const check = await checkIngest(db, server, tenant.number.phoneNumberId, countBefore, ledger, perPayload);
-  return { ...result, check: check.text, checkPassed: check.passed && result.non2xx === 0 && result.errors === 0 && ledger.acknowledged.length > 0 };
 }
 
 /** One request of each read kind before loading: both must answer 200, and their sizes are reported. */
@@ -125,8 +79,4 @@ async function probe(server: ServerProcess, tenant: BenchTenant, dataset: Datase
     throw new Error(`probe failed: GET by id ${get.status} ${getBody.slice(0, 300)}; fixed ${fixed.status}`);
   }
   return { get: Buffer.byteLength(getBody), fixed: Buffer.byteLength(fixedBody) };
-}
-
-function progress(dialect: BenchDialect, text: string): void {
-  console.log(`[${new Date().toISOString().slice(11, 19)}] ${dialect}: ${text}`);
 }

@@ -24,12 +24,17 @@ export interface BenchOptions {
   cpuProfileDir: string | null;
   /** Whether the store keeps its full-text search index of messages (migration 021); `without` drops it first. */
   searchIndex: 'with' | 'without';
+  /**
+   * Whether, after the gateway's runs on a dialect, the bare server (bench/bare/) runs the same
+   * loads on the same database, for the ratios product ÷ bare (issue 23).
+   */
+  bare: 'with' | 'without';
 }
 
 const USAGE = `usage: npm run bench -- [--dialect sqlite|postgres|both] [--messages N] [--duration S]
                          [--warmup S] [--connections C] [--customers N] [--postgres-url URL]
                          [--runs fixed,get,ingest1,ingest50] [--cpu-prof DIR]
-                         [--search-index with|without]`;
+                         [--search-index with|without] [--bare with|without]`;
 
 /** Parses the bench's command line (`npm run bench -- …`). */
 export function parseOptions(argv: string[]): BenchOptions {
@@ -46,6 +51,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       runs: { type: 'string', default: RUN_NAMES.join(',') },
       'cpu-prof': { type: 'string' },
       'search-index': { type: 'string', default: 'with' },
+      bare: { type: 'string', default: 'with' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -65,7 +71,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     postgresUrl: values['postgres-url'],
     runs: runsOf(values.runs),
     cpuProfileDir: values['cpu-prof'] ?? null,
-    searchIndex: searchIndexOf(values['search-index']),
+    searchIndex: withOrWithout('search-index', values['search-index']),
+    bare: withOrWithout('bare', values.bare),
   };
 }
 
@@ -76,9 +83,9 @@ export function dialectsOf(value: string, usage = USAGE): BenchDialect[] {
   throw new Error(`--dialect must be sqlite, postgres or both, not ${value}\n${usage}`);
 }
 
-function searchIndexOf(value: string): 'with' | 'without' {
+function withOrWithout(name: string, value: string): 'with' | 'without' {
   if (value === 'with' || value === 'without') return value;
-  throw new Error(`--search-index must be with or without, not ${value}\n${USAGE}`);
+  throw new Error(`--${name} must be with or without, not ${value}\n${USAGE}`);
 }
 
 function runsOf(value: string): RunName[] {

@@ -9,6 +9,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = 'bin/switchboard.js';
 /** `switchboard serve` plus the fixed-JSON baseline route, which the production app does not have. */
 const BENCH_GATEWAY = ['--import', 'tsx', 'bench/gateway.ts'];
+/** The bare ceiling of the same work (bench/bare/server.ts): node:http and prepared statements. */
+const BARE_SERVER = ['--import', 'tsx', 'bench/bare/server.ts'];
 
 /** The environment every gateway process of one bench database shares. */
 export interface GatewayEnv {
@@ -44,15 +46,20 @@ export interface ServerProcess {
 /**
  * Starts the gateway as `switchboard serve` runs it, plus the baseline route (bench/gateway.ts), as a
  * child process with the production logger (LOG_LEVEL=info, JSON lines) writing to /dev/null, and
- * waits until /healthz answers.
+ * waits until /healthz answers. `bare`: the bare server instead (bench/bare/server.ts, which logs
+ * nothing), given the number's app secret.
  */
-export async function startServer(env: GatewayEnv, opts: { cpuProfileDir: string | null; label: string; port?: number }): Promise<ServerProcess> {
+export async function startServer(
+  env: GatewayEnv,
+  opts: { cpuProfileDir: string | null; label: string; port?: number; bare?: { appSecret: string } },
+): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   const devNull = openSync('/dev/null', 'w');
   const profile = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`, `--cpu-prof-name=${opts.label}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profile, ...BENCH_GATEWAY], {
+  const bareEnv = opts.bare ? { BARE_APP_SECRET: opts.bare.appSecret } : {};
+  const child = spawn(process.execPath, [...profile, ...(opts.bare ? BARE_SERVER : BENCH_GATEWAY)], {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: { ...process.env, ...env, ...bareEnv, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', devNull, 'pipe'],
   });
   closeSync(devNull);

@@ -1,7 +1,7 @@
 import type { DialectReport } from './dialect-bench.ts';
 import type { RunResult } from './load.ts';
 import { RUN_NAMES } from './options.ts';
-import { meets, TARGETS } from './targets.ts';
+import { meets, TARGETS, throughput } from './targets.ts';
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 
@@ -27,13 +27,34 @@ function dialectSection(r: DialectReport): string[] {
     '| run | req/s | msg/s | p50 ms | p99 ms | non-2xx | errors | server CPU | autocannon CPU | PostgreSQL CPU | softirq CPU | other CPU | tries | CPU probe ms | RSS after (anon) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const name of RUN_NAMES) {
-    const run = r.runs[name];
-    if (run) lines.push(runRow(run));
-  }
+  const measured = [...RUN_NAMES.map((n) => r.runs[n]), ...RUN_NAMES.map((n) => r.bare?.runs[n])].filter((run): run is RunResult => !!run);
+  lines.push(...measured.map(runRow));
   if (r.failure) lines.push('', `**The load runs stopped early:** ${r.failure.split('\n')[0]}`);
-  const checks = RUN_NAMES.map((n) => r.runs[n]).filter((run): run is RunResult => !!run?.check);
+  if (r.bare) lines.push('', ...bareLines(r));
+  const checks = measured.filter((run) => !!run.check);
   if (checks.length > 0) lines.push('', ...checks.map((run) => `- ${run.label} check: ${run.check}`));
+  return lines;
+}
+
+/** The bare server (issue 23 §1): how it ran, and each run's product ÷ bare beside product ÷ fixed JSON. */
+function bareLines(r: DialectReport): string[] {
+  const bare = r.bare as NonNullable<DialectReport['bare']>;
+  const lines = [
+    `Bare server (bench/bare/: node:http, prepared statements, no logger) on the same database after the gateway stopped: ${bare.sameJson}; ` +
+      `RSS after start ${int(bare.rssAtStartMb)} MB; exit code after SIGTERM ${bare.exitCode}.`,
+  ];
+  if (bare.failure) lines.push('', `**The bare runs stopped early:** ${bare.failure.split('\n')[0]}`);
+  const fixed = r.runs.fixed;
+  const x = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)} ×` : '');
+  lines.push('', '| run | product | bare | product ÷ bare | product ÷ fixed JSON | bare ÷ fixed JSON |', '|---|---:|---:|---:|---:|---:|');
+  for (const name of RUN_NAMES) {
+    const [product, ceiling] = [r.runs[name], bare.runs[name]];
+    if (!product || !ceiling) continue;
+    const unit = product.messagesPerSecond === null ? 'req/s' : 'msg/s';
+    const [p, b] = [throughput(product), throughput(ceiling)];
+    const fixedRate = fixed?.requestsPerSecond;
+    lines.push(`| ${product.label} (${unit}) | ${int(p)} | ${int(b)} | ${x(p, b)} | ${x(p, fixedRate)} | ${x(b, fixedRate)} |`);
+  }
   return lines;
 }
 
@@ -66,13 +87,14 @@ function targetSection(reports: DialectReport[]): string[] {
     const bound = `${target.kind === 'min' ? '≥' : '≤'} ${target.unit === '×' ? target.bound.toFixed(2) : int(target.bound)} ${target.unit}`;
     const measured = value === null ? 'not run' : target.unit === '×' ? value.toFixed(2) : int(value);
     const run = report.runs[target.run];
-    const verdict = value === null ? '–' : meets(target, value, run) ? 'yes' : '**no**';
-    const voided = run && run.errors > 0 ? ` (${run.errors} timeouts/errors)` : '';
+    const bareRun = target.againstBare ? report.bare?.runs[target.run] : undefined;
+    const verdict = value === null ? '–' : meets(target, value, run, bareRun) ? 'yes' : '**no**';
+    const errors = (run?.errors ?? 0) + (bareRun?.errors ?? 0);
+    const voided = errors > 0 ? ` (${errors} timeouts/errors)` : '';
     lines.push(`| ${target.dialect} | ${target.what} ${bound} | ${measured}${voided} | ${verdict} |`);
   }
   for (const report of reports) {
-    for (const name of ['ingest1', 'ingest50'] as const) {
-      const run = report.runs[name];
+    for (const run of [report.runs.ingest1, report.runs.ingest50, report.bare?.runs.ingest1, report.bare?.runs.ingest50]) {
       if (run) lines.push(`| ${report.dialect} | ${run.label}: acknowledged only once stored; no non-2xx, errors or timeouts | ${run.checkPassed ? 'ok' : 'failed'} | ${run.checkPassed ? 'yes' : '**no**'} |`);
     }
   }

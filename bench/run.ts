@@ -3,9 +3,12 @@
  *
  * For each dialect: a fresh database, a generated history of N messages, the gateway in a child
  * process, and four autocannon runs from this process: (a) the fixed-JSON baseline route, (b) GET
- * message by id, (c) signed ingest with 1 message per payload, (d) with 50. Prints the measured
- * figures and the issue's targets as ratios measured in the same run (perf-ceilings.md: absolute
- * figures move 15–20% from run to run on these machines; ratios in one run do not).
+ * message by id, (c) signed ingest with 1 message per payload, (d) with 50. Then the gateway stops
+ * and the bare server (bench/bare/: the same work with node:http and prepared statements) takes
+ * the same database through (b), (c) and (d) (`--bare without` skips it). Prints the measured
+ * figures, product ÷ bare beside product ÷ fixed JSON, and the issues' targets as ratios measured
+ * in the same run (perf-ceilings.md: absolute figures move 15–20% from run to run on these
+ * machines; ratios in one run do not).
  */
 import { cpus as listCpus, totalmem } from 'node:os';
 import { benchDialect, type DialectReport } from './dialect-bench.ts';
@@ -20,7 +23,7 @@ for (const dialect of options.dialects) {
   try {
     const report = await benchDialect(dialect, options);
     reports.push(report);
-    if (report.failure) failures.push(dialect);
+    if (report.failure || report.bare?.failure) failures.push(dialect);
   } catch (err) {
     // One dialect failing (say, PostgreSQL unreachable) still leaves the other's figures worth printing.
     console.error(`${dialect}: bench failed: ${(err as Error).stack ?? String(err)}`);

@@ -10,7 +10,8 @@
  * sitting (absolute figures move 15–20 % between runs on these machines; a ratio in one sitting
  * less so). `--rounds N` repeats the pair, alternating which goes first.
  *
- * Defaults differ from run.ts: `--runs ingest1,ingest50 --messages 100000`; any option given wins.
+ * Defaults differ from run.ts: `--runs ingest1,ingest50 --messages 100000 --bare without` (the
+ * bare server's runs would not tell the index's cost); any option given wins.
  */
 import { benchDialect, type DialectReport } from './dialect-bench.ts';
 import { type BenchOptions, parseOptions, positiveInt, type RunName } from './options.ts';
@@ -19,7 +20,7 @@ import { formatReport } from './report.ts';
 const INGEST_RUNS: RunName[] = ['ingest1', 'ingest50'];
 
 const { rounds, rest } = takeRounds(process.argv.slice(2));
-const base = parseOptions(['--runs', INGEST_RUNS.join(','), '--messages', '100000', ...rest]);
+const base = parseOptions(['--runs', INGEST_RUNS.join(','), '--messages', '100000', '--bare', 'without', ...rest]);
 
 const pairs: Array<{ with: DialectReport; without: DialectReport }> = [];
 let failed = false;
