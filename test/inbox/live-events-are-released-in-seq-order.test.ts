@@ -43,6 +43,20 @@ describe('the live reader releases outbox rows in seq order, without gaps or rep
     expect(seqsOf(w.take(rows(2, 3), 1000))).toEqual([2, 3]);
   });
 
+  it('never releases rows committed before the reader started, even those behind a gap, but releases the gap when it commits late', () => {
+    const w = new SeqWatermark(10, 1000);
+    // At start 11, 13 and 14 are committed and 12 is not (yet): all three are history.
+    w.takeHistory(rows(11, 13, 14), 0);
+    expect(w.settled).toBe(11);
+    // 12 commits late: it is news; 13 and 14, read again, are not.
+    expect(seqsOf(w.take(rows(12, 13, 14, 15), 100))).toEqual([12, 15]);
+    expect(w.settled).toBe(15);
+    // Had 12 rolled back, history behind it is still not released after the grace time.
+    const v = new SeqWatermark(10, 1000);
+    v.takeHistory(rows(11, 13), 0);
+    expect(seqsOf(v.take(rows(13, 14), 1000))).toEqual([14]);
+  });
+
   it('ignores rows at or below its watermark', () => {
     const w = new SeqWatermark(5, 1000);
     expect(seqsOf(w.take(rows(3, 5, 6), 0))).toEqual([6]);

@@ -159,8 +159,9 @@ export class LiveHub {
       const latest = await latestEventSeq(db);
       const from = Math.max(0, latest - START_WINDOW);
       const watermark = new SeqWatermark<LiveEventRow>(from, this.timings.graceMs);
-      // Rows already committed are history, not news; a lower one that commits late is released later.
-      watermark.take(await listEventsAfter(db, from, START_WINDOW), Date.now());
+      // Rows already committed are history, not news, even behind a gap; a lower one that commits
+      // late is released in its turn.
+      watermark.takeHistory(await listEventsAfter(db, from, START_WINDOW), Date.now());
       this.watermark = watermark;
       return watermark;
     })();

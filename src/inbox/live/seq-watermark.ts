@@ -11,8 +11,11 @@
  * rows read twice are released once.
  */
 export class SeqWatermark<R extends { seq: number }> {
-  /** Rows read above `settled` and not released yet, with when each was first read. */
-  private readonly waiting = new Map<number, { row: R; readAt: number }>();
+  /**
+   * Rows read above `settled` and not released yet, with when each was first read; `history`
+   * rows (already committed when the reader started) advance `settled` but are never released.
+   */
+  private readonly waiting = new Map<number, { row: R; readAt: number; history: boolean }>();
 
   constructor(
     private settledSeq: number,
@@ -26,15 +29,28 @@ export class SeqWatermark<R extends { seq: number }> {
 
   /** Takes rows read above `settled` (any order, repeats allowed); returns those released now, in seq order. */
   take(rows: readonly R[], now: number): R[] {
+    return this.add(rows, now, false);
+  }
+
+  /**
+   * Takes rows that were committed before the reader started: they are history, not news, and are
+   * never released, even those that wait behind a missing lower seq (which, if it commits late,
+   * is released as news in its turn).
+   */
+  takeHistory(rows: readonly R[], now: number): void {
+    this.add(rows, now, true);
+  }
+
+  private add(rows: readonly R[], now: number, history: boolean): R[] {
     for (const row of rows) {
-      if (row.seq > this.settledSeq && !this.waiting.has(row.seq)) this.waiting.set(row.seq, { row, readAt: now });
+      if (row.seq > this.settledSeq && !this.waiting.has(row.seq)) this.waiting.set(row.seq, { row, readAt: now, history });
     }
     const released: R[] = [];
     while (this.waiting.size > 0) {
       const next = this.settledSeq + 1;
       const found = this.waiting.get(next);
       if (found) {
-        released.push(found.row);
+        if (!found.history) released.push(found.row);
         this.waiting.delete(next);
       } else if (now - this.missingSince() < this.graceMs) {
         break;
