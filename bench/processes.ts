@@ -46,8 +46,8 @@ export interface ServerProcess {
 /**
  * Starts the gateway as `switchboard serve` runs it, plus the baseline route (bench/gateway.ts), as a
  * child process with the production logger (LOG_LEVEL=info, JSON lines) writing to /dev/null, and
- * waits until /healthz answers. `bare`: the bare server instead (bench/bare/server.ts, which logs
- * nothing), given the number's app secret.
+ * waits until /healthz answers. `bare`: the bare server instead (bench/bare/server.ts, one log line
+ * per request, as the product), given the number's app secret.
  */
 export async function startServer(
   env: GatewayEnv,

@@ -1,7 +1,9 @@
 /**
  * The bare ceiling of issue 23 §1: the product's two hot paths with nothing else, on the same
  * database, so that `npm run bench` reports product ÷ bare measured minutes apart. `node:http`,
- * no framework, no logger, no validation beyond what the work needs:
+ * no framework, no validation beyond what the work needs, and the one JSON log line per request
+ * the product writes at its production level (pino, LOG_LEVEL=info; issue 23: logging the same on
+ * both sides):
  * - POST /webhooks/whatsapp: the raw body, the HMAC-SHA256 check of X-Hub-Signature-256,
  *   JSON.parse, then the product's rows for each message (store.ts), in one transaction per
  *   event-loop turn (group commit), answered 200 only after its COMMIT.
@@ -14,6 +16,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { pino } from 'pino';
 import { openPostgresStore } from './postgres-store.ts';
 import { presentMessage } from './present.ts';
 import { openSqliteStore } from './sqlite-store.ts';
@@ -29,7 +32,11 @@ const { keys, numbers } = await store.tenancy();
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
+const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+
 const server = createServer((req, res) => {
+  const started = performance.now();
+  res.once('finish', () => log.info({ method: req.method, url: req.url, statusCode: res.statusCode, responseTime: performance.now() - started }, 'request'));
   // Any failure (a batch that could not commit, a malformed body) is a 500: the bench counts it.
   route(req, res).catch((err: unknown) => answer(res, 500, JSON.stringify({ error: (err as Error).message })));
 });
