@@ -8,9 +8,12 @@ export default defineConfig({
     // Setups that migrate a fresh database and spawn the CLI and serve take seconds each on a
     // busy machine.
     hookTimeout: 90_000,
-    // Two cores: two workers keep both busy without thrashing the databases (a third was tried:
-    // no faster, and setups that spawn serve ran past their timeouts).
-    maxWorkers: 2,
+    // Two cores, three workers: many files wait more than they compute (serve's start-up, broadcast
+    // leases, webhook retries), and with two workers both cores were idle ~45 % of the run. Three:
+    // 331 s against 2 workers' ~370 s on a quiet machine, cores ~67 % busy. (A third was refused
+    // once, when CLI tests froze the in-process simulator with spawnSync for 20 s each and setups
+    // ran past their timeouts; those now spawn asynchronously, test/helpers/cli.ts.)
+    maxWorkers: 3,
     // Test files share a worker's modules instead of importing Fastify, the AWS SDK and the rest
     // afresh for each of 260 files: module loading was most of the suite's time. No test relies
     // on fresh module state (each builds its own deps, database and servers).
