@@ -9,8 +9,8 @@ export default defineConfig({
     // busy machine.
     hookTimeout: 90_000,
     // Two cores, three workers: many files wait more than they compute (serve's start-up, broadcast
-    // leases, webhook retries), and with two workers both cores were idle ~45 % of the run. Three:
-    // 331 s against 2 workers' ~370 s on a quiet machine, cores ~67 % busy. (A third was refused
+    // leases, webhook retries): with two workers both cores were idle ~45 % of the run (408 s on a
+    // quiet machine); three took 331 s with the cores ~67 % busy (2026-12-07, 4,750 tests). (A third was refused
     // once, when CLI tests froze the in-process simulator with spawnSync for 20 s each and setups
     // ran past their timeouts; those now spawn asynchronously, test/helpers/cli.ts.)
     maxWorkers: 3,
