@@ -59,7 +59,13 @@ async function benchDialect(dialect: BenchDialect, opts: InboxBenchOptions, chro
     try {
       return { ok: true, value: await measure() };
     } catch (err) {
-      console.error(`${dialect}: ${name} failed: ${(err as Error).stack ?? String(err)}`);
+      console.error(`${dialect}: ${name} failed: ${(err as Error).stack ?? String(err)}${(err as Error).cause ? `\ncaused by: ${String((err as Error).cause)}` : ''}`);
+      // A server that died says why (its stderr) when asked anything.
+      try {
+        world.server.cpuSeconds();
+      } catch (gone) {
+        console.error(String(gone));
+      }
       return failed(err);
     }
   };

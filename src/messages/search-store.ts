@@ -30,7 +30,19 @@ const SNIPPET_WORDS = 24;
 /** Forces a plan on SQLite (tests and the bench compare the plans on the same data). */
 export interface SearchOptions {
   sqlitePlan?: SqliteSearchPlan | undefined;
+  postgresPlan?: PostgresSearchPlan | undefined;
 }
+
+/** PostgreSQL's two ways to a page (postgresSearch). */
+export type PostgresSearchPlan = 'index' | 'walk';
+
+/**
+ * PostgreSQL counts a search's matches (in its scope, after its filters) up to this many: fewer,
+ * and they are all fetched through the GIN index and sorted; this many or more, and each number is
+ * walked newest first. Rechecking one row's text costs ~54 µs (its tsvector is recomputed), so the
+ * count costs at most ~50 ms when the planner scans for it, and sorting fewer is as cheap.
+ */
+export const POSTGRES_WALK_FROM_MATCHES = 1000;
 
 /**
  * One keyset window of the messages matching `terms` in `scope`, newest first (ascending from a
@@ -39,7 +51,7 @@ export interface SearchOptions {
  */
 export async function searchMessages(db: Db, scope: SearchScope, terms: SearchTerms, filter: MessageFilter, window: KeysetWindow<MessageKey>, options: SearchOptions = {}): Promise<FoundMessage[]> {
   if (terms.words.length === 0) return [];
-  if (isPostgres(db)) return read(db, postgresSearch(scope, terms, filter, window));
+  if (isPostgres(db)) return postgresSearch(db, scope, terms, filter, window, options.postgresPlan);
   return sqliteSearch(db, scope, terms, filter, window, options.sqlitePlan);
 }
 
@@ -190,33 +202,90 @@ function sqlitePresentQuery(page: RawBuilder<unknown>, match: string, window: Ke
 }
 
 /**
- * PostgreSQL: each of the scope's numbers is searched on its own (a lateral subquery per number,
- * so each can walk the number's messages newest first and stop at the page's size when a word is
- * common, or take the GIN index messages_content_search when it is rare; the condition repeats the
- * index's expression exactly), and the numbers' pages are merged. A single query over the project
- * had no time-ordered path: it fetched every match through the index, recomputed each one's
- * tsvector and sorted them all (2 s at 20,000 messages for a word in most of them). ts_headline
- * reads and parses the whole text, so it runs on the page's rows only; it is given the text with
- * `<` stood in for (search-snippet.ts), or it would drop whatever looks like a tag.
+ * PostgreSQL: the matches in the scope are counted up to POSTGRES_WALK_FROM_MATCHES (the planner
+ * takes the GIN index messages_content_search for a rare word and a scan that stops early for a
+ * common one), then one of two plans reads the page:
+ * - `index`, for fewer: every match through the GIN index (the `offset 0` fence keeps the planner
+ *   from trading it for a time-ordered walk because of the `limit`), sorted.
+ * - `walk`, for more: each of the scope's numbers is searched on its own, a lateral subquery that
+ *   walks the number's messages newest first and stops at the page's size, and the numbers' pages
+ *   are merged. A single query over the project had no time-ordered path (2 s at 20,000 messages
+ *   for a word in most of them).
+ * The planner alone chose badly both ways: at 1,000,000 messages, a word in no message walked
+ * every row, recomputing each one's tsvector (over 30 s), because a `limit` makes an ordered walk
+ * look cheap whenever any match is expected.
+ * The condition repeats the index's expression exactly. ts_headline reads and parses the whole
+ * text, so it runs on the page's rows only; it is given the text with `<` stood in for
+ * (search-snippet.ts), or it would drop whatever looks like a tag.
  */
-function postgresSearch(scope: SearchScope, terms: SearchTerms, filter: MessageFilter, window: KeysetWindow<MessageKey>): RawBuilder<FoundMessage> {
+async function postgresSearch(db: Db, scope: SearchScope, terms: SearchTerms, filter: MessageFilter, window: KeysetWindow<MessageKey>, forced: PostgresSearchPlan | undefined): Promise<FoundMessage[]> {
   const tsquery = sql`to_tsquery('simple', ${toTsquery(terms)})`;
+  const matches = postgresMatchConditions(tsquery, filter, window);
+  const plan = forced ?? (await choosePostgresPlan(db, scope, matches));
+  const page = plan === 'walk' ? postgresWalkQuery(scope, matches, window) : postgresIndexQuery(scope, matches, window);
+  return read(db, postgresPresentQuery(page, tsquery, window));
+}
+
+/** The plan searchMessages runs on PostgreSQL for these words, filters and window (tests ask). */
+export async function planPostgresSearch(db: Db, scope: SearchScope, terms: SearchTerms, filter: MessageFilter, window: KeysetWindow<MessageKey>): Promise<PostgresSearchPlan> {
+  return choosePostgresPlan(db, scope, postgresMatchConditions(sql`to_tsquery('simple', ${toTsquery(terms)})`, filter, window));
+}
+
+/** A message matching the words, on one of the scope's numbers (`p`), within the filters and the window. */
+function postgresMatchConditions(tsquery: RawBuilder<unknown>, filter: MessageFilter, window: KeysetWindow<MessageKey>): RawBuilder<unknown>[] {
+  return [sql`to_tsvector('simple', coalesce(m.content, '')) @@ ${tsquery}`, sql`m.phone_number_id = p.id`, ...messageConditionsOf(filter, window)];
+}
+
+/**
+ * The matches counted up to POSTGRES_WALK_FROM_MATCHES. The planner counts well on its own: a word
+ * in 1 message of 500 of 1,000,000 takes the GIN index (2 ms), a word in every one a scan that stops
+ * at the cap (58 ms); its statistics of the index's words are what it lacked for the page itself.
+ */
+async function choosePostgresPlan(db: Db, scope: SearchScope, matches: RawBuilder<unknown>[]): Promise<PostgresSearchPlan> {
+  const [counted] = await read(
+    db,
+    sql<{ matches: number }>`select count(*)::int as matches from (
+      select 1 from messages m join phone_numbers p on p.id = m.phone_number_id
+      where ${sql.join([...matches, ...scopeConditionsOf(scope)], sql` and `)}
+      limit ${POSTGRES_WALK_FROM_MATCHES}) found`,
+  );
+  return (counted?.matches ?? 0) >= POSTGRES_WALK_FROM_MATCHES ? 'walk' : 'index';
+}
+
+/** The `index` plan's page (see postgresSearch). */
+function postgresIndexQuery(scope: SearchScope, matches: RawBuilder<unknown>[], window: KeysetWindow<MessageKey>): RawBuilder<MessageRow> {
+  const order = orderOf(window);
+  return sql<MessageRow>`
+    select m.* from (
+      select m.* from messages m join phone_numbers p on p.id = m.phone_number_id
+      where ${sql.join([...matches, ...scopeConditionsOf(scope)], sql` and `)}
+      offset 0
+    ) m
+    order by m.timestamp ${order}, m.seq ${order} limit ${window.limit}`;
+}
+
+/** The `walk` plan's page (see postgresSearch). */
+function postgresWalkQuery(scope: SearchScope, matches: RawBuilder<unknown>[], window: KeysetWindow<MessageKey>): RawBuilder<MessageRow> {
+  const order = orderOf(window);
+  return sql<MessageRow>`
+    select m.* from phone_numbers p
+    cross join lateral (
+      select m.* from messages m
+      where ${sql.join(matches, sql` and `)}
+      order by m.timestamp ${order}, m.seq ${order} limit ${window.limit}
+    ) m
+    where ${sql.join(scopeConditionsOf(scope), sql` and `)}
+    order by m.timestamp ${order}, m.seq ${order} limit ${window.limit}`;
+}
+
+/** The page's rows with their snippet and their customer's name. */
+function postgresPresentQuery(page: RawBuilder<MessageRow>, tsquery: RawBuilder<unknown>, window: KeysetWindow<MessageKey>): RawBuilder<FoundMessage> {
   const order = orderOf(window);
   const options = `StartSel="${MATCH_START}", StopSel="${MATCH_END}", MaxWords=${SNIPPET_WORDS}, MinWords=${SNIPPET_WORDS / 2}, ShortWord=0, HighlightAll=false`;
-  const matches = [sql`to_tsvector('simple', coalesce(m.content, '')) @@ ${tsquery}`, sql`m.phone_number_id = p.id`, ...messageConditionsOf(filter, window)];
   return sql<FoundMessage>`
     select m.*, ts_headline('simple', replace(coalesce(m.content, ''), '<', ${LESS_THAN_STAND_IN}), ${tsquery}, ${options}) as marked_snippet,
       coalesce(c.display_name, c.profile_name, m.contact_name) as customer_name
-    from (
-      select m.* from phone_numbers p
-      cross join lateral (
-        select m.* from messages m
-        where ${sql.join(matches, sql` and `)}
-        order by m.timestamp ${order}, m.seq ${order} limit ${window.limit}
-      ) m
-      where ${sql.join(scopeConditionsOf(scope), sql` and `)}
-      order by m.timestamp ${order}, m.seq ${order} limit ${window.limit}
-    ) m
+    from (${page}) m
     left join conversations cv on cv.id = m.conversation_id
     left join contacts c on c.id = cv.contact_id
     order by m.timestamp ${order}, m.seq ${order}`;

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeysetWindow } from '../../src/http/list-page.ts';
-import type { SqliteSearchPlan } from '../../src/messages/search-plan.ts';
 import { parseSearchText } from '../../src/messages/search-query.ts';
-import { type FoundMessage, searchMessages } from '../../src/messages/search-store.ts';
+import { type FoundMessage, type SearchOptions, searchMessages } from '../../src/messages/search-store.ts';
 import { MATCH_END, MATCH_START } from '../../src/messages/search-snippet.ts';
 import type { MessageFilter, MessageKey } from '../../src/messages/store.ts';
 import { removePhoneNumber } from '../../src/tenants/manage-numbers.ts';
@@ -66,11 +65,20 @@ describe.each(dialects)('a search answers the same pages whichever plan finds th
   let projectId: string;
   let live: Row[];
   let conversationId: string;
-  // On SQLite, every plan forced, and a walk whose budget is too small to be sure (it falls back).
-  const plans: Array<[string, SqliteSearchPlan | undefined]> =
+  // Every plan forced; on SQLite also a walk whose budget is too small to be sure (it falls back).
+  const plans: Array<[string, SearchOptions]> =
     dialect === 'sqlite'
-      ? [['chosen', undefined], ['index', { kind: 'index' }], ['walk', { kind: 'walk', candidatesPerNumber: 1_000_000 }], ['short walk', { kind: 'walk', candidatesPerNumber: 3 }]]
-      : [['chosen', undefined]];
+      ? [
+          ['chosen', {}],
+          ['index', { sqlitePlan: { kind: 'index' } }],
+          ['walk', { sqlitePlan: { kind: 'walk', candidatesPerNumber: 1_000_000 } }],
+          ['short walk', { sqlitePlan: { kind: 'walk', candidatesPerNumber: 3 } }],
+        ]
+      : [
+          ['chosen', {}],
+          ['index', { postgresPlan: 'index' }],
+          ['walk', { postgresPlan: 'walk' }],
+        ];
 
   beforeAll(async () => {
     gw = await startGateway(dialect);
@@ -91,11 +99,11 @@ describe.each(dialects)('a search answers the same pages whichever plan finds th
   });
   afterAll(() => gw.close());
 
-  const search = (q: string, filter: MessageFilter, window: KeysetWindow<MessageKey>, plan: SqliteSearchPlan | undefined) =>
-    searchMessages(gw.deps.database.db, { projectId }, parseSearchText(q), filter, window, { sqlitePlan: plan });
+  const search = (q: string, filter: MessageFilter, window: KeysetWindow<MessageKey>, plan: SearchOptions) =>
+    searchMessages(gw.deps.database.db, { projectId }, parseSearchText(q), filter, window, plan);
 
   /** Every page newest first, each read `after` the last row of the one before. */
-  async function allPages(q: string, filter: MessageFilter, plan: SqliteSearchPlan | undefined): Promise<FoundMessage[]> {
+  async function allPages(q: string, filter: MessageFilter, plan: SearchOptions): Promise<FoundMessage[]> {
     const found: FoundMessage[] = [];
     let window: KeysetWindow<MessageKey> = { start: { kind: 'first' }, limit: PAGE };
     for (;;) {
@@ -148,7 +156,7 @@ describe.each(dialects)('a search answers the same pages whichever plan finds th
   });
 
   it('marks the matched words in each snippet', async () => {
-    const [first] = await search('portugal ord', {}, { start: { kind: 'first' }, limit: PAGE }, undefined);
+    const [first] = await search('portugal ord', {}, { start: { kind: 'first' }, limit: PAGE }, {});
     expect(first?.marked_snippet).toContain(`${MATCH_START}order${MATCH_END}`);
     expect(first?.marked_snippet).toContain(`${MATCH_START}Portugal${MATCH_END}`);
   });

@@ -11,9 +11,9 @@ import { storeMessages } from '../helpers/history.ts';
 
 const T0 = 1767268800; // 2026-01-01T12:00:00Z
 
-// SQLite only: PostgreSQL has one plan, a lateral walk per number whose index its planner picks
-// from statistics (search-store.ts). SQLite's planner has none, so the store chooses, and these
-// tests pin what each of its two plans reads.
+// SQLite only: SQLite's planner has no statistics of the words, so the store chooses from a count
+// of its own, and these tests pin what each of its two plans reads. PostgreSQL's choice:
+// postgres-search-counts-matches-to-choose-its-plan.test.ts.
 describe.skipIf(!dialects.includes('sqlite'))('a search on SQLite (sqlite)', () => {
   let gw: TestGateway;
   let projectId: string;
