@@ -36,6 +36,8 @@ const envSchema = z.object({
   META_GRAPH_URL: z.url().default('https://graph.facebook.com'),
   /** How long a Graph call may take before the client gets 504. */
   META_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  /** How long a full-text search may run on PostgreSQL before it is stopped and answered 503 (docs/api.md "Search"). */
+  SEARCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(10_000),
   SWITCHBOARD_SECRET: z.string().optional(),
   /** Unset: `info` for serving processes, `warn` for one-shot commands (whose stdout is their output). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -147,6 +149,8 @@ export interface Config {
     readonly apiDocs: boolean;
     /** Fastify's `trustProxy`: whose X-Forwarded-For names the client (TRUST_PROXY). */
     readonly trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
+    /** How long a full-text search's statements may run on PostgreSQL (SEARCH_TIMEOUT_MS). */
+    readonly searchTimeoutMs: number;
   };
   readonly db: { readonly url: string; readonly dataDir: string };
   readonly meta: { readonly graphUrl: string; readonly timeoutMs: number };
@@ -233,6 +237,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ingestBodyLimitBytes: e.INGEST_BODY_LIMIT_BYTES,
       apiDocs: e.API_DOCS === 'on',
       trustProxy: trustProxyOf(e.TRUST_PROXY),
+      searchTimeoutMs: e.SEARCH_TIMEOUT_MS,
     },
     db: { url: e.DATABASE_URL, dataDir: dataDirOf(e.DATABASE_URL) },
     meta: { graphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''), timeoutMs: e.META_TIMEOUT_MS },

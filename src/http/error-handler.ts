@@ -62,5 +62,7 @@ function toGraphError(error: FastifyError, request: FastifyRequest): GraphError 
   }
   // The database down, restarting or out of disk: worth retrying, unlike a bug.
   if (isStoreUnavailable(error)) return errors.storeUnavailable();
+  // PostgreSQL's query_canceled: a statement_timeout (a search past SEARCH_TIMEOUT_MS).
+  if ((error as { code?: unknown }).code === '57014') return errors.statementTimedOut();
   return errors.internal();
 }

@@ -148,6 +148,19 @@ export const errors = {
       { 'retry-after': String(retryAfterSeconds) },
     );
   },
+  /**
+   * A statement ran past its time limit and PostgreSQL cancelled it (a full-text search past
+   * SEARCH_TIMEOUT_MS): nothing changed; the same request would take as long again.
+   */
+  statementTimedOut(): GraphError {
+    return new GraphError(
+      503,
+      2,
+      'OAuthException',
+      '(#2) Service temporarily unavailable',
+      'The request took too long in the store and was stopped. For a search, add words or narrow it with since/until or a conversation.',
+    );
+  },
   /** Meta (or the simulator) did not answer within the timeout. */
   upstreamTimeout(details = 'The Graph API did not answer in time; the request may or may not have been processed.'): GraphError {
     return new GraphError(504, 2, 'OAuthException', '(#2) Graph API timeout', details);

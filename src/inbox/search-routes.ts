@@ -18,7 +18,7 @@ const MESSAGE_KEY = ['int', 'int'] as const;
  * same index and query as `GET /{phone_number_id}/messages?q=`, answered as SearchHits, which
  * name the conversation so the inbox opens the thread at the message (`…/messages?around=`).
  */
-export async function inboxSearchRoutes(app: FastifyInstance, deps: Pick<Deps, 'database' | 'cursors'>): Promise<void> {
+export async function inboxSearchRoutes(app: FastifyInstance, deps: Pick<Deps, 'database' | 'cursors' | 'config'>): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/inbox/api/search', { schema: searchSchema }, async (request) => {
@@ -27,7 +27,7 @@ export async function inboxSearchRoutes(app: FastifyInstance, deps: Pick<Deps, '
     // Bound to the project: a cursor carried to another project's member does not verify.
     const binding = cursorBinding('inbox-search', request.member.projectId, '');
     const start = pageStartOf(deps.cursors, binding, cursor);
-    const rows = await searchMessages(deps.database.db, { projectId: request.member.projectId }, terms, {}, { start, limit: limit + 1 });
+    const rows = await searchMessages(deps.database.db, { projectId: request.member.projectId }, terms, {}, { start, limit: limit + 1 }, { timeoutMs: deps.config.http.searchTimeoutMs });
     const page = assemblePage(rows, limit, start);
     const last = page.rows.at(-1);
     return {

@@ -58,7 +58,7 @@ export async function messageRoutes(app: FastifyInstance, deps: Deps & { tenants
     const filter = { direction: q.direction, status: q.status, conversationId: q.conversation_id, bsuid: q.business_scoped_user_id, ...secondsRange(q.since, q.until) };
     const window = { start, limit: q.limit + 1 };
     const rows: Array<MessageRow & Partial<FoundMessage>> = terms
-      ? await searchMessages(db, { projectId: request.projectId, phoneNumberId }, terms, filter, window)
+      ? await searchMessages(db, { projectId: request.projectId, phoneNumberId }, terms, filter, window, { timeoutMs: deps.config.http.searchTimeoutMs })
       : await listMessages(db, request.projectId, phoneNumberId, filter, window);
     const page = assemblePage(rows, q.limit, start);
     // One query for the whole page, and only when `kapso.statuses` was asked for.

@@ -31,6 +31,12 @@ const SNIPPET_WORDS = 24;
 export interface SearchOptions {
   sqlitePlan?: SqliteSearchPlan | undefined;
   postgresPlan?: PostgresSearchPlan | undefined;
+  /**
+   * PostgreSQL: how long each of the search's statements may run (SEARCH_TIMEOUT_MS); past it
+   * PostgreSQL cancels it (SQLSTATE 57014, answered 503 by the error handler). Without it a
+   * search the plans misjudge would keep a backend busy after the client gave up.
+   */
+  timeoutMs?: number | undefined;
 }
 
 /** PostgreSQL's two ways to a page (postgresSearch). */
@@ -51,7 +57,15 @@ export const POSTGRES_WALK_FROM_MATCHES = 1000;
  */
 export async function searchMessages(db: Db, scope: SearchScope, terms: SearchTerms, filter: MessageFilter, window: KeysetWindow<MessageKey>, options: SearchOptions = {}): Promise<FoundMessage[]> {
   if (terms.words.length === 0) return [];
-  if (isPostgres(db)) return postgresSearch(db, scope, terms, filter, window, options.postgresPlan);
+  if (isPostgres(db)) {
+    const { timeoutMs } = options;
+    if (timeoutMs === undefined || db.isTransaction) return postgresSearch(db, scope, terms, filter, window, options.postgresPlan);
+    // A transaction of its own, so that the time limit is local to it (set_config's `true`).
+    return db.transaction().execute(async (trx) => {
+      await sql`select set_config('statement_timeout', ${String(timeoutMs)}, true)`.execute(trx);
+      return postgresSearch(trx, scope, terms, filter, window, options.postgresPlan);
+    });
+  }
   return sqliteSearch(db, scope, terms, filter, window, options.sqlitePlan);
 }
 
