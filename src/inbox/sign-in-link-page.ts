@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '../http/escape-html.ts';
 
 /*
  * The page a one-time sign-in link opens (docs/inbox-api.md "Signing in"), pure. Opening the link
@@ -57,10 +58,4 @@ export function signInLinkPage(token: string, member: SignInLinkMember | null): 
 ${body}
 </main></body></html>
 `;
-}
-
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
 }

@@ -6,6 +6,8 @@
  * marker character typed by a customer can at worst highlight a word, never open an element.
  */
 
+import { HTML_ESCAPES } from '../http/escape-html.ts';
+
 /** Put by the database before a matched word. U+E000, a private-use character. */
 export const MATCH_START = '\uE000';
 /** Put by the database after a matched word. U+E001. */
@@ -17,7 +19,7 @@ export const MATCH_END = '\uE001';
  */
 export const LESS_THAN_STAND_IN = '\uE002';
 
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', [LESS_THAN_STAND_IN]: '&lt;' };
+const ESCAPES: Readonly<Record<string, string>> = { ...HTML_ESCAPES, [LESS_THAN_STAND_IN]: '&lt;' };
 
 /** The HTML of a marked snippet: escaped text, matches in `<mark>…</mark>`, nothing else. */
 export function snippetHtml(marked: string): string {

@@ -35,22 +35,28 @@ export async function startGatewayWithSimulator(
     sim,
     gatewayUrl,
     simulatorUrl,
-    async newTenant() {
-      const project = await newProject(gw);
-      const n = await newPhoneNumber(gw, project.projectId);
-      sim.registerNumber({
-        phone_number_id: n.phoneNumberId,
-        display_phone_number: n.displayPhoneNumber,
-        waba_id: n.wabaId,
-        access_token: n.accessToken,
-        app_secret: n.appSecret,
-        webhook_url: `${gatewayUrl}/webhooks/whatsapp`,
-      });
-      return { ...project, ...n };
-    },
+    newTenant: () => newTenantOnBothSides(gw, sim, gatewayUrl),
     async close() {
       await sim.close();
       await gw.close();
     },
   };
+}
+
+/**
+ * A fresh project with a number the gateway stores and the simulator knows as Meta would (same
+ * ids, token and app secret), whose webhooks the simulator sends to `gatewayUrl`.
+ */
+export async function newTenantOnBothSides(gw: TestGateway, sim: Simulator, gatewayUrl: string, projectName?: string): Promise<TestProject & TestNumber> {
+  const project = await newProject(gw, projectName);
+  const n = await newPhoneNumber(gw, project.projectId);
+  sim.registerNumber({
+    phone_number_id: n.phoneNumberId,
+    display_phone_number: n.displayPhoneNumber,
+    waba_id: n.wabaId,
+    access_token: n.accessToken,
+    app_secret: n.appSecret,
+    webhook_url: `${gatewayUrl}/webhooks/whatsapp`,
+  });
+  return { ...project, ...n };
 }

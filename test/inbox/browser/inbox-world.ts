@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -12,8 +11,10 @@ import { startMediaWorker } from '../../../src/media/embedded.ts';
 import { buildSimulator, type Simulator } from '../../../src/simulator/index.ts';
 import { signInLinkFor } from '../../../src/tenants/users.ts';
 import { isolatedDatabaseUrlFor, type TestDialect } from '../../helpers/dialects.ts';
-import { newPhoneNumber, newProject, type TestNumber, type TestProject } from '../../helpers/factories.ts';
+import { freePort } from '../../helpers/cli.ts';
+import type { TestNumber, TestProject } from '../../helpers/factories.ts';
 import type { TestGateway } from '../../helpers/harness.ts';
+import { newTenantOnBothSides } from '../../helpers/with-simulator.ts';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it when missing). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -96,34 +97,11 @@ export async function startInboxWorld(dialect: TestDialect): Promise<InboxWorld>
     simClock,
     url,
     simulatorUrl,
-    async newTenant() {
-      const project = await newProject(gw, 'inbox');
-      const n = await newPhoneNumber(gw, project.projectId);
-      sim.registerNumber({
-        phone_number_id: n.phoneNumberId,
-        display_phone_number: n.displayPhoneNumber,
-        waba_id: n.wabaId,
-        access_token: n.accessToken,
-        app_secret: n.appSecret,
-        webhook_url: `${url}/webhooks/whatsapp`,
-      });
-      return { ...project, ...n };
-    },
+    newTenant: () => newTenantOnBothSides(gw, sim, url, 'inbox'),
     async close() {
       await sim.close();
       await gw.close();
       rmSync(mediaDir, { recursive: true, force: true });
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

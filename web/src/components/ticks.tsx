@@ -1,40 +1,23 @@
+import type { ReactNode } from 'react';
 import { ClockIcon } from './icons.tsx';
+
+/** Each status's mark, its extra class and its accessible name. */
+const TICKS: ReadonlyMap<string, { mark: ReactNode; className: string; label: string }> = new Map([
+  ['sent', { mark: '✓', className: 'ticks', label: 'Sent' }],
+  ['delivered', { mark: '✓✓', className: 'ticks', label: 'Delivered' }],
+  ['read', { mark: '✓✓', className: 'ticks read', label: 'Read' }],
+  ['failed', { mark: '!', className: 'ticks failed', label: 'Failed' }],
+  ['pending', { mark: <ClockIcon />, className: 'ticks', label: 'Pending' }],
+  ['accepted', { mark: <ClockIcon />, className: 'ticks', label: 'Pending' }],
+]);
 
 /** WhatsApp's delivery ticks: ✓ sent, ✓✓ delivered, blue ✓✓ read, a clock while pending, ! failed. */
 export function StatusTicks({ status }: { status: string | null | undefined }) {
-  switch (status) {
-    case 'sent':
-      return (
-        <span className="ticks" role="img" aria-label="Sent">
-          ✓
-        </span>
-      );
-    case 'delivered':
-      return (
-        <span className="ticks" role="img" aria-label="Delivered">
-          ✓✓
-        </span>
-      );
-    case 'read':
-      return (
-        <span className="ticks read" role="img" aria-label="Read">
-          ✓✓
-        </span>
-      );
-    case 'failed':
-      return (
-        <span className="ticks failed" role="img" aria-label="Failed">
-          !
-        </span>
-      );
-    case 'pending':
-    case 'accepted':
-      return (
-        <span className="ticks" role="img" aria-label="Pending">
-          <ClockIcon />
-        </span>
-      );
-    default:
-      return null;
-  }
+  const ticks = status ? TICKS.get(status) : undefined;
+  if (!ticks) return null;
+  return (
+    <span className={ticks.className} role="img" aria-label={ticks.label}>
+      {ticks.mark}
+    </span>
+  );
 }
