@@ -15,6 +15,8 @@ export interface BareReport {
   /** Why the bare's runs stopped (the runs done before are kept), or null. */
   failure: string | null;
   exitCode: number | null;
+  /** Whether it ran before the gateway's loads (`--bare first`) rather than after them. */
+  ranFirst: boolean;
 }
 
 /** Messages whose GET body the bare must answer as the product did. */
@@ -22,7 +24,7 @@ const SAMPLE_SIZE = 20;
 
 /** The runs the bare also does: all but the fixed-JSON route, which is the framework's own ceiling. */
 export function bareRunsOf(options: BenchOptions): RunName[] {
-  return options.bare === 'with' ? options.runs.filter((name) => name !== 'fixed') : [];
+  return options.bare !== 'without' ? options.runs.filter((name) => name !== 'fixed') : [];
 }
 
 /** The product's GET bodies for a sample of stored messages, read before the gateway stops. */
@@ -48,7 +50,7 @@ export async function benchBare(
   productBodies: ReadonlyMap<string, string>,
 ): Promise<BareReport> {
   const server = await startServer(env, { cpuProfileDir: options.cpuProfileDir, label: `bare-${db.dialect}`, bare: { appSecret: tenant.appSecret } });
-  const report: BareReport = { runs: {}, sameJson: 'not checked', rssAtStartMb: server.rssMb(), failure: null, exitCode: null };
+  const report: BareReport = { runs: {}, sameJson: 'not checked', rssAtStartMb: server.rssMb(), failure: null, exitCode: null, ranFirst: options.bare === 'first' };
   try {
     const differing: string[] = [];
     for (const [wamid, body] of productBodies) if (canonical(await getBody(server, tenant, wamid)) !== canonical(body)) differing.push(wamid);

@@ -27,8 +27,9 @@ export interface DialectReport {
 }
 
 /**
- * Creates a fresh database, fills it, serves it from a child process, runs the loads; then the bare
- * server's on the same database (bare-ceiling.ts); cleans up.
+ * Creates a fresh database, fills it, serves it from a child process, runs the loads; and the bare
+ * server's on the same database (bare-ceiling.ts), after them or before (`--bare first|last`);
+ * cleans up.
  */
 export async function benchDialect(dialect: BenchDialect, options: BenchOptions): Promise<DialectReport> {
   const db = dialect === 'sqlite' ? createSqliteDatabase() : createPostgresDatabase(options.postgresUrl);
@@ -44,25 +45,33 @@ export async function benchDialect(dialect: BenchDialect, options: BenchOptions)
     const dataset = planDataset(tenant.number.phoneNumberId, options.messages, options.customers);
     const generation = await db.generate(dataset);
     progress(dialect, `generated in ${generation.insertSeconds.toFixed(1)} s (+ ${generation.settleSeconds.toFixed(1)} s settling)`);
-    const server = await startServer(env, { cpuProfileDir: options.cpuProfileDir, label: `server-${dialect}` });
+    const label = `server-${dialect}`;
+    let server = await startServer(env, { cpuProfileDir: options.cpuProfileDir, label });
     const runs: DialectReport['runs'] = {};
     let bodyBytes = { get: 0, fixed: 0 };
     const rssAtStartMb = server.rssMb();
     let failure: string | null = null;
     let serverExitCode: number | null = null;
     let productBodies: Map<string, string> | null = null;
+    let bare: BareReport | null = null;
     try {
       bodyBytes = await probe(server, tenant, dataset);
-      await runLoads(server, db, tenant, dataset, options, options.runs, runs);
+      // Sampled from the generated history, which the loads leave as it is: the same either order.
       if (bareRunsOf(options).length > 0) productBodies = await sampleProductBodies(server, tenant, dataset);
+      if (productBodies && options.bare === 'first') {
+        // The gateway steps aside while the bare runs: the two never share the cores or the database.
+        serverExitCode = await server.stop();
+        bare = await benchBare(db, env, tenant, dataset, options, productBodies);
+        server = await startServer(env, { cpuProfileDir: options.cpuProfileDir, label });
+      }
+      await runLoads(server, db, tenant, dataset, options, options.runs, runs);
     } catch (err) {
       failure = (err as Error).message;
       console.error(`${dialect}: load runs stopped: ${(err as Error).stack ?? String(err)}`);
     } finally {
       serverExitCode = await server.stop();
     }
-    // Only after the gateway has stopped: the two never share the cores or the database.
-    const bare = productBodies ? await benchBare(db, env, tenant, dataset, options, productBodies) : null;
+    if (productBodies && options.bare === 'last') bare = await benchBare(db, env, tenant, dataset, options, productBodies);
     return { dialect, messages: options.messages, customers: dataset.customers, generation, bodyBytes, rssAtStartMb, runs, failure, serverExitCode, bare };
   } finally {
     await db.drop();

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -55,7 +56,14 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   const devNull = openSync('/dev/null', 'w');
-  const profile = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`, `--cpu-prof-name=${opts.label}.cpuprofile`] : [];
+  // The bare server runs through tsx, whose loader thread writes a profile too, under the same
+  // name; so its profiles go to a folder of their own, and the main thread's is kept on exit.
+  const threadsDir = opts.cpuProfileDir && opts.bare ? mkdtempSync(join(opts.cpuProfileDir, `${opts.label}-threads-`)) : null;
+  const profile = !opts.cpuProfileDir
+    ? []
+    : threadsDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${threadsDir}`]
+      : ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`, `--cpu-prof-name=${opts.label}.cpuprofile`];
   const bareEnv = opts.bare ? { BARE_APP_SECRET: opts.bare.appSecret } : {};
   const child = spawn(process.execPath, [...profile, ...(opts.bare ? BARE_SERVER : BENCH_GATEWAY)], {
     cwd: ROOT,
@@ -91,9 +99,20 @@ export async function startServer(
     rssMb: () => whileAlive(() => statusMbOf(pid, 'VmRSS')),
     rssAnonMb: () => whileAlive(() => statusMbOf(pid, 'RssAnon')),
     cpuSeconds: () => whileAlive(() => cpuSecondsOf(pid)),
-    stop: () => stopChild(child, exited),
+    stop: async () => {
+      const code = await stopChild(child, exited);
+      if (threadsDir && opts.cpuProfileDir) keepMainThreadProfile(threadsDir, join(opts.cpuProfileDir, `${opts.label}.cpuprofile`));
+      return code;
+    },
     kill: () => killChild(child, exited),
   };
+}
+
+/** Of the profiles one process's threads wrote, keeps the main thread's (the largest) as `target`. */
+function keepMainThreadProfile(dir: string, target: string): void {
+  const files = readdirSync(dir).map((name) => join(dir, name)).sort((a, b) => statSync(b).size - statSync(a).size);
+  if (files[0]) renameSync(files[0], target);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** A `switchboard worker` process (webhook, media and broadcast workers), as an operator runs one beside `serve`. */

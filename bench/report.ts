@@ -40,7 +40,7 @@ function dialectSection(r: DialectReport): string[] {
 function bareLines(r: DialectReport): string[] {
   const bare = r.bare as NonNullable<DialectReport['bare']>;
   const lines = [
-    `Bare server (bench/bare/: node:http, prepared statements, one pino log line per request as the product) on the same database after the gateway stopped: ${bare.sameJson}; ` +
+    `Bare server (bench/bare/: node:http, prepared statements, one pino log line per request as the product) on the same database, ${bare.ranFirst ? "before the gateway's runs (`--bare first`)" : "after the gateway's runs"}, the gateway stopped: ${bare.sameJson}; ` +
       `RSS after start ${int(bare.rssAtStartMb)} MB; exit code after SIGTERM ${bare.exitCode}.`,
   ];
   if (bare.failure) lines.push('', `**The bare runs stopped early:** ${bare.failure.split('\n')[0]}`);

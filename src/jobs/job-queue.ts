@@ -65,6 +65,12 @@ export interface RunnerOptions {
   pollMs: number;
   /** After a prepare() that took a few items and launched nothing, how long to let more gather. */
   gatherMs?: number;
+  /**
+   * After a prepare() that took at least `took` items (but not a full batch), the longer gather
+   * `ms`: items are pouring in, and each prepare is a transaction (on SQLite, on the one writer)
+   * whose fixed cost a larger batch shares. A trickle keeps the short `gatherMs`.
+   */
+  busyGather?: { took: number; ms: number };
   /** How long a claim holds a job; renewed every third of it while its handler runs (if the queue can). */
   leaseMs: number;
   /** Rung by this process's commits that make work: ends an idle wait at once. */

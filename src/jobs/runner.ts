@@ -150,11 +150,17 @@ export class JobRunner<J, O> {
     if (prepared.took === 0 && launched === 0) {
       this.events.emit('idle', { inFlight: this.inFlight.size });
       if ((await this.idle.wait(this.opts.pollMs)) && this.running) this.events.emit('woken', {});
-    } else if (prepared.took > 0 && !prepared.full && launched === 0 && (this.opts.gatherMs ?? 0) > 0) {
+    } else if (prepared.took > 0 && !prepared.full && launched === 0) {
       // Items trickling in (every commit rings the bell): let them gather for a moment rather than
-      // prepare and poll after each commit. The bell cannot cut this short.
-      await delay(this.opts.gatherMs);
+      // prepare and poll after each commit; longer when they pour in. The bell cannot cut this short.
+      const gatherMs = this.gatherMsAfter(prepared.took);
+      if (gatherMs > 0) await delay(gatherMs);
     }
+  }
+
+  private gatherMsAfter(took: number): number {
+    const busy = this.opts.busyGather;
+    return busy && took >= busy.took ? busy.ms : (this.opts.gatherMs ?? 0);
   }
 
   /** Claims what there is room for and starts it; returns the jobs started. */

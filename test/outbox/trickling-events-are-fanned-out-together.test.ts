@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvent } from '../../src/events/append-event.ts';
-import { OutboxWorker } from '../../src/outbox/worker.ts';
+import { BUSY_FAN_OUT, OutboxWorker } from '../../src/outbox/worker.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
 import type { TestGateway } from '../helpers/harness.ts';
@@ -18,9 +18,8 @@ describe.each(dialects)('fan-out of trickling events (%s)', (dialect) => {
   });
   afterAll(() => gw.close());
 
-  it('takes the events that arrive during the gathering window in one fan-out, bells or not', async () => {
+  const outboxOf = async () => {
     const t = await newTenant(gw);
-    const worker = new OutboxWorker(gw.deps, { idlePollMs: 5, gatherMs: 400 });
     const { db } = gw.deps.database;
     const append = (n: number) => appendEvent(db, { type: 'whatsapp.message.received', phoneNumberId: t.phoneNumberId, messageId: `wamid.T${n}` }, gw.clock.now());
     const dispatched = async (ids: string[]) => {
@@ -35,6 +34,12 @@ describe.each(dialects)('fan-out of trickling events (%s)', (dialect) => {
       }
       throw new Error('events were not fanned out');
     };
+    return { append, until };
+  };
+
+  it('takes the events that arrive during the gathering window in one fan-out, bells or not', async () => {
+    const { append, until } = await outboxOf();
+    const worker = new OutboxWorker(gw.deps, { idlePollMs: 5, gatherMs: 400 });
     worker.start();
     try {
       const first = await append(0);
@@ -47,6 +52,31 @@ describe.each(dialects)('fan-out of trickling events (%s)', (dialect) => {
         gw.clock.advance(1);
         later.push(await append(n));
         worker.wake();
+      }
+      const at = await until(later);
+      expect(new Set(at).size).toBe(1);
+    } finally {
+      await worker.stop(1_000);
+    }
+  });
+
+  it('gathers longer after a fan-out that took many events: they are pouring in', async () => {
+    const { append, until } = await outboxOf();
+    // A short gather for a trickle, a long one once a fan-out takes BUSY_FAN_OUT or more.
+    const worker = new OutboxWorker(gw.deps, { idlePollMs: 5, gatherMs: 5, busyGatherMs: 600 });
+    // The burst is in the outbox before the worker starts: its first fan-out takes all of it.
+    const burst: string[] = [];
+    for (let n = 0; n < BUSY_FAN_OUT; n++) burst.push(await append(n));
+    worker.start();
+    try {
+      await until(burst);
+      // 30 ms apart, each with its bell: after a 5 ms gather each would go out alone.
+      const later: string[] = [];
+      for (let n = 0; n < 4; n++) {
+        gw.clock.advance(1);
+        later.push(await append(100 + n));
+        worker.wake();
+        await new Promise((resolve) => setTimeout(resolve, 30));
       }
       const at = await until(later);
       expect(new Set(at).size).toBe(1);
