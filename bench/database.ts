@@ -22,6 +22,12 @@ export interface BenchDatabase {
   /** Bulk-inserts the dataset with the driver, bypassing the gateway. */
   generate(dataset: Dataset): Promise<GenerationTiming>;
   countMessages(): Promise<number>;
+  /**
+   * Marks every outbox event dispatched, as the gateway's fan-out would have: the bare server
+   * writes the events but never fans them out, and the gateway running after it must not be
+   * charged for its backlog.
+   */
+  markEventsDispatched(): Promise<number>;
   /** How many of `wamids` are stored for the number. */
   countStored(phoneNumberId: string, wamids: readonly string[]): Promise<number>;
   /**

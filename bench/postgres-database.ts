@@ -47,6 +47,10 @@ export function createPostgresDatabase(baseUrl: string): BenchDatabase {
       const { rows } = await handle().query<{ n: string }>('SELECT count(*) AS n FROM messages');
       return Number(rows[0]?.n);
     },
+    async markEventsDispatched() {
+      const { rowCount } = await handle().query('UPDATE events SET dispatched_at = $1 WHERE dispatched_at IS NULL', [Date.now()]);
+      return rowCount ?? 0;
+    },
     async countStored(phoneNumberId, wamids) {
       let stored = 0;
       for (let i = 0; i < wamids.length; i += CHECK_CHUNK) {

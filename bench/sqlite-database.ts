@@ -29,6 +29,9 @@ export function createSqliteDatabase(): BenchDatabase {
     async countMessages() {
       return (handle().prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
     },
+    async markEventsDispatched() {
+      return handle().prepare('UPDATE events SET dispatched_at = ? WHERE dispatched_at IS NULL').run(Date.now()).changes;
+    },
     async countStored(phoneNumberId, wamids) {
       const stmt = handle().prepare('SELECT count(*) AS n FROM messages WHERE phone_number_id = ? AND id IN (SELECT value FROM json_each(?))');
       let stored = 0;

@@ -46,14 +46,22 @@ export class OutboxWorker extends JobRunner<WebhookRequest, RequestOutcome> {
       claimWhenRunningAtMost: concurrency / 2,
       pollMs: opts.idlePollMs ?? 50,
       gatherMs: opts.gatherMs ?? 10,
-      // Under a sustained inflow (2,000 events a second and more) a fan-out every 10 ms took ~60
-      // events per transaction and fell behind ingest on SQLite; 50 ms lets each take hundreds.
-      // A trickle (the webhook latency bench's 100/s) still goes out after 10 ms.
-      busyGather: { took: BUSY_FAN_OUT, ms: opts.busyGatherMs ?? Math.max(BUSY_GATHER_MS, opts.gatherMs ?? 0) },
+      // Under a sustained inflow (2,000 events a second and more) on SQLite, a fan-out every
+      // 10 ms took ~60 events per transaction, each waiting its turn at the one writer behind
+      // ingest's, and fell behind; 50 ms lets each take hundreds. A trickle (the webhook latency
+      // bench's 100/s) still goes out after 10 ms. On PostgreSQL a fan-out runs beside ingest on
+      // a connection of its own, and the longer gather cost 5-12 % of ingest at 1 message per
+      // payload in an A/B (BENCHMARKS.md, issue 23): there it stays at gatherMs.
+      busyGather: { took: BUSY_FAN_OUT, ms: opts.busyGatherMs ?? busyGatherMsOf(deps, opts.gatherMs ?? 10) },
       // Longer than any attempt can take, so a live worker never loses a lease it is using: the
       // queue needs no renewal.
       leaseMs: deps.config.webhooks.timeoutMs + 5_000,
       ...(opts.wakeOn ? { wakeOn: opts.wakeOn } : {}),
     });
   }
+}
+
+/** The gather after a busy fan-out: longer only where commits queue for one writer. */
+function busyGatherMsOf(deps: WorkerDeps, gatherMs: number): number {
+  return deps.database.capabilities.concurrentCommitBatches === 1 ? Math.max(BUSY_GATHER_MS, gatherMs) : gatherMs;
 }
