@@ -29,7 +29,7 @@ describe.each(dialects)('a live stream keeps itself open and ends with its sessi
     let text = '';
     stream.body.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
     const token = member.cookie.slice('switchboard_session='.length);
-    const detach = hub.open({ userId: member.id, projectId: member.projectId, sessionId: hashToken(token) }, stream, null);
+    const { detach } = hub.open({ userId: member.id, projectId: member.projectId, sessionId: hashToken(token) }, stream, null);
     return { stream, detach, text: () => text };
   }
 

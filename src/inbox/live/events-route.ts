@@ -24,9 +24,11 @@ export function inboxEventRoutes(timings: LiveTimings = DEFAULT_LIVE_TIMINGS) {
       const stream = new SseStream();
       // The head and a first line go out at once, so the browser knows the stream is open.
       stream.retry(RETRY_MS);
-      const detach = hub.open({ userId: member.userId, projectId: member.projectId, sessionId: member.sessionId }, stream, lastEventIdOf(request.headers['last-event-id']));
+      const { detach, started } = hub.open({ userId: member.userId, projectId: member.projectId, sessionId: member.sessionId }, stream, lastEventIdOf(request.headers['last-event-id']));
       // The response closes when the stream ends or the browser goes away: either way it is detached.
       reply.raw.once('close', detach);
+      // Answered once the stream's starting point is fixed: what commits after the 200 is sent.
+      await started;
       return reply
         .header('content-type', 'text/event-stream; charset=utf-8')
         .header('cache-control', 'no-cache')

@@ -79,21 +79,28 @@ export class LiveHub {
 
   /**
    * Attaches a stream: from `lastEventId` when the browser resumes (what it missed first, or a
-   * `reset` when that is too much), else from now. Returns the function that detaches it.
+   * `reset` when that is too much), else from now. Returns the function that detaches it, and
+   * `started`, settled once the stream's starting point is fixed: the route answers only then,
+   * so every event committed after the browser sees the stream open is sent on it (the first
+   * stream's starting point is a query, which a webhook could otherwise beat).
    */
-  open(owner: StreamOwner, stream: SseStream, lastEventId: number | 'invalid' | null): () => void {
+  open(owner: StreamOwner, stream: SseStream, lastEventId: number | 'invalid' | null): { detach: () => void; started: Promise<void> } {
     const subscriber: Subscriber = { owner, stream, lastSent: 0, queue: [] };
     if (this.closed) {
       stream.end();
-      return () => undefined;
+      return { detach: () => undefined, started: Promise.resolve() };
     }
     this.subscribers.add(subscriber);
     if (this.subscribers.size === 1) this.startTimers();
-    void this.catchUp(subscriber, lastEventId).catch((err: unknown) => {
-      this.deps.log.error({ err }, 'live stream could not start');
-      this.detach(subscriber);
-    });
-    return () => this.detach(subscriber);
+    let markStarted = (): void => undefined;
+    const started = new Promise<void>((resolve) => (markStarted = resolve));
+    void this.catchUp(subscriber, lastEventId, markStarted)
+      .catch((err: unknown) => {
+        this.deps.log.error({ err }, 'live stream could not start');
+        this.detach(subscriber);
+      })
+      .finally(markStarted);
+    return { detach: () => this.detach(subscriber), started };
   }
 
   /** Ends every stream and stops reading (app close: a stream must not hold the server open). */
@@ -109,8 +116,10 @@ export class LiveHub {
   }
 
   /** Sends what the stream missed, then what arrived meanwhile, then goes live. */
-  private async catchUp(s: Subscriber, lastEventId: number | 'invalid' | null): Promise<void> {
+  private async catchUp(s: Subscriber, lastEventId: number | 'invalid' | null, markStarted: () => void): Promise<void> {
     const upto = (await this.started()).settled;
+    // Rows above `upto` are news to this stream, whenever they commit.
+    markStarted();
     if (lastEventId === null) {
       s.lastSent = upto;
     } else if (lastEventId !== 'invalid' && lastEventId > upto && lastEventId <= (await latestEventSeq(this.deps.database.db))) {
