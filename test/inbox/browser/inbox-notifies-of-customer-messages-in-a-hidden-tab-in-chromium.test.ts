@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../../helpers/dialects.ts';
 import type { TestNumber, TestProject } from '../../helpers/factories.ts';
 import { addMember } from '../../helpers/inbox-session.ts';
-import { type InboxWorld, launchChromium, signInByLink, startInboxWorld } from './inbox-world.ts';
+import { type InboxWorld, useChromium, DESKTOP, signInByLink, startInboxWorld } from './inbox-world.ts';
 
 /**
  * Desktop notifications in Chromium (docs/inbox.md, Live): asked for from the top bar, shown for a
@@ -50,13 +50,7 @@ interface Instrumented {
   setTabHidden(value: boolean): void;
 }
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 describe.each(dialects)('desktop notifications in Chromium (%s)', (dialect) => {
   let world: InboxWorld;
@@ -74,7 +68,7 @@ describe.each(dialects)('desktop notifications in Chromium (%s)', (dialect) => {
     const agent = await addMember(world.gw, tenant.projectId);
     customerWrites('Hello, anyone there?');
     await world.sim.flush();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context = await browser().newContext(DESKTOP);
     await context.addInitScript(instrumentPage);
     page = await context.newPage();
     page.setDefaultTimeout(WAIT.timeout);

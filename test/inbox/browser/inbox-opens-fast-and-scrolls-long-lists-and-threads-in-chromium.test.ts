@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../../helpers/dialects.ts';
 import { type SeedMessage, storeMessages } from '../../helpers/history.ts';
 import { addMember, signIn } from '../../helpers/inbox-session.ts';
-import { type InboxWorld, launchChromium, signInByLink, startInboxWorld } from './inbox-world.ts';
+import { type InboxWorld, useChromium, DESKTOP, signInByLink, startInboxWorld } from './inbox-world.ts';
 
 /**
  * A project with a long history in Chromium (docs/inbox.md): a cold load of a thread's URL asks
@@ -15,13 +15,7 @@ const CUSTOMERS = 75; // the first page and two more
 const THREAD_LENGTH = 95; // the newest page and two older ones
 const WAIT = { timeout: 10_000 };
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 describe.each(dialects)('the inbox with a long history in Chromium (%s)', (dialect) => {
   let world: InboxWorld;
@@ -50,7 +44,7 @@ describe.each(dialects)('the inbox with a long history in Chromium (%s)', (diale
     const session = await signIn(world.gw, agent.email, agent.password);
     const newest = (await world.gw.app.inject({ method: 'GET', url: '/inbox/api/conversations?limit=1', headers: session.headers() })).json() as { data: Array<{ id: string }> };
     threadUrl = `${world.url}/c/${newest.data[0]?.id}`;
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context = await browser().newContext(DESKTOP);
     page = await context.newPage();
     page.setDefaultTimeout(WAIT.timeout);
     await signInByLink(page, world, agent.id);
@@ -88,7 +82,7 @@ describe.each(dialects)('the inbox with a long history in Chromium (%s)', (diale
   });
 
   it("shows a first visit to a thread's URL the sign-in form, not a session that ended", async () => {
-    const visitor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const visitor = await browser().newContext(DESKTOP);
     try {
       const first = await visitor.newPage();
       const answered = (path: RegExp) => first.waitForResponse((r) => path.test(new URL(r.url()).pathname) && r.status() === 401);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../../src/app.ts';
 import { systemClock } from '../../../src/clock.ts';
 import { loadConfig } from '../../../src/config.ts';
@@ -19,10 +20,26 @@ import { newTenantOnBothSides } from '../../helpers/with-simulator.ts';
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it when missing). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-/** One headless Chromium for a test file. */
-export function launchChromium(): Promise<Browser> {
-  // --no-sandbox: CI and test machines run as root, where Chromium's sandbox refuses to start.
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+/** The desktop window the tests browse in (phone-width screens set their own). */
+export const DESKTOP = { viewport: { width: 1280, height: 800 } };
+
+/**
+ * One headless Chromium for a test file: launched before its tests, closed after them. Returns
+ * the getter of the running browser.
+ */
+export function useChromium(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    // --no-sandbox: CI and test machines run as root, where Chromium's sandbox refuses to start.
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium is not running: useChromium() starts it before the tests');
+    return browser;
+  };
 }
 
 /** Signs a member in as a newcomer does: opens a one-time link and presses its **Sign in** button. */

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../../helpers/dialects.ts';
 import type { TestNumber, TestProject } from '../../helpers/factories.ts';
 import { signInLinkFor } from '../../../src/tenants/users.ts';
 import { addMember, type TestMember } from '../../helpers/inbox-session.ts';
-import { type InboxWorld, launchChromium, startInboxWorld } from './inbox-world.ts';
+import { type InboxWorld, useChromium, DESKTOP, startInboxWorld } from './inbox-world.ts';
 
 /**
  * The team inbox in headless Chromium against a real gateway and the simulator as Meta (issue 21,
@@ -22,13 +22,7 @@ const SCREENSHOTS = process.env.INBOX_SCREENSHOTS === '1' ? 'docs/images' : '.sc
 const WAIT = { timeout: 10_000 };
 const RECEIPT_PNG = gradientPng(240, 150);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
   // One dialect's screens are enough.
@@ -62,7 +56,7 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
     world.sim.injectInbound({ phone_number_id: tenant.phoneNumberId, from: LATE_CUSTOMER, profile_name: 'Lars Late', message: { type: 'text', text: { body: 'Hello from last week' } } });
     world.simClock.shift(0);
     await world.sim.flush();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context = await browser().newContext(DESKTOP);
     page = await context.newPage();
     page.setDefaultTimeout(WAIT.timeout);
     page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
@@ -273,7 +267,7 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
   it("signs an agent of another project in by a one-time link's Sign in button, and shows them none of this project's conversations", async () => {
     const other = await world.newTenant();
     const stranger = await addMember(world.gw, other.projectId, { role: 'agent' });
-    const strangerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const strangerContext = await browser().newContext(DESKTOP);
     try {
       const strangerPage = await strangerContext.newPage();
       strangerPage.setDefaultTimeout(WAIT.timeout);
