@@ -9,7 +9,7 @@ import { kyselyQueryLog, type QueryObserver, timedDirect, timedReader } from './
 import { poolWithPreparedStatements } from './prepared-statements.ts';
 import { type SqliteCheckpointer, startSqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { tuneSqliteReads } from './sqlite-read-tuning.ts';
-import { openSqliteReader } from './sqlite-reader.ts';
+import { openSqliteReaderThread } from './sqlite-reader-thread.ts';
 import { type StoreCapabilities, storeCapabilities } from './capabilities.ts';
 import type { DB } from './schema.ts';
 
@@ -105,7 +105,7 @@ function connectSqlite(file: string, backgroundCheckpoints: boolean, onQuery: Qu
   }
   // An in-memory database is private to its connection: no second one can read it.
   const direct: DirectRun = (sql, parameters) => runStatement(statements.prepare(sql) as SQLite.Statement, parameters);
-  const reader = file === ':memory:' ? undefined : openSqliteReader(file);
+  const reader = file === ':memory:' ? undefined : openSqliteReaderThread(file);
   const closeExecutor = attachExecutor(db, {
     numbered: false,
     direct: onQuery ? timedDirect(direct, onQuery) : direct,

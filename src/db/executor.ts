@@ -13,7 +13,7 @@ type Db = Kysely<DB> | Transaction<DB>;
  *   inside a transaction opened by withDirectStatements, which holds that connection: Kysely then
  *   lets no other query onto it, so a direct statement runs inside that transaction, in order.
  * - `reader`: a connection for reads that need only committed data, outside transactions
- *   (db/sqlite-reader.ts, db/postgres-reader.ts), so that they wait neither for the writer nor for
+ *   (db/sqlite-reader-thread.ts, db/postgres-reader.ts), so that they wait neither for the writer nor for
  *   the pool.
  * Everything else (and every query of a database that registered nothing) goes through Kysely.
  */

@@ -6,7 +6,7 @@ import { decodeRows, encodeParameters } from './postgres-text.ts';
 
 /**
  * A pipelined PostgreSQL connection for the hot reads outside transactions (GET message by id,
- * pages of messages), the counterpart of sqlite-reader.ts. Through the pool each read checks a
+ * pages of messages), the counterpart of sqlite-reader-thread.ts. Through the pool each read checks a
  * connection out, waits for its one query's answer and hands it back, and with 50 requests at
  * once most of them queue for one of the ten connections. Pipelined (pg's `pipeline` mode), every
  * read goes out as soon as it is asked for, each with its own Sync, so an error stays with its own

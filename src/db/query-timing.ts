@@ -25,7 +25,7 @@ export function timedDirect(run: DirectRun, observe: QueryObserver): DirectRun {
   };
 }
 
-/** A committed-data reader that times each read (synchronous on SQLite, a promise on PostgreSQL). */
+/** A committed-data reader that times each read (a promise on both dialects; the time includes the wait for the reader thread on SQLite). */
 export function timedReader(reader: CommittedReader, observe: QueryObserver): CommittedReader {
   return {
     read<Row>(text: string, parameters: readonly unknown[], opts: { prepared: boolean }): Row[] | Promise<Row[]> {

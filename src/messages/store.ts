@@ -41,7 +41,7 @@ export async function writeMessages(db: Db, writes: readonly MessageWrite[]): Pr
 export async function findMessage(db: Db, projectId: string, phoneNumberId: string, id: string): Promise<MessageRow | undefined> {
   return (await selectProjectMessage(db, [projectId, phoneNumberId, id]))[0];
 }
-// The GET-by-id hot path: precompiled SQL, on SQLite's read-only connection (db/executor.ts).
+// The GET-by-id hot path: precompiled SQL, on SQLite's reader thread (db/executor.ts).
 const selectProjectMessage = rawRead<MessageRow>(
   `select messages.* from messages
    inner join phone_numbers on phone_numbers.id = messages.phone_number_id
