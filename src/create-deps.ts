@@ -48,16 +48,19 @@ export function loggerOptions(level: string): LoggerOptions {
 }
 
 /**
- * Creates the process logger: JSON lines on stdout, pretty only on a terminal and only where
- * pino-pretty is installed (a development dependency: `npm ci --omit=dev` leaves it out, and
- * asking pino for a transport it cannot find crashed `serve` on a terminal).
+ * Creates the process logger: JSON lines on stdout (the servers: `serve`, `worker`), or on stderr
+ * for one-shot commands, whose stdout is their own output (a log line there would break `--json`
+ * for a script). Pretty only on a terminal and only where pino-pretty is installed (a development
+ * dependency: `npm ci --omit=dev` leaves it out, and asking pino for a transport it cannot find
+ * crashed `serve` on a terminal).
  */
-export function createLogger(level: string): Logger {
-  const pretty = process.stdout.isTTY && level !== 'silent' && isInstalled('pino-pretty');
-  return pino({
-    ...loggerOptions(level),
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true } } } : {}),
-  });
+export function createLogger(level: string, to: 'stdout' | 'stderr' = 'stdout'): Logger {
+  const fd = to === 'stdout' ? 1 : 2;
+  const pretty = process[to].isTTY && level !== 'silent' && isInstalled('pino-pretty');
+  if (pretty) return pino({ ...loggerOptions(level), transport: { target: 'pino-pretty', options: { colorize: true, destination: fd } } });
+  // stdout keeps pino's default destination (the servers' measured path); stderr is written
+  // synchronously, so a command's last lines are out before it exits.
+  return to === 'stdout' ? pino(loggerOptions(level)) : pino(loggerOptions(level), pino.destination({ fd, sync: true }));
 }
 
 /**

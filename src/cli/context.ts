@@ -18,7 +18,7 @@ export function output(json: boolean, value: unknown, human: string): void {
 export async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const store = claimStore(config, { serving: false });
-  const deps = createDeps(config, { log: createLogger(config.log.commandLevel) });
+  const deps = createDeps(config, { log: createLogger(config.log.commandLevel, 'stderr') });
   if (store.created) console.error(createdStoreNotice(config, store));
   try {
     await migrateToLatest(deps.database);

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { generateApiKey, keyMatchesHash, prefixOf } from '../../src/tenants/keys.ts';
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resealLegacySecrets } from '../../src/tenants/reseal-secrets.ts';
 import { assertStrongSecret, createCipher, resolveSecret, secretSlots } from '../../src/crypto/secrets.ts';
 import { runCli } from '../helpers/cli.ts';
+import { sealLegacy } from '../helpers/legacy-seal.ts';
 import { subscribe } from '../helpers/outbox.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { newTenant } from '../helpers/factories.ts';
@@ -94,15 +95,6 @@ describe('SWITCHBOARD_SECRET', () => {
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^switchboard: SWITCHBOARD_SECRET is too weak: .*openssl rand -base64 32$/)]);
   });
 });
-
-/** The first format (`v1`), still read: `v1:iv:tag:body`, key = SHA-256(secret), no associated data. */
-function sealLegacy(secret: string, plain: string): string {
-  const key = createHash('sha256').update(secret, 'utf8').digest();
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-  return ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), body.toString('base64url')].join(':');
-}
 
 describe.each(dialects)('stored tenancy rows (%s)', (dialect) => {
   let gw: TestGateway;
