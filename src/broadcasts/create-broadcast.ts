@@ -12,6 +12,8 @@ export interface CreateBroadcastInput {
   name: string;
   phoneNumberId: string;
   templateId: string;
+  /** The id of the gateway request that creates it (X-Request-Id), sent to Meta with the template read. */
+  requestId?: string;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function createBroadcast(deps: Pick<Deps, 'database' | 'cipher' | '
   const { db } = deps.database;
   const number = await findProjectPhoneNumber(db, projectId, input.phoneNumberId);
   if (!number) throw kapsoErrors.unprocessable('Phone number not found', `No phone number ${input.phoneNumberId} in this project.`);
-  const read = await readTemplateFromWaba(deps, number, input.templateId);
+  const read = await readTemplateFromWaba(deps, number, input.templateId, input.requestId);
   if ('refusal' in read) throw kapsoErrors.unprocessable('Template could not be read from Meta', `Meta answered ${read.refusal.status}: ${read.refusal.message}`);
   if ('missing' in read) throw kapsoErrors.unprocessable('Template not found', `Template ${input.templateId} is not among the templates of the phone number's WhatsApp Business Account.`);
   if (!isSendable(read.template)) throw kapsoErrors.unprocessable('Template is not approved', `Template ${read.template.name} (${read.template.language}) is ${read.template.status}; only approved templates can be broadcast.`);

@@ -17,14 +17,15 @@ export type TemplateRead = { template: StoredTemplate } | { missing: true } | { 
  * Reads a template by Meta id from the listing of the number's own WABA
  * (`GET /{waba_id}/message_templates`, §6.2), with the number's token. Meta's listing of the
  * caller's WABA is what proves the template is the project's: a token may reach templates of
- * other WABAs by bare id, so `GET /{template_id}` alone would not.
+ * other WABAs by bare id, so `GET /{template_id}` alone would not. `requestId` goes to Meta with
+ * each page's call, as with every call a gateway request makes.
  */
-export async function readTemplateFromWaba(deps: Pick<Deps, 'cipher' | 'graph' | 'config'>, number: PhoneNumberRow, templateId: string): Promise<TemplateRead> {
+export async function readTemplateFromWaba(deps: Pick<Deps, 'cipher' | 'graph' | 'config'>, number: PhoneNumberRow, templateId: string, requestId?: string): Promise<TemplateRead> {
   if (!isGraphId(templateId)) return { missing: true };
   let after: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const path = graphPath(GRAPH_VERSION, [number.waba_id, 'message_templates'], { fields: FIELDS, limit: PAGE_SIZE, ...(after !== undefined ? { after } : {}) });
-    const answer = await callAsNumber(deps, number, 'GET', path);
+    const answer = await callAsNumber(deps, number, 'GET', path, undefined, requestId);
     const body = JSON.parse(answer.body.toString('utf8')) as { data?: unknown; paging?: { next?: unknown; cursors?: { after?: unknown } }; error?: { message?: unknown } };
     if (answer.statusCode !== 200) return { refusal: { status: answer.statusCode, message: String(body.error?.message ?? 'Meta refused to list the templates') } };
     const found = (Array.isArray(body.data) ? body.data : []).find((t: unknown) => (t as { id?: unknown } | null)?.id === templateId);

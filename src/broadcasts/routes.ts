@@ -41,7 +41,7 @@ export async function broadcastRoutes(app: FastifyInstance, deps: Deps & { tenan
 
   r.post(BROADCASTS, { schema: createBroadcastSchema }, async (request, reply) => {
     const b = request.body.whatsapp_broadcast;
-    const row = await createBroadcast(deps, request.projectId, { name: b.name, phoneNumberId: b.phone_number_id, templateId: b.whatsapp_template_id });
+    const row = await createBroadcast(deps, request.projectId, { name: b.name, phoneNumberId: b.phone_number_id, templateId: b.whatsapp_template_id, requestId: request.id });
     return reply.code(201).send({ data: presentBroadcast(row) });
   });
 

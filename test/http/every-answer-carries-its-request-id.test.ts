@@ -144,6 +144,20 @@ describe.each(dialects)('request ids (%s)', (dialect) => {
     expect(requestLineOf(id)).toMatchObject({ status: 200, wamid: res.json().messages[0].id });
   });
 
+  it('sends the request’s id to Meta with the template read of a broadcast it creates', async () => {
+    const before = meta.calls.length;
+    const id = `broadcast-${randomUUID()}`;
+    const res = await gw.app.inject({
+      method: 'POST',
+      url: '/platform/v1/whatsapp/broadcasts',
+      headers: { 'x-api-key': t.apiKey, 'x-request-id': id },
+      payload: { whatsapp_broadcast: { name: 'ids', phone_number_id: t.phoneNumberId, whatsapp_template_id: '1234567890' } },
+    });
+    // The recorder lists no templates: the broadcast is refused, after Meta was asked.
+    expect(res.statusCode).toBe(422);
+    expect(meta.calls.slice(before)).toEqual([expect.objectContaining({ method: 'GET', target: expect.stringMatching(new RegExp(`^/v24\\.0/${t.wabaId}/message_templates\\?`)), requestId: id })]);
+  });
+
   it('sends a generated id to Meta when the client sent none', async () => {
     const before = meta.calls.length;
     const res = await gw.app.inject({ method: 'GET', url: `/v24.0/${t.phoneNumberId}/call_permissions?user_wa_id=14155550123`, headers: { 'x-api-key': t.apiKey } });
