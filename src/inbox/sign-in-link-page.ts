@@ -16,7 +16,9 @@ export interface SignInLinkMember {
 const STYLE =
   'body{margin:0;min-height:100vh;display:grid;place-items:center;font:16px/1.5 system-ui,sans-serif;background:#f0f2f5;color:#1c1e21}' +
   'main{max-width:26rem;margin:1rem;padding:2rem;background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.2)}' +
-  'h1{font-size:1.25rem;margin-top:0}strong{overflow-wrap:anywhere}' +
+  // A name moves to the next line whole rather than break at its hyphens; one longer than the
+  // line (a phone's width) still wraps, anywhere.
+  'h1{font-size:1.25rem;margin-top:0}strong{display:inline-block;max-width:100%;overflow-wrap:anywhere}' +
   'button{font:inherit;padding:.5rem 1.5rem;border:0;border-radius:6px;background:#00796b;color:#fff;cursor:pointer}';
 
 /**

@@ -283,6 +283,9 @@ describe.each(dialects)('the team inbox in Chromium (%s)', (dialect) => {
       await strangerPage.getByText(stranger.email).waitFor(WAIT);
       await strangerPage.reload();
       if (screenshots) await strangerPage.screenshot({ path: `${SCREENSHOTS}/inbox-sign-in-link.png` });
+      // Each name is shown on one line, not broken at its hyphens across two.
+      const linesPerName = await strangerPage.$$eval('strong', (names) => names.map((n) => Math.round(n.getBoundingClientRect().height / parseFloat(getComputedStyle(n).lineHeight))));
+      expect(linesPerName).toEqual([1, 1]);
       await strangerPage.getByRole('button', { name: 'Sign in' }).click();
       await strangerPage.getByText('No conversations here yet').waitFor(WAIT);
       expect(await strangerPage.getByText('Maya Chen').count()).toBe(0);
