@@ -25,7 +25,7 @@ export interface CommittedReader {
    * queries; built queries stay unnamed and are planned for their values, see
    * prepared-statements.ts).
    */
-  read<Row>(text: string, parameters: readonly unknown[], opts: { prepared: boolean }): Row[] | Promise<Row[]>;
+  read<Row>(text: string, parameters: readonly unknown[], opts: { prepared: boolean }): Promise<Row[]>;
   close(): void | Promise<void>;
 }
 

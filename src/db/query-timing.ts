@@ -25,24 +25,12 @@ export function timedDirect(run: DirectRun, observe: QueryObserver): DirectRun {
   };
 }
 
-/** A committed-data reader that times each read (a promise on both dialects; the time includes the wait for the reader thread on SQLite). */
+/** A committed-data reader that times each read (on SQLite the time includes the wait for the reader thread). */
 export function timedReader(reader: CommittedReader, observe: QueryObserver): CommittedReader {
   return {
-    read<Row>(text: string, parameters: readonly unknown[], opts: { prepared: boolean }): Row[] | Promise<Row[]> {
+    read<Row>(text: string, parameters: readonly unknown[], opts: { prepared: boolean }): Promise<Row[]> {
       const started = performance.now();
-      const done = () => observe(text, performance.now() - started);
-      let rows: Row[] | Promise<Row[]>;
-      try {
-        rows = reader.read<Row>(text, parameters, opts);
-      } catch (err) {
-        done();
-        throw err;
-      }
-      if (!(rows instanceof Promise)) {
-        done();
-        return rows;
-      }
-      return rows.finally(done);
+      return reader.read<Row>(text, parameters, opts).finally(() => observe(text, performance.now() - started));
     },
     close: () => reader.close(),
   };

@@ -27,7 +27,7 @@ describe('SQLite committed-data reads on their own thread', () => {
   it('keeps the event loop turning while a long read runs', async () => {
     const { database, reader } = await open('long.db');
     // About a second of SQLite work on the reader's connection.
-    const long = Promise.resolve(reader.read<{ n: number }>('with recursive c(i) as (select 1 union all select i + 1 from c where i < 5000000) select count(*) as n from c', [], { prepared: false }));
+    const long = reader.read<{ n: number }>('with recursive c(i) as (select 1 union all select i + 1 from c where i < 5000000) select count(*) as n from c', [], { prepared: false });
     const ticks: number[] = [];
     const timer = setInterval(() => ticks.push(Date.now()), 5);
     const [row] = await long;
@@ -61,7 +61,7 @@ describe('SQLite committed-data reads on their own thread', () => {
 
   it('fails a bad read alone, with SQLite’s message and code, and keeps serving the others', async () => {
     const { database, reader } = await open('errors.db');
-    const bad = Promise.resolve(reader.read('select * from no_such_table', [], { prepared: false }));
+    const bad = reader.read('select * from no_such_table', [], { prepared: false });
     const good = reader.read<{ v: number }>('select 1 as v', [], { prepared: false });
     await expect(bad).rejects.toMatchObject({ message: expect.stringContaining('no such table: no_such_table'), code: 'SQLITE_ERROR' });
     expect(await good).toEqual([{ v: 1 }]);
@@ -73,7 +73,7 @@ describe('SQLite committed-data reads on their own thread', () => {
     const database = connectDatabase(`sqlite:${file}`);
     // The writing connection keeps the file it opened; the reader, opening on first read, finds none.
     rmSync(file);
-    const failure = await Promise.resolve(committedReaderOf(database.db)?.read('select 1', [], { prepared: false })).catch((err: unknown) => err);
+    const failure = await committedReaderOf(database.db)?.read('select 1', [], { prepared: false }).catch((err: unknown) => err);
     expect(failure).toMatchObject({ code: 'SQLITE_CANTOPEN' });
     expect(isStoreUnavailable(failure)).toBe(true);
     await database.close();
@@ -81,7 +81,7 @@ describe('SQLite committed-data reads on their own thread', () => {
 
   it('finishes the reads in flight before closing', async () => {
     const { database, reader } = await open('close.db');
-    const inFlight = Promise.resolve(reader.read<{ n: number }>('with recursive c(i) as (select 1 union all select i + 1 from c where i < 2000000) select count(*) as n from c', [], { prepared: false }));
+    const inFlight = reader.read<{ n: number }>('with recursive c(i) as (select 1 union all select i + 1 from c where i < 2000000) select count(*) as n from c', [], { prepared: false });
     await database.close();
     expect((await inFlight)[0]?.n).toBe(2_000_000);
   });
