@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.ts';
-import { findLiveSessionIds, latestEventSeq, type LiveEventRow, listEventsAfter, listProjectEventsBetween } from './live-store.ts';
+import { findLiveSessionIds, latestEventSeq, type LiveEventRow, listEventsAfter, listLatestEvents, listProjectEventsBetween } from './live-store.ts';
 import { type InboxViews, type RenderDeps, renderLiveEvents } from './render-live-events.ts';
 import { SeqWatermark } from './seq-watermark.ts';
 import type { LiveFrame, SseStream } from './sse-stream.ts';
@@ -165,12 +165,11 @@ export class LiveHub {
   private started(): Promise<SeqWatermark<LiveEventRow>> {
     this.starting ??= (async () => {
       const { db } = this.deps.database;
-      const latest = await latestEventSeq(db);
-      const from = Math.max(0, latest - START_WINDOW);
-      const watermark = new SeqWatermark<LiveEventRow>(from, this.timings.graceMs);
+      const newest = await listLatestEvents(db, START_WINDOW);
+      const watermark = new SeqWatermark<LiveEventRow>(Math.max(0, (newest[0]?.seq ?? 0) - START_WINDOW), this.timings.graceMs);
       // Rows already committed are history, not news, even behind a gap; a lower one that commits
       // late is released in its turn.
-      watermark.takeHistory(await listEventsAfter(db, from, START_WINDOW), Date.now());
+      watermark.takeHistory(newest, Date.now());
       this.watermark = watermark;
       return watermark;
     })();

@@ -23,6 +23,18 @@ export async function latestEventSeq(db: Db): Promise<number> {
 }
 
 /**
+ * The newest `limit` outbox rows, newest first: a stream's starting point, in one statement so that
+ * the newest seq and the rows below it are one snapshot. Read on the writing connection, at once:
+ * the committed-data reader answers after a hop to its thread (db/sqlite-reader-thread.ts), and a
+ * change committed meanwhile would count as history, already shown, though the page that opens the
+ * stream read its screens before it.
+ */
+export async function listLatestEvents(db: Db, limit: number): Promise<LiveEventRow[]> {
+  const rows = await liveEvents(db).orderBy('e.seq', 'desc').limit(limit).execute();
+  return rows.map(normalized);
+}
+
+/**
  * The next `limit` outbox rows after `afterSeq`, of every project and type (the tailer must see
  * every seq to know which are missing), each with its project: number events leave `project_id`
  * to their number's (outbox/event-store.ts). A primary-key range scan.
