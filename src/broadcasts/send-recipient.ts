@@ -40,16 +40,19 @@ export async function sendRecipient(deps: SendDeps, job: RecipientSend, stillSen
   const perSecond = sendRateOf(deps, number);
   const permit = await deps.governor.acquire({ phoneNumberId: number.id, perSecond, recipient: recipient.phone_number, maxWaitMs: GOVERNOR_WAIT_MS });
   if (!permit.ok) return { outcome: { kind: 'retry', nextAttemptAt: deps.clock.now() + permit.retryAfterMs, reason: `the ${permit.limit} limit` } };
-  // A stop (T7) that came while this recipient waited for its turn: not handed to Meta [OV].
-  if (!stillSending()) return { outcome: { kind: 'retry', nextAttemptAt: deps.clock.now(), reason: 'the broadcast is no longer sending' } };
   const body = templateSendOf(template, recipient);
   let answer;
   try {
+    // A stop (T7) that came while this recipient waited for its turn: not handed to Meta [OV].
+    if (!stillSending()) return { outcome: { kind: 'retry', nextAttemptAt: deps.clock.now(), reason: 'the broadcast is no longer sending' } };
     answer = await forwardToMessages(deps, number, GRAPH_VERSION, body);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     if (failedBeforeSending(err)) return { outcome: { kind: 'retry', nextAttemptAt: deps.clock.now() + throttleDelayMs(recipient.attempts), reason: detail } };
     return { outcome: { kind: 'unknown', detail } };
+  } finally {
+    // The permit's send is answered (or was not made): it counts for the number's window from now.
+    deps.governor.answered(number.id);
   }
   const now = deps.clock.now();
   const acceptance = acceptanceOf(answer);

@@ -1,4 +1,4 @@
-import { freshWindow, lowerWindowAfterThrottle, type SendWindow, takeFromWindow } from './send-window.ts';
+import { answeredInWindow, freshWindow, lowerWindowAfterThrottle, type SendWindow, takeFromWindow } from './send-window.ts';
 
 /** Where the numbers' send budgets are kept: this process's memory, or a row every process shares. */
 export interface BudgetSource {
@@ -6,6 +6,8 @@ export interface BudgetSource {
   take(phoneNumberId: string, perSecond: number, now: number, want: number): Promise<{ granted: number; waitMs: number }>;
   /** Meta answered 130429 for the number: lower its rate (send-budget.ts). */
   throttled(phoneNumberId: string, perSecond: number, now: number): Promise<void>;
+  /** `count` granted sends were answered by Meta (or never sent) at `now`. */
+  answered(phoneNumberId: string, count: number, now: number): void;
 }
 
 /**
@@ -23,6 +25,10 @@ export function memoryBudgetSource(): BudgetSource {
     },
     async throttled(id, _perSecond, now) {
       windows.set(id, lowerWindowAfterThrottle(windowOf(id, now), now));
+    },
+    answered(id, count, now) {
+      const w = windows.get(id);
+      if (w) windows.set(id, answeredInWindow(w, now, count));
     },
   };
 }

@@ -67,6 +67,25 @@ export class SendGovernor {
     private readonly observer: GovernorObserver = {},
   ) {}
 
+  /**
+   * Sends through the governor: waits for room as `acquire` does, then runs `send` (the request to
+   * Meta) and counts the send as answered when it settles, whatever the outcome.
+   */
+  async send<T>(request: SendRequest, send: () => Promise<T>): Promise<{ ok: true; value: T } | Refusal> {
+    const permit = await this.acquire(request);
+    if (!permit.ok) return permit;
+    try {
+      return { ok: true, value: await send() };
+    } finally {
+      this.answered(request.phoneNumberId);
+    }
+  }
+
+  /**
+   * Room for one send of the number, or why not. Every permit granted must be followed by
+   * `answered` once the send's answer came (or the send was not made): until then the send counts
+   * as on its way (send-window.ts). `send` does both.
+   */
   async acquire(request: SendRequest): Promise<Permit> {
     const started = this.now();
     const permit = await this.decide(request);
@@ -89,10 +108,15 @@ export class SendGovernor {
     return permit;
   }
 
+  /** The send of a permit has its answer from Meta, or was not made after all. */
+  answered(phoneNumberId: string, count = 1): void {
+    this.budgets.answered(phoneNumberId, count, this.now());
+  }
+
   /** Meta answered 130429 for this number: its rate drops for every process (send-budget.ts). */
   async throttledByMeta(phoneNumberId: string, perSecond: number): Promise<void> {
     const lane = this.lanes.get(phoneNumberId);
-    if (lane) lane.inHand = 0;
+    if (lane) this.dropInHand(phoneNumberId, lane);
     await this.budgets.throttled(phoneNumberId, perSecond, this.now());
   }
 
@@ -125,6 +149,8 @@ export class SendGovernor {
           lane.waiting.shift()?.resolve({ ok: true });
           continue;
         }
+        // Grants that lapsed unused were never sent.
+        this.dropInHand(phoneNumberId, lane);
         const want = Math.min(lane.waiting.length, Math.max(1, Math.ceil(lane.perSecond * GRANT_SECONDS)));
         let taken: { granted: number; waitMs: number };
         try {
@@ -146,6 +172,11 @@ export class SendGovernor {
     } finally {
       lane.serving = false;
     }
+  }
+
+  private dropInHand(phoneNumberId: string, lane: NumberLane): void {
+    if (lane.inHand > 0) this.answered(phoneNumberId, lane.inHand);
+    lane.inHand = 0;
   }
 
   /**

@@ -25,6 +25,8 @@ export function sharedBudgetSource(db: Kysely<DB>): BudgetSource {
       db.transaction().execute(async (trx) => {
         await saveBudget(trx, id, lowerAfterThrottle(await lockedBudget(trx, id, perSecond, now), now));
       }),
+    // A bucket counts a send when it is granted (send-budget.ts): its answer changes nothing.
+    answered: () => undefined,
   };
 }
 

@@ -34,9 +34,11 @@ export async function forwardToMessages(deps: SendDeps, number: PhoneNumberRow, 
  */
 export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, version: string, body: SendBody, trace?: RequestTrace): Promise<ProxyAnswer> {
   const perSecond = sendRateOf(deps, number);
-  const permit = await deps.governor.acquire({ phoneNumberId: number.id, perSecond, recipient: recipientOf(body), maxWaitMs: deps.config.sending.maxWaitMs });
-  if (!permit.ok) throw errors.sendThrottled(permit.limit, permit.retryAfterMs, perSecond);
-  const answer = await forwardToMessages(deps, number, version, body, trace?.id);
+  const sent = await deps.governor.send({ phoneNumberId: number.id, perSecond, recipient: recipientOf(body), maxWaitMs: deps.config.sending.maxWaitMs }, () =>
+    forwardToMessages(deps, number, version, body, trace?.id),
+  );
+  if (!sent.ok) throw errors.sendThrottled(sent.limit, sent.retryAfterMs, perSecond);
+  const answer = sent.value;
   if (isThroughputError(answer)) await deps.governor.throttledByMeta(number.id, perSecond);
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
   const acceptance = acceptanceOf(answer);

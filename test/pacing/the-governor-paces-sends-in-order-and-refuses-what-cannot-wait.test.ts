@@ -17,10 +17,9 @@ describe('the send governor', () => {
     const times: number[] = [];
     const permits = await Promise.all(
       Array.from({ length: 45 }, (_, i) =>
-        governor.acquire({ phoneNumberId: NUMBER, perSecond: 30, recipient: `1415555${String(i).padStart(4, '0')}`, maxWaitMs: 5000 }).then((p) => {
+        governor.send({ phoneNumberId: NUMBER, perSecond: 30, recipient: `1415555${String(i).padStart(4, '0')}`, maxWaitMs: 5000 }, async () => {
           order.push(i);
           times.push(Date.now());
-          return p;
         }),
       ),
     );
@@ -43,6 +42,41 @@ describe('the send governor', () => {
     expect(Date.now() - asked).toBeLessThan(900);
   });
 
+  it('counts a send from its answer, not its grant: a slow answer holds its place in Meta’s second', async () => {
+    let clock = 1_000_000;
+    const governor = new SendGovernor(memoryBudgetSource(), null, () => clock);
+    const ask = () => governor.acquire({ phoneNumberId: NUMBER, perSecond: 1, recipient: null, maxWaitMs: 0 });
+    // Granted at 1,000,000 and answered 400 ms later: Meta may have counted it as late as that.
+    const first = await governor.send({ phoneNumberId: NUMBER, perSecond: 1, recipient: null, maxWaitMs: 0 }, async () => {
+      clock += 400;
+      return 'sent';
+    });
+    expect(first).toEqual({ ok: true, value: 'sent' });
+    clock = 1_001_200;
+    expect(await ask()).toMatchObject({ ok: false, limit: 'throughput', retryAfterMs: 200 });
+    clock = 1_001_400;
+    expect(await ask()).toEqual({ ok: true });
+    // Still on its way a minute later: it still counts.
+    clock = 1_061_400;
+    expect(await ask()).toMatchObject({ ok: false, limit: 'throughput' });
+    governor.answered(NUMBER);
+    clock = 1_062_400;
+    expect(await ask()).toEqual({ ok: true });
+  });
+
+  it('counts a send that failed, or was never made, from the moment it settled', async () => {
+    let clock = 1_000_000;
+    const governor = new SendGovernor(memoryBudgetSource(), null, () => clock);
+    await expect(
+      governor.send({ phoneNumberId: NUMBER, perSecond: 1, recipient: null, maxWaitMs: 0 }, async () => {
+        clock += 300;
+        throw new Error('connection reset');
+      }),
+    ).rejects.toThrow('connection reset');
+    clock = 1_001_300;
+    expect(await governor.acquire({ phoneNumberId: NUMBER, perSecond: 1, recipient: null, maxWaitMs: 0 })).toEqual({ ok: true });
+  });
+
   it('keeps numbers apart: one number’s queue does not hold another’s sends', async () => {
     const governor = new SendGovernor(memoryBudgetSource(), null);
     await governor.acquire({ phoneNumberId: NUMBER, perSecond: 1, recipient: null, maxWaitMs: 0 });
@@ -62,6 +96,7 @@ describe('the send governor', () => {
     // A send the number's rate refuses does not spend the customer's pair budget.
     const other = new SendGovernor(memoryBudgetSource(), new PairLimiter({ burst: 1, perMinute: 1 }));
     expect(await other.acquire({ phoneNumberId: NUMBER, perSecond: 1, recipient: '14155550009', maxWaitMs: 0 })).toEqual({ ok: true });
+    other.answered(NUMBER);
     expect(await other.acquire({ phoneNumberId: NUMBER, perSecond: 1, recipient: '14155550010', maxWaitMs: 0 })).toMatchObject({ ok: false, limit: 'throughput' });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(await other.acquire({ phoneNumberId: NUMBER, perSecond: 1, recipient: '14155550010', maxWaitMs: 0 })).toEqual({ ok: true });
