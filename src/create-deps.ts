@@ -110,7 +110,7 @@ export function createDeps(
     broadcastBell: new WakeSignal(),
     // One serving process keeps the numbers' send budgets in memory; several share them in the store.
     governor: new SendGovernor(
-      singleServingProcess ? memoryBudgetSource() : sharedBudgetSource(database.db),
+      singleServingProcess ? memoryBudgetSource() : sharedBudgetSource(database.db, { lostAfterMs: config.meta.timeoutMs + 5_000 }),
       config.sending.pair ? new PairLimiter(config.sending.pair) : null,
       Date.now,
       { refused: (limit) => metrics().sendGovernorRefusals.inc({ limit }), waited: () => metrics().sendGovernorWaits.inc() },
@@ -139,6 +139,8 @@ export function metricsExposed(config: Config): boolean {
 
 /** Releases what createDeps opened. */
 export async function closeDeps(deps: Deps): Promise<void> {
+  // The answers of the last sends, so that the number's shared window does not count them as lost.
+  await deps.governor.close().catch(() => undefined);
   await deps.graph.close();
   await deps.blobs.close();
   await deps.database.close();

@@ -52,7 +52,7 @@ export async function sendRecipient(deps: SendDeps, job: RecipientSend, stillSen
     return { outcome: { kind: 'unknown', detail } };
   } finally {
     // The permit's send is answered (or was not made): it counts for the number's window from now.
-    deps.governor.answered(number.id);
+    deps.governor.answered(number.id, permit.grantedAt);
   }
   const now = deps.clock.now();
   const acceptance = acceptanceOf(answer);

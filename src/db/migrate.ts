@@ -22,6 +22,7 @@ import * as inboxMembers from './migrations/2026-12-07-020-inbox-members.ts';
 import * as messageSearch from './migrations/2026-12-07-021-message-search.ts';
 import * as inboxConversations from './migrations/2026-12-07-022-inbox-conversations.ts';
 import * as signInAttempts from './migrations/2026-12-07-024-sign-in-attempts.ts';
+import * as sharedSendWindow from './migrations/2026-12-07-025-shared-send-window.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
 const migrations: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07-021-message-search': messageSearch,
   '2026-12-07-022-inbox-conversations': inboxConversations,
   '2026-12-07-024-sign-in-attempts': signInAttempts,
+  '2026-12-07-025-shared-send-window': sharedSendWindow,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,15 +1,19 @@
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { JsonColumn } from './schema.ts';
 
 /* The tables of sending: the numbers' shared send budgets and broadcasts (part of schema.ts's DB). */
 
-/** A number's send budget shared by every process on PostgreSQL (pacing/send-budget.ts). */
+/** A number's send window shared by every process on PostgreSQL (pacing/send-window.ts). */
 export interface SendBudgetsTable {
   phone_number_id: string;
   tokens: number;
   refilled_at: number;
   factor: number;
   factor_at: number;
+  /** JSON array of epoch ms: when each send still on its way was granted. */
+  on_their_way: ColumnType<string, string | undefined, string>;
+  /** JSON array of epoch ms: when the sends of the last second were answered. */
+  answered: ColumnType<string, string | undefined, string>;
 }
 
 /** Where a broadcast is in its lifecycle (kapso-broadcasts.md §3). */

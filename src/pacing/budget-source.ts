@@ -1,18 +1,20 @@
-import { answeredInWindow, freshWindow, lowerWindowAfterThrottle, type SendWindow, takeFromWindow } from './send-window.ts';
+import { type Answer, answeredInWindow, freshWindow, lowerWindowAfterThrottle, type SendWindow, takeFromWindow } from './send-window.ts';
 
-/** Where the numbers' send budgets are kept: this process's memory, or a row every process shares. */
+/** Where the numbers' send windows are kept: this process's memory, or a row every process shares. */
 export interface BudgetSource {
-  /** Takes up to `want` sends of the number's budget; with none granted, how long until one is. */
+  /** Takes up to `want` sends of the number's window; with none granted, how long until one is. */
   take(phoneNumberId: string, perSecond: number, now: number, want: number): Promise<{ granted: number; waitMs: number }>;
-  /** Meta answered 130429 for the number: lower its rate (send-budget.ts). */
+  /** Meta answered 130429 for the number: lower its rate (rate-factor.ts). */
   throttled(phoneNumberId: string, perSecond: number, now: number): Promise<void>;
-  /** `count` granted sends were answered by Meta (or never sent) at `now`. */
-  answered(phoneNumberId: string, count: number, now: number): void;
+  /** A granted send settled (Meta answered, it failed, or it was not made): it counts at its answer. */
+  answered(phoneNumberId: string, answer: Answer): void;
+  /** Writes what is held in memory for the store (before the process stops). */
+  flush?(): Promise<void>;
 }
 
 /**
- * The budgets of a process that is the only one sending (the embedded SQLite default): each
- * number's sliding second (send-window.ts).
+ * The windows of a process that is the only one sending (the embedded SQLite default), in its
+ * memory (send-window.ts).
  */
 export function memoryBudgetSource(): BudgetSource {
   const windows = new Map<string, SendWindow>();
@@ -26,9 +28,9 @@ export function memoryBudgetSource(): BudgetSource {
     async throttled(id, _perSecond, now) {
       windows.set(id, lowerWindowAfterThrottle(windowOf(id, now), now));
     },
-    answered(id, count, now) {
+    answered(id, answer) {
       const w = windows.get(id);
-      if (w) windows.set(id, answeredInWindow(w, now, count));
+      if (w) windows.set(id, answeredInWindow(w, [answer]));
     },
   };
 }

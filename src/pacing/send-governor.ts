@@ -10,7 +10,8 @@ export interface Refusal {
   retryAfterMs: number;
 }
 
-export type Permit = { ok: true } | Refusal;
+/** Room for one send, granted at `grantedAt` (what `answered` is told once the send settles). */
+export type Permit = { ok: true; grantedAt: number } | Refusal;
 
 /** What one send asks of the governor. */
 export interface SendRequest {
@@ -44,6 +45,7 @@ const GRANT_SECONDS = 0.05;
 /** The sends of one number waiting in this process, served in order. */
 class NumberLane {
   inHand = 0;
+  inHandAt = 0;
   inHandUntil = 0;
   perSecond = 0;
   readonly waiting: Waiter[] = [];
@@ -77,7 +79,7 @@ export class SendGovernor {
     try {
       return { ok: true, value: await send() };
     } finally {
-      this.answered(request.phoneNumberId);
+      this.answered(request.phoneNumberId, permit.grantedAt);
     }
   }
 
@@ -108,9 +110,9 @@ export class SendGovernor {
     return permit;
   }
 
-  /** The send of a permit has its answer from Meta, or was not made after all. */
-  answered(phoneNumberId: string, count = 1): void {
-    this.budgets.answered(phoneNumberId, count, this.now());
+  /** The send of a permit granted at `grantedAt` has its answer from Meta, or was not made after all. */
+  answered(phoneNumberId: string, grantedAt: number): void {
+    this.budgets.answered(phoneNumberId, { grantedAt, answeredAt: this.now() });
   }
 
   /** Meta answered 130429 for this number: its rate drops for every process (send-budget.ts). */
@@ -118,6 +120,11 @@ export class SendGovernor {
     const lane = this.lanes.get(phoneNumberId);
     if (lane) this.dropInHand(phoneNumberId, lane);
     await this.budgets.throttled(phoneNumberId, perSecond, this.now());
+  }
+
+  /** Hands in what the budgets still hold (the shared window's answers), before the process stops. */
+  async close(): Promise<void> {
+    await this.budgets.flush?.();
   }
 
   /** Sends this process holds for the number right now (a hint for rate-limit headers). */
@@ -146,7 +153,7 @@ export class SendGovernor {
         const now = this.now();
         if (lane.inHand > 0 && now < lane.inHandUntil) {
           lane.inHand--;
-          lane.waiting.shift()?.resolve({ ok: true });
+          lane.waiting.shift()?.resolve({ ok: true, grantedAt: lane.inHandAt });
           continue;
         }
         // Grants that lapsed unused were never sent.
@@ -163,6 +170,7 @@ export class SendGovernor {
         }
         if (taken.granted > 0) {
           lane.inHand = taken.granted;
+          lane.inHandAt = now;
           lane.inHandUntil = this.now() + LOCAL_GRANT_MS;
           continue;
         }
@@ -175,8 +183,7 @@ export class SendGovernor {
   }
 
   private dropInHand(phoneNumberId: string, lane: NumberLane): void {
-    if (lane.inHand > 0) this.answered(phoneNumberId, lane.inHand);
-    lane.inHand = 0;
+    for (; lane.inHand > 0; lane.inHand--) this.answered(phoneNumberId, lane.inHandAt);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answeredInWindow, freshWindow, lowerWindowAfterThrottle, type SendWindow, takeFromWindow, WINDOW_MS } from '../../src/pacing/send-window.ts';
+import { answeredInWindow, forgetSendsLostOnTheirWay, freshWindow, lowerWindowAfterThrottle, type SendWindow, takeFromWindow, WINDOW_MS } from '../../src/pacing/send-window.ts';
 
 const T0 = 1_767_268_800_000;
 
@@ -28,6 +28,11 @@ interface Send {
   answeredAt: number;
 }
 
+/** Every send on its way in `w`, answered at `answeredAt`. */
+function allAnswered(w: SendWindow, answeredAt: number): SendWindow {
+  return answeredInWindow(w, w.onTheirWay.map((grantedAt) => ({ grantedAt, answeredAt })));
+}
+
 /**
  * A number sending for `durationMs`, asking the window every `everyMs`; each send's answer comes
  * `latencyOf()` ms after its grant. Returns every send, with its grant and its answer.
@@ -38,7 +43,7 @@ function drive(rate: number, durationMs: number, everyMs: number, latencyOf: () 
   const pending: Send[] = [];
   for (let now = T0; now < T0 + durationMs; now++) {
     for (const s of pending.filter((p) => p.answeredAt === now)) {
-      w = answeredInWindow(w, now, 1);
+      w = answeredInWindow(w, [{ grantedAt: s.grantedAt, answeredAt: now }]);
       pending.splice(pending.indexOf(s), 1);
     }
     if ((now - T0) % everyMs !== 0) continue;
@@ -66,12 +71,12 @@ describe('the sliding second of a number’s sends (one serving process)', () =>
   it('counts a send on its way as sent now, and an answered one at its answer, for a second', () => {
     let w = freshWindow(T0);
     for (let now = T0; now < T0 + 1000; now += 100) w = takeFromWindow(w, 80, now, 8).window;
-    expect(w.inFlight).toBe(80);
+    expect(w.onTheirWay).toHaveLength(80);
     // Long after it was granted, a send still on its way fills the window.
     const stillOnTheirWay = takeFromWindow(w, 80, T0 + 5_000, 1);
     expect(stillOnTheirWay.granted).toBe(0);
     // Answered at T0 + 5,000: they count until a second later, and the wait says so.
-    w = answeredInWindow(stillOnTheirWay.window, T0 + 5_000, 80);
+    w = allAnswered(stillOnTheirWay.window, T0 + 5_000);
     const full = takeFromWindow(w, 80, T0 + 5_500, 1);
     expect(full).toMatchObject({ granted: 0, waitMs: 500 });
     expect(takeFromWindow(full.window, 80, T0 + 5_000 + WINDOW_MS, 200).granted).toBe(8);
@@ -116,16 +121,25 @@ describe('the sliding second of a number’s sends (one serving process)', () =>
     let ahead = freshWindow(T0);
     ahead = takeFromWindow(ahead, 2, T0, 1).window;
     ahead = takeFromWindow(ahead, 2, T0 + 500, 1).window;
-    expect(ahead.inFlight).toBe(2);
-    ahead = answeredInWindow(ahead, T0 + 5_000, 2);
+    expect(ahead.onTheirWay).toHaveLength(2);
+    ahead = allAnswered(ahead, T0 + 5_000);
     expect(takeFromWindow(ahead, 2, T0 + 4_000, 1).granted).toBe(0);
     expect(takeFromWindow(ahead, 2, T0 + 5_999, 1).granted).toBe(0);
     expect(takeFromWindow(ahead, 2, T0 + 6_000, 1).granted).toBe(1);
   });
 
-  it('never counts more answers than sends on their way', () => {
-    const w = answeredInWindow(takeFromWindow(freshWindow(T0), 80, T0, 2).window, T0 + 10, 5);
-    expect(w).toMatchObject({ inFlight: 0, answered: [T0 + 10, T0 + 10] });
+  it('takes each answer off the send it answers, and ignores one whose send is not on its way', () => {
+    let w = takeFromWindow(freshWindow(T0), 80, T0, 2).window;
+    w = takeFromWindow(w, 80, T0 + 40, 2).window;
+    w = answeredInWindow(w, [{ grantedAt: T0 + 40, answeredAt: T0 + 45 }, { grantedAt: T0 + 7, answeredAt: T0 + 46 }]);
+    expect(w).toMatchObject({ onTheirWay: [T0, T0, T0 + 40], answered: [T0 + 45] });
+  });
+
+  it('forgets, after a while, the sends a stopped process left on their way, and only those', () => {
+    let w = takeFromWindow(freshWindow(T0), 80, T0, 3).window;
+    w = takeFromWindow(w, 80, T0 + 50_000, 1).window;
+    expect(forgetSendsLostOnTheirWay(w, T0 + 50_000, 25_000).onTheirWay).toEqual([T0 + 50_000]);
+    expect(forgetSendsLostOnTheirWay(w, T0 + 20_000, 25_000)).toBe(w);
   });
 
   it('lowers the rate in force by a fifth when Meta answers 130429', () => {
@@ -133,7 +147,7 @@ describe('the sliding second of a number’s sends (one serving process)', () =>
     let granted = 0;
     for (let now = T0; now < T0 + 1000; now += 10) {
       const t = takeFromWindow(w, 80, now, 200);
-      w = answeredInWindow(t.window, now, t.granted);
+      w = allAnswered(t.window, now);
       granted += t.granted;
     }
     expect(granted).toBeLessThanOrEqual(66);

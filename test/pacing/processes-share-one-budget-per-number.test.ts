@@ -6,6 +6,7 @@ import { sharedBudgetSource } from '../../src/pacing/shared-budget-store.ts';
 import { dialects, isolatedDatabaseUrlFor } from '../helpers/dialects.ts';
 
 const RATE = 20;
+const OPTS = { lostAfterMs: 25_000 };
 
 /**
  * Several processes sending for one number (two `serve`, or `serve` and `worker`, on PostgreSQL)
@@ -30,13 +31,12 @@ describe.runIf(dialects.includes('postgres'))('processes sharing a number’s se
   });
 
   it('grants both processes’ sends, in all no faster than the rate', async () => {
-    const governors = [new SendGovernor(sharedBudgetSource(first.db), null), new SendGovernor(sharedBudgetSource(second.db), null)];
+    const governors = [new SendGovernor(sharedBudgetSource(first.db, OPTS), null), new SendGovernor(sharedBudgetSource(second.db, OPTS), null)];
     const granted: Array<{ at: number; by: number }> = [];
     const permits = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        (governors[i % 2] as SendGovernor).acquire({ phoneNumberId: 'pn-shared', perSecond: RATE, recipient: null, maxWaitMs: 10_000 }).then((permit) => {
-          if (permit.ok) granted.push({ at: Date.now(), by: i % 2 });
-          return permit;
+        (governors[i % 2] as SendGovernor).send({ phoneNumberId: 'pn-shared', perSecond: RATE, recipient: null, maxWaitMs: 10_000 }, async () => {
+          granted.push({ at: Date.now(), by: i % 2 });
         }),
       ),
     );
@@ -48,11 +48,54 @@ describe.runIf(dialects.includes('postgres'))('processes sharing a number’s se
   });
 
   it('slows every process when one of them hears 130429 from Meta', async () => {
-    const [a, b] = [new SendGovernor(sharedBudgetSource(first.db), null), new SendGovernor(sharedBudgetSource(second.db), null)];
+    const [a, b] = [new SendGovernor(sharedBudgetSource(first.db, OPTS), null), new SendGovernor(sharedBudgetSource(second.db, OPTS), null)];
     await a.throttledByMeta('pn-throttled', 4);
     const row = await second.db.selectFrom('send_budgets').selectAll().where('phone_number_id', '=', 'pn-throttled').executeTakeFirstOrThrow();
     expect(Number(row.factor)).toBe(0.8);
     // Nothing is left to burst: the other process's next send must wait for the lowered rate.
     expect(await b.acquire({ phoneNumberId: 'pn-throttled', perSecond: 4, recipient: null, maxWaitMs: 0 })).toMatchObject({ ok: false, limit: 'throughput' });
+  });
+
+  it('counts a send from its answer in every process: one process’s slow answer holds the other’s next send', async () => {
+    let clock = Date.now();
+    const [a, b] = [new SendGovernor(sharedBudgetSource(first.db, OPTS), null, () => clock), new SendGovernor(sharedBudgetSource(second.db, OPTS), null, () => clock)];
+    const ask = (g: SendGovernor) => g.acquire({ phoneNumberId: 'pn-slow', perSecond: 1, recipient: null, maxWaitMs: 0 });
+    const grantedAt = clock;
+    const sent = await a.send({ phoneNumberId: 'pn-slow', perSecond: 1, recipient: null, maxWaitMs: 0 }, async () => {
+      clock += 400;
+    });
+    expect(sent.ok).toBe(true);
+    // The answer reaches the shared row within a few milliseconds.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const row = await second.db.selectFrom('send_budgets').select(['on_their_way', 'answered']).where('phone_number_id', '=', 'pn-slow').executeTakeFirstOrThrow();
+    expect({ onTheirWay: JSON.parse(row.on_their_way), answered: JSON.parse(row.answered) }).toEqual({ onTheirWay: [], answered: [grantedAt + 400] });
+    clock = grantedAt + 1_200;
+    expect(await ask(b)).toMatchObject({ ok: false, limit: 'throughput' });
+    clock = grantedAt + 1_400;
+    expect(await ask(b)).toMatchObject({ ok: true });
+  });
+
+  it('holds a send left on its way by a process that stopped, until it is surely lost, and no longer', async () => {
+    let clock = Date.now();
+    const [a, b] = [new SendGovernor(sharedBudgetSource(first.db, OPTS), null, () => clock), new SendGovernor(sharedBudgetSource(second.db, OPTS), null, () => clock)];
+    const ask = (g: SendGovernor) => g.acquire({ phoneNumberId: 'pn-crashed', perSecond: 1, recipient: null, maxWaitMs: 0 });
+    // `a` is granted a send and never answers it (killed while the request was on its way).
+    expect(await ask(a)).toMatchObject({ ok: true });
+    clock += 10_000;
+    expect(await ask(b)).toMatchObject({ ok: false, limit: 'throughput' });
+    clock += OPTS.lostAfterMs;
+    expect(await ask(b)).toMatchObject({ ok: true });
+  });
+
+  it('hands in its last answers when the process closes', async () => {
+    let clock = Date.now();
+    const [a, b] = [new SendGovernor(sharedBudgetSource(first.db, OPTS), null, () => clock), new SendGovernor(sharedBudgetSource(second.db, OPTS), null, () => clock)];
+    const grantedAt = clock;
+    await a.send({ phoneNumberId: 'pn-closing', perSecond: 1, recipient: null, maxWaitMs: 0 }, async () => {
+      clock += 10;
+    });
+    await a.close();
+    clock = grantedAt + 1_010;
+    expect(await b.acquire({ phoneNumberId: 'pn-closing', perSecond: 1, recipient: null, maxWaitMs: 0 })).toMatchObject({ ok: true });
   });
 });
