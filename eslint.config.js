@@ -15,6 +15,7 @@ const layers = [
   ['config', []],
   ['clock', []],
   ['version', []],
+  ['heap-growth', []],
   ['db', ['config']],
   ['http', ['db']],
   ['crypto', ['config']],
@@ -46,10 +47,10 @@ const layers = [
   ['inbox', [...base, 'graph', 'pacing', 'tenants', 'contacts', 'conversations', 'media', 'messages', 'proxy', 'outbox']],
   ['app', ['version', 'deps', 'http', 'metrics', 'tenants', 'webhooks', 'contacts', 'conversations', 'media', 'messages', 'calls', 'flows', 'proxy', 'outbox', 'ingest', 'platform', 'broadcasts', 'inbox']],
   ['create-deps', ['config', 'clock', 'db', 'http', 'crypto', 'blobs', 'graph', 'jobs', 'pacing', 'metrics', 'deps']],
-  ['cli', ['config', 'clock', 'version', 'db', 'http', 'metrics', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'broadcasts', 'retention', 'doctor', 'inbox', 'app', 'create-deps']],
+  ['cli', ['config', 'clock', 'version', 'heap-growth', 'db', 'http', 'metrics', 'deps', 'tenants', 'webhooks', 'conversations', 'media', 'proxy', 'outbox', 'simulator', 'sandbox', 'broadcasts', 'retention', 'doctor', 'inbox', 'app', 'create-deps']],
   ['main', ['cli']],
 ];
-const rootFiles = new Set(['config', 'clock', 'version', 'deps', 'app', 'create-deps', 'main']);
+const rootFiles = new Set(['config', 'clock', 'version', 'heap-growth', 'deps', 'app', 'create-deps', 'main']);
 
 const rank = new Map(layers.map(([name], i) => [name, i]));
 for (const [name, uses] of layers) {

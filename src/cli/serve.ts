@@ -1,3 +1,4 @@
+import { limitHeapGrowth } from '../heap-growth.ts';
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config.ts';
@@ -41,6 +42,7 @@ export interface ServeOptions {
 
 /** Runs the gateway until SIGTERM or SIGINT, as `switchboard serve` does. */
 export async function serve(options: ServeOptions = {}): Promise<void> {
+  limitHeapGrowth();
   const config = loadConfig();
   const store = claimStore(config, { serving: true });
   const deps = createDeps(config, { backgroundCheckpoints: true });

@@ -1,3 +1,4 @@
+import { limitHeapGrowth } from '../heap-growth.ts';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -23,6 +24,7 @@ export function registerWorkerCommand(program: Command): void {
     .command('worker')
     .description('deliver webhooks, download media and send broadcasts (serve embeds one; add several on PostgreSQL)')
     .action(async () => {
+      limitHeapGrowth();
       // A worker's writes may be lost in a PostgreSQL crash without losing an event (at worst one
       // is delivered again): its commits need not wait for the WAL flush.
       const config = loadConfig();

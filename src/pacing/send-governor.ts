@@ -53,9 +53,10 @@ class NumberLane {
 }
 
 /**
- * Every send to Meta goes through here first. Per number, sends wait in order for the number's
- * budget (budget-source.ts: this process's memory, or one row shared by every process on
- * PostgreSQL); per customer, for the pair rate (pair-limiter.ts). A send that would wait longer
+ * Every send to Meta goes through here first. Per number, sends wait in order for room in the
+ * number's window (send-window.ts: a send counts from its grant until a second after its answer;
+ * kept in this process's memory, or in one row shared by every process on PostgreSQL,
+ * budget-source.ts); per customer, for the pair rate (pair-limiter.ts). A send that would wait longer
  * than its caller allows is refused at once, with the time after which it would have gone, so no
  * request reaches Meta only to be throttled there.
  */
@@ -115,7 +116,7 @@ export class SendGovernor {
     this.budgets.answered(phoneNumberId, { grantedAt, answeredAt: this.now() });
   }
 
-  /** Meta answered 130429 for this number: its rate drops for every process (send-budget.ts). */
+  /** Meta answered 130429 for this number: its rate drops for every process (rate-factor.ts). */
   async throttledByMeta(phoneNumberId: string, perSecond: number): Promise<void> {
     const lane = this.lanes.get(phoneNumberId);
     if (lane) this.dropInHand(phoneNumberId, lane);
