@@ -65,7 +65,7 @@ export async function startServer(
       ? ['--cpu-prof', `--cpu-prof-dir=${threadsDir}`]
       : ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`, `--cpu-prof-name=${opts.label}.cpuprofile`];
   const bareEnv = opts.bare ? { BARE_APP_SECRET: opts.bare.appSecret } : {};
-  const child = spawn(process.execPath, [...profile, ...(process.env.XFLAGS ? process.env.XFLAGS.split(" ") : []), ...(opts.bare ? BARE_SERVER : BENCH_GATEWAY)], {
+  const child = spawn(process.execPath, [...profile, ...(opts.bare ? BARE_SERVER : BENCH_GATEWAY)], {
     cwd: ROOT,
     env: { ...process.env, ...env, ...bareEnv, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', devNull, 'pipe'],
