@@ -1,3 +1,4 @@
+import { forClaimInOrder } from '../db/dialect.ts';
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { BroadcastRecipientRow, BroadcastRow, DB } from '../db/schema.ts';
 
@@ -71,7 +72,18 @@ export async function recordAcceptedTags(trx: Transaction<DB>, accepted: Readonl
   if (accepted.size === 0) return new Map();
   const tags = [...accepted.keys()];
   const wamidOf = sql<string>`case ${sql.ref('send_tag')} ${sql.join([...accepted].map(([tag, wamid]) => sql`when ${tag} then ${wamid}`), sql` `)} end`;
-  await trx.updateTable('broadcast_recipients').set({ wamid: wamidOf, updated_at: now }).where('send_tag', 'in', tags).where('status', '=', sql.lit('pending')).where('wamid', 'is', null).execute();
+  // Locked in the order of their ids first, as applyRecipientChanges locks: an update of many
+  // rows locks them in whatever order it finds them, and deadlocked with the worker's record.
+  const ids = await forClaimInOrder(trx, trx.selectFrom('broadcast_recipients').select('id').where('send_tag', 'in', tags).where('status', '=', sql.lit('pending')).where('wamid', 'is', null).orderBy('id')).execute();
+  if (ids.length > 0) {
+    await trx
+      .updateTable('broadcast_recipients')
+      .set({ wamid: wamidOf, updated_at: now })
+      .where('id', 'in', ids.map((r) => r.id))
+      .where('status', '=', sql.lit('pending'))
+      .where('wamid', 'is', null)
+      .execute();
+  }
   const rows = await trx.selectFrom('broadcast_recipients').selectAll().where('send_tag', 'in', tags).execute();
   return new Map(rows.map((r) => [r.send_tag, r]));
 }
