@@ -19,14 +19,24 @@ export async function findSendingBroadcasts(db: Db): Promise<SendingBroadcast[]>
  */
 export async function markLostSends(db: Db, phoneNumberIds: readonly string[], now: number): Promise<number> {
   if (phoneNumberIds.length === 0) return 0;
+  // The rows locked in the order of their ids, as every change of recipients locks them (no deadlock).
   const rows = await db
     .updateTable('broadcast_recipients')
     .set({ outcome_unknown_at: now, locked_by: null, locked_until: null, updated_at: now })
-    .where('phone_number_id', 'in', [...phoneNumberIds])
-    .where('status', '=', sql.lit('pending'))
-    .where('next_attempt_at', '<=', now)
-    .where('locked_by', 'is not', null)
-    .where('locked_until', '<=', now)
+    .where('id', 'in', (eb) =>
+      forClaimInOrder(
+        db,
+        eb
+          .selectFrom('broadcast_recipients')
+          .select('id')
+          .where('phone_number_id', 'in', [...phoneNumberIds])
+          .where('status', '=', sql.lit('pending'))
+          .where('next_attempt_at', '<=', now)
+          .where('locked_by', 'is not', null)
+          .where('locked_until', '<=', now)
+          .orderBy('id'),
+      ),
+    )
     .returning('id')
     .execute();
   return rows.length;
@@ -91,7 +101,13 @@ export async function recordAcceptedTags(trx: Transaction<DB>, accepted: Readonl
 /** Extends the leases of recipients whose sends are still running in this worker. */
 export async function renewRecipientLeases(db: Db, workerId: string, ids: readonly string[], until: number): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('broadcast_recipients').set({ locked_until: until, next_attempt_at: until }).where('id', 'in', [...ids]).where('locked_by', '=', workerId).execute();
+  // The rows locked in the order of their ids, as every change of recipients locks them: an update
+  // of many rows locks them in whatever order it finds them, and deadlocked with the follow-up.
+  await db
+    .updateTable('broadcast_recipients')
+    .set({ locked_until: until, next_attempt_at: until })
+    .where('id', 'in', (eb) => forClaimInOrder(db, eb.selectFrom('broadcast_recipients').select('id').where('id', 'in', [...ids]).where('locked_by', '=', workerId).orderBy('id')))
+    .execute();
 }
 
 /**
