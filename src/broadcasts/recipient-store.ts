@@ -1,6 +1,5 @@
-import { forClaimInOrder } from '../db/dialect.ts';
 import { type Kysely, type Transaction } from 'kysely';
-import { isPostgres } from '../db/dialect.ts';
+import { forClaimInOrder, isPostgres } from '../db/dialect.ts';
 import type { BroadcastRecipientRow, BroadcastRow, BroadcastStatus, DB } from '../db/schema.ts';
 import { compareAndSetMany } from './recipient-batch-store.ts';
 import { planRecipientChange, type CounterDeltas, type RecipientChange, type RecipientPlan } from './recipient-changes.ts';

@@ -59,7 +59,7 @@ export async function sendRecipient(deps: SendDeps, job: RecipientSend, stillSen
   if (acceptance) return { outcome: { kind: 'sent', wamid: acceptance.wamid }, message: outboundMessageOf(number.id, body, acceptance, now) };
   if (answer.statusCode >= 200 && answer.statusCode < 300) return { outcome: { kind: 'unknown', detail: `Meta answered ${answer.statusCode} without a message id` } };
   const refusal = { statusCode: answer.statusCode, ...graphErrorOf(answer) };
-  if (refusal.code === 130429) await deps.governor.throttledByMeta(number.id, perSecond);
+  if (refusal.code === 130429) await deps.governor.throttledByMeta(number.id);
   return { outcome: outcomeOfRefusal(refusal, recipient.attempts, now) };
 }
 

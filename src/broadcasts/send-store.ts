@@ -1,5 +1,5 @@
-import { forClaimInOrder } from '../db/dialect.ts';
 import { type Kysely, type Transaction, sql } from 'kysely';
+import { forClaimInOrder } from '../db/dialect.ts';
 import type { BroadcastRecipientRow, BroadcastRow, DB } from '../db/schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -74,7 +74,7 @@ export async function releaseLostSend(db: Db, recipientId: string, markedAt: num
 /**
  * Evidence from status webhooks that Meta accepted recipients' sends (each `send_tag` came back
  * in `biz_opaque_callback_data` with a wamid): kept on the pending rows so that a lost send is
- * resolved as sent rather than sent again. One update and one read for the whole batch (a
+ * resolved as sent rather than sent again. One locking read and one update for the whole batch (a
  * broadcast's statuses often beat the worker's record of Meta's answer, so this is not rare).
  * Returns the recipients by tag.
  */
@@ -84,18 +84,14 @@ export async function recordAcceptedTags(trx: Transaction<DB>, accepted: Readonl
   const wamidOf = sql<string>`case ${sql.ref('send_tag')} ${sql.join([...accepted].map(([tag, wamid]) => sql`when ${tag} then ${wamid}`), sql` `)} end`;
   // Locked in the order of their ids first, as applyRecipientChanges locks: an update of many
   // rows locks them in whatever order it finds them, and deadlocked with the worker's record.
-  const ids = await forClaimInOrder(trx, trx.selectFrom('broadcast_recipients').select('id').where('send_tag', 'in', tags).where('status', '=', sql.lit('pending')).where('wamid', 'is', null).orderBy('id')).execute();
-  if (ids.length > 0) {
-    await trx
-      .updateTable('broadcast_recipients')
-      .set({ wamid: wamidOf, updated_at: now })
-      .where('id', 'in', ids.map((r) => r.id))
-      .where('status', '=', sql.lit('pending'))
-      .where('wamid', 'is', null)
-      .execute();
+  const locked = await forClaimInOrder(trx, trx.selectFrom('broadcast_recipients').selectAll().where('send_tag', 'in', tags).orderBy('id')).execute();
+  const byTag = new Map(locked.map((r) => [r.send_tag, r]));
+  const unproven = locked.filter((r) => r.status === 'pending' && r.wamid === null).map((r) => r.id);
+  if (unproven.length > 0) {
+    const proven = await trx.updateTable('broadcast_recipients').set({ wamid: wamidOf, updated_at: now }).where('id', 'in', unproven).returningAll().execute();
+    for (const r of proven) byTag.set(r.send_tag, r);
   }
-  const rows = await trx.selectFrom('broadcast_recipients').selectAll().where('send_tag', 'in', tags).execute();
-  return new Map(rows.map((r) => [r.send_tag, r]));
+  return byTag;
 }
 
 /** Extends the leases of recipients whose sends are still running in this worker. */

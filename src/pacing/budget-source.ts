@@ -5,7 +5,7 @@ export interface BudgetSource {
   /** Takes up to `want` sends of the number's window; with none granted, how long until one is. */
   take(phoneNumberId: string, perSecond: number, now: number, want: number): Promise<{ granted: number; waitMs: number }>;
   /** Meta answered 130429 for the number: lower its rate (rate-factor.ts). */
-  throttled(phoneNumberId: string, perSecond: number, now: number): Promise<void>;
+  throttled(phoneNumberId: string, now: number): Promise<void>;
   /** A granted send settled (Meta answered, it failed, or it was not made): it counts at its answer. */
   answered(phoneNumberId: string, answer: Answer): void;
   /** Writes what is held in memory for the store (before the process stops). */
@@ -25,7 +25,7 @@ export function memoryBudgetSource(): BudgetSource {
       windows.set(id, t.window);
       return { granted: t.granted, waitMs: t.waitMs };
     },
-    async throttled(id, _perSecond, now) {
+    async throttled(id, now) {
       windows.set(id, lowerWindowAfterThrottle(windowOf(id, now), now));
     },
     answered(id, answer) {

@@ -117,10 +117,10 @@ export class SendGovernor {
   }
 
   /** Meta answered 130429 for this number: its rate drops for every process (rate-factor.ts). */
-  async throttledByMeta(phoneNumberId: string, perSecond: number): Promise<void> {
+  async throttledByMeta(phoneNumberId: string): Promise<void> {
     const lane = this.lanes.get(phoneNumberId);
     if (lane) this.dropInHand(phoneNumberId, lane);
-    await this.budgets.throttled(phoneNumberId, perSecond, this.now());
+    await this.budgets.throttled(phoneNumberId, this.now());
   }
 
   /** Hands in what the budgets still hold (the shared window's answers), before the process stops. */

@@ -16,7 +16,7 @@ import { lowerAfterThrottle, rateAt } from './rate-factor.ts';
  *   event loop comes back, the sends it could not grant on time.
  */
 export interface SendWindow {
-  /** When the answered sends of the last second were answered (a clock can go backwards: unordered). */
+  /** When the answered sends of the last second were answered, oldest first. */
   answered: number[];
   /** When each send still on its way was granted: each counts as sent now. */
   onTheirWay: number[];
@@ -62,8 +62,7 @@ export function takeFromWindow(w: SendWindow, perSecond: number, now: number, wa
 function forWindow(answered: readonly number[], leaving: number, now: number): number {
   if (leaving <= 0) return 0;
   if (leaving > answered.length) return ON_THEIR_WAY_POLL_MS;
-  const oldest = [...answered].sort((a, b) => a - b)[leaving - 1] as number;
-  return oldest + WINDOW_MS - now;
+  return (answered[leaving - 1] as number) + WINDOW_MS - now;
 }
 
 /** A granted send that settled: Meta answered it, it failed, or it was not made after all. */
@@ -84,8 +83,12 @@ export function answeredInWindow(w: SendWindow, answers: readonly Answer[]): Sen
     const i = onTheirWay.indexOf(a.grantedAt);
     if (i < 0) continue;
     onTheirWay.splice(i, 1);
-    // Never longer than the sends granted in the last second: each take drops the older ones.
-    answered.push(a.answeredAt);
+    // Kept in order (answers nearly always come in order; a clock that went back, or another
+    // process's answers on the shared row, may not). Never longer than the sends granted in the
+    // last second: each take drops the older ones.
+    let at = answered.length;
+    while (at > 0 && (answered[at - 1] as number) > a.answeredAt) at--;
+    answered.splice(at, 0, a.answeredAt);
   }
   return { ...w, answered, onTheirWay };
 }

@@ -58,7 +58,7 @@ export function sharedBudgetSource(db: Kysely<DB>, opts: { lostAfterMs: number }
         const t = takeFromWindow(w, perSecond, now, want);
         return { window: t.window, result: { granted: t.granted, waitMs: t.waitMs } };
       }),
-    throttled: (id, _perSecond, now) => withWindow(id, now, (w) => ({ window: lowerWindowAfterThrottle(w, now), result: undefined })),
+    throttled: (id, now) => withWindow(id, now, (w) => ({ window: lowerWindowAfterThrottle(w, now), result: undefined })),
     answered(id, answer) {
       const answers = held.get(id);
       if (answers) answers.push(answer);

@@ -39,7 +39,7 @@ export async function sendMessage(deps: SendDeps, number: PhoneNumberRow, versio
   );
   if (!sent.ok) throw errors.sendThrottled(sent.limit, sent.retryAfterMs, perSecond);
   const answer = sent.value;
-  if (isThroughputError(answer)) await deps.governor.throttledByMeta(number.id, perSecond);
+  if (isThroughputError(answer)) await deps.governor.throttledByMeta(number.id);
   if (answer.statusCode < 200 || answer.statusCode >= 300) return answer;
   const acceptance = acceptanceOf(answer);
   // Meta accepted nothing we can store or the client can track: not a send to report as done.

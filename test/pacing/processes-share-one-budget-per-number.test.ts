@@ -49,7 +49,7 @@ describe.runIf(dialects.includes('postgres'))('processes sharing a number’s se
 
   it('slows every process when one of them hears 130429 from Meta', async () => {
     const [a, b] = [new SendGovernor(sharedBudgetSource(first.db, OPTS), null), new SendGovernor(sharedBudgetSource(second.db, OPTS), null)];
-    await a.throttledByMeta('pn-throttled', 4);
+    await a.throttledByMeta('pn-throttled');
     const row = await second.db.selectFrom('send_budgets').selectAll().where('phone_number_id', '=', 'pn-throttled').executeTakeFirstOrThrow();
     expect(Number(row.factor)).toBe(0.8);
     // Nothing is left to burst: the other process's next send must wait for the lowered rate.

@@ -106,7 +106,7 @@ describe('the send governor', () => {
   it('sends slower once Meta answers 130429 for the number', async () => {
     const source = memoryBudgetSource();
     const governor = new SendGovernor(source, null);
-    await governor.throttledByMeta(NUMBER, 4);
+    await governor.throttledByMeta(NUMBER);
     // A lower rate, and nothing to catch up: the next send waits an interval of the lowered rate.
     expect(await governor.acquire({ phoneNumberId: NUMBER, perSecond: 4, recipient: null, maxWaitMs: 0 })).toMatchObject({ ok: false, limit: 'throughput' });
     const taken = await source.take(NUMBER, 4, Date.now(), 10);
