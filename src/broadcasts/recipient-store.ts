@@ -127,9 +127,11 @@ export async function applyRecipientChange(db: Kysely<DB>, recipientId: string, 
  * read in one query, each changed by its compare-and-set (a row a concurrent transaction changed
  * meanwhile is read again and planned afresh), and each broadcast's counters move once by the sum
  * of its rows' deltas. Returns, per change, the updated row or null when it changed nothing.
- * `inRounds` (default: on PostgreSQL) writes the compare-and-sets a round at a time (applyInRounds);
- * the send recorder turns it off: measured once, its batches of `sent` in rounds halved the send
- * rate at 1,000/s (the cause is not found yet), while the outbox's status follow-ups gained.
+ * `inRounds` (default: on PostgreSQL) writes the compare-and-sets a round at a time (applyInRounds):
+ * a batch holds its locks (its rows, and the message keys of the send recorder's messages, which
+ * status webhooks wait on) for a few statements instead of one round trip per change. With the
+ * rows locked in id order, the send recorder's rounds raised PostgreSQL's broadcast rate at
+ * 1,000/s from 0.49 to 0.59–0.64 × (BENCHMARKS.md).
  */
 export async function applyRecipientChanges(trx: Transaction<DB>, changes: readonly RecipientChangeOf[], now: number, opts: { inRounds?: boolean } = {}): Promise<Array<BroadcastRecipientRow | null>> {
   if (changes.length === 0) return [];

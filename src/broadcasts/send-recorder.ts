@@ -77,7 +77,7 @@ async function writeOutcomes(trx: Transaction<DB>, batch: readonly Recorded[], n
       }
     }
   }
-  await applyRecipientChanges(trx, changes, now, { inRounds: false });
+  await applyRecipientChanges(trx, changes, now);
   return failed;
 }
 
