@@ -42,8 +42,11 @@ const SPAN_SQL = `select min(sent_at) as first, max(sent_at) as last, count(*) a
 
 const USAGE = `usage: npm run bench:broadcast -- [--dialect sqlite|postgres|both] [--scenario throughput|kill|all]
                                    [--recipients N] [--rate R] [--kills K] [--postgres-url URL]
-                                   [--cpu-prof DIR]
+                                   [--cpu-prof DIR] [--postgres-autovacuum on]
   --cpu-prof writes V8 CPU profiles of serve (and the worker) into DIR
+  --postgres-autovacuum on turns PostgreSQL's autovacuum on for the runs (ALTER SYSTEM, reloaded;
+    reset afterwards) where the server has it off, as CI servers do: production servers run it,
+    and without it the queue tables' dead rows are never cleaned during a run
   --recipients defaults to 100000 for throughput and 20000 for kill; --rate to 1000; --kills to 3`;
 
 const { values } = parseArgs({
@@ -55,6 +58,7 @@ const { values } = parseArgs({
     kills: { type: 'string', default: '3' },
     'postgres-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
     'cpu-prof': { type: 'string' },
+    'postgres-autovacuum': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -401,11 +405,43 @@ function loadAverage(): string {
 }
 
 
-// Last, so that every constant above is initialised before the runs start.
-for (const dialect of dialects) {
-  for (const scenario of scenarios) {
-    const recipients = values.recipients ? positiveInt('recipients', values.recipients, USAGE) : scenario === 'throughput' ? 100_000 : 20_000;
-    if (scenario === 'throughput') await throughput(dialect, recipients);
-    else await killing(dialect, recipients);
+/**
+ * Sets the server's autovacuum for the runs (`--postgres-autovacuum on`) and returns how to put it
+ * back; prints the setting in force either way, since it moves PostgreSQL's figures a lot (at 100,000
+ * recipients: 0.80 × with it off, 0.945 × on, BENCHMARKS.md).
+ */
+async function withAutovacuum(wanted: string | undefined): Promise<() => Promise<void>> {
+  if (wanted !== undefined && wanted !== 'on') throw new Error(`--postgres-autovacuum: ${wanted}\n${USAGE}`);
+  const admin = new pg.Client({ connectionString: values['postgres-url'] });
+  await admin.connect();
+  const setting = async () => (await admin.query<{ autovacuum: string }>('show autovacuum')).rows[0]?.autovacuum;
+  const before = await setting();
+  const changed = wanted === 'on' && before !== 'on';
+  if (changed) {
+    await admin.query('alter system set autovacuum = on');
+    await admin.query('select pg_reload_conf()');
+    await sleep(500);
   }
+  console.log(`PostgreSQL autovacuum: ${await setting()}${changed ? ' (turned on for these runs)' : ''}`);
+  return async () => {
+    if (changed) {
+      await admin.query('alter system reset autovacuum');
+      await admin.query('select pg_reload_conf()');
+    }
+    await admin.end();
+  };
+}
+
+// Last, so that every constant above is initialised before the runs start.
+const restoreAutovacuum = dialects.includes('postgres') ? await withAutovacuum(values['postgres-autovacuum']) : async () => undefined;
+try {
+  for (const dialect of dialects) {
+    for (const scenario of scenarios) {
+      const recipients = values.recipients ? positiveInt('recipients', values.recipients, USAGE) : scenario === 'throughput' ? 100_000 : 20_000;
+      if (scenario === 'throughput') await throughput(dialect, recipients);
+      else await killing(dialect, recipients);
+    }
+  }
+} finally {
+  await restoreAutovacuum();
 }
