@@ -7,7 +7,7 @@ import { GraphClient } from '../graph/graph-client.ts';
 import { listPhoneNumbers } from '../tenants/store.ts';
 import { type CheckResult, fail, ok, warn } from './check.ts';
 import { checkConfig } from './checks-config.ts';
-import { checkDatabase, checkMigrations, type ExplainFailure } from './checks-database.ts';
+import { checkAutovacuum, checkDatabase, checkMigrations, type ExplainFailure } from './checks-database.ts';
 import { checkMediaStore } from './checks-media.ts';
 import { checkNumberAtMeta, numberNotTried } from './checks-meta.ts';
 import { checkSecret, opens } from './checks-secret.ts';
@@ -28,9 +28,9 @@ const META_CONCURRENCY = 8;
 
 /**
  * Runs every check in order and returns one result each: configuration, database, migrations,
- * secret, media store, each real number at Meta, each webhook URL. A check that needs what an
- * earlier one found broken says it was not tried. Opens what a one-shot command opens and writes
- * nothing (no lock, no migration, no generated secret), so it runs beside `serve`.
+ * autovacuum (PostgreSQL), secret, media store, each real number at Meta, each webhook URL. A
+ * check that needs what an earlier one found broken says it was not tried. Opens what a one-shot
+ * command opens and writes nothing (no lock, no migration, no generated secret), so it runs beside `serve`.
  */
 export async function runDoctor(opts: DoctorOptions): Promise<CheckResult[]> {
   const { result, config } = checkConfig(opts.loadConfig);
@@ -41,6 +41,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<CheckResult[]> {
   const blobs = openBlobStore(config.media);
   try {
     const numbers = database ? await migratedNumbers(database, results) : null;
+    if (database) results.push(...(await autovacuumOf(database)));
     const { result: secret, cipher } = checkSecret(config, numbers);
     results.push(secret);
     results.push(await checkMediaStore(blobs, config.media.store));
@@ -68,6 +69,16 @@ async function migratedNumbers(database: Database, results: CheckResult[]): Prom
     // The database answered `select 1` but not this (lost meanwhile, or a schema this build cannot read).
     results.push(fail('migrations', `the schema could not be read: ${(err as Error).message}`, 'check the database, then run `switchboard doctor` again'));
     return null;
+  }
+}
+
+/** The autovacuum check (PostgreSQL only), or a warning that the setting could not be read. */
+async function autovacuumOf(database: Database): Promise<CheckResult[]> {
+  try {
+    const result = await checkAutovacuum(database);
+    return result ? [result] : [];
+  } catch (err) {
+    return [warn('autovacuum', `the setting could not be read: ${(err as Error).message}`, 'check the database, then run `switchboard doctor` again')];
   }
 }
 
