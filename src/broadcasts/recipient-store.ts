@@ -1,7 +1,8 @@
 import { type Kysely, type Transaction } from 'kysely';
-import { forClaimInOrder, isPostgres } from '../db/dialect.ts';
+import { isPostgres } from '../db/dialect.ts';
 import type { BroadcastRecipientRow, BroadcastRow, BroadcastStatus, DB } from '../db/schema.ts';
 import { compareAndSetMany } from './recipient-batch-store.ts';
+import { lockedInIdOrder } from './recipient-lock-order.ts';
 import { planRecipientChange, type CounterDeltas, type RecipientChange, type RecipientPlan } from './recipient-changes.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -136,11 +137,8 @@ export async function applyRecipientChange(db: Kysely<DB>, recipientId: string, 
 export async function applyRecipientChanges(trx: Transaction<DB>, changes: readonly RecipientChangeOf[], now: number, opts: { inRounds?: boolean } = {}): Promise<Array<BroadcastRecipientRow | null>> {
   if (changes.length === 0) return [];
   const ids = [...new Set(changes.map((c) => c.recipientId))];
-  // Every row this transaction changes, locked at once in the order of their ids (PostgreSQL):
-  // the worker's record of Meta's answers and the outbox's follow-up of early statuses change the
-  // same recipients, and locking them one by one in the order of each batch made them deadlock
-  // (PostgreSQL then aborts one after a second: 216 times in a day of broadcast benches).
-  const locked = forClaimInOrder(trx, trx.selectFrom('broadcast_recipients').selectAll().where('id', 'in', ids).orderBy('id'));
+  // Every row this transaction changes, locked at once (lockedInIdOrder says why).
+  const locked = lockedInIdOrder(trx, trx.selectFrom('broadcast_recipients').selectAll().where('id', 'in', ids));
   const current = new Map((await locked.execute()).map((r) => [r.id, r]));
   const totals = new Map<string, CounterDeltas>();
   const results: Array<BroadcastRecipientRow | null> = changes.map(() => null);

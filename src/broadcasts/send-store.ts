@@ -1,6 +1,6 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
-import { forClaimInOrder } from '../db/dialect.ts';
 import type { BroadcastRecipientRow, BroadcastRow, DB } from '../db/schema.ts';
+import { lockedInIdOrder } from './recipient-lock-order.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -19,12 +19,11 @@ export async function findSendingBroadcasts(db: Db): Promise<SendingBroadcast[]>
  */
 export async function markLostSends(db: Db, phoneNumberIds: readonly string[], now: number): Promise<number> {
   if (phoneNumberIds.length === 0) return 0;
-  // The rows locked in the order of their ids, as every change of recipients locks them (no deadlock).
   const rows = await db
     .updateTable('broadcast_recipients')
     .set({ outcome_unknown_at: now, locked_by: null, locked_until: null, updated_at: now })
     .where('id', 'in', (eb) =>
-      forClaimInOrder(
+      lockedInIdOrder(
         db,
         eb
           .selectFrom('broadcast_recipients')
@@ -33,8 +32,7 @@ export async function markLostSends(db: Db, phoneNumberIds: readonly string[], n
           .where('status', '=', sql.lit('pending'))
           .where('next_attempt_at', '<=', now)
           .where('locked_by', 'is not', null)
-          .where('locked_until', '<=', now)
-          .orderBy('id'),
+          .where('locked_until', '<=', now),
       ),
     )
     .returning('id')
@@ -82,9 +80,7 @@ export async function recordAcceptedTags(trx: Transaction<DB>, accepted: Readonl
   if (accepted.size === 0) return new Map();
   const tags = [...accepted.keys()];
   const wamidOf = sql<string>`case ${sql.ref('send_tag')} ${sql.join([...accepted].map(([tag, wamid]) => sql`when ${tag} then ${wamid}`), sql` `)} end`;
-  // Locked in the order of their ids first, as applyRecipientChanges locks: an update of many
-  // rows locks them in whatever order it finds them, and deadlocked with the worker's record.
-  const locked = await forClaimInOrder(trx, trx.selectFrom('broadcast_recipients').selectAll().where('send_tag', 'in', tags).orderBy('id')).execute();
+  const locked = await lockedInIdOrder(trx, trx.selectFrom('broadcast_recipients').selectAll().where('send_tag', 'in', tags)).execute();
   const byTag = new Map(locked.map((r) => [r.send_tag, r]));
   const unproven = locked.filter((r) => r.status === 'pending' && r.wamid === null).map((r) => r.id);
   if (unproven.length > 0) {
@@ -97,12 +93,10 @@ export async function recordAcceptedTags(trx: Transaction<DB>, accepted: Readonl
 /** Extends the leases of recipients whose sends are still running in this worker. */
 export async function renewRecipientLeases(db: Db, workerId: string, ids: readonly string[], until: number): Promise<void> {
   if (ids.length === 0) return;
-  // The rows locked in the order of their ids, as every change of recipients locks them: an update
-  // of many rows locks them in whatever order it finds them, and deadlocked with the follow-up.
   await db
     .updateTable('broadcast_recipients')
     .set({ locked_until: until, next_attempt_at: until })
-    .where('id', 'in', (eb) => forClaimInOrder(db, eb.selectFrom('broadcast_recipients').select('id').where('id', 'in', [...ids]).where('locked_by', '=', workerId).orderBy('id')))
+    .where('id', 'in', (eb) => lockedInIdOrder(db, eb.selectFrom('broadcast_recipients').select('id').where('id', 'in', [...ids]).where('locked_by', '=', workerId)))
     .execute();
 }
 

@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { BIN, type CliResult, startServe } from '../helpers/cli.ts';
 import { type TestDialect, dialects, isolatedDatabaseUrlFor } from '../helpers/dialects.ts';
+import { serverAutovacuum } from '../helpers/postgres-server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const SECRET = 'test-secret-do-not-use-0123456789abcdefghijklmnop';
@@ -30,17 +30,6 @@ async function json<T>(args: string[], env: Record<string, string>): Promise<T> 
 /** The report line of one check. */
 function line(out: string, name: string): string {
   return out.split('\n').find((l) => new RegExp(`^(ok|warn|fail)\\s+${name}\\s`).test(l)) ?? `(no line for ${name} in:\n${out})`;
-}
-
-/** The PostgreSQL server's own autovacuum setting: CI servers often run with it off. */
-async function serverAutovacuum(): Promise<string> {
-  const client = new pg.Client({ connectionString: inject('postgresUrl') });
-  await client.connect();
-  try {
-    return (await client.query<{ autovacuum: string }>('show autovacuum')).rows[0]?.autovacuum ?? 'unknown';
-  } finally {
-    await client.end();
-  }
 }
 
 /**

@@ -1,8 +1,8 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/connect.ts';
 import { autovacuumCheck, checkAutovacuum } from '../../src/doctor/checks-database.ts';
 import { dialects, databaseUrlFor } from '../helpers/dialects.ts';
+import { serverAutovacuum } from '../helpers/postgres-server.ts';
 
 describe('the autovacuum check', () => {
   it('is ok when the server runs autovacuum', () => {
@@ -32,10 +32,7 @@ describe.runIf(dialects.includes('postgres'))('the autovacuum check on a Postgre
   let server: string;
   beforeAll(async () => {
     database = connectDatabase(databaseUrlFor('postgres', 'autovacuum'), { poolSize: 1 });
-    const client = new pg.Client({ connectionString: inject('postgresUrl') });
-    await client.connect();
-    server = (await client.query<{ autovacuum: string }>('show autovacuum')).rows[0]?.autovacuum as string;
-    await client.end();
+    server = await serverAutovacuum();
   });
   afterAll(() => database.close());
 
