@@ -12,7 +12,7 @@ export interface PlannedChange {
 /**
  * PostgreSQL: many recipients' compare-and-sets in one statement (each a round trip otherwise,
  * and a broadcast's statuses bring three per recipient). Each row changes only if the columns a
- * plan looks at are still as read (as recipient-store.ts's compareAndSet); every column a plan
+ * plan looks at are still as read (as recipient-compare-and-set.ts does for one); every column a plan
  * may set is written, from the row as read with the plan's columns over it. Returns the rows it
  * changed: one missing lost a race with a concurrent transaction.
  */

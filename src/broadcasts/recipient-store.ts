@@ -2,6 +2,7 @@ import { type Kysely, type Transaction } from 'kysely';
 import { isPostgres } from '../db/dialect.ts';
 import type { BroadcastRecipientRow, BroadcastRow, BroadcastStatus, DB } from '../db/schema.ts';
 import { compareAndSetMany } from './recipient-batch-store.ts';
+import { compareAndSet } from './recipient-compare-and-set.ts';
 import { lockedInIdOrder } from './recipient-lock-order.ts';
 import { planRecipientChange, type CounterDeltas, type RecipientChange, type RecipientPlan } from './recipient-changes.ts';
 
@@ -212,18 +213,6 @@ async function applyInRounds(
     }
   }
   return left.sort((a, b) => a - b);
-}
-
-/** Updates the row only if the columns a plan looks at are still as read. */
-async function compareAndSet(trx: Transaction<DB>, current: BroadcastRecipientRow, set: RecipientPlan['set'], now: number): Promise<BroadcastRecipientRow | undefined> {
-  return trx
-    .updateTable('broadcast_recipients')
-    .set({ ...set, updated_at: now })
-    .where('id', '=', current.id)
-    .where('status', '=', current.status)
-    .where((eb) => eb.and(['sent_at', 'delivered_at', 'read_at', 'responded_at'].map((c) => (current[c as 'sent_at'] === null ? eb(c as 'sent_at', 'is', null) : eb(c as 'sent_at', '=', current[c as 'sent_at'] as number)))))
-    .returningAll()
-    .executeTakeFirst();
 }
 
 function addDeltas(totals: Map<string, CounterDeltas>, broadcastId: string, deltas: CounterDeltas): void {

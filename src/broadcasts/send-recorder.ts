@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Deps } from '../deps.ts';
+import { directTransaction } from '../db/executor.ts';
 import type { DB } from '../db/schema.ts';
 import { GroupCommit } from '../jobs/group-commit.ts';
 import { storeConversationMessages } from '../messages/store-conversation-messages.ts';
@@ -49,7 +50,7 @@ export class SendRecorder {
 
   private async write(batch: readonly Recorded[]): Promise<void> {
     const now = this.deps.clock.now();
-    const failedBroadcasts = await this.deps.database.db.transaction().execute((trx) => writeOutcomes(trx, batch, now, this.deps.config.conversations.inactivityMs));
+    const failedBroadcasts = await directTransaction(this.deps.database.db, (trx) => writeOutcomes(trx, batch, now, this.deps.config.conversations.inactivityMs));
     for (const { id, reason } of failedBroadcasts) this.log.error({ broadcastId: id, reason }, 'broadcast failed: it cannot go on');
     if (failedBroadcasts.length > 0 || batch.some((w) => w.result.message)) this.deps.outboxBell.ring();
     if (batch.some((w) => w.result.message?.derived.hasMedia)) this.deps.mediaBell.ring();

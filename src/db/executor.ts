@@ -65,6 +65,15 @@ export async function withDirectStatements<T>(db: Kysely<DB>, trx: Transaction<D
   }
 }
 
+/**
+ * A transaction of `db` whose rawQuery statements run straight on SQLite's writing connection
+ * (withDirectStatements), committed when `work` resolves and rolled back when it throws; on a
+ * database without a direct connection, a plain Kysely transaction.
+ */
+export function directTransaction<T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  return db.transaction().execute((trx) => withDirectStatements(db, trx, () => work(trx)));
+}
+
 /** Whether statements of this handle run directly on SQLite's writing connection (tests ask). */
 export function runsDirectly(db: object): boolean {
   return directTransactions.has(db);

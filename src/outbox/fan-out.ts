@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { followBroadcastEvents } from '../broadcasts/follow-up.ts';
+import { directTransaction } from '../db/executor.ts';
 import { lockDeliveryLanes, tryTakeFanOut } from '../db/message-lock.ts';
 import type { Deps } from '../deps.ts';
 import type { EventRow, WebhookRow } from '../db/schema.ts';
@@ -28,7 +29,7 @@ type FanOutDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'mediaUrls' | 'me
  */
 export async function fanOutEvents(deps: FanOutDeps, limit = 500): Promise<{ events: number; deliveries: number }> {
   const now = deps.clock.now();
-  const { taken, made, held } = await deps.database.db.transaction().execute(async (trx) => {
+  const { taken, made, held } = await directTransaction(deps.database.db, async (trx) => {
     // One fan-out at a time, whatever the number of workers: the events are taken in order.
     if (!(await tryTakeFanOut(trx))) return { taken: 0, made: 0, held: [] };
     const events = await claimUndispatchedEvents(trx, limit);
