@@ -23,6 +23,7 @@ import * as messageSearch from './migrations/2026-12-07-021-message-search.ts';
 import * as inboxConversations from './migrations/2026-12-07-022-inbox-conversations.ts';
 import * as signInAttempts from './migrations/2026-12-07-024-sign-in-attempts.ts';
 import * as sharedSendWindow from './migrations/2026-12-07-025-shared-send-window.ts';
+import * as sendBudgetVersions from './migrations/2026-12-08-026-send-budget-versions.ts';
 
 /** Every migration, in order. Listed statically so the set shipped with a build is exact. */
 const migrations: Record<string, Migration> = {
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07-022-inbox-conversations': inboxConversations,
   '2026-12-07-024-sign-in-attempts': signInAttempts,
   '2026-12-07-025-shared-send-window': sharedSendWindow,
+  '2026-12-08-026-send-budget-versions': sendBudgetVersions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

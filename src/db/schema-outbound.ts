@@ -14,6 +14,8 @@ export interface SendBudgetsTable {
   on_their_way: ColumnType<string, string | undefined, string>;
   /** JSON array of epoch ms: when the sends of the last second were answered. */
   answered: ColumnType<string, string | undefined, string>;
+  /** Moved on by every write: a process writes the window only as it read it (compare-and-set). */
+  version: ColumnType<number, number | undefined, number>;
 }
 
 /** Where a broadcast is in its lifecycle (kapso-broadcasts.md §3). */

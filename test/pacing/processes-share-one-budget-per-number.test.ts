@@ -98,4 +98,20 @@ describe.runIf(dialects.includes('postgres'))('processes sharing a number’s se
     clock = grantedAt + 1_010;
     expect(await b.acquire({ phoneNumberId: 'pn-closing', perSecond: 1, recipient: null, maxWaitMs: 0 })).toMatchObject({ ok: true });
   });
+
+  it('never grants more than the window holds when many processes take at the same moment, each knowing the row as it last wrote it', async () => {
+    const now = Date.now();
+    // Four processes (two per connection), each with the row as it last read or wrote it.
+    const sources = [first, second, first, second].map((d) => sharedBudgetSource(d.db, OPTS));
+    // Each takes once alone, so that every process starts from a version others will move on.
+    for (const source of sources) await source.take('pn-race', 50, now, 0);
+    const taken = await Promise.all(Array.from({ length: 40 }, (_, i) => (sources[i % 4] as (typeof sources)[number]).take('pn-race', 50, now, 1)));
+    // At one instant the window grants its catching up (a tenth of a second of 50/s) and no more:
+    // a write made on a stale row would have granted it again.
+    expect(taken.reduce((sum, t) => sum + t.granted, 0)).toBe(5);
+    const row = await first.db.selectFrom('send_budgets').selectAll().where('phone_number_id', '=', 'pn-race').executeTakeFirstOrThrow();
+    expect(JSON.parse(row.on_their_way)).toHaveLength(5);
+    // Every take wrote the row once: 4 alone, then 40 together.
+    expect(Number(row.version)).toBe(44);
+  });
 });
