@@ -42,11 +42,21 @@ export async function openConversation(db: Db, input: ConversationToOpen): Promi
 }
 
 /**
- * Opens new, empty, active conversations, each its contact's current one (one contact each): one
- * insert and, on PostgreSQL, one update for the lot, where each statement is a round trip.
+ * Opens new, empty, active conversations, each its contact's current one (one contact each). On
+ * PostgreSQL, where each statement is a round trip, one insert and one update for the lot; on
+ * SQLite a kept single-row insert per conversation, run on the writing connection: building a
+ * many-row insert through Kysely cost more than SQLite took to run it (a broadcast opens a
+ * conversation with every new customer).
  */
 export async function openConversations(db: Db, inputs: readonly ConversationToOpen[]): Promise<void> {
   if (inputs.length === 0) return;
+  if (!isPostgres(db)) {
+    for (const c of inputs) {
+      await insertConversation(db, [c.id, c.phoneNumberId, c.contactId, c.waId, c.bsuid, ...SUMMARY_VALUES, c.activeAt, c.now, c.now]);
+      await setCurrentConversation(db, [c.id, c.contactId]);
+    }
+    return;
+  }
   for (let i = 0; i < inputs.length; i += OPEN_CHUNK) {
     const rows: ConversationRow[] = inputs.slice(i, i + OPEN_CHUNK).map((input) => ({
       id: input.id,
@@ -64,13 +74,17 @@ export async function openConversations(db: Db, inputs: readonly ConversationToO
     }));
     await db.insertInto('conversations').values(rows.map((row) => ({ ...row, metadata: '{}' }))).execute();
   }
-  if (isPostgres(db) && inputs.length > 1) {
-    await setCurrentConversations(db, [inputs.map((c) => c.contactId), inputs.map((c) => c.id)]);
-    return;
-  }
-  for (const input of inputs) await setCurrentConversation(db, [input.id, input.contactId]);
+  if (inputs.length > 1) await setCurrentConversations(db, [inputs.map((c) => c.contactId), inputs.map((c) => c.id)]);
+  else await setCurrentConversation(db, [inputs[0]?.id, inputs[0]?.contactId]);
 }
 
+const SUMMARY_COLUMNS = Object.keys(EMPTY_CONVERSATION_SUMMARY);
+const SUMMARY_VALUES = Object.values(EMPTY_CONVERSATION_SUMMARY);
+// SQLite only (the text's `?` are the columns in order): one new, empty, active conversation.
+const insertConversation = rawQuery(
+  `insert into conversations (id, phone_number_id, contact_id, wa_id, business_scoped_user_id, status, metadata, ${SUMMARY_COLUMNS.join(', ')}, last_active_at, created_at, updated_at, ended_at)
+   values (?, ?, ?, ?, ?, 'active', '{}', ${SUMMARY_COLUMNS.map(() => '?').join(', ')}, ?, ?, ?, null)`,
+);
 const setCurrentConversation = rawQuery('update contacts set current_conversation_id = ? where id = ?');
 // PostgreSQL only: every contact's new current conversation in one statement.
 const setCurrentConversations = rawQuery(
