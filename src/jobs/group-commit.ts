@@ -13,6 +13,12 @@ export class GroupCommit<T> {
     /** Writes one batch: its transaction, then whatever must follow the commit. */
     private readonly write: (batch: readonly T[]) => Promise<void>,
     private readonly maxBatch = 200,
+    /**
+     * How long the first item of a batch waits for others (0: the rest of its event-loop turn).
+     * A commit has a fixed cost (the pages every transaction dirties), which a busy writer pays
+     * once per batch.
+     */
+    private readonly gatherMs = 0,
   ) {}
 
   /** Queues an item; resolves when it is written. */
@@ -25,8 +31,8 @@ export class GroupCommit<T> {
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      // Let items that complete in this turn of the event loop join the batch.
-      await new Promise((resolve) => setImmediate(resolve));
+      // Let items that complete in this turn of the event loop (or within gatherMs) join the batch.
+      await new Promise((resolve) => (this.gatherMs > 0 ? setTimeout(resolve, this.gatherMs) : setImmediate(resolve)));
       const batch = this.queue.splice(0, this.maxBatch);
       try {
         await this.write(batch.map((w) => w.item));

@@ -30,6 +30,25 @@ describe('a group commit', () => {
     expect(batches).toEqual([[0], [1, 2], [3]]);
   });
 
+  it('with gatherMs, lets items that arrive within it after the first join its batch', async () => {
+    const batches: number[][] = [];
+    const commits = new GroupCommit<number>(
+      async (batch) => {
+        batches.push([...batch]);
+      },
+      200,
+      30,
+    );
+    const first = commits.add(1);
+    // Later turns of the event loop, still within the 30 ms.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = commits.add(2);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const third = commits.add(3);
+    await Promise.all([first, second, third]);
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
   it('rejects the callers of a batch that failed, and goes on with the next', async () => {
     let calls = 0;
     let release!: () => void;
