@@ -19,8 +19,8 @@ const RACES_BEFORE_LOCKING = 3;
  * made the takes the bottleneck of a busy worker); otherwise it reads the row again and retries,
  * and after a few lost races takes it under the row's lock, which always succeeds.
  * A process takes at most what its waiting sends need, and hands in its sends' answers with its
- * next take (or within ANSWERS_FLUSH_MS), so a busy number costs each sending process some 50–80
- * short transactions a second. A send on its way from a process that stopped without answering
+ * next take (or within ANSWERS_FLUSH_MS), so a busy number costs each sending process some 30–80
+ * statements a second. A send on its way from a process that stopped without answering
  * (kill -9) counts until `lostAfterMs` after its grant: longer than any send can take
  * (META_TIMEOUT_MS). The clock is the wall clock, which the processes share (on several
  * machines: keep them in sync with NTP).
