@@ -20,6 +20,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { BenchDatabase } from './database.ts';
 import { type BenchDialect, dialectsOf, positiveInt } from './options.ts';
+import { withPostgresAutovacuum } from './postgres-autovacuum.ts';
 import { createPostgresDatabase } from './postgres-database.ts';
 import { cpuSecondsOf, freePort, type GatewayEnv, postgresCpuBetween, postgresCpuByPid, runCli, type ServerProcess, sleep, startServer, startWorkerProcess, type WorkerProcess } from './processes.ts';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
@@ -405,35 +406,8 @@ function loadAverage(): string {
 }
 
 
-/**
- * Sets the server's autovacuum for the runs (`--postgres-autovacuum on`) and returns how to put it
- * back; prints the setting in force either way, since it moves PostgreSQL's figures a lot (at 100,000
- * recipients: 0.80 × with it off, 0.945 × on, BENCHMARKS.md).
- */
-async function withAutovacuum(wanted: string | undefined): Promise<() => Promise<void>> {
-  if (wanted !== undefined && wanted !== 'on') throw new Error(`--postgres-autovacuum: ${wanted}\n${USAGE}`);
-  const admin = new pg.Client({ connectionString: values['postgres-url'] });
-  await admin.connect();
-  const setting = async () => (await admin.query<{ autovacuum: string }>('show autovacuum')).rows[0]?.autovacuum;
-  const before = await setting();
-  const changed = wanted === 'on' && before !== 'on';
-  if (changed) {
-    await admin.query('alter system set autovacuum = on');
-    await admin.query('select pg_reload_conf()');
-    await sleep(500);
-  }
-  console.log(`PostgreSQL autovacuum: ${await setting()}${changed ? ' (turned on for these runs)' : ''}`);
-  return async () => {
-    if (changed) {
-      await admin.query('alter system reset autovacuum');
-      await admin.query('select pg_reload_conf()');
-    }
-    await admin.end();
-  };
-}
-
 // Last, so that every constant above is initialised before the runs start.
-const restoreAutovacuum = dialects.includes('postgres') ? await withAutovacuum(values['postgres-autovacuum']) : async () => undefined;
+const restoreAutovacuum = dialects.includes('postgres') ? await withPostgresAutovacuum(values['postgres-url'], values['postgres-autovacuum'], USAGE) : async () => undefined;
 try {
   for (const dialect of dialects) {
     for (const scenario of scenarios) {

@@ -31,12 +31,15 @@ export interface BenchOptions {
    * one's inserts and the page cache warm: running it both ways shows what the order is worth.
    */
   bare: 'first' | 'last' | 'without';
+  /** `on`: PostgreSQL's autovacuum turned on for the runs (bench/postgres-autovacuum.ts); undefined leaves the server as it is. */
+  postgresAutovacuum: string | undefined;
 }
 
-const USAGE = `usage: npm run bench -- [--dialect sqlite|postgres|both] [--messages N] [--duration S]
+export const USAGE = `usage: npm run bench -- [--dialect sqlite|postgres|both] [--messages N] [--duration S]
                          [--warmup S] [--connections C] [--customers N] [--postgres-url URL]
                          [--runs fixed,get,ingest1,ingest50] [--cpu-prof DIR]
-                         [--search-index with|without] [--bare first|last|without]`;
+                         [--search-index with|without] [--bare first|last|without]
+                         [--postgres-autovacuum on]`;
 
 /** Parses the bench's command line (`npm run bench -- …`). */
 export function parseOptions(argv: string[]): BenchOptions {
@@ -54,6 +57,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'cpu-prof': { type: 'string' },
       'search-index': { type: 'string', default: 'with' },
       bare: { type: 'string', default: 'last' },
+      'postgres-autovacuum': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -75,6 +79,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     cpuProfileDir: values['cpu-prof'] ?? null,
     searchIndex: withOrWithout('search-index', values['search-index']),
     bare: bareOrderOf(values.bare),
+    postgresAutovacuum: values['postgres-autovacuum'],
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --dialect sqlite|postgres|both --messages N --duration S --connections C]`
+ * `npm run bench [-- --dialect sqlite|postgres|both --messages N --duration S --connections C --postgres-autovacuum on]`
  *
  * For each dialect: a fresh database, a generated history of N messages, the gateway in a child
  * process, and four autocannon runs from this process: (a) the fixed-JSON baseline route, (b) GET
@@ -12,13 +12,15 @@
  */
 import { cpus as listCpus, totalmem } from 'node:os';
 import { benchDialect, type DialectReport } from './dialect-bench.ts';
-import { parseOptions } from './options.ts';
+import { parseOptions, USAGE } from './options.ts';
+import { withPostgresAutovacuum } from './postgres-autovacuum.ts';
 import { formatReport } from './report.ts';
 
 const options = parseOptions(process.argv.slice(2));
 const started = performance.now();
 const reports: DialectReport[] = [];
 const failures: string[] = [];
+const restoreAutovacuum = options.dialects.includes('postgres') ? await withPostgresAutovacuum(options.postgresUrl, options.postgresAutovacuum, USAGE) : async () => undefined;
 for (const dialect of options.dialects) {
   try {
     const report = await benchDialect(dialect, options);
@@ -30,6 +32,7 @@ for (const dialect of options.dialects) {
     failures.push(dialect);
   }
 }
+await restoreAutovacuum();
 const cpus = listCpus();
 console.log(
   `\n${new Date().toISOString()}: node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ` +
