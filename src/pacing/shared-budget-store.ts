@@ -38,26 +38,24 @@ export function sharedBudgetSource(db: Kysely<DB>, opts: { lostAfterMs: number }
 
   /** `change` applied to the window as it stands, with the answers held for it; written by compare-and-set. */
   const changed = async <T>(id: string, now: number, answers: readonly Answer[], change: (w: SendWindow) => { window: SendWindow; result: T }): Promise<T> => {
-    for (let race = 0; race < RACES_BEFORE_LOCKING; race++) {
-      const before = known.get(id) ?? (await readWindow(db, id, now));
+    /** Writes `change` of the window as read; null when another process wrote the row since. */
+    const attempt = async (q: Kysely<DB> | Transaction<DB>, before: Versioned): Promise<{ result: T } | null> => {
       const { window, result } = change(forgetSendsLostOnTheirWay(answeredInWindow(before.window, answers), now, opts.lostAfterMs));
       const stored = storedWindow(window, now);
-      if (await saveIfUnchanged(db, id, stored, before.version)) {
-        remember(id, { window: stored, version: before.version + 1 });
-        return result;
-      }
+      if (!(await saveIfUnchanged(q, id, stored, before.version))) return null;
+      remember(id, { window: stored, version: before.version + 1 });
+      return { result };
+    };
+    for (let race = 0; race < RACES_BEFORE_LOCKING; race++) {
+      const written = await attempt(db, known.get(id) ?? (await readWindow(db, id, now)));
+      if (written) return written.result;
       // Another process wrote the row since: read it again.
       known.delete(id);
     }
-    const { written, result } = await db.transaction().execute(async (trx) => {
-      const before = await lockedWindow(trx, id, now);
-      const { window, result } = change(forgetSendsLostOnTheirWay(answeredInWindow(before.window, answers), now, opts.lostAfterMs));
-      const stored = storedWindow(window, now);
-      await saveWindow(trx, id, stored);
-      return { written: { window: stored, version: before.version + 1 }, result };
-    });
-    remember(id, written);
-    return result;
+    // Under the row's lock nobody writes between the read and the write: this one cannot lose.
+    const written = await db.transaction().execute(async (trx) => attempt(trx, await lockedWindow(trx, id, now)));
+    if (!written) throw new Error(`send budget for ${id} changed under its lock`);
+    return written.result;
   };
 
   /** Runs `change` on the number's window, handing in the answers held for it. */
@@ -130,43 +128,35 @@ const updateBudgetIfUnchanged = rawQuery<{ version: number | string }>(
 async function readWindow(db: Kysely<DB>, id: string, now: number): Promise<Versioned> {
   let [row] = await selectBudget(db, [id]);
   if (!row) {
-    // Another process may create it meanwhile: then its row is the one read below.
-    const c = columnsOf(freshWindow(now));
-    await insertBudget(db, [id, c.tokens, c.refilled_at, c.factor, c.factor_at, c.answered, c.on_their_way]);
+    await insertFreshBudget(db, id, now);
     [row] = await selectBudget(db, [id]);
     if (!row) throw new Error(`no send budget for ${id}`);
   }
   return windowOf(row);
 }
 
+/** A fresh window for the number, unless another process created its row meanwhile (then that row is the one read after). */
+async function insertFreshBudget(db: Kysely<DB> | Transaction<DB>, id: string, now: number): Promise<void> {
+  const c = columnsOf(freshWindow(now));
+  await insertBudget(db, [id, c.tokens, c.refilled_at, c.factor, c.factor_at, c.answered, c.on_their_way]);
+}
+
 /** Writes the window if the row is still at `version`; false when another process wrote it since. */
-async function saveIfUnchanged(db: Kysely<DB>, id: string, w: SendWindow, version: number): Promise<boolean> {
+async function saveIfUnchanged(db: Kysely<DB> | Transaction<DB>, id: string, w: SendWindow, version: number): Promise<boolean> {
   const c = columnsOf(w);
   return (await updateBudgetIfUnchanged(db, [c.tokens, c.refilled_at, c.factor, c.factor_at, c.answered, c.on_their_way, id, version])).length === 1;
 }
 
-/** The number's window, its row locked until the transaction ends (created fresh when missing). */
+/** The number's window, its row locked until the transaction ends (created fresh when missing, as readWindow does). */
 async function lockedWindow(trx: Transaction<DB>, id: string, now: number): Promise<Versioned> {
   const select = () => forClaimInOrder(trx, trx.selectFrom('send_budgets').selectAll().where('phone_number_id', '=', id)).executeTakeFirst();
   let row = await select();
   if (!row) {
-    await trx
-      .insertInto('send_budgets')
-      .values({ phone_number_id: id, ...columnsOf(freshWindow(now)) })
-      .onConflict((oc) => oc.column('phone_number_id').doNothing())
-      .execute();
+    await insertFreshBudget(trx, id, now);
     row = await select();
     if (!row) throw new Error(`no send budget for ${id}`);
   }
   return windowOf(row);
-}
-
-async function saveWindow(trx: Transaction<DB>, id: string, w: SendWindow): Promise<void> {
-  await trx
-    .updateTable('send_budgets')
-    .set((eb) => ({ ...columnsOf(w), version: eb('version', '+', 1) }))
-    .where('phone_number_id', '=', id)
-    .execute();
 }
 
 function windowOf(row: BudgetRow): Versioned {
