@@ -20,13 +20,14 @@ export type RecipientChange =
 export type CounterName = 'pending_count' | 'sent_count' | 'failed_count' | 'delivered_count' | 'read_count' | 'responded_count';
 export type CounterDeltas = Partial<Record<CounterName, number>>;
 
+/** Every row column a change may set: the only names a compare-and-set writes (recipient-compare-and-set.ts). */
+export const RECIPIENT_COLUMNS = [
+  'status', 'wamid', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'responded_at', 'error_message',
+  'error_details', 'next_attempt_at', 'locked_by', 'locked_until', 'outcome_unknown_at',
+] as const;
+
 /** The row columns a change sets. */
-export type RecipientColumns = Partial<
-  Pick<
-    BroadcastRecipientRow,
-    'status' | 'wamid' | 'sent_at' | 'delivered_at' | 'read_at' | 'failed_at' | 'responded_at' | 'error_message' | 'next_attempt_at' | 'locked_by' | 'locked_until' | 'outcome_unknown_at'
-  > & { error_details: string | null }
->;
+export type RecipientColumns = Partial<Pick<BroadcastRecipientRow, Exclude<(typeof RECIPIENT_COLUMNS)[number], 'error_details'>> & { error_details: string | null }>;
 
 export interface RecipientPlan {
   set: RecipientColumns;

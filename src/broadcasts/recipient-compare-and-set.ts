@@ -1,16 +1,13 @@
 import type { Transaction } from 'kysely';
 import { rawQuery } from '../db/executor.ts';
 import type { BroadcastRecipientRow, DB } from '../db/schema.ts';
-import type { RecipientColumns, RecipientPlan } from './recipient-changes.ts';
+import { RECIPIENT_COLUMNS, type RecipientColumns, type RecipientPlan } from './recipient-changes.ts';
 
 /** The columns a plan looks at: the row changes only if they are still as read. */
 const GUARDED = ['sent_at', 'delivered_at', 'read_at', 'responded_at'] as const;
 
-/** Every column a plan may set (recipient-changes.ts): the only names that reach the SQL text. */
-const SETTABLE: ReadonlySet<string> = new Set<keyof RecipientColumns>([
-  'status', 'wamid', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'responded_at', 'error_message',
-  'error_details', 'next_attempt_at', 'locked_by', 'locked_until', 'outcome_unknown_at',
-]);
+/** The only names that reach the SQL text. */
+const SETTABLE: ReadonlySet<string> = new Set(RECIPIENT_COLUMNS);
 
 type Update = ReturnType<typeof rawQuery<BroadcastRecipientRow>>;
 

@@ -52,39 +52,39 @@ export async function openConversations(db: Db, inputs: readonly ConversationToO
   if (inputs.length === 0) return;
   if (!isPostgres(db)) {
     for (const c of inputs) {
-      await insertConversation(db, [c.id, c.phoneNumberId, c.contactId, c.waId, c.bsuid, ...SUMMARY_VALUES, c.activeAt, c.now, c.now]);
+      const row = newConversationRow(c);
+      await insertConversation(db, NEW_CONVERSATION_COLUMNS.map((column) => row[column]));
       await setCurrentConversation(db, [c.id, c.contactId]);
     }
     return;
   }
   for (let i = 0; i < inputs.length; i += OPEN_CHUNK) {
-    const rows: ConversationRow[] = inputs.slice(i, i + OPEN_CHUNK).map((input) => ({
-      id: input.id,
-      phone_number_id: input.phoneNumberId,
-      contact_id: input.contactId,
-      wa_id: input.waId,
-      business_scoped_user_id: input.bsuid,
-      status: 'active',
-      metadata: '{}',
-      ...EMPTY_CONVERSATION_SUMMARY,
-      last_active_at: input.activeAt,
-      created_at: input.now,
-      updated_at: input.now,
-      ended_at: null,
-    }));
-    await db.insertInto('conversations').values(rows.map((row) => ({ ...row, metadata: '{}' }))).execute();
+    await db.insertInto('conversations').values(inputs.slice(i, i + OPEN_CHUNK).map(newConversationRow)).execute();
   }
-  if (inputs.length > 1) await setCurrentConversations(db, [inputs.map((c) => c.contactId), inputs.map((c) => c.id)]);
-  else await setCurrentConversation(db, [inputs[0]?.id, inputs[0]?.contactId]);
+  await setCurrentConversations(db, [inputs.map((c) => c.contactId), inputs.map((c) => c.id)]);
 }
 
-const SUMMARY_COLUMNS = Object.keys(EMPTY_CONVERSATION_SUMMARY);
-const SUMMARY_VALUES = Object.values(EMPTY_CONVERSATION_SUMMARY);
-// SQLite only (the text's `?` are the columns in order): one new, empty, active conversation.
-const insertConversation = rawQuery(
-  `insert into conversations (id, phone_number_id, contact_id, wa_id, business_scoped_user_id, status, metadata, ${SUMMARY_COLUMNS.join(', ')}, last_active_at, created_at, updated_at, ended_at)
-   values (?, ?, ?, ?, ?, 'active', '{}', ${SUMMARY_COLUMNS.map(() => '?').join(', ')}, ?, ?, ?, null)`,
-);
+/** The row of a new, empty, active conversation (its metadata as the JSON text written). */
+function newConversationRow(input: ConversationToOpen): Omit<ConversationRow, 'metadata'> & { metadata: string } {
+  return {
+    id: input.id,
+    phone_number_id: input.phoneNumberId,
+    contact_id: input.contactId,
+    wa_id: input.waId,
+    business_scoped_user_id: input.bsuid,
+    status: 'active',
+    metadata: '{}',
+    ...EMPTY_CONVERSATION_SUMMARY,
+    last_active_at: input.activeAt,
+    created_at: input.now,
+    updated_at: input.now,
+    ended_at: null,
+  };
+}
+
+// SQLite only: one new conversation, its columns those of newConversationRow, in their order.
+const NEW_CONVERSATION_COLUMNS = Object.keys(newConversationRow({ id: '', phoneNumberId: '', contactId: '', waId: null, bsuid: null, activeAt: 0, now: 0 })) as Array<keyof ReturnType<typeof newConversationRow>>;
+const insertConversation = rawQuery(`insert into conversations (${NEW_CONVERSATION_COLUMNS.join(', ')}) values (${NEW_CONVERSATION_COLUMNS.map(() => '?').join(', ')})`);
 const setCurrentConversation = rawQuery('update contacts set current_conversation_id = ? where id = ?');
 // PostgreSQL only: every contact's new current conversation in one statement.
 const setCurrentConversations = rawQuery(
